@@ -1,0 +1,28 @@
+// The gRPC frontend: WorkflowService, OperatorService and grpc.health.v1.Health on one port.
+import * as grpc from '@grpc/grpc-js';
+import type { ApiDeps } from './api-deps';
+import { buildService } from './grpc-service';
+import { workflowServiceHandlers } from './workflow-service';
+import { operatorServiceHandlers } from './operator-service';
+import type { Logger } from '../common/logger';
+
+const MESSAGE_SIZE_MAX_BYTES = 128 * 1024 * 1024;
+
+export async function startGrpcServer(deps: ApiDeps, address: string, logger: Logger): Promise<{ server: grpc.Server; port: number }> {
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': MESSAGE_SIZE_MAX_BYTES,
+    'grpc.max_send_message_length': MESSAGE_SIZE_MAX_BYTES,
+  });
+  for (const [name, handlers] of [
+    ['temporal.api.workflowservice.v1.WorkflowService', workflowServiceHandlers(deps)],
+    ['temporal.api.operatorservice.v1.OperatorService', operatorServiceHandlers(deps)],
+    ['grpc.health.v1.Health', { Check: () => ({ status: 1 }) }],
+  ] as const) {
+    const { definition, implementation } = buildService(name, handlers, logger);
+    server.addService(definition, implementation);
+  }
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (error, boundPort) => (error ? reject(error) : resolve(boundPort)));
+  });
+  return { server, port };
+}

@@ -1,0 +1,22 @@
+import type { temporal } from '../../common/proto';
+import type { ApiDeps } from '../api-deps';
+
+// Capabilities that the 1.24 SDKs read, advertised as the real server does for what Causeway supports.
+export function getSystemInfo(deps: ApiDeps): temporal.api.workflowservice.v1.IGetSystemInfoResponse {
+  return {
+    serverVersion: deps.config.serverVersion,
+    capabilities: {
+      signalAndQueryHeader: true,
+      internalErrorDifferentiation: true,
+      activityFailureIncludeHeartbeat: true,
+      supportsSchedules: false,
+      encodedFailureAttributes: true,
+      buildIdBasedVersioning: false,
+      upsertMemo: true,
+      eagerWorkflowStart: false,
+      sdkMetadata: true,
+      countGroupByExecutionStatus: true,
+      nexus: true,
+    },
+  };
+}

@@ -1,0 +1,19 @@
+import type { temporal } from '../../common/proto';
+import { invalidArgument } from '../../common/errors';
+import { recordActivityTaskStarted } from '../../engine/activity-task-api';
+import { type ApiDeps, namespaceOf } from '../api-deps';
+import type { CallContext } from '../grpc-service';
+
+export async function pollActivityTaskQueue(deps: ApiDeps, request: temporal.api.workflowservice.v1.IPollActivityTaskQueueRequest, context: CallContext): Promise<temporal.api.workflowservice.v1.IPollActivityTaskQueueResponse> {
+  const namespace = namespaceOf(deps, request);
+  const taskQueue = request.taskQueue?.name ?? '';
+  if (!taskQueue) throw invalidArgument('TaskQueue is not set on request.');
+  const signal = AbortSignal.any([context.signal, AbortSignal.timeout(deps.config.longPollMs)]);
+  for (;;) {
+    const task = await deps.matching.poll(namespace.id, taskQueue, 'activity', signal);
+    if (!task) return {};
+    if (task.kind !== 'activity-task') continue;
+    const response = recordActivityTaskStarted(deps.engine, task, { identity: request.identity ?? '', namespace: namespace.name });
+    if (response) return response;
+  }
+}

@@ -1,0 +1,25 @@
+import type { temporal } from '../../common/proto';
+import { invalidArgument } from '../../common/errors';
+import { recordWorkflowTaskStarted } from '../../engine/workflow-task-api';
+import { recordQueryTaskStarted } from '../../engine/query-api';
+import { type ApiDeps, namespaceOf } from '../api-deps';
+import type { CallContext } from '../grpc-service';
+
+type Response = temporal.api.workflowservice.v1.IPollWorkflowTaskQueueResponse;
+
+export async function pollWorkflowTaskQueue(deps: ApiDeps, request: temporal.api.workflowservice.v1.IPollWorkflowTaskQueueRequest, context: CallContext): Promise<Response> {
+  const namespace = namespaceOf(deps, request);
+  const taskQueue = request.taskQueue?.name ?? '';
+  if (!taskQueue) throw invalidArgument('TaskQueue is not set on request.');
+  const signal = AbortSignal.any([context.signal, AbortSignal.timeout(deps.config.longPollMs)]);
+  const poll = { identity: request.identity ?? '', namespace: namespace.name, taskQueue };
+  for (;;) {
+    const task = await deps.matching.poll(namespace.id, taskQueue, 'workflow', signal);
+    if (!task) return {};
+    const response =
+      task.kind === 'workflow-task' ? recordWorkflowTaskStarted(deps.engine, task, poll)
+      : task.kind === 'query-task' ? recordQueryTaskStarted(deps.engine, task)
+      : undefined;
+    if (response) return response;
+  }
+}

@@ -1,0 +1,50 @@
+// The --dynamic-config-value keys Causeway honours, with the Temporal server's names.
+import type { EngineConfig } from './engine/engine-context';
+import { defaultEngineConfig } from './engine/engine-context';
+import type { ApiConfig } from './api/api-deps';
+import { invalidArgument } from './common/errors';
+
+export const DEFAULT_TASK_QUEUE_LONG_POLL_MS = 60_000;
+
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+function toMs(key: string, value: unknown): number {
+  if (typeof value === 'number') return value * 1000;
+  if (typeof value === 'string') {
+    const match = DURATION.exec(value.trim());
+    if (match) return Number(match[1]) * (UNIT_MS[match[2] as string] as number);
+  }
+  throw invalidArgument(`dynamic config ${key}: expected a duration such as "10s", got ${JSON.stringify(value)}`);
+}
+
+function toCount(key: string, value: unknown): number {
+  if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
+  throw invalidArgument(`dynamic config ${key}: expected a positive integer, got ${JSON.stringify(value)}`);
+}
+
+export function configFromDynamicConfig(values: Readonly<Record<string, unknown>>): { engine: EngineConfig; longPollMs: number } {
+  const engine: { -readonly [K in keyof EngineConfig]: EngineConfig[K] } = { ...defaultEngineConfig };
+  let longPollMs = DEFAULT_TASK_QUEUE_LONG_POLL_MS;
+  for (const [key, value] of Object.entries(values)) {
+    switch (key) {
+      case 'matching.longPollExpirationInterval':
+        longPollMs = toMs(key, value);
+        break;
+      case 'history.longPollExpirationInterval':
+        engine.historyLongPollMs = toMs(key, value);
+        break;
+      case 'limit.numPendingActivities.error':
+        engine.pendingActivitiesMax = toCount(key, value);
+        break;
+      case 'limit.numPendingChildExecutions.error':
+        engine.pendingChildrenMax = toCount(key, value);
+        break;
+      default:
+        break;
+    }
+  }
+  return { engine, longPollMs };
+}
+
+export type { ApiConfig };

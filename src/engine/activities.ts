@@ -1,0 +1,282 @@
+// Activity state machine: scheduled -> started -> completed | failed | timed out | canceled, with
+// retries in between that write no events. ActivityTaskStarted is written lazily together with the
+// close event (attempt and last failure included), as the Temporal server does for retried activities.
+import { type Failure, type Payloads, EventType, temporal, encodeBase64, decodeBase64 } from '../common/proto';
+import { durationFromMs, msFromDuration, timestampFromMs } from '../common/time';
+import type { EngineContext } from './engine-context';
+import type { ActivityState } from './mutable-state';
+import type { Workflow } from './workflow';
+import { decideRetry, normalizeRetryPolicy, retryPolicyToProto, RetryState } from './retry-policy';
+import { scheduleWorkflowTask } from './workflow-tasks';
+
+const TimeoutType = temporal.api.enums.v1.TimeoutType;
+
+/** Validates and normalizes the timeouts of a ScheduleActivityTask command (throws a message on error). */
+export function normalizeActivityTimeouts(
+  a: temporal.api.command.v1.IScheduleActivityTaskCommandAttributes,
+  runTimeoutMs: number,
+): { scheduleToCloseMs: number; scheduleToStartMs: number; startToCloseMs: number; heartbeatMs: number } {
+  let scheduleToCloseMs = msFromDuration(a.scheduleToCloseTimeout);
+  let scheduleToStartMs = msFromDuration(a.scheduleToStartTimeout);
+  let startToCloseMs = msFromDuration(a.startToCloseTimeout);
+  let heartbeatMs = msFromDuration(a.heartbeatTimeout);
+  if (scheduleToCloseMs < 0 || scheduleToStartMs < 0 || startToCloseMs < 0 || heartbeatMs < 0) {
+    throw new Error('A valid timeout may not be negative.');
+  }
+  if (runTimeoutMs > 0 && (scheduleToCloseMs === 0 || scheduleToCloseMs > runTimeoutMs)) scheduleToCloseMs = runTimeoutMs;
+  if (scheduleToCloseMs === 0 && startToCloseMs === 0) {
+    throw new Error('A valid StartToClose or ScheduleToCloseTimeout is not set on ScheduleActivityTaskCommand.');
+  }
+  if (scheduleToCloseMs > 0) {
+    if (scheduleToStartMs === 0 || scheduleToStartMs > scheduleToCloseMs) scheduleToStartMs = scheduleToCloseMs;
+    if (startToCloseMs === 0 || startToCloseMs > scheduleToCloseMs) startToCloseMs = scheduleToCloseMs;
+  }
+  if (heartbeatMs > startToCloseMs) heartbeatMs = startToCloseMs;
+  return { scheduleToCloseMs, scheduleToStartMs, startToCloseMs, heartbeatMs };
+}
+
+export function scheduleActivity(
+  workflow: Workflow,
+  a: temporal.api.command.v1.IScheduleActivityTaskCommandAttributes,
+  completedEventId: number,
+  nowMs: number,
+): void {
+  const s = workflow.state;
+  const runTimeoutMs = s.runExpirationMs > 0 ? Math.max(0, s.runExpirationMs - nowMs) : 0;
+  const t = normalizeActivityTimeouts(a, runTimeoutMs);
+  const retryPolicy = normalizeRetryPolicy(a.retryPolicy, 'RetryPolicy');
+  const taskQueue = a.taskQueue?.name || s.taskQueue;
+  const event = workflow.append(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED, 'activityTaskScheduledEventAttributes', {
+    activityId: a.activityId ?? '',
+    activityType: a.activityType ?? null,
+    taskQueue: { name: taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+    header: a.header ?? null,
+    input: a.input ?? null,
+    scheduleToCloseTimeout: durationFromMs(t.scheduleToCloseMs),
+    scheduleToStartTimeout: durationFromMs(t.scheduleToStartMs),
+    startToCloseTimeout: durationFromMs(t.startToCloseMs),
+    heartbeatTimeout: durationFromMs(t.heartbeatMs),
+    workflowTaskCompletedEventId: completedEventId,
+    retryPolicy: retryPolicyToProto(retryPolicy),
+    useWorkflowBuildId: a.useWorkflowBuildId ?? false,
+    ...(a.priority ? { priority: a.priority } : {}),
+  }, nowMs);
+  const scheduledEventId = Number(event.eventId);
+  s.activities[String(scheduledEventId)] = {
+    activityId: a.activityId ?? '',
+    activityType: a.activityType?.name ?? '',
+    scheduledEventId,
+    taskQueue,
+    attempt: 1,
+    firstScheduledTimeMs: nowMs,
+    currentAttemptScheduledTimeMs: nowMs,
+    startedTimeMs: 0,
+    startedIdentity: '',
+    requestId: '',
+    scheduleToStartTimeoutMs: t.scheduleToStartMs,
+    scheduleToCloseTimeoutMs: t.scheduleToCloseMs,
+    startToCloseTimeoutMs: t.startToCloseMs,
+    heartbeatTimeoutMs: t.heartbeatMs,
+    retryPolicy,
+    lastHeartbeatTimeMs: 0,
+    heartbeatDetails: null,
+    lastFailure: null,
+    lastWorkerIdentity: '',
+    cancelRequested: false,
+    retryAtMs: 0,
+  };
+}
+
+export function findActivityById(workflow: Workflow, activityId: string): ActivityState | undefined {
+  return Object.values(workflow.state.activities).find((a) => a.activityId === activityId);
+}
+
+/** Builds the poll response for an activity task and marks the attempt started. */
+export function startActivityTask(
+  workflow: Workflow,
+  activity: ActivityState,
+  params: { identity: string; requestId: string; nowMs: number; namespace: string; taskToken: Uint8Array },
+): temporal.api.workflowservice.v1.IPollActivityTaskQueueResponse {
+  activity.startedTimeMs = params.nowMs;
+  activity.startedIdentity = params.identity;
+  activity.requestId = params.requestId;
+  activity.lastHeartbeatTimeMs = 0;
+  const a = workflow.events[activity.scheduledEventId - 1]?.activityTaskScheduledEventAttributes;
+  return {
+    taskToken: params.taskToken,
+    workflowNamespace: params.namespace,
+    workflowType: { name: workflow.state.workflowType },
+    workflowExecution: { workflowId: workflow.state.workflowId, runId: workflow.state.runId },
+    activityType: { name: activity.activityType },
+    activityId: activity.activityId,
+    header: a?.header ?? null,
+    input: a?.input ?? null,
+    heartbeatDetails: activity.heartbeatDetails ? decodeBase64<Payloads>('temporal.api.common.v1.Payloads', activity.heartbeatDetails) : null,
+    scheduledTime: timestampFromMs(activity.firstScheduledTimeMs),
+    currentAttemptScheduledTime: timestampFromMs(activity.currentAttemptScheduledTimeMs),
+    startedTime: timestampFromMs(params.nowMs),
+    attempt: activity.attempt,
+    scheduleToCloseTimeout: durationFromMs(activity.scheduleToCloseTimeoutMs),
+    startToCloseTimeout: durationFromMs(activity.startToCloseTimeoutMs),
+    heartbeatTimeout: durationFromMs(activity.heartbeatTimeoutMs),
+    retryPolicy: retryPolicyToProto(activity.retryPolicy),
+    ...(a?.priority ? { priority: a.priority } : {}),
+  };
+}
+
+export function recordHeartbeat(activity: ActivityState, details: Payloads | null | undefined, nowMs: number): void {
+  activity.lastHeartbeatTimeMs = nowMs;
+  if (details) activity.heartbeatDetails = encodeBase64('temporal.api.common.v1.Payloads', details);
+}
+
+function appendLazyStarted(workflow: Workflow, activity: ActivityState, nowMs: number): number {
+  return workflow.appendExternal(EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED, 'activityTaskStartedEventAttributes', {
+    scheduledEventId: activity.scheduledEventId,
+    identity: activity.startedIdentity,
+    requestId: activity.requestId,
+    attempt: activity.attempt,
+    ...(activity.lastFailure ? { lastFailure: decodeBase64<Failure>('temporal.api.failure.v1.Failure', activity.lastFailure) } : {}),
+  }, activity.startedTimeMs || nowMs);
+}
+
+function finish(ctx: EngineContext, workflow: Workflow, activity: ActivityState, nowMs: number): void {
+  delete workflow.state.activities[String(activity.scheduledEventId)];
+  scheduleWorkflowTask(ctx, workflow, nowMs);
+}
+
+export function completeActivity(ctx: EngineContext, workflow: Workflow, activity: ActivityState, result: Payloads | null | undefined, identity: string, nowMs: number): void {
+  const startedEventId = appendLazyStarted(workflow, activity, nowMs);
+  workflow.appendExternal(EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED, 'activityTaskCompletedEventAttributes', {
+    result: result ?? null, scheduledEventId: activity.scheduledEventId, startedEventId, identity,
+  }, nowMs);
+  finish(ctx, workflow, activity, nowMs);
+}
+
+export function cancelActivity(ctx: EngineContext, workflow: Workflow, activity: ActivityState, details: Payloads | null | undefined, identity: string, nowMs: number, latestCancelRequestedEventId: number): void {
+  const startedEventId = activity.startedTimeMs > 0 ? appendLazyStarted(workflow, activity, nowMs) : 0;
+  workflow.appendExternal(EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED, 'activityTaskCanceledEventAttributes', {
+    details: details ?? null, latestCancelRequestedEventId, scheduledEventId: activity.scheduledEventId, startedEventId, identity,
+  }, nowMs);
+  finish(ctx, workflow, activity, nowMs);
+}
+
+/** A failed attempt: retried after backoff when the policy allows, else the activity fails. */
+export function failActivity(ctx: EngineContext, workflow: Workflow, activity: ActivityState, failure: Failure | null | undefined, identity: string, nowMs: number, heartbeatDetails?: Payloads | null): void {
+  if (heartbeatDetails) activity.heartbeatDetails = encodeBase64('temporal.api.common.v1.Payloads', heartbeatDetails);
+  const info = failure?.applicationFailureInfo;
+  const decision = decideRetry({
+    policy: activity.retryPolicy,
+    attempt: activity.attempt,
+    nowMs,
+    expirationMs: expirationOf(activity),
+    errorType: info?.type ?? undefined,
+    isNonRetryable: info?.nonRetryable ?? false,
+  });
+  if (decision.retry && !activity.cancelRequested) {
+    activity.lastFailure = failure ? encodeBase64('temporal.api.failure.v1.Failure', failure) : null;
+    activity.lastWorkerIdentity = identity;
+    scheduleRetry(activity, nowMs, decision.delayMs);
+    return;
+  }
+  const startedEventId = appendLazyStarted(workflow, activity, nowMs);
+  workflow.appendExternal(EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED, 'activityTaskFailedEventAttributes', {
+    failure: failure ?? null, scheduledEventId: activity.scheduledEventId, startedEventId, identity,
+    retryState: decision.retry ? RetryState.CancelRequested : decision.retryState,
+  }, nowMs);
+  finish(ctx, workflow, activity, nowMs);
+}
+
+function expirationOf(activity: ActivityState): number {
+  return activity.scheduleToCloseTimeoutMs > 0 ? activity.firstScheduledTimeMs + activity.scheduleToCloseTimeoutMs : 0;
+}
+
+function scheduleRetry(activity: ActivityState, nowMs: number, delayMs: number): void {
+  activity.attempt += 1;
+  activity.startedTimeMs = 0;
+  activity.startedIdentity = '';
+  activity.requestId = '';
+  activity.lastHeartbeatTimeMs = 0;
+  activity.retryAtMs = nowMs + delayMs;
+}
+
+type ActivityTimeout = 'schedule-to-start' | 'schedule-to-close' | 'start-to-close' | 'heartbeat';
+
+/** The earliest moment this activity needs attention (timeout or retry), 0 = none. */
+export function activityDeadline(activity: ActivityState): number {
+  const candidates: number[] = [];
+  if (activity.scheduleToCloseTimeoutMs > 0) candidates.push(activity.firstScheduledTimeMs + activity.scheduleToCloseTimeoutMs);
+  if (activity.retryAtMs > 0) candidates.push(activity.retryAtMs);
+  else if (activity.startedTimeMs === 0) {
+    if (activity.scheduleToStartTimeoutMs > 0) candidates.push(activity.currentAttemptScheduledTimeMs + activity.scheduleToStartTimeoutMs);
+  } else {
+    if (activity.startToCloseTimeoutMs > 0) candidates.push(activity.startedTimeMs + activity.startToCloseTimeoutMs);
+    if (activity.heartbeatTimeoutMs > 0) candidates.push((activity.lastHeartbeatTimeMs || activity.startedTimeMs) + activity.heartbeatTimeoutMs);
+  }
+  return candidates.length > 0 ? Math.min(...candidates) : 0;
+}
+
+/** Applies whatever is due for this activity at nowMs. */
+export function processActivityDeadline(ctx: EngineContext, workflow: Workflow, activity: ActivityState, nowMs: number): void {
+  if (activity.scheduleToCloseTimeoutMs > 0 && nowMs >= activity.firstScheduledTimeMs + activity.scheduleToCloseTimeoutMs) {
+    return timeOutActivity(ctx, workflow, activity, 'schedule-to-close', nowMs, false);
+  }
+  if (activity.retryAtMs > 0) {
+    if (nowMs >= activity.retryAtMs) {
+      activity.retryAtMs = 0;
+      activity.currentAttemptScheduledTimeMs = nowMs;
+    }
+    return;
+  }
+  if (activity.startedTimeMs === 0) {
+    if (activity.scheduleToStartTimeoutMs > 0 && nowMs >= activity.currentAttemptScheduledTimeMs + activity.scheduleToStartTimeoutMs) {
+      timeOutActivity(ctx, workflow, activity, 'schedule-to-start', nowMs, false);
+    }
+    return;
+  }
+  if (activity.startToCloseTimeoutMs > 0 && nowMs >= activity.startedTimeMs + activity.startToCloseTimeoutMs) {
+    return timeOutActivity(ctx, workflow, activity, 'start-to-close', nowMs, true);
+  }
+  if (activity.heartbeatTimeoutMs > 0 && nowMs >= (activity.lastHeartbeatTimeMs || activity.startedTimeMs) + activity.heartbeatTimeoutMs) {
+    timeOutActivity(ctx, workflow, activity, 'heartbeat', nowMs, true);
+  }
+}
+
+const TIMEOUT_NAMES: Record<ActivityTimeout, { type: number; name: string }> = {
+  'schedule-to-start': { type: TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START, name: 'ScheduleToStart' },
+  'schedule-to-close': { type: TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE, name: 'ScheduleToClose' },
+  'start-to-close': { type: TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE, name: 'StartToClose' },
+  heartbeat: { type: TimeoutType.TIMEOUT_TYPE_HEARTBEAT, name: 'Heartbeat' },
+};
+
+function timeOutActivity(ctx: EngineContext, workflow: Workflow, activity: ActivityState, timeout: ActivityTimeout, nowMs: number, isRetryable: boolean): void {
+  const { type, name } = TIMEOUT_NAMES[timeout];
+  const failure: Failure = {
+    message: `activity ${name} timeout`,
+    source: 'Server',
+    timeoutFailureInfo: {
+      timeoutType: type,
+      ...(activity.heartbeatDetails ? { lastHeartbeatDetails: decodeBase64<Payloads>('temporal.api.common.v1.Payloads', activity.heartbeatDetails) } : {}),
+    },
+  };
+  if (isRetryable) {
+    const decision = decideRetry({ policy: activity.retryPolicy, attempt: activity.attempt, nowMs, expirationMs: expirationOf(activity) });
+    if (decision.retry) {
+      activity.lastFailure = encodeBase64('temporal.api.failure.v1.Failure', failure);
+      scheduleRetry(activity, nowMs, decision.delayMs);
+      return;
+    }
+    return writeTimedOut(ctx, workflow, activity, failure, decision.retryState, nowMs);
+  }
+  if (timeout === 'schedule-to-close' && activity.lastFailure) {
+    failure.cause = decodeBase64<Failure>('temporal.api.failure.v1.Failure', activity.lastFailure);
+  }
+  writeTimedOut(ctx, workflow, activity, failure, timeout === 'schedule-to-start' ? RetryState.NonRetryableFailure : RetryState.Timeout, nowMs);
+}
+
+function writeTimedOut(ctx: EngineContext, workflow: Workflow, activity: ActivityState, failure: Failure, retryState: number, nowMs: number): void {
+  const startedEventId = activity.startedTimeMs > 0 ? appendLazyStarted(workflow, activity, nowMs) : 0;
+  workflow.appendExternal(EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT, 'activityTaskTimedOutEventAttributes', {
+    failure, scheduledEventId: activity.scheduledEventId, startedEventId, retryState,
+  }, nowMs);
+  finish(ctx, workflow, activity, nowMs);
+}

@@ -1,0 +1,135 @@
+// Client-facing operations on runs: start, signal-with-start, signal, request cancel, terminate.
+import { temporal } from '../common/proto';
+import { invalidArgument, workflowNotFound } from '../common/errors';
+import { msFromDuration } from '../common/time';
+import type { NamespaceRecord } from '../store/store';
+import type { HistoryEngine } from './history-engine';
+import type { Transaction } from './engine-context';
+import type { Workflow } from './workflow';
+import { normalizeRetryPolicy } from './retry-policy';
+import type { RunSpec } from './workflow-start';
+import { requestCancelWorkflow, signalWorkflow, startWorkflow, terminateWorkflow, assertRunning } from './workflow-operations';
+
+type StartRequest = temporal.api.workflowservice.v1.IStartWorkflowExecutionRequest;
+
+export const WORKFLOW_ID_LENGTH_MAX = 1000;
+
+function validateStart(request: StartRequest | temporal.api.workflowservice.v1.ISignalWithStartWorkflowExecutionRequest): void {
+  if (!request.workflowId) throw invalidArgument('WorkflowId is not set on request.');
+  if (request.workflowId.length > WORKFLOW_ID_LENGTH_MAX) throw invalidArgument('WorkflowId length exceeds limit.');
+  if (!request.workflowType?.name) throw invalidArgument('WorkflowType is not set on request.');
+  if (!request.taskQueue?.name) throw invalidArgument('TaskQueue is not set on request.');
+  for (const [field, value] of [
+    ['WorkflowExecutionTimeout', request.workflowExecutionTimeout],
+    ['WorkflowRunTimeout', request.workflowRunTimeout],
+    ['WorkflowTaskTimeout', request.workflowTaskTimeout],
+  ] as const) {
+    if (msFromDuration(value) < 0) throw invalidArgument(`Invalid ${field}.`);
+  }
+  if (request.cronSchedule) throw invalidArgument('CronSchedule is not supported by this server.');
+}
+
+export function runSpecFromStart(engine: HistoryEngine, namespace: NamespaceRecord, request: StartRequest & { workflowStartDelay?: temporal.api.workflowservice.v1.IStartWorkflowExecutionRequest['workflowStartDelay'] }, nowMs: number): RunSpec {
+  validateStart(request);
+  const executionTimeoutMs = msFromDuration(request.workflowExecutionTimeout);
+  let runTimeoutMs = msFromDuration(request.workflowRunTimeout);
+  if (runTimeoutMs === 0 || (executionTimeoutMs > 0 && runTimeoutMs > executionTimeoutMs)) runTimeoutMs = executionTimeoutMs;
+  let taskTimeoutMs = msFromDuration(request.workflowTaskTimeout) || engine.ctx.config.defaultWorkflowTaskTimeoutMs;
+  if (runTimeoutMs > 0 && taskTimeoutMs > runTimeoutMs) taskTimeoutMs = runTimeoutMs;
+  const runId = engine.ctx.ids.uuid();
+  const startDelayMs = msFromDuration(request.workflowStartDelay);
+  return {
+    namespace,
+    workflowId: request.workflowId ?? '',
+    runId,
+    firstExecutionRunId: runId,
+    workflowType: request.workflowType?.name ?? '',
+    taskQueue: request.taskQueue?.name ?? '',
+    input: request.input ?? null,
+    header: request.header ?? null,
+    memo: request.memo ?? null,
+    searchAttributes: request.searchAttributes ?? null,
+    executionTimeoutMs,
+    runTimeoutMs,
+    workflowTaskTimeoutMs: taskTimeoutMs,
+    executionExpirationMs: executionTimeoutMs > 0 ? nowMs + executionTimeoutMs : 0,
+    retryPolicy: request.retryPolicy ? normalizeRetryPolicy(request.retryPolicy, 'RetryPolicy') : null,
+    attempt: 1,
+    identity: request.identity ?? '',
+    requestId: request.requestId || engine.ctx.ids.uuid(),
+    startDelayMs,
+    parent: null,
+    continuedFailure: request.continuedFailure ?? null,
+    lastCompletionResult: request.lastCompletionResult ?? null,
+    completionCallbacks: request.completionCallbacks ?? [],
+    links: request.links ?? [],
+  };
+}
+
+export function startWorkflowExecution(engine: HistoryEngine, namespace: NamespaceRecord, request: StartRequest): temporal.api.workflowservice.v1.IStartWorkflowExecutionResponse {
+  return engine.run((tx) => {
+    const spec = runSpecFromStart(engine, namespace, request, tx.nowMs);
+    const result = startWorkflow(engine.ctx, tx, spec, {
+      reusePolicy: request.workflowIdReusePolicy ?? 0,
+      conflictPolicy: request.workflowIdConflictPolicy ?? 0,
+    }, engine.hooks);
+    return { runId: result.workflow.state.runId, started: result.started };
+  });
+}
+
+export function signalWithStartWorkflowExecution(engine: HistoryEngine, namespace: NamespaceRecord, request: temporal.api.workflowservice.v1.ISignalWithStartWorkflowExecutionRequest): temporal.api.workflowservice.v1.ISignalWithStartWorkflowExecutionResponse {
+  if (!request.signalName) throw invalidArgument('SignalName is not set on request.');
+  return engine.run((tx) => {
+    const current = tx.getCurrent(namespace.id, request.workflowId ?? '');
+    const signal = { name: request.signalName ?? '', input: request.signalInput, header: request.header, identity: request.identity ?? '' };
+    if (current && current.state.status === temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING &&
+        request.workflowIdConflictPolicy !== temporal.api.enums.v1.WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING) {
+      signalWorkflow(engine.ctx, tx, current, signal);
+      return { runId: current.state.runId, started: false };
+    }
+    const spec = runSpecFromStart(engine, namespace, request as StartRequest, tx.nowMs);
+    const result = startWorkflow(engine.ctx, tx, spec, {
+      reusePolicy: request.workflowIdReusePolicy ?? 0,
+      conflictPolicy: temporal.api.enums.v1.WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING,
+    }, engine.hooks);
+    signalWorkflow(engine.ctx, tx, result.workflow, signal);
+    return { runId: result.workflow.state.runId, started: result.started };
+  });
+}
+
+/** The run an execution refers to: the given run id, or the current run. Throws NOT_FOUND. */
+export function findRun(tx: Transaction, namespace: NamespaceRecord, execution: temporal.api.common.v1.IWorkflowExecution | null | undefined, firstExecutionRunId?: string | null): Workflow {
+  const workflowId = execution?.workflowId ?? '';
+  if (!workflowId) throw invalidArgument('WorkflowId is not set on request.');
+  const runId = execution?.runId ?? '';
+  const workflow = runId ? tx.get({ namespaceId: namespace.id, workflowId, runId }) : tx.getCurrent(namespace.id, workflowId);
+  if (!workflow) throw workflowNotFound(workflowId, runId || undefined);
+  if (firstExecutionRunId && workflow.state.firstExecutionRunId !== firstExecutionRunId) throw workflowNotFound(workflowId, runId || undefined);
+  return workflow;
+}
+
+export function signalWorkflowExecution(engine: HistoryEngine, namespace: NamespaceRecord, request: temporal.api.workflowservice.v1.ISignalWorkflowExecutionRequest): void {
+  if (!request.signalName) throw invalidArgument('SignalName is not set on request.');
+  engine.run((tx) => {
+    const workflow = findRun(tx, namespace, request.workflowExecution);
+    if (request.requestId && workflow.events.some((e) => e.workflowExecutionSignaledEventAttributes?.requestId === request.requestId)) return;
+    signalWorkflow(engine.ctx, tx, workflow, {
+      name: request.signalName ?? '', input: request.input, header: request.header, identity: request.identity ?? '', ...(request.requestId ? { requestId: request.requestId } : {}),
+    });
+  });
+}
+
+export function requestCancelWorkflowExecution(engine: HistoryEngine, namespace: NamespaceRecord, request: temporal.api.workflowservice.v1.IRequestCancelWorkflowExecutionRequest): void {
+  engine.run((tx) => {
+    const workflow = findRun(tx, namespace, request.workflowExecution, request.firstExecutionRunId);
+    assertRunning(workflow);
+    requestCancelWorkflow(engine.ctx, tx, workflow, { cause: request.reason ?? '', identity: request.identity ?? '' });
+  });
+}
+
+export function terminateWorkflowExecution(engine: HistoryEngine, namespace: NamespaceRecord, request: temporal.api.workflowservice.v1.ITerminateWorkflowExecutionRequest): void {
+  engine.run((tx) => {
+    const workflow = findRun(tx, namespace, request.workflowExecution, request.firstExecutionRunId);
+    terminateWorkflow(engine.ctx, tx, workflow, { reason: request.reason ?? '', details: request.details, identity: request.identity ?? '' }, engine.hooks);
+  });
+}

@@ -1,0 +1,147 @@
+// The mutable state of one workflow run: everything the engine needs to decide what happens next,
+// without re-reading history. It is plain JSON (protobuf pieces are base64) and is persisted with every
+// history append, so a restart rebuilds timers and task queues from it alone.
+
+export interface RetryPolicyState {
+  initialIntervalMs: number;
+  backoffCoefficient: number;
+  maximumIntervalMs: number;
+  /** 0 = unlimited. */
+  maximumAttempts: number;
+  nonRetryableErrorTypes: string[];
+}
+
+export interface WorkflowTaskState {
+  scheduledEventId: number;
+  /** 0 until a worker picks it up. */
+  startedEventId: number;
+  attempt: number;
+  scheduledTimeMs: number;
+  startedTimeMs: number;
+  /** Queue it is dispatched to: the sticky queue or the normal one. */
+  taskQueue: string;
+  isSticky: boolean;
+  startToCloseTimeoutMs: number;
+  requestId: string;
+}
+
+export interface ActivityState {
+  activityId: string;
+  activityType: string;
+  scheduledEventId: number;
+  taskQueue: string;
+  attempt: number;
+  firstScheduledTimeMs: number;
+  currentAttemptScheduledTimeMs: number;
+  /** 0 while not running. */
+  startedTimeMs: number;
+  startedIdentity: string;
+  requestId: string;
+  scheduleToStartTimeoutMs: number;
+  scheduleToCloseTimeoutMs: number;
+  startToCloseTimeoutMs: number;
+  heartbeatTimeoutMs: number;
+  retryPolicy: RetryPolicyState;
+  lastHeartbeatTimeMs: number;
+  /** Encoded Payloads (base64). */
+  heartbeatDetails: string | null;
+  /** Encoded Failure (base64) of the last failed attempt. */
+  lastFailure: string | null;
+  lastWorkerIdentity: string;
+  cancelRequested: boolean;
+  /** Set while backing off before the next attempt. */
+  retryAtMs: number;
+}
+
+export interface TimerState {
+  timerId: string;
+  startedEventId: number;
+  fireAtMs: number;
+}
+
+export interface ChildState {
+  initiatedEventId: number;
+  /** 0 until the child run exists. */
+  startedEventId: number;
+  namespace: string;
+  namespaceId: string;
+  workflowId: string;
+  runId: string;
+  workflowType: string;
+  /** temporal.api.enums.v1.ParentClosePolicy */
+  parentClosePolicy: number;
+  /** The child start has been tried (started or failed). */
+  isStartResolved: boolean;
+}
+
+export interface ExternalRequestState {
+  initiatedEventId: number;
+  kind: 'signal' | 'cancel';
+  namespace: string;
+  workflowId: string;
+  runId: string;
+}
+
+export interface ParentState {
+  namespace: string;
+  namespaceId: string;
+  workflowId: string;
+  runId: string;
+  initiatedEventId: number;
+}
+
+export interface UpdateRecord {
+  acceptedEventId: number;
+  completedEventId: number;
+}
+
+export interface MutableState {
+  namespaceId: string;
+  workflowId: string;
+  runId: string;
+  firstExecutionRunId: string;
+  workflowType: string;
+  taskQueue: string;
+  /** temporal.api.enums.v1.WorkflowExecutionStatus */
+  status: number;
+  startTimeMs: number;
+  executionTimeMs: number;
+  closeTimeMs: number;
+  nextEventId: number;
+  /** previous_started_event_id: the started event of the last completed workflow task. */
+  lastCompletedStartedEventId: number;
+  lastCompletedWorkflowTaskEventId: number;
+  workflowTaskTimeoutMs: number;
+  /** Absolute deadlines; 0 = none. */
+  runExpirationMs: number;
+  executionExpirationMs: number;
+  /** When the first workflow task may be scheduled (start delay / retry backoff); 0 = already done. */
+  firstWorkflowTaskAtMs: number;
+  workflowTask: WorkflowTaskState | null;
+  stickyTaskQueue: string;
+  stickyScheduleToStartTimeoutMs: number;
+  activities: Record<string, ActivityState>;
+  timers: Record<string, TimerState>;
+  children: Record<string, ChildState>;
+  externalRequests: Record<string, ExternalRequestState>;
+  parent: ParentState | null;
+  cancelRequested: boolean;
+  /** Encoded events waiting for the running workflow task to finish (base64 HistoryEvent). */
+  bufferedEvents: string[];
+  updates: Record<string, UpdateRecord>;
+  /** Start request ids seen for this run (request-id dedup). */
+  startRequestIds: string[];
+  /** Encoded Memo / SearchAttributes (base64), null when empty. */
+  memo: string | null;
+  searchAttributes: string | null;
+  /** WorkflowExecutionStarted fields carried to a continued run. */
+  retryPolicy: RetryPolicyState | null;
+  attempt: number;
+  /** Nexus completion callbacks attached at start (base64 temporal.api.common.v1.Callback). */
+  completionCallbacks: string[];
+  historySizeBytes: number;
+}
+
+export function isRunning(state: MutableState): boolean {
+  return state.status === 1;
+}

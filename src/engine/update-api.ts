@@ -1,0 +1,75 @@
+// UpdateWorkflowExecution and PollWorkflowExecutionUpdate: admit an update, get it onto a workflow task,
+// and wait (up to the long-poll limit) for the stage the caller asked for.
+import { temporal } from '../common/proto';
+import { invalidArgument, notFound } from '../common/errors';
+import type { NamespaceRecord } from '../store/store';
+import type { HistoryEngine } from './history-engine';
+import type { Workflow } from './workflow';
+import { isRunning } from './mutable-state';
+import { UpdateStage } from './update-registry';
+import { findRun } from './client-api';
+import { scheduleWorkflowTask } from './workflow-tasks';
+import type { RunKey } from './tasks';
+
+type UpdateResponse = temporal.api.workflowservice.v1.IUpdateWorkflowExecutionResponse;
+
+interface UpdateStatus {
+  stage: number;
+  outcome: temporal.api.update.v1.IOutcome | null;
+}
+
+function statusOf(workflow: Workflow, updateId: string): UpdateStatus | undefined {
+  const entry = workflow.updates.get(updateId);
+  if (entry) return { stage: entry.stage, outcome: entry.outcome };
+  const record = workflow.state.updates[updateId];
+  if (!record) return undefined;
+  if (record.completedEventId > 0) {
+    const outcome = workflow.events[record.completedEventId - 1]?.workflowExecutionUpdateCompletedEventAttributes?.outcome ?? null;
+    return { stage: UpdateStage.Completed, outcome };
+  }
+  return { stage: UpdateStage.Accepted, outcome: null };
+}
+
+export async function updateWorkflowExecution(engine: HistoryEngine, namespace: NamespaceRecord, request: temporal.api.workflowservice.v1.IUpdateWorkflowExecutionRequest, signal: AbortSignal): Promise<UpdateResponse> {
+  const updateId = request.request?.meta?.updateId ?? '';
+  if (!updateId) throw invalidArgument('Update ID is not set on request.');
+  if (!request.request?.input?.name) throw invalidArgument('Update name is not set on request.');
+  const key = engine.run((tx) => {
+    const workflow = findRun(tx, namespace, request.workflowExecution, request.firstExecutionRunId);
+    if (!isRunning(workflow.state)) throw notFound('workflow execution already completed');
+    if (!statusOf(workflow, updateId)) {
+      workflow.updates.set(updateId, {
+        updateId, request: request.request ?? {}, stage: UpdateStage.Admitted, isDelivered: false, outcome: null, waiters: new Set(),
+      });
+      scheduleWorkflowTask(engine.ctx, workflow, tx.nowMs);
+    }
+    return workflow.key;
+  });
+  return waitForStage(engine, key, updateId, request.waitPolicy?.lifecycleStage || UpdateStage.Accepted, signal);
+}
+
+export async function pollWorkflowExecutionUpdate(engine: HistoryEngine, namespace: NamespaceRecord, request: temporal.api.workflowservice.v1.IPollWorkflowExecutionUpdateRequest, signal: AbortSignal): Promise<UpdateResponse> {
+  const updateId = request.updateRef?.updateId ?? '';
+  if (!updateId) throw invalidArgument('Update ID is not set on request.');
+  const key = engine.run((tx) => findRun(tx, namespace, request.updateRef?.workflowExecution).key);
+  return waitForStage(engine, key, updateId, request.waitPolicy?.lifecycleStage || UpdateStage.Completed, signal);
+}
+
+async function waitForStage(engine: HistoryEngine, key: RunKey, updateId: string, stage: number, signal: AbortSignal): Promise<UpdateResponse> {
+  const deadline = AbortSignal.any([signal, AbortSignal.timeout(engine.ctx.config.updateLongPollMs)]);
+  for (;;) {
+    const workflow = engine.load(key);
+    const status = workflow ? statusOf(workflow, updateId) : undefined;
+    if (!workflow || !status) {
+      throw notFound(workflow && !isRunning(workflow.state) ? 'workflow execution already completed' : `update ${updateId} not found`);
+    }
+    if (status.stage >= stage || deadline.aborted) {
+      return {
+        updateRef: { workflowExecution: { workflowId: key.workflowId, runId: key.runId }, updateId },
+        stage: status.stage,
+        ...(status.outcome ? { outcome: status.outcome } : {}),
+      };
+    }
+    await engine.waitForHistory(key, deadline);
+  }
+}

@@ -1,0 +1,47 @@
+// ListWorkflowExecutions and CountWorkflowExecutions over the store's visibility columns.
+import { temporal, long } from '../common/proto';
+import type { NamespaceRecord, Store } from '../store/store';
+import type { MutableState } from './mutable-state';
+import { executionInfo } from './execution-info';
+
+export const LIST_PAGE_SIZE_MAX = 1000;
+export const LIST_PAGE_SIZE_DEFAULT = 100;
+
+export function listWorkflowExecutions(store: Store, namespace: NamespaceRecord, request: temporal.api.workflowservice.v1.IListWorkflowExecutionsRequest): temporal.api.workflowservice.v1.IListWorkflowExecutionsResponse {
+  const pageSize = Math.min(request.pageSize || LIST_PAGE_SIZE_DEFAULT, LIST_PAGE_SIZE_MAX);
+  const result = store.listExecutions({
+    namespaceId: namespace.id,
+    query: request.query ?? '',
+    pageSize,
+    nextPageToken: request.nextPageToken ?? undefined,
+    searchAttributeTypes: namespace.searchAttributes,
+  });
+  return {
+    executions: result.records.map((record) => executionInfo(record, JSON.parse(record.state) as MutableState)),
+    nextPageToken: result.nextPageToken ?? null,
+  };
+}
+
+export function countWorkflowExecutions(store: Store, namespace: NamespaceRecord, request: temporal.api.workflowservice.v1.ICountWorkflowExecutionsRequest): temporal.api.workflowservice.v1.ICountWorkflowExecutionsResponse {
+  const result = store.countExecutions({ namespaceId: namespace.id, query: request.query ?? '', searchAttributeTypes: namespace.searchAttributes });
+  return {
+    count: long(result.count),
+    groups: result.groups.map((group) => ({
+      count: long(group.count),
+      groupValues: group.values.map((value) => ({
+        metadata: { encoding: Buffer.from('json/plain') },
+        data: Buffer.from(JSON.stringify(statusName(value))),
+      })),
+    })),
+  };
+}
+
+function statusName(value: unknown): unknown {
+  if (typeof value !== 'number') return value;
+  const name = temporal.api.enums.v1.WorkflowExecutionStatus[value];
+  return typeof name === 'string' ? pascal(name.replace('WORKFLOW_EXECUTION_STATUS_', '')) : value;
+}
+
+function pascal(upperSnake: string): string {
+  return upperSnake.toLowerCase().split('_').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+}

@@ -1,0 +1,197 @@
+// Closing a run: the terminal event, clearing what was pending, and the work that follows a close
+// (telling the parent, applying the parent close policy to children, starting the next run of a
+// continue-as-new or a retry). Follow-up work on other runs is queued as effects of the transaction.
+import { type Failure, type Payloads, EventType, temporal } from '../common/proto';
+import type { EngineContext, Transaction } from './engine-context';
+import type { Workflow } from './workflow';
+import { isRunning } from './mutable-state';
+import { decideRetry, RetryState } from './retry-policy';
+import { ContinueAsNewInitiator, createRun, type RunSpec } from './workflow-start';
+import { notifyParentOfChildClose, applyParentClosePolicy } from './children';
+import { noHooks, type EngineHooks } from './engine-hooks';
+import { decodeBase64, type Header, type Memo, type SearchAttributes } from '../common/proto';
+
+const Status = temporal.api.enums.v1.WorkflowExecutionStatus;
+
+export type CloseOutcome =
+  | { kind: 'completed'; result: Payloads | null | undefined; completedEventId: number }
+  | { kind: 'failed'; failure: Failure | null | undefined; completedEventId: number }
+  | { kind: 'canceled'; details: Payloads | null | undefined; completedEventId: number }
+  | { kind: 'terminated'; reason: string; details: Payloads | null | undefined; identity: string }
+  | { kind: 'timed-out' }
+  | { kind: 'continued-as-new'; attributes: temporal.api.command.v1.IContinueAsNewWorkflowExecutionCommandAttributes; completedEventId: number };
+
+
+export function closeWorkflow(ctx: EngineContext, tx: Transaction, workflow: Workflow, outcome: CloseOutcome, listener: EngineHooks | undefined): void {
+  const s = workflow.state;
+  if (!isRunning(s)) return;
+  const nowMs = tx.nowMs;
+  const next = nextRunFor(ctx, workflow, outcome, nowMs);
+  const event = appendCloseEvent(workflow, outcome, next?.spec.runId, next?.retryState, nowMs);
+  s.status = statusOf(outcome);
+  s.closeTimeMs = nowMs;
+  s.workflowTask = null;
+  s.activities = {};
+  s.timers = {};
+  s.stickyTaskQueue = '';
+  if (next) {
+    const run = createRun(ctx, next.spec, nowMs);
+    tx.add(run);
+    return;
+  }
+  if (s.parent) tx.after((next) => notifyParentOfChildClose(ctx, next, workflow.key, event));
+  const hooks = listener ?? noHooks;
+  applyParentClosePolicy(ctx, tx, workflow, hooks);
+  hooks.onRunClosed(tx, workflow, event);
+}
+
+function statusOf(outcome: CloseOutcome): number {
+  switch (outcome.kind) {
+    case 'completed':
+      return Status.WORKFLOW_EXECUTION_STATUS_COMPLETED;
+    case 'failed':
+      return Status.WORKFLOW_EXECUTION_STATUS_FAILED;
+    case 'canceled':
+      return Status.WORKFLOW_EXECUTION_STATUS_CANCELED;
+    case 'terminated':
+      return Status.WORKFLOW_EXECUTION_STATUS_TERMINATED;
+    case 'timed-out':
+      return Status.WORKFLOW_EXECUTION_STATUS_TIMED_OUT;
+    case 'continued-as-new':
+      return Status.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW;
+  }
+}
+
+function appendCloseEvent(
+  workflow: Workflow,
+  outcome: CloseOutcome,
+  newRunId: string | undefined,
+  retryState: number | undefined,
+  nowMs: number,
+): temporal.api.history.v1.IHistoryEvent {
+  const newExecutionRunId = newRunId ?? '';
+  switch (outcome.kind) {
+    case 'completed':
+      return workflow.append(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED, 'workflowExecutionCompletedEventAttributes',
+        { result: outcome.result ?? null, workflowTaskCompletedEventId: outcome.completedEventId, newExecutionRunId }, nowMs);
+    case 'failed':
+      return workflow.append(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED, 'workflowExecutionFailedEventAttributes',
+        { failure: outcome.failure ?? null, retryState: retryState ?? RetryState.RetryPolicyNotSet, workflowTaskCompletedEventId: outcome.completedEventId, newExecutionRunId }, nowMs);
+    case 'canceled':
+      return workflow.append(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED, 'workflowExecutionCanceledEventAttributes',
+        { details: outcome.details ?? null, workflowTaskCompletedEventId: outcome.completedEventId }, nowMs);
+    case 'terminated':
+      return workflow.append(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED, 'workflowExecutionTerminatedEventAttributes',
+        { reason: outcome.reason, details: outcome.details ?? null, identity: outcome.identity }, nowMs);
+    case 'timed-out':
+      return workflow.append(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT, 'workflowExecutionTimedOutEventAttributes',
+        { retryState: retryState ?? RetryState.RetryPolicyNotSet, newExecutionRunId }, nowMs);
+    case 'continued-as-new': {
+      const a = outcome.attributes;
+      return workflow.append(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW, 'workflowExecutionContinuedAsNewEventAttributes', {
+        newExecutionRunId,
+        workflowType: { name: a.workflowType?.name || workflow.state.workflowType },
+        taskQueue: { name: a.taskQueue?.name || workflow.state.taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+        input: a.input ?? null,
+        workflowRunTimeout: a.workflowRunTimeout ?? null,
+        workflowTaskTimeout: a.workflowTaskTimeout ?? null,
+        workflowTaskCompletedEventId: outcome.completedEventId,
+        backoffStartInterval: a.backoffStartInterval ?? null,
+        initiator: a.initiator || ContinueAsNewInitiator.Workflow,
+        header: a.header ?? null,
+        memo: a.memo ?? null,
+        searchAttributes: a.searchAttributes ?? null,
+      }, nowMs);
+    }
+  }
+}
+
+interface NextRun {
+  spec: RunSpec;
+  retryState?: number;
+}
+
+/** The run that follows this close, if any: continue-as-new, or a retry of a failed/timed-out run. */
+function nextRunFor(ctx: EngineContext, workflow: Workflow, outcome: CloseOutcome, nowMs: number): NextRun | undefined {
+  if (outcome.kind === 'continued-as-new') return { spec: continueAsNewSpec(ctx, workflow, outcome.attributes, nowMs) };
+  if (outcome.kind !== 'failed' && outcome.kind !== 'timed-out') return undefined;
+  const s = workflow.state;
+  if (!s.retryPolicy) return undefined;
+  const info = outcome.kind === 'failed' ? outcome.failure?.applicationFailureInfo : undefined;
+  const decision = decideRetry({
+    policy: s.retryPolicy,
+    attempt: s.attempt,
+    nowMs,
+    expirationMs: s.executionExpirationMs,
+    errorType: info?.type ?? undefined,
+    isNonRetryable: outcome.kind === 'failed' && (info?.nonRetryable ?? false),
+  });
+  if (!decision.retry) return undefined;
+  const spec: RunSpec = {
+    ...inheritedSpec(ctx, workflow, nowMs),
+    attempt: s.attempt + 1,
+    startDelayMs: decision.delayMs,
+    initiator: ContinueAsNewInitiator.Retry,
+    continuedFailure: outcome.kind === 'failed' ? outcome.failure : null,
+  };
+  return { spec, retryState: RetryState.InProgress };
+}
+
+function inheritedSpec(ctx: EngineContext, workflow: Workflow, nowMs: number): RunSpec {
+  const s = workflow.state;
+  const started = workflow.events[0]?.workflowExecutionStartedEventAttributes;
+  const runTimeoutMs = s.runExpirationMs > 0 ? s.runExpirationMs - s.executionTimeMs : 0;
+  return {
+    namespace: ctx.namespaces.getById(s.namespaceId),
+    workflowId: s.workflowId,
+    runId: ctx.ids.uuid(),
+    firstExecutionRunId: s.firstExecutionRunId,
+    workflowType: s.workflowType,
+    taskQueue: s.taskQueue,
+    input: started?.input ?? null,
+    header: started?.header ?? null,
+    memo: s.memo ? decodeBase64<Memo>('temporal.api.common.v1.Memo', s.memo) : null,
+    searchAttributes: s.searchAttributes ? decodeBase64<SearchAttributes>('temporal.api.common.v1.SearchAttributes', s.searchAttributes) : null,
+    executionTimeoutMs: s.executionExpirationMs > 0 ? Math.max(0, s.executionExpirationMs - nowMs) : 0,
+    runTimeoutMs,
+    workflowTaskTimeoutMs: s.workflowTaskTimeoutMs,
+    executionExpirationMs: s.executionExpirationMs,
+    retryPolicy: s.retryPolicy,
+    attempt: 1,
+    identity: started?.identity ?? '',
+    requestId: ctx.ids.uuid(),
+    startDelayMs: 0,
+    parent: s.parent,
+    continuedExecutionRunId: s.runId,
+    completionCallbacks: s.completionCallbacks.map((c) => decodeBase64<temporal.api.common.v1.ICallback>('temporal.api.common.v1.Callback', c)),
+    links: [],
+    rootExecution: started?.rootWorkflowExecution ?? null,
+  };
+}
+
+function continueAsNewSpec(
+  ctx: EngineContext,
+  workflow: Workflow,
+  a: temporal.api.command.v1.IContinueAsNewWorkflowExecutionCommandAttributes,
+  nowMs: number,
+): RunSpec {
+  const base = inheritedSpec(ctx, workflow, nowMs);
+  const runTimeoutMs = a.workflowRunTimeout ? Number(a.workflowRunTimeout.seconds ?? 0) * 1000 + Math.floor((a.workflowRunTimeout.nanos ?? 0) / 1e6) : base.runTimeoutMs;
+  const taskTimeoutMs = a.workflowTaskTimeout ? Number(a.workflowTaskTimeout.seconds ?? 0) * 1000 + Math.floor((a.workflowTaskTimeout.nanos ?? 0) / 1e6) : base.workflowTaskTimeoutMs;
+  const backoffMs = a.backoffStartInterval ? Number(a.backoffStartInterval.seconds ?? 0) * 1000 + Math.floor((a.backoffStartInterval.nanos ?? 0) / 1e6) : 0;
+  return {
+    ...base,
+    workflowType: a.workflowType?.name || base.workflowType,
+    taskQueue: a.taskQueue?.name || base.taskQueue,
+    input: a.input ?? null,
+    header: (a.header as Header | null | undefined) ?? base.header ?? null,
+    memo: a.memo ?? base.memo ?? null,
+    searchAttributes: a.searchAttributes ?? base.searchAttributes ?? null,
+    runTimeoutMs,
+    workflowTaskTimeoutMs: taskTimeoutMs || base.workflowTaskTimeoutMs,
+    startDelayMs: backoffMs,
+    initiator: ContinueAsNewInitiator.Workflow,
+    lastCompletionResult: a.lastCompletionResult ?? null,
+    continuedFailure: a.failure ?? null,
+  };
+}

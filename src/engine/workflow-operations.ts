@@ -1,0 +1,171 @@
+// Operations on runs inside a transaction, shared by the client API and by runs acting on each other
+// (children, external signals and cancels): start with id-reuse/conflict policies, signal, request
+// cancel, terminate.
+import { type Payloads, type Header, EventType, temporal } from '../common/proto';
+import { workflowAlreadyStarted, ServiceError, ErrorCode } from '../common/errors';
+import type { EngineContext, Transaction } from './engine-context';
+import type { Workflow } from './workflow';
+import { isRunning } from './mutable-state';
+import { createRun, type RunSpec } from './workflow-start';
+import { scheduleWorkflowTask, failWorkflowTask } from './workflow-tasks';
+import { closeWorkflow } from './workflow-close';
+import type { EngineHooks } from './engine-hooks';
+
+const ReusePolicy = temporal.api.enums.v1.WorkflowIdReusePolicy;
+const ConflictPolicy = temporal.api.enums.v1.WorkflowIdConflictPolicy;
+const Status = temporal.api.enums.v1.WorkflowExecutionStatus;
+
+export interface StartPolicies {
+  readonly reusePolicy: number;
+  readonly conflictPolicy: number;
+}
+
+export interface StartResult {
+  readonly workflow: Workflow;
+  readonly started: boolean;
+}
+
+/** Starts a run under the id policies, or returns the run a repeated request id already started. */
+export function startWorkflow(
+  ctx: EngineContext,
+  tx: Transaction,
+  spec: RunSpec,
+  policies: StartPolicies,
+  hooks: EngineHooks,
+): StartResult {
+  const current = tx.getCurrent(spec.namespace.id, spec.workflowId);
+  if (current) {
+    if (spec.requestId && current.state.startRequestIds.includes(spec.requestId)) {
+      return { workflow: current, started: false };
+    }
+    if (isRunning(current.state)) {
+      const conflict = policies.conflictPolicy || ConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL;
+      if (conflict === ConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING) {
+        return { workflow: current, started: false };
+      }
+      const terminateRunning =
+        conflict === ConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING ||
+        policies.reusePolicy === ReusePolicy.WORKFLOW_ID_REUSE_POLICY_TERMINATE_IF_RUNNING;
+      if (!terminateRunning) {
+        throw workflowAlreadyStarted(
+          `Workflow execution is already running. WorkflowId: ${spec.workflowId}, RunId: ${current.state.runId}.`,
+          current.state.startRequestIds[0] ?? '',
+          current.state.runId,
+        );
+      }
+      terminateWorkflow(ctx, tx, current, { reason: 'TerminateIfRunning WorkflowIdReusePolicy', details: null, identity: spec.identity }, hooks);
+    } else {
+      checkReusePolicy(current, spec, policies.reusePolicy);
+    }
+  }
+  const workflow = createRun(ctx, spec, tx.nowMs);
+  tx.add(workflow);
+  return { workflow, started: true };
+}
+
+function checkReusePolicy(current: Workflow, spec: RunSpec, reusePolicy: number): void {
+  const status = current.state.status;
+  const failedLike =
+    status === Status.WORKFLOW_EXECUTION_STATUS_FAILED ||
+    status === Status.WORKFLOW_EXECUTION_STATUS_CANCELED ||
+    status === Status.WORKFLOW_EXECUTION_STATUS_TERMINATED ||
+    status === Status.WORKFLOW_EXECUTION_STATUS_TIMED_OUT;
+  const rejected =
+    reusePolicy === ReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE ||
+    (reusePolicy === ReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY && !failedLike);
+  if (rejected) {
+    throw workflowAlreadyStarted(
+      `Workflow execution already finished and WorkflowId reuse policy does not allow it to be started again. WorkflowId: ${spec.workflowId}, RunId: ${current.state.runId}.`,
+      current.state.startRequestIds[0] ?? '',
+      current.state.runId,
+    );
+  }
+}
+
+export function signalWorkflow(
+  ctx: EngineContext,
+  tx: Transaction,
+  workflow: Workflow,
+  signal: {
+    name: string;
+    input: Payloads | null | undefined;
+    header: Header | null | undefined;
+    identity: string;
+    requestId?: string;
+    externalWorkflowExecution?: temporal.api.common.v1.IWorkflowExecution | null;
+  },
+): void {
+  assertRunning(workflow);
+  workflow.appendExternal(
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED,
+    'workflowExecutionSignaledEventAttributes',
+    {
+      signalName: signal.name,
+      input: signal.input ?? null,
+      identity: signal.identity,
+      header: signal.header ?? null,
+      ...(signal.externalWorkflowExecution ? { externalWorkflowExecution: signal.externalWorkflowExecution } : {}),
+      ...(signal.requestId ? { requestId: signal.requestId } : {}),
+    },
+    tx.nowMs,
+  );
+  scheduleWorkflowTask(ctx, workflow, tx.nowMs);
+}
+
+export function requestCancelWorkflow(
+  ctx: EngineContext,
+  tx: Transaction,
+  workflow: Workflow,
+  request: {
+    cause: string;
+    identity: string;
+    externalInitiatedEventId?: number;
+    externalWorkflowExecution?: temporal.api.common.v1.IWorkflowExecution | null;
+  },
+): void {
+  assertRunning(workflow);
+  if (workflow.state.cancelRequested) return;
+  workflow.state.cancelRequested = true;
+  workflow.appendExternal(
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED,
+    'workflowExecutionCancelRequestedEventAttributes',
+    {
+      cause: request.cause,
+      identity: request.identity,
+      ...(request.externalInitiatedEventId ? { externalInitiatedEventId: request.externalInitiatedEventId } : {}),
+      ...(request.externalWorkflowExecution ? { externalWorkflowExecution: request.externalWorkflowExecution } : {}),
+    },
+    tx.nowMs,
+  );
+  scheduleWorkflowTask(ctx, workflow, tx.nowMs);
+}
+
+export function terminateWorkflow(
+  ctx: EngineContext,
+  tx: Transaction,
+  workflow: Workflow,
+  request: { reason: string; details: Payloads | null | undefined; identity: string },
+  hooks: EngineHooks,
+): void {
+  assertRunning(workflow);
+  const task = workflow.state.workflowTask;
+  if (task && task.startedEventId > 0) {
+    failWorkflowTask(ctx, workflow, {
+      nowMs: tx.nowMs,
+      cause: temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_FORCE_CLOSE_COMMAND,
+      scheduleRetry: false,
+    });
+  } else {
+    workflow.flushBuffer();
+  }
+  closeWorkflow(ctx, tx, workflow, { kind: 'terminated', ...request }, hooks);
+}
+
+export function assertRunning(workflow: Workflow): void {
+  if (!isRunning(workflow.state)) {
+    throw new ServiceError(ErrorCode.NotFound, 'workflow execution already completed', {
+      typeName: 'temporal.api.errordetails.v1.NotFoundFailure',
+      value: {},
+    });
+  }
+}

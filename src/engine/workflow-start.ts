@@ -1,0 +1,155 @@
+// Creating a run: the normalized start parameters every path shares (client start, signal-with-start,
+// child workflows, continue-as-new, workflow retry), and the first events of a new history.
+import { type Header, type Memo, type Payloads, type SearchAttributes, type Failure, EventType, encodeBase64, temporal, long } from '../common/proto';
+import { durationFromMs, timestampFromMs } from '../common/time';
+import type { NamespaceRecord } from '../store/store';
+import type { MutableState, ParentState, RetryPolicyState } from './mutable-state';
+import { retryPolicyToProto } from './retry-policy';
+import { decodeSearchAttributes } from './search-attributes';
+import { Workflow } from './workflow';
+import { scheduleWorkflowTask } from './workflow-tasks';
+import type { EngineContext } from './engine-context';
+
+/** temporal.api.enums.v1.ContinueAsNewInitiator */
+export const ContinueAsNewInitiator = { Workflow: 1, Retry: 2, CronSchedule: 3 } as const;
+
+export interface RunSpec {
+  readonly namespace: NamespaceRecord;
+  readonly workflowId: string;
+  readonly runId: string;
+  readonly firstExecutionRunId: string;
+  readonly workflowType: string;
+  readonly taskQueue: string;
+  readonly input?: Payloads | null | undefined;
+  readonly header?: Header | null | undefined;
+  readonly memo?: Memo | null | undefined;
+  readonly searchAttributes?: SearchAttributes | null | undefined;
+  readonly executionTimeoutMs: number;
+  readonly runTimeoutMs: number;
+  readonly workflowTaskTimeoutMs: number;
+  /** Absolute; carried across runs of one execution chain. 0 = none. */
+  readonly executionExpirationMs: number;
+  readonly retryPolicy: RetryPolicyState | null;
+  readonly attempt: number;
+  readonly identity: string;
+  readonly requestId: string;
+  readonly startDelayMs: number;
+  readonly parent: ParentState | null;
+  readonly continuedExecutionRunId?: string;
+  readonly initiator?: number;
+  readonly continuedFailure?: Failure | null | undefined;
+  readonly lastCompletionResult?: Payloads | null | undefined;
+  readonly completionCallbacks: readonly temporal.api.common.v1.ICallback[];
+  readonly links: readonly temporal.api.common.v1.ILink[];
+  readonly rootExecution?: temporal.api.common.v1.IWorkflowExecution | null;
+}
+
+export function createRun(ctx: EngineContext, spec: RunSpec, nowMs: number): Workflow {
+  const state = initialState(spec, nowMs);
+  const workflow = new Workflow(
+    state,
+    [],
+    {
+      memo: spec.memo?.fields && Object.keys(spec.memo.fields).length > 0
+        ? temporal.api.common.v1.Memo.encode(spec.memo).finish()
+        : null,
+      searchAttributes: decodeSearchAttributes(spec.searchAttributes),
+      parentWorkflowId: spec.parent?.workflowId ?? null,
+      parentRunId: spec.parent?.runId ?? null,
+    },
+    undefined,
+  );
+  workflow.append(
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED,
+    'workflowExecutionStartedEventAttributes',
+    startedAttributes(spec, nowMs),
+    nowMs,
+    spec.links.length > 0 ? { links: spec.links } : undefined,
+  );
+  workflow.markCurrent();
+  if (spec.startDelayMs <= 0) scheduleWorkflowTask(ctx, workflow, nowMs);
+  return workflow;
+}
+
+function initialState(spec: RunSpec, nowMs: number): MutableState {
+  return {
+    namespaceId: spec.namespace.id,
+    workflowId: spec.workflowId,
+    runId: spec.runId,
+    firstExecutionRunId: spec.firstExecutionRunId,
+    workflowType: spec.workflowType,
+    taskQueue: spec.taskQueue,
+    status: temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING,
+    startTimeMs: nowMs,
+    executionTimeMs: nowMs + Math.max(0, spec.startDelayMs),
+    closeTimeMs: 0,
+    nextEventId: 1,
+    lastCompletedStartedEventId: 0,
+    lastCompletedWorkflowTaskEventId: 0,
+    workflowTaskTimeoutMs: spec.workflowTaskTimeoutMs,
+    runExpirationMs: spec.runTimeoutMs > 0 ? nowMs + spec.runTimeoutMs + Math.max(0, spec.startDelayMs) : 0,
+    executionExpirationMs: spec.executionExpirationMs,
+    firstWorkflowTaskAtMs: spec.startDelayMs > 0 ? nowMs + spec.startDelayMs : 0,
+    workflowTask: null,
+    stickyTaskQueue: '',
+    stickyScheduleToStartTimeoutMs: 0,
+    activities: {},
+    timers: {},
+    children: {},
+    externalRequests: {},
+    parent: spec.parent,
+    cancelRequested: false,
+    bufferedEvents: [],
+    updates: {},
+    startRequestIds: spec.requestId ? [spec.requestId] : [],
+    memo: spec.memo?.fields && Object.keys(spec.memo.fields).length > 0 ? encodeBase64('temporal.api.common.v1.Memo', spec.memo) : null,
+    searchAttributes:
+      spec.searchAttributes?.indexedFields && Object.keys(spec.searchAttributes.indexedFields).length > 0
+        ? encodeBase64('temporal.api.common.v1.SearchAttributes', spec.searchAttributes)
+        : null,
+    retryPolicy: spec.retryPolicy,
+    attempt: spec.attempt,
+    completionCallbacks: spec.completionCallbacks.map((c) => encodeBase64('temporal.api.common.v1.Callback', c)),
+    historySizeBytes: 0,
+  };
+}
+
+function startedAttributes(
+  spec: RunSpec,
+  nowMs: number,
+): temporal.api.history.v1.IWorkflowExecutionStartedEventAttributes {
+  const parent = spec.parent;
+  return {
+    workflowType: { name: spec.workflowType },
+    taskQueue: { name: spec.taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+    input: spec.input ?? null,
+    workflowExecutionTimeout: durationFromMs(spec.executionTimeoutMs),
+    workflowRunTimeout: durationFromMs(spec.runTimeoutMs),
+    workflowTaskTimeout: durationFromMs(spec.workflowTaskTimeoutMs),
+    originalExecutionRunId: spec.runId,
+    identity: spec.identity,
+    firstExecutionRunId: spec.firstExecutionRunId,
+    attempt: spec.attempt,
+    header: spec.header ?? null,
+    memo: spec.memo ?? null,
+    searchAttributes: spec.searchAttributes ?? null,
+    workflowId: spec.workflowId,
+    ...(spec.retryPolicy ? { retryPolicy: retryPolicyToProto(spec.retryPolicy) } : {}),
+    ...(spec.executionExpirationMs > 0 ? { workflowExecutionExpirationTime: timestampFromMs(spec.executionExpirationMs) } : {}),
+    ...(spec.startDelayMs > 0 ? { firstWorkflowTaskBackoff: durationFromMs(spec.startDelayMs) } : {}),
+    ...(spec.continuedExecutionRunId ? { continuedExecutionRunId: spec.continuedExecutionRunId } : {}),
+    ...(spec.initiator ? { initiator: spec.initiator } : {}),
+    ...(spec.continuedFailure ? { continuedFailure: spec.continuedFailure } : {}),
+    ...(spec.lastCompletionResult ? { lastCompletionResult: spec.lastCompletionResult } : {}),
+    ...(spec.completionCallbacks.length > 0 ? { completionCallbacks: [...spec.completionCallbacks] } : {}),
+    ...(parent
+      ? {
+          parentWorkflowNamespace: parent.namespace,
+          parentWorkflowNamespaceId: parent.namespaceId,
+          parentWorkflowExecution: { workflowId: parent.workflowId, runId: parent.runId },
+          parentInitiatedEventId: long(parent.initiatedEventId),
+        }
+      : {}),
+    rootWorkflowExecution: spec.rootExecution ?? { workflowId: spec.workflowId, runId: spec.runId },
+  };
+}

@@ -1,0 +1,117 @@
+// Worker-facing workflow task operations: starting a task a poll matched, completing it with commands,
+// failing it. Each is one engine transaction.
+import { temporal, long } from '../common/proto';
+import { timestampFromMs } from '../common/time';
+import { notFound } from '../common/errors';
+import type { HistoryEngine } from './history-engine';
+import type { Workflow } from './workflow';
+import { isRunning } from './mutable-state';
+import { encodeTaskToken, type MatchTask, type TaskToken, runKeyOf } from './tasks';
+import { failWorkflowTask, scheduleWorkflowTask, startWorkflowTask } from './workflow-tasks';
+import { applyCommands, CommandError, hasCloseCommand, validateCommands, type CommandContext } from './command-handler';
+import { handleRemainingMessages, indexMessages, requeueUnansweredUpdates, updateRequestMessages } from './update-messages';
+import { answerQueries, attachBufferedQueries, dispatchBufferedQueries } from './query-api';
+import { EventType } from '../common/proto';
+
+type PollResponse = temporal.api.workflowservice.v1.IPollWorkflowTaskQueueResponse;
+
+export interface WorkflowPoll {
+  readonly identity: string;
+  readonly namespace: string;
+  readonly taskQueue: string;
+}
+
+/** Starts the matched workflow task; undefined when the task is stale (already started, run closed). */
+export function recordWorkflowTaskStarted(engine: HistoryEngine, task: Extract<MatchTask, { kind: 'workflow-task' }>, poll: WorkflowPoll): PollResponse | undefined {
+  return engine.run((tx) => {
+    const workflow = tx.get(task.key);
+    const wft = workflow?.state.workflowTask;
+    if (!workflow || !isRunning(workflow.state) || !wft) return undefined;
+    if (wft.scheduledEventId !== task.scheduledEventId || wft.attempt !== task.attempt || wft.startedEventId !== 0) return undefined;
+    if (wft.taskQueue !== poll.taskQueue) return undefined;
+    const startedEventId = startWorkflowTask(workflow, { identity: poll.identity, requestId: engine.ctx.ids.uuid(), nowMs: tx.nowMs });
+    const token: TaskToken = { k: 'wft', ns: workflow.state.namespaceId, w: workflow.state.workflowId, r: workflow.state.runId, s: wft.scheduledEventId, st: startedEventId, a: wft.attempt };
+    const s = workflow.state;
+    const firstEventId = wft.isSticky ? s.lastCompletedStartedEventId + 1 : 1;
+    const response: PollResponse = {
+      taskToken: encodeTaskToken(token),
+      workflowExecution: { workflowId: s.workflowId, runId: s.runId },
+      workflowType: { name: s.workflowType },
+      previousStartedEventId: long(s.lastCompletedStartedEventId),
+      startedEventId: long(startedEventId),
+      attempt: wft.attempt,
+      backlogCountHint: long(engine.backlogCount(s.namespaceId, poll.taskQueue, 'workflow')),
+      history: { events: workflow.events.slice(Math.max(0, firstEventId - 1)) },
+      workflowExecutionTaskQueue: { name: s.taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+      scheduledTime: timestampFromMs(wft.scheduledTimeMs),
+      startedTime: timestampFromMs(tx.nowMs),
+      queries: attachBufferedQueries(workflow),
+      messages: updateRequestMessages(workflow, startedEventId),
+    };
+    return response;
+  });
+}
+
+function currentTask(workflow: Workflow | undefined, token: Extract<TaskToken, { k: 'wft' }>): Workflow {
+  const wft = workflow?.state.workflowTask;
+  if (!workflow || !isRunning(workflow.state)) throw notFound('Workflow execution already completed.');
+  if (!wft || wft.scheduledEventId !== token.s || wft.startedEventId !== token.st || wft.attempt !== token.a) {
+    throw notFound('Workflow task not found.');
+  }
+  return workflow;
+}
+
+export function completeWorkflowTask(engine: HistoryEngine, token: Extract<TaskToken, { k: 'wft' }>, request: temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedRequest): temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedResponse {
+  const ctx = engine.ctx;
+  engine.run((tx) => {
+    const workflow = currentTask(tx.get(runKeyOf(token)), token);
+    answerQueries(workflow, request.queryResults ?? {});
+    const s = workflow.state;
+    const commands = request.commands ?? [];
+    const identity = request.identity ?? '';
+    const hasNewUpdates = [...workflow.updates.values()].some((u) => !u.isDelivered);
+    if (hasCloseCommand(commands) && (workflow.hasBufferedEvents || hasNewUpdates)) {
+      failWorkflowTask(ctx, workflow, { nowMs: tx.nowMs, cause: temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND, identity, failure: { message: 'UnhandledCommand' } });
+      return;
+    }
+    try {
+      validateCommands(ctx, workflow, commands, tx.nowMs);
+    } catch (error) {
+      if (!(error instanceof CommandError)) throw error;
+      failWorkflowTask(ctx, workflow, { nowMs: tx.nowMs, cause: error.failedCause, identity, failure: { message: error.message } });
+      return;
+    }
+    const wft = s.workflowTask;
+    if (!wft) return;
+    const sticky = request.stickyAttributes?.workerTaskQueue?.name ?? '';
+    s.stickyTaskQueue = sticky;
+    s.stickyScheduleToStartTimeoutMs = sticky ? (Number(request.stickyAttributes?.scheduleToStartTimeout?.seconds ?? 0) * 1000 || ctx.config.stickyScheduleToStartDefaultMs) : 0;
+    const completed = workflow.append(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, 'workflowTaskCompletedEventAttributes', {
+      scheduledEventId: wft.scheduledEventId, startedEventId: wft.startedEventId, identity,
+      binaryChecksum: request.binaryChecksum ?? '', sdkMetadata: request.sdkMetadata ?? null, meteringMetadata: request.meteringMetadata ?? null,
+      ...(request.workerVersionStamp ? { workerVersion: request.workerVersionStamp } : {}),
+      ...(request.versioningBehavior ? { versioningBehavior: request.versioningBehavior } : {}),
+    }, tx.nowMs);
+    s.lastCompletedStartedEventId = wft.startedEventId;
+    s.lastCompletedWorkflowTaskEventId = Number(completed.eventId);
+    s.workflowTask = null;
+    const c: CommandContext = { ctx, tx, workflow, completedEventId: Number(completed.eventId), identity, messages: indexMessages(request.messages ?? []), hooks: engine.hooks };
+    applyCommands(c, commands);
+    handleRemainingMessages(c);
+    if (!isRunning(s)) return;
+    const hadBuffered = workflow.hasBufferedEvents;
+    workflow.flushBuffer();
+    const hasPendingUpdates = requeueUnansweredUpdates(workflow);
+    if (hadBuffered || hasPendingUpdates || request.forceCreateNewWorkflowTask) scheduleWorkflowTask(ctx, workflow, tx.nowMs);
+    if (!s.workflowTask) dispatchBufferedQueries(engine, workflow);
+  });
+  return {};
+}
+
+export function failWorkflowTaskFromWorker(engine: HistoryEngine, token: Extract<TaskToken, { k: 'wft' }>, request: temporal.api.workflowservice.v1.IRespondWorkflowTaskFailedRequest): void {
+  engine.run((tx) => {
+    const workflow = currentTask(tx.get(runKeyOf(token)), token);
+    failWorkflowTask(engine.ctx, workflow, { nowMs: tx.nowMs, cause: request.cause ?? 0, failure: request.failure, identity: request.identity ?? '' });
+    requeueUnansweredUpdates(workflow);
+  });
+}

@@ -1,0 +1,120 @@
+// The workflow task state machine: scheduled -> started -> completed | failed | timed out. Every attempt
+// is persisted (Scheduled/Started/Failed|TimedOut), which sdk-core accepts and keeps replay simple.
+import { EventType, temporal } from '../common/proto';
+import { durationFromMs } from '../common/time';
+import type { EngineContext } from './engine-context';
+import type { Workflow } from './workflow';
+import { isRunning } from './mutable-state';
+
+const TaskQueueKind = temporal.api.enums.v1.TaskQueueKind;
+
+/** Schedules a workflow task unless one is pending or the first task is still delayed. */
+export function scheduleWorkflowTask(ctx: EngineContext, workflow: Workflow, nowMs: number, attempt = 1): void {
+  const s = workflow.state;
+  if (!isRunning(s) || s.workflowTask !== null) return;
+  if (s.firstWorkflowTaskAtMs > nowMs) return;
+  s.firstWorkflowTaskAtMs = 0;
+  const isSticky = s.stickyTaskQueue !== '' && attempt === 1;
+  const taskQueue = isSticky ? s.stickyTaskQueue : s.taskQueue;
+  const startToCloseTimeoutMs = s.workflowTaskTimeoutMs || ctx.config.defaultWorkflowTaskTimeoutMs;
+  const event = workflow.append(
+    EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+    'workflowTaskScheduledEventAttributes',
+    {
+      taskQueue: isSticky
+        ? { name: taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_STICKY, normalName: s.taskQueue }
+        : { name: taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+      startToCloseTimeout: durationFromMs(startToCloseTimeoutMs),
+      attempt,
+    },
+    nowMs,
+  );
+  s.workflowTask = {
+    scheduledEventId: Number(event.eventId),
+    startedEventId: 0,
+    attempt,
+    scheduledTimeMs: nowMs,
+    startedTimeMs: 0,
+    taskQueue,
+    isSticky,
+    startToCloseTimeoutMs,
+    requestId: '',
+  };
+}
+
+/** Records that a worker picked up the scheduled workflow task. */
+export function startWorkflowTask(
+  workflow: Workflow,
+  params: { identity: string; requestId: string; nowMs: number },
+): number {
+  const task = workflow.state.workflowTask;
+  if (!task) throw new Error('no workflow task to start');
+  const event = workflow.append(
+    EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
+    'workflowTaskStartedEventAttributes',
+    {
+      scheduledEventId: task.scheduledEventId,
+      identity: params.identity,
+      requestId: params.requestId,
+      historySizeBytes: workflow.state.historySizeBytes,
+    },
+    params.nowMs,
+  );
+  task.startedEventId = Number(event.eventId);
+  task.startedTimeMs = params.nowMs;
+  task.requestId = params.requestId;
+  return task.startedEventId;
+}
+
+/** Ends the running task as failed (or timed out), flushes buffered events and schedules the retry. */
+export function failWorkflowTask(
+  ctx: EngineContext,
+  workflow: Workflow,
+  params: {
+    nowMs: number;
+    cause: number;
+    failure?: temporal.api.failure.v1.IFailure | null | undefined;
+    identity?: string;
+    timedOut?: 'start-to-close' | 'schedule-to-start';
+    scheduleRetry?: boolean;
+  },
+): void {
+  const task = workflow.state.workflowTask;
+  if (!task) return;
+  const s = workflow.state;
+  if (params.timedOut) {
+    workflow.append(
+      EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT,
+      'workflowTaskTimedOutEventAttributes',
+      {
+        scheduledEventId: task.scheduledEventId,
+        startedEventId: task.startedEventId,
+        timeoutType:
+          params.timedOut === 'start-to-close'
+            ? temporal.api.enums.v1.TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE
+            : temporal.api.enums.v1.TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START,
+      },
+      params.nowMs,
+    );
+  } else {
+    workflow.append(
+      EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED,
+      'workflowTaskFailedEventAttributes',
+      {
+        scheduledEventId: task.scheduledEventId,
+        startedEventId: task.startedEventId,
+        cause: params.cause,
+        failure: params.failure ?? null,
+        identity: params.identity ?? '',
+      },
+      params.nowMs,
+    );
+  }
+  // An unhandled command is not the worker's fault: the next task starts again at attempt 1.
+  const isUnhandledCommand = params.cause === temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND;
+  const nextAttempt = params.timedOut === 'schedule-to-start' ? task.attempt : isUnhandledCommand ? 1 : task.attempt + 1;
+  s.workflowTask = null;
+  s.stickyTaskQueue = '';
+  workflow.flushBuffer();
+  if (params.scheduleRetry !== false) scheduleWorkflowTask(ctx, workflow, params.nowMs, nextAttempt);
+}

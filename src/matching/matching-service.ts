@@ -1,0 +1,36 @@
+// Task queues of every namespace, by name and kind. Tasks live in memory: the engine re-offers every
+// pending task from mutable state after a restart, so the backlog needs no persistence of its own.
+import { TaskQueue } from './task-queue';
+
+export const TaskQueueKind = { Workflow: 'workflow', Activity: 'activity', Nexus: 'nexus' } as const;
+export type TaskQueueKind = (typeof TaskQueueKind)[keyof typeof TaskQueueKind];
+
+export class MatchingService<T> {
+  private readonly queues = new Map<string, TaskQueue<T>>();
+
+  queue(namespaceId: string, name: string, kind: TaskQueueKind): TaskQueue<T> {
+    const key = `${namespaceId}\u0000${kind}\u0000${name}`;
+    let queue = this.queues.get(key);
+    if (!queue) {
+      queue = new TaskQueue<T>();
+      this.queues.set(key, queue);
+    }
+    return queue;
+  }
+
+  find(namespaceId: string, name: string, kind: TaskQueueKind): TaskQueue<T> | undefined {
+    return this.queues.get(`${namespaceId}\u0000${kind}\u0000${name}`);
+  }
+
+  offer(namespaceId: string, name: string, kind: TaskQueueKind, task: T): void {
+    this.queue(namespaceId, name, kind).offer(task);
+  }
+
+  poll(namespaceId: string, name: string, kind: TaskQueueKind, signal: AbortSignal): Promise<T | undefined> {
+    return this.queue(namespaceId, name, kind).poll(signal);
+  }
+
+  releaseAllPollers(): void {
+    for (const queue of this.queues.values()) queue.releasePollers();
+  }
+}

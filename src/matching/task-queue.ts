@@ -1,0 +1,76 @@
+// One task queue: a FIFO backlog and a FIFO of waiting long polls. A task offered while a poll waits is
+// handed to it directly (sync match); otherwise it waits in the backlog. A poll whose call has gone away
+// never receives a task, so nothing is lost when a worker shuts down mid-poll.
+
+interface Poller<T> {
+  resolve(task: T | undefined): void;
+  signal: AbortSignal;
+}
+
+export const TASK_QUEUE_BACKLOG_MAX = 1_000_000;
+
+export class TaskQueue<T> {
+  private backlog: T[] = [];
+  private backlogHead = 0;
+  private pollers: Poller<T>[] = [];
+  lastPollTimeMs = 0;
+  readonly pollerIdentities = new Map<string, number>();
+
+  get backlogCount(): number {
+    return this.backlog.length - this.backlogHead;
+  }
+
+  get waitingPollers(): number {
+    return this.pollers.length;
+  }
+
+  offer(task: T): void {
+    while (this.pollers.length > 0) {
+      const poller = this.pollers.shift() as Poller<T>;
+      if (poller.signal.aborted) continue;
+      poller.resolve(task);
+      return;
+    }
+    if (this.backlogCount >= TASK_QUEUE_BACKLOG_MAX) throw new Error('task queue backlog is full');
+    this.backlog.push(task);
+  }
+
+  /** Waits for a task until the signal aborts (deadline or client gone); undefined = no task. */
+  poll(signal: AbortSignal): Promise<T | undefined> {
+    const next = this.takeFromBacklog();
+    if (next !== undefined) return Promise.resolve(next);
+    if (signal.aborted) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      const poller: Poller<T> = {
+        signal,
+        resolve: (task) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(task);
+        },
+      };
+      const onAbort = (): void => {
+        const index = this.pollers.indexOf(poller);
+        if (index >= 0) this.pollers.splice(index, 1);
+        resolve(undefined);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.pollers.push(poller);
+    });
+  }
+
+  /** Completes every waiting poll with no task (shutdown). */
+  releasePollers(): void {
+    for (const poller of this.pollers.splice(0)) poller.resolve(undefined);
+  }
+
+  private takeFromBacklog(): T | undefined {
+    if (this.backlogCount === 0) return undefined;
+    const task = this.backlog[this.backlogHead] as T;
+    this.backlogHead += 1;
+    if (this.backlogHead > 1024 && this.backlogHead * 2 > this.backlog.length) {
+      this.backlog = this.backlog.slice(this.backlogHead);
+      this.backlogHead = 0;
+    }
+    return task;
+  }
+}

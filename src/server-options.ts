@@ -1,0 +1,48 @@
+// Options of a Causeway server: the flags of `temporal server start-dev`, with the same names and defaults.
+export type LogFormat = 'json' | 'pretty';
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'never';
+
+export interface ServerOptions {
+  /** gRPC port (default 7233). 0 picks a free port. */
+  readonly port: number;
+  /** Address to bind (default 127.0.0.1). */
+  readonly ip: string;
+  /** Port of the HTTP API (Nexus HTTP); undefined = a free port picked at start. */
+  readonly httpPort?: number | undefined;
+  /** Port of the web UI (default port + 1000). */
+  readonly uiPort?: number | undefined;
+  readonly headless: boolean;
+  /** SQLite file; undefined = in memory. */
+  readonly dbFilename?: string | undefined;
+  /** Namespaces to create at start; `default` always exists. */
+  readonly namespaces: readonly string[];
+  readonly logLevel: LogLevel;
+  readonly logFormat: LogFormat;
+  /** Custom search attributes, name -> type (Keyword, Text, Int, Double, Bool, Datetime, KeywordList). */
+  readonly searchAttributes: Readonly<Record<string, string>>;
+  /** Dynamic config values, key -> JSON value. */
+  readonly dynamicConfig: Readonly<Record<string, unknown>>;
+  /** SQLite pragmas, name -> value. */
+  readonly sqlitePragmas: Readonly<Record<string, string>>;
+}
+
+export const defaultServerOptions: ServerOptions = {
+  port: 7233,
+  ip: '127.0.0.1',
+  headless: false,
+  namespaces: [],
+  logLevel: 'warn',
+  logFormat: 'pretty',
+  searchAttributes: {},
+  dynamicConfig: {},
+  sqlitePragmas: {},
+};
+
+export interface RunningServer {
+  /** host:port of the gRPC frontend. */
+  readonly address: string;
+  readonly port: number;
+  readonly httpPort: number;
+  /** Stops the server; safe to call more than once. */
+  stop(): Promise<void>;
+}

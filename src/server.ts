@@ -1,0 +1,62 @@
+// Composition root: builds the store, engine, matching and API, and returns a running server.
+import type * as grpc from '@grpc/grpc-js';
+import { systemClock } from './common/clock';
+import { systemIds } from './common/ids';
+import { createLogger } from './common/logger';
+import { SqliteStore } from './store/sqlite/sqlite-store';
+import { NamespaceRegistry } from './engine/namespace-registry';
+import { HistoryEngine } from './engine/history-engine';
+import { MatchingService } from './matching/matching-service';
+import type { MatchTask, TaskSink } from './engine/tasks';
+import type { ApiDeps } from './api/api-deps';
+import { startGrpcServer } from './api/grpc-server';
+import { searchAttributeTypeName } from './api/search-attribute-types';
+import { configFromDynamicConfig } from './dynamic-config';
+import { defaultServerOptions, type RunningServer, type ServerOptions } from './server-options';
+
+export { defaultServerOptions };
+export type { RunningServer, ServerOptions };
+
+export const SERVER_VERSION = '1.29.0';
+
+export async function startServer(partial: Partial<ServerOptions> = {}): Promise<RunningServer> {
+  const options: ServerOptions = { ...defaultServerOptions, ...partial };
+  const logger = createLogger(options.logLevel, options.logFormat);
+  const clock = systemClock;
+  const ids = systemIds;
+  const store = new SqliteStore({ filename: options.dbFilename, pragmas: options.sqlitePragmas });
+  const namespaces = new NamespaceRegistry(store, clock, ids);
+  const searchAttributes = Object.fromEntries(
+    Object.entries(options.searchAttributes).map(([name, type]) => [name, searchAttributeTypeName(type)]),
+  );
+  for (const name of new Set(['default', ...options.namespaces])) namespaces.ensure(name, searchAttributes);
+  const config = configFromDynamicConfig(options.dynamicConfig);
+  const matching = new MatchingService<MatchTask>();
+  const sink: TaskSink = {
+    offer: (namespaceId, taskQueue, kind, task) => matching.offer(namespaceId, taskQueue, kind, task),
+    backlogCount: (namespaceId, taskQueue, kind) => matching.find(namespaceId, taskQueue, kind)?.backlogCount ?? 0,
+  };
+  const engine = new HistoryEngine({ clock, ids, namespaces, config: config.engine }, store, sink, logger);
+  const deps: ApiDeps = { engine, namespaces, matching, store, clock, config: { longPollMs: config.longPollMs, serverVersion: SERVER_VERSION } };
+  let grpcServer: grpc.Server;
+  let port: number;
+  try {
+    ({ server: grpcServer, port } = await startGrpcServer(deps, `${options.ip}:${options.port}`, logger));
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+  engine.start();
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      engine.stop();
+      matching.releaseAllPollers();
+      await new Promise<void>((resolve) => grpcServer.tryShutdown(() => resolve()));
+      store.close();
+    })();
+    return stopping;
+  };
+  const host = options.ip.includes(':') ? `[${options.ip}]` : options.ip;
+  return { address: `${host}:${port}`, port, httpPort: 0, stop };
+}
