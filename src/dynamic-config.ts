@@ -3,6 +3,8 @@ import type { EngineConfig } from './engine/engine-context';
 import { defaultEngineConfig } from './engine/engine-context';
 import type { ApiConfig } from './api/api-deps';
 import { invalidArgument } from './common/errors';
+import { defaultCircuitBreakerSettings, type CircuitBreakerSettings } from './nexus/circuit-breaker';
+import { NEXUS_RETRY_INITIAL_INTERVAL_MS } from './nexus/retry';
 
 export const DEFAULT_TASK_QUEUE_LONG_POLL_MS = 60_000;
 
@@ -23,9 +25,18 @@ function toCount(key: string, value: unknown): number {
   throw invalidArgument(`dynamic config ${key}: expected a positive integer, got ${JSON.stringify(value)}`);
 }
 
-export function configFromDynamicConfig(values: Readonly<Record<string, unknown>>): { engine: EngineConfig; longPollMs: number } {
+export interface ServerConfig {
+  engine: EngineConfig;
+  longPollMs: number;
+  nexusRetryInitialIntervalMs: number;
+  circuitBreaker: CircuitBreakerSettings;
+}
+
+export function configFromDynamicConfig(values: Readonly<Record<string, unknown>>): ServerConfig {
   const engine: { -readonly [K in keyof EngineConfig]: EngineConfig[K] } = { ...defaultEngineConfig };
   let longPollMs = DEFAULT_TASK_QUEUE_LONG_POLL_MS;
+  let nexusRetryInitialIntervalMs = NEXUS_RETRY_INITIAL_INTERVAL_MS;
+  const circuitBreaker = { ...defaultCircuitBreakerSettings };
   for (const [key, value] of Object.entries(values)) {
     switch (key) {
       case 'matching.longPollExpirationInterval':
@@ -40,11 +51,23 @@ export function configFromDynamicConfig(values: Readonly<Record<string, unknown>
       case 'limit.numPendingChildExecutions.error':
         engine.pendingChildrenMax = toCount(key, value);
         break;
+      case 'component.nexusoperations.limit.operation.concurrency':
+        engine.pendingNexusOperationsMax = toCount(key, value);
+        break;
+      case 'component.nexusoperations.retryPolicy.initialInterval':
+        nexusRetryInitialIntervalMs = toMs(key, value);
+        break;
+      case 'causeway.nexus.circuitBreaker.failuresToTrip':
+        circuitBreaker.failuresToTrip = toCount(key, value);
+        break;
+      case 'causeway.nexus.circuitBreaker.openDuration':
+        circuitBreaker.openMs = toMs(key, value);
+        break;
       default:
         break;
     }
   }
-  return { engine, longPollMs };
+  return { engine, longPollMs, nexusRetryInitialIntervalMs, circuitBreaker };
 }
 
 export type { ApiConfig };

@@ -12,6 +12,10 @@ import type { ApiDeps } from './api/api-deps';
 import { startGrpcServer } from './api/grpc-server';
 import { searchAttributeTypeName } from './api/search-attribute-types';
 import { configFromDynamicConfig } from './dynamic-config';
+import { EndpointRegistry } from './nexus/endpoint-registry';
+import { NexusTaskDispatcher } from './nexus/nexus-task-dispatcher';
+import { CircuitBreakers } from './nexus/circuit-breaker';
+import { NexusOperationExecutor } from './nexus/operation-executor';
 import { defaultServerOptions, type RunningServer, type ServerOptions } from './server-options';
 
 export { defaultServerOptions };
@@ -36,8 +40,18 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
     offer: (namespaceId, taskQueue, kind, task) => matching.offer(namespaceId, taskQueue, kind, task),
     backlogCount: (namespaceId, taskQueue, kind) => matching.find(namespaceId, taskQueue, kind)?.backlogCount ?? 0,
   };
-  const engine = new HistoryEngine({ clock, ids, namespaces, config: config.engine }, store, sink, logger);
-  const deps: ApiDeps = { engine, namespaces, matching, store, clock, config: { longPollMs: config.longPollMs, serverVersion: SERVER_VERSION } };
+  const endpoints = new EndpointRegistry(store, namespaces, clock);
+  const nexusEndpoints = { findByName: (name: string) => endpoints.findByName(name) };
+  const engine = new HistoryEngine({ clock, ids, namespaces, config: config.engine, nexusEndpoints }, store, sink, logger);
+  const dispatcher = new NexusTaskDispatcher(matching);
+  const breakers = new CircuitBreakers(clock, config.circuitBreaker);
+  const executor = new NexusOperationExecutor(engine, endpoints, dispatcher, breakers, clock, logger, undefined, config.nexusRetryInitialIntervalMs);
+  engine.hooks = { onRunClosed: () => undefined, onSettled: (workflow) => executor.onSettled(workflow) };
+  const deps: ApiDeps = {
+    engine, namespaces, matching, store, clock,
+    config: { longPollMs: config.longPollMs, serverVersion: SERVER_VERSION },
+    nexus: { endpoints, dispatcher },
+  };
   let grpcServer: grpc.Server;
   let port: number;
   try {
@@ -50,7 +64,9 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
+      executor.stop();
       engine.stop();
+      dispatcher.abandonAll();
       matching.releaseAllPollers();
       await new Promise<void>((resolve) => grpcServer.tryShutdown(() => resolve()));
       store.close();

@@ -7,6 +7,7 @@ import type { MatchTask } from '../engine/tasks';
 import type { Store } from '../store/store';
 import type { Clock } from '../common/clock';
 import type { NamespaceRecord } from '../store/store';
+import type { NexusDeps } from './nexus-deps';
 
 export interface ApiConfig {
   /** How long a task-queue poll waits before answering empty (the real server uses 60 s). */
@@ -21,6 +22,7 @@ export interface ApiDeps {
   readonly store: Store;
   readonly clock: Clock;
   readonly config: ApiConfig;
+  readonly nexus: NexusDeps;
 }
 
 export function namespaceOf(deps: ApiDeps, request: { namespace?: string | null }): NamespaceRecord {

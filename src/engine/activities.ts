@@ -181,7 +181,7 @@ export function failActivity(ctx: EngineContext, workflow: Workflow, activity: A
   const startedEventId = appendLazyStarted(workflow, activity, nowMs);
   workflow.appendExternal(EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED, 'activityTaskFailedEventAttributes', {
     failure: failure ?? null, scheduledEventId: activity.scheduledEventId, startedEventId, identity,
-    retryState: decision.retry ? RetryState.CancelRequested : decision.retryState,
+    retryState: decision.retry || activity.cancelRequested ? RetryState.CancelRequested : decision.retryState,
   }, nowMs);
   finish(ctx, workflow, activity, nowMs);
 }
@@ -248,29 +248,36 @@ const TIMEOUT_NAMES: Record<ActivityTimeout, { type: number; name: string }> = {
   heartbeat: { type: TimeoutType.TIMEOUT_TYPE_HEARTBEAT, name: 'Heartbeat' },
 };
 
+// As the server's timer executor: a cancel request or a schedule-to-* deadline ends the activity; a
+// start-to-close or heartbeat timeout is retried by the policy. When no time is left for a retry the
+// failure is reported as schedule-to-close, and the failure of the last retried attempt is its cause.
 function timeOutActivity(ctx: EngineContext, workflow: Workflow, activity: ActivityState, timeout: ActivityTimeout, nowMs: number, isRetryable: boolean): void {
   const { type, name } = TIMEOUT_NAMES[timeout];
-  const failure: Failure = {
-    message: `activity ${name} timeout`,
-    source: 'Server',
-    timeoutFailureInfo: {
-      timeoutType: type,
-      ...(activity.heartbeatDetails ? { lastHeartbeatDetails: decodeBase64<Payloads>('temporal.api.common.v1.Payloads', activity.heartbeatDetails) } : {}),
-    },
-  };
-  if (isRetryable) {
+  let failure: Failure = { message: `activity ${name} timeout`, source: 'Server', timeoutFailureInfo: { timeoutType: type } };
+  let retryState: number = RetryState.Timeout;
+  if (activity.cancelRequested) {
+    retryState = RetryState.CancelRequested;
+  } else if (isRetryable) {
     const decision = decideRetry({ policy: activity.retryPolicy, attempt: activity.attempt, nowMs, expirationMs: expirationOf(activity) });
     if (decision.retry) {
       activity.lastFailure = encodeBase64('temporal.api.failure.v1.Failure', failure);
       scheduleRetry(activity, nowMs, decision.delayMs);
       return;
     }
-    return writeTimedOut(ctx, workflow, activity, failure, decision.retryState, nowMs);
+    retryState = decision.retryState;
   }
-  if (timeout === 'schedule-to-close' && activity.lastFailure) {
-    failure.cause = decodeBase64<Failure>('temporal.api.failure.v1.Failure', activity.lastFailure);
+  if (retryState === RetryState.Timeout && timeout !== 'schedule-to-start') {
+    failure = {
+      message: 'Not enough time to schedule next retry before activity ScheduleToClose timeout, giving up retrying',
+      source: 'Server',
+      timeoutFailureInfo: { timeoutType: TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE },
+    };
   }
-  writeTimedOut(ctx, workflow, activity, failure, timeout === 'schedule-to-start' ? RetryState.NonRetryableFailure : RetryState.Timeout, nowMs);
+  if (activity.heartbeatDetails && failure.timeoutFailureInfo) {
+    failure.timeoutFailureInfo.lastHeartbeatDetails = decodeBase64<Payloads>('temporal.api.common.v1.Payloads', activity.heartbeatDetails);
+  }
+  if (activity.lastFailure) failure.cause = decodeBase64<Failure>('temporal.api.failure.v1.Failure', activity.lastFailure);
+  writeTimedOut(ctx, workflow, activity, failure, retryState, nowMs);
 }
 
 function writeTimedOut(ctx: EngineContext, workflow: Workflow, activity: ActivityState, failure: Failure, retryState: number, nowMs: number): void {

@@ -1,7 +1,7 @@
 // Worker-facing activity task operations: start a matched task, heartbeat, complete, fail, cancel,
 // by task token or by workflow id + activity id.
 import { type Payloads, type Failure, temporal } from '../common/proto';
-import { notFound } from '../common/errors';
+import { invalidArgument, notFound } from '../common/errors';
 import type { HistoryEngine } from './history-engine';
 import type { Workflow } from './workflow';
 import type { ActivityState } from './mutable-state';
@@ -27,7 +27,8 @@ export type ActivityTarget =
   | { readonly kind: 'token'; readonly token: Extract<TaskToken, { k: 'act' }> }
   | { readonly kind: 'id'; readonly key: RunKey; readonly activityId: string };
 
-function resolve(tx: Transaction, target: ActivityTarget): { workflow: Workflow; activity: ActivityState } {
+/** Finds the running attempt a response is for. Only completion by id may also force-complete an activity that is not running. */
+function resolve(tx: Transaction, target: ActivityTarget, isForceCompletion = false): { workflow: Workflow; activity: ActivityState } {
   const workflow = target.kind === 'token' ? tx.get(runKeyOf(target.token)) : target.key.runId ? tx.get(target.key) : tx.getCurrent(target.key.namespaceId, target.key.workflowId);
   if (!workflow || !isRunning(workflow.state)) throw notFound('workflow execution already completed');
   const activity = target.kind === 'token'
@@ -35,7 +36,7 @@ function resolve(tx: Transaction, target: ActivityTarget): { workflow: Workflow;
     : findActivityById(workflow, target.activityId);
   if (!activity) throw notFound('activity task not found');
   if (target.kind === 'token' && activity.attempt !== target.token.a) throw notFound('activity task not found');
-  if (activity.startedTimeMs === 0) throw notFound('activity task not found');
+  if (activity.startedTimeMs === 0 && !(isForceCompletion && target.kind === 'id')) throw notFound('activity task not found');
   return { workflow, activity };
 }
 
@@ -49,7 +50,9 @@ export function heartbeatActivity(engine: HistoryEngine, target: ActivityTarget,
 
 export function respondActivityCompleted(engine: HistoryEngine, target: ActivityTarget, result: Payloads | null | undefined, identity: string): void {
   engine.run((tx) => {
-    const { workflow, activity } = resolve(tx, target);
+    const { workflow, activity } = resolve(tx, target, true);
+    // The server writes a Started event for an activity completed by id before any worker took it.
+    if (activity.startedTimeMs === 0) activity.startedIdentity = identity;
     completeActivity(engine.ctx, workflow, activity, result, identity, tx.nowMs);
   });
 }
@@ -64,6 +67,7 @@ export function respondActivityFailed(engine: HistoryEngine, target: ActivityTar
 export function respondActivityCanceled(engine: HistoryEngine, target: ActivityTarget, details: Payloads | null | undefined, identity: string): void {
   engine.run((tx) => {
     const { workflow, activity } = resolve(tx, target);
+    if (!activity.cancelRequested) throw invalidArgument('unable to mark activity as canceled without activity being request canceled');
     const requested = [...workflow.events].reverse().find((e) => e.activityTaskCancelRequestedEventAttributes && Number(e.activityTaskCancelRequestedEventAttributes.scheduledEventId) === activity.scheduledEventId);
     cancelActivity(engine.ctx, workflow, activity, details, identity, tx.nowMs, Number(requested?.eventId ?? 0));
   });

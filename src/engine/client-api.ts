@@ -1,5 +1,5 @@
 // Client-facing operations on runs: start, signal-with-start, signal, request cancel, terminate.
-import { temporal } from '../common/proto';
+import { temporal, long } from '../common/proto';
 import { invalidArgument, workflowNotFound } from '../common/errors';
 import { msFromDuration } from '../common/time';
 import type { NamespaceRecord } from '../store/store';
@@ -18,7 +18,9 @@ function validateStart(request: StartRequest | temporal.api.workflowservice.v1.I
   if (!request.workflowId) throw invalidArgument('WorkflowId is not set on request.');
   if (request.workflowId.length > WORKFLOW_ID_LENGTH_MAX) throw invalidArgument('WorkflowId length exceeds limit.');
   if (!request.workflowType?.name) throw invalidArgument('WorkflowType is not set on request.');
-  if (!request.taskQueue?.name) throw invalidArgument('TaskQueue is not set on request.');
+  // The real server's task queue validation (common/tqid) words these two cases differently.
+  if (!request.taskQueue) throw invalidArgument('taskQueue is not set');
+  if (!request.taskQueue.name) throw invalidArgument('missing task queue name');
   for (const [field, value] of [
     ['WorkflowExecutionTimeout', request.workflowExecutionTimeout],
     ['WorkflowRunTimeout', request.workflowRunTimeout],
@@ -73,8 +75,18 @@ export function startWorkflowExecution(engine: HistoryEngine, namespace: Namespa
       reusePolicy: request.workflowIdReusePolicy ?? 0,
       conflictPolicy: request.workflowIdConflictPolicy ?? 0,
     }, engine.hooks);
-    return { runId: result.workflow.state.runId, started: result.started };
+    return { runId: result.workflow.state.runId, started: result.started, link: startedEventLink(namespace.name, result.workflow) };
   });
+}
+
+/** The link a start returns: the run's WorkflowExecutionStarted event (Nexus handlers pass it on). */
+function startedEventLink(namespace: string, workflow: Workflow): temporal.api.common.v1.ILink {
+  return {
+    workflowEvent: {
+      namespace, workflowId: workflow.state.workflowId, runId: workflow.state.runId,
+      eventRef: { eventId: long(1), eventType: temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED },
+    },
+  };
 }
 
 export function signalWithStartWorkflowExecution(engine: HistoryEngine, namespace: NamespaceRecord, request: temporal.api.workflowservice.v1.ISignalWithStartWorkflowExecutionRequest): temporal.api.workflowservice.v1.ISignalWithStartWorkflowExecutionResponse {

@@ -12,6 +12,7 @@ import { startChild, deliverExternalRequest } from './children';
 import { handleProtocolMessage, type MessageIndex } from './update-messages';
 import { decodeSearchAttributes } from './search-attributes';
 import { encodeBase64, decodeBase64 } from '../common/proto';
+import { nexusCancelError, nexusScheduleError, requestCancelNexusOperation, scheduleNexusOperation } from './nexus-operations';
 
 const Cause = temporal.api.enums.v1.WorkflowTaskFailedCause;
 
@@ -37,6 +38,8 @@ export function validateCommands(ctx: EngineContext, workflow: Workflow, command
   const s = workflow.state;
   const activityIds = new Set(Object.values(s.activities).map((a) => a.activityId));
   const timerIds = new Set(Object.keys(s.timers));
+  let nexusOperations = Object.keys(s.nexusOperations).length;
+  const cancelsInThisTask = new Set<number>();
   commands.forEach((command, index) => {
     const type = command.commandType ?? 0;
     if (CLOSE_COMMANDS.has(type) && index !== commands.length - 1) {
@@ -76,9 +79,22 @@ export function validateCommands(ctx: EngineContext, workflow: Workflow, command
         if (Object.keys(s.children).length >= ctx.config.pendingChildrenMax) throw new CommandError(Cause.WORKFLOW_TASK_FAILED_CAUSE_PENDING_CHILD_WORKFLOWS_LIMIT_EXCEEDED, 'the number of pending child workflows has reached the limit');
         break;
       }
-      case CommandType.COMMAND_TYPE_SCHEDULE_NEXUS_OPERATION:
-      case CommandType.COMMAND_TYPE_REQUEST_CANCEL_NEXUS_OPERATION:
-        throw new CommandError(Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SCHEDULE_NEXUS_OPERATION_ATTRIBUTES, 'Nexus operations are not supported by this server yet');
+      case CommandType.COMMAND_TYPE_SCHEDULE_NEXUS_OPERATION: {
+        const error = nexusScheduleError(ctx, workflow, command.scheduleNexusOperationCommandAttributes);
+        if (error) throw new CommandError(Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SCHEDULE_NEXUS_OPERATION_ATTRIBUTES, error);
+        nexusOperations += 1;
+        if (nexusOperations > ctx.config.pendingNexusOperationsMax) {
+          throw new CommandError(Cause.WORKFLOW_TASK_FAILED_CAUSE_PENDING_NEXUS_OPERATIONS_LIMIT_EXCEEDED, `the number of pending Nexus operations has reached the limit of ${ctx.config.pendingNexusOperationsMax}`);
+        }
+        break;
+      }
+      case CommandType.COMMAND_TYPE_REQUEST_CANCEL_NEXUS_OPERATION: {
+        const scheduledEventId = Number(command.requestCancelNexusOperationCommandAttributes?.scheduledEventId ?? 0);
+        const error = nexusCancelError(workflow, scheduledEventId) ;
+        if (error && !cancelsInThisTask.has(scheduledEventId)) throw new CommandError(Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_REQUEST_CANCEL_NEXUS_OPERATION_ATTRIBUTES, error);
+        cancelsInThisTask.add(scheduledEventId);
+        break;
+      }
       case CommandType.COMMAND_TYPE_UNSPECIFIED:
         throw new CommandError(Cause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND, 'Unknown command type: 0.');
       default:
@@ -155,7 +171,7 @@ function applyCommand(c: CommandContext, command: Command): void {
     case CommandType.COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES: {
       const attributes = command.upsertWorkflowSearchAttributesCommandAttributes?.searchAttributes ?? {};
       workflow.append(EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES, 'upsertWorkflowSearchAttributesEventAttributes', { workflowTaskCompletedEventId: completedEventId, searchAttributes: attributes }, now);
-      upsertSearchAttributes(workflow, attributes);
+      upsertSearchAttributes(workflow, attributes, ctx.namespaces.getById(workflow.state.namespaceId).searchAttributes);
       return;
     }
     case CommandType.COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES: {
@@ -164,6 +180,10 @@ function applyCommand(c: CommandContext, command: Command): void {
       upsertMemo(workflow, memo);
       return;
     }
+    case CommandType.COMMAND_TYPE_SCHEDULE_NEXUS_OPERATION:
+      return scheduleNexusOperation(ctx, workflow, command.scheduleNexusOperationCommandAttributes ?? {}, completedEventId, now, command.userMetadata);
+    case CommandType.COMMAND_TYPE_REQUEST_CANCEL_NEXUS_OPERATION:
+      return requestCancelNexusOperation(workflow, Number(command.requestCancelNexusOperationCommandAttributes?.scheduledEventId ?? 0), completedEventId, now);
     case CommandType.COMMAND_TYPE_PROTOCOL_MESSAGE:
       return handleProtocolMessage(c, command.protocolMessageCommandAttributes?.messageId ?? '');
     default:
@@ -224,10 +244,10 @@ function initiateExternal(c: CommandContext, command: Command): void {
   tx.after((next) => deliverExternalRequest(ctx, next, key, initiatedEventId));
 }
 
-function upsertSearchAttributes(workflow: Workflow, attributes: temporal.api.common.v1.ISearchAttributes): void {
-  const merged = { ...workflow.visibility.searchAttributes, ...decodeSearchAttributes(attributes) };
+function upsertSearchAttributes(workflow: Workflow, attributes: temporal.api.common.v1.ISearchAttributes, types: Readonly<Record<string, string>>): void {
+  const merged = { ...workflow.visibility.searchAttributes, ...decodeSearchAttributes(attributes, types) };
   for (const [name, payload] of Object.entries(attributes.indexedFields ?? {})) {
-    if (!payload?.data || payload.data.length === 0) delete merged[name];
+    if (!payload?.data || payload.data.length === 0 || merged[name] === null) delete merged[name];
   }
   workflow.visibility.searchAttributes = merged;
   const previous = workflow.state.searchAttributes

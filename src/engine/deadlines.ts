@@ -8,6 +8,7 @@ import { isRunning } from './mutable-state';
 import { activityDeadline, processActivityDeadline } from './activities';
 import { failWorkflowTask, scheduleWorkflowTask } from './workflow-tasks';
 import { closeWorkflow } from './workflow-close';
+import { nexusOperationDeadline, processNexusOperationDeadline } from './nexus-operations';
 import type { EngineHooks } from './engine-hooks';
 
 export function nextDeadline(workflow: Workflow): number {
@@ -25,6 +26,10 @@ export function nextDeadline(workflow: Workflow): number {
   for (const timer of Object.values(s.timers)) candidates.push(timer.fireAtMs);
   for (const activity of Object.values(s.activities)) {
     const at = activityDeadline(activity);
+    if (at > 0) candidates.push(at);
+  }
+  for (const op of Object.values(s.nexusOperations)) {
+    const at = nexusOperationDeadline(op);
     if (at > 0) candidates.push(at);
   }
   return candidates.length > 0 ? Math.min(...candidates) : 0;
@@ -55,5 +60,6 @@ export function processDeadlines(ctx: EngineContext, tx: Transaction, workflow: 
     scheduleWorkflowTask(ctx, workflow, now);
   }
   for (const activity of Object.values(s.activities)) processActivityDeadline(ctx, workflow, activity, now);
+  for (const op of Object.values(s.nexusOperations)) processNexusOperationDeadline(ctx, workflow, op, now);
 }
 

@@ -5,6 +5,7 @@ import type { Ids } from '../common/ids';
 import type { NamespaceRegistry } from './namespace-registry';
 import type { Workflow } from './workflow';
 import { type RunKey, runKeyString } from './tasks';
+import type { NexusEndpointLookup } from './nexus-operations';
 
 export interface EngineConfig {
   /** How long GetWorkflowExecutionHistory(wait_new_event) waits before answering empty. */
@@ -17,6 +18,7 @@ export interface EngineConfig {
   readonly pendingTimersMax: number;
   readonly updateLongPollMs: number;
   readonly queryTimeoutMs: number;
+  readonly pendingNexusOperationsMax: number;
 }
 
 export const defaultEngineConfig: EngineConfig = {
@@ -28,6 +30,7 @@ export const defaultEngineConfig: EngineConfig = {
   pendingTimersMax: 10_000,
   updateLongPollMs: 20_000,
   queryTimeoutMs: 60_000,
+  pendingNexusOperationsMax: 30,
 };
 
 /** Reads runs for a transaction; implemented by the engine's cache. */
@@ -81,4 +84,5 @@ export interface EngineContext {
   readonly ids: Ids;
   readonly namespaces: NamespaceRegistry;
   readonly config: EngineConfig;
+  readonly nexusEndpoints: NexusEndpointLookup;
 }

@@ -144,6 +144,7 @@ export class HistoryEngine implements RunLoader {
     if (isRunning(workflow.state)) {
       this.cache.set(id, workflow);
       this.offerTasks(workflow);
+      this.hooks.onSettled(workflow);
     } else {
       this.cache.delete(id);
     }

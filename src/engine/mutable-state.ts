@@ -95,6 +95,47 @@ export interface UpdateRecord {
   completedEventId: number;
 }
 
+export const NexusOperationStatus = { Scheduled: 'scheduled', BackingOff: 'backing-off', Started: 'started' } as const;
+export type NexusOperationStatus = (typeof NexusOperationStatus)[keyof typeof NexusOperationStatus];
+
+export const NexusCancelStatus = { Pending: 'pending', Scheduled: 'scheduled', BackingOff: 'backing-off', Succeeded: 'succeeded', Failed: 'failed' } as const;
+export type NexusCancelStatus = (typeof NexusCancelStatus)[keyof typeof NexusCancelStatus];
+
+export interface NexusCancelState {
+  requestedEventId: number;
+  requestedTimeMs: number;
+  status: NexusCancelStatus;
+  attempt: number;
+  nextAttemptAtMs: number;
+  lastAttemptCompleteTimeMs: number;
+  /** Encoded Failure (base64). */
+  lastFailure: string | null;
+}
+
+/** A Nexus operation the workflow scheduled and that has not reached a terminal event yet. */
+export interface NexusOperationState {
+  scheduledEventId: number;
+  endpoint: string;
+  endpointId: string;
+  service: string;
+  operation: string;
+  requestId: string;
+  status: NexusOperationStatus;
+  scheduledTimeMs: number;
+  scheduleToCloseTimeoutMs: number;
+  scheduleToStartTimeoutMs: number;
+  startToCloseTimeoutMs: number;
+  startedTimeMs: number;
+  attempt: number;
+  lastAttemptCompleteTimeMs: number;
+  /** Encoded Failure (base64) of the last failed attempt. */
+  lastAttemptFailure: string | null;
+  nextAttemptAtMs: number;
+  blockedReason: string;
+  operationToken: string;
+  cancel: NexusCancelState | null;
+}
+
 export interface MutableState {
   namespaceId: string;
   workflowId: string;
@@ -139,6 +180,7 @@ export interface MutableState {
   attempt: number;
   /** Nexus completion callbacks attached at start (base64 temporal.api.common.v1.Callback). */
   completionCallbacks: string[];
+  nexusOperations: Record<string, NexusOperationState>;
   historySizeBytes: number;
 }
 

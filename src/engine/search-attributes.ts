@@ -1,7 +1,20 @@
 // Search attributes as visibility stores them: payloads decoded to JSON values (Datetime as epoch ms).
+// The SDKs' untyped search attributes send every value as a JSON array without a 'type' in the payload
+// metadata; like the real server (which applies the namespace's type map), a single-item array of a
+// non-list type is stored as its one value, so that `CustomKeyword = 'x'` matches.
 import type { SearchAttributes } from '../common/proto';
 
-export function decodeSearchAttributes(attributes: SearchAttributes | null | undefined): Record<string, unknown> {
+const KEYWORD_LIST = 'KeywordList';
+const DATETIME = 'Datetime';
+
+/**
+ * `types` maps registered search attribute names to their type names ('Keyword', 'KeywordList', ...); the
+ * payload metadata 'type' wins when present. A null or empty value decodes to null (the attribute is unset).
+ */
+export function decodeSearchAttributes(
+  attributes: SearchAttributes | null | undefined,
+  types: Readonly<Record<string, string>> = {},
+): Record<string, unknown> {
   const result: Record<string, unknown> = {};
   for (const [name, payload] of Object.entries(attributes?.indexedFields ?? {})) {
     if (!payload?.data || payload.data.length === 0) continue;
@@ -12,9 +25,27 @@ export function decodeSearchAttributes(attributes: SearchAttributes | null | und
     } catch {
       value = text;
     }
-    const type = payload.metadata?.['type'] ? Buffer.from(payload.metadata['type']).toString('utf8') : '';
-    if (type === 'Datetime' && typeof value === 'string') value = Date.parse(value);
-    result[name] = value;
+    const metadataType = payload.metadata?.['type'] ? Buffer.from(payload.metadata['type']).toString('utf8') : '';
+    result[name] = normalizeValue(value, metadataType || types[name] || '');
   }
   return result;
+}
+
+function normalizeValue(value: unknown, type: string): unknown {
+  if (Array.isArray(value)) {
+    if (value.length === 0) return null;
+    if (type === KEYWORD_LIST) return value;
+    const items = type === DATETIME ? value.map(datetimeMs) : value;
+    // An array of several values for a single-valued type is kept as sent; queries will not match it.
+    return items.length === 1 ? items[0] : items;
+  }
+  if (value === null) return null;
+  if (type === KEYWORD_LIST) return [value];
+  return type === DATETIME ? datetimeMs(value) : value;
+}
+
+function datetimeMs(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? value : ms;
 }

@@ -9,6 +9,7 @@ import { decideRetry, RetryState } from './retry-policy';
 import { ContinueAsNewInitiator, createRun, type RunSpec } from './workflow-start';
 import { notifyParentOfChildClose, applyParentClosePolicy } from './children';
 import { noHooks, type EngineHooks } from './engine-hooks';
+import { deliverSystemCallbacks } from './nexus-completion';
 import { decodeBase64, type Header, type Memo, type SearchAttributes } from '../common/proto';
 
 const Status = temporal.api.enums.v1.WorkflowExecutionStatus;
@@ -33,6 +34,7 @@ export function closeWorkflow(ctx: EngineContext, tx: Transaction, workflow: Wor
   s.workflowTask = null;
   s.activities = {};
   s.timers = {};
+  s.nexusOperations = {};
   s.stickyTaskQueue = '';
   if (next) {
     const run = createRun(ctx, next.spec, nowMs);
@@ -42,6 +44,7 @@ export function closeWorkflow(ctx: EngineContext, tx: Transaction, workflow: Wor
   if (s.parent) tx.after((next) => notifyParentOfChildClose(ctx, next, workflow.key, event));
   const hooks = listener ?? noHooks;
   applyParentClosePolicy(ctx, tx, workflow, hooks);
+  deliverSystemCallbacks(ctx, tx, workflow, event);
   hooks.onRunClosed(tx, workflow, event);
 }
 

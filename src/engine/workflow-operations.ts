@@ -36,7 +36,8 @@ export function startWorkflow(
   const current = tx.getCurrent(spec.namespace.id, spec.workflowId);
   if (current) {
     if (spec.requestId && current.state.startRequestIds.includes(spec.requestId)) {
-      return { workflow: current, started: false };
+      // A retried start answers as the original did (the real server's respondToRetriedRequest).
+      return { workflow: current, started: true };
     }
     if (isRunning(current.state)) {
       const conflict = policies.conflictPolicy || ConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL;

@@ -53,7 +53,7 @@ export function createRun(ctx: EngineContext, spec: RunSpec, nowMs: number): Wor
       memo: spec.memo?.fields && Object.keys(spec.memo.fields).length > 0
         ? temporal.api.common.v1.Memo.encode(spec.memo).finish()
         : null,
-      searchAttributes: decodeSearchAttributes(spec.searchAttributes),
+      searchAttributes: decodeSearchAttributes(spec.searchAttributes, spec.namespace.searchAttributes),
       parentWorkflowId: spec.parent?.workflowId ?? null,
       parentRunId: spec.parent?.runId ?? null,
     },
@@ -110,6 +110,7 @@ function initialState(spec: RunSpec, nowMs: number): MutableState {
     retryPolicy: spec.retryPolicy,
     attempt: spec.attempt,
     completionCallbacks: spec.completionCallbacks.map((c) => encodeBase64('temporal.api.common.v1.Callback', c)),
+    nexusOperations: {},
     historySizeBytes: 0,
   };
 }

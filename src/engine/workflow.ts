@@ -82,13 +82,22 @@ export class Workflow {
    * While a workflow task runs it is buffered and gets its id when the buffer is flushed; the returned
    * id is then a negative provisional id that the flush rewrites in the events that reference it.
    */
-  appendExternal(type: number, field: EventAttributesField, attributes: object, timeMs: number): number {
-    if (!this.isWorkflowTaskStarted) return Number(this.append(type, field, attributes, timeMs).eventId);
+  appendExternal(
+    type: number,
+    field: EventAttributesField,
+    attributes: object,
+    timeMs: number,
+    links?: readonly object[],
+    workerMayIgnore?: boolean,
+  ): number {
+    const extra = { ...(links && links.length > 0 ? { links } : {}), ...(workerMayIgnore ? { workerMayIgnore } : {}) };
+    if (!this.isWorkflowTaskStarted) return Number(this.append(type, field, attributes, timeMs, extra).eventId);
     this.provisionalId -= 1;
     const event: HistoryEvent = {
       eventId: long(this.provisionalId),
       eventTime: timestampFromMs(timeMs),
       eventType: type,
+      ...(extra as Partial<HistoryEvent>),
       [field]: attributes,
     };
     this.buffered.push(event);

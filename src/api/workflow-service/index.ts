@@ -33,6 +33,8 @@ import { getClusterInfo } from './get-cluster-info';
 import { getSystemInfo } from './get-system-info';
 import { updateWorkflowExecution } from './update-workflow-execution';
 import { pollWorkflowExecutionUpdate } from './poll-workflow-execution-update';
+import { pollNexusTaskQueue } from './poll-nexus-task-queue';
+import { respondNexusTaskCompleted, respondNexusTaskFailed } from './respond-nexus-task';
 
 export function workflowServiceHandlers(deps: ApiDeps): Record<string, RpcHandler> {
   return {
@@ -71,5 +73,8 @@ export function workflowServiceHandlers(deps: ApiDeps): Record<string, RpcHandle
     GetSystemInfo: () => getSystemInfo(deps),
     UpdateWorkflowExecution: (r, c) => updateWorkflowExecution(deps, r, c),
     PollWorkflowExecutionUpdate: (r, c) => pollWorkflowExecutionUpdate(deps, r, c),
+    PollNexusTaskQueue: (r, c) => pollNexusTaskQueue(deps, r, c),
+    RespondNexusTaskCompleted: (r) => respondNexusTaskCompleted(deps, r),
+    RespondNexusTaskFailed: (r) => respondNexusTaskFailed(deps, r),
   };
 }

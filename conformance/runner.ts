@@ -1,0 +1,185 @@
+// Runs conformance scenarios against a server at an address and returns their normalised records.
+// One worker with every conformance workflow and activity polls one task queue for the whole run;
+// scenarios run one after another, so no scenario's timing depends on another's.
+import { randomUUID } from 'node:crypto';
+import * as path from 'node:path';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import * as activities from './activities';
+import { Normaliser } from './normalise';
+import type { RecordedHistory, ScenarioRecord } from './record';
+import type { Capability, HistoryEvent, RecordedExecution, Scenario, ScenarioContext } from './scenario';
+import { scenarios as allScenarios } from './scenarios';
+
+export interface RunOptions {
+  readonly address: string;
+  readonly namespace?: string;
+  /** Scenario names to run; all when empty or omitted. */
+  readonly only?: readonly string[];
+  /** Capabilities the server lacks: scenarios that require one are left out. */
+  readonly without?: readonly Capability[];
+  /** Called as each scenario finishes, e.g. to print progress. */
+  readonly onScenario?: (record: ScenarioRecord, elapsedMs: number) => void;
+}
+
+const WAIT_FOR_EVENT_TIMEOUT_MS = 30_000;
+const WAIT_FOR_EVENT_INTERVAL_MS = 50;
+const SCENARIO_TIMEOUT_MS = 60_000;
+const CONTINUE_AS_NEW_RUNS_MAX = 20;
+
+let bundle: Promise<{ code: string }> | undefined;
+
+export function conformanceBundle(): Promise<{ code: string }> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: path.join(__dirname, 'workflows.js'), logger: new DefaultLogger('WARN') });
+  return bundle;
+}
+
+export function selectScenarios(options: Pick<RunOptions, 'only' | 'without'>): Scenario[] {
+  const only = options.only ?? [];
+  const unknown = only.filter((name) => !allScenarios.some((scenario) => scenario.name === name));
+  if (unknown.length > 0) {
+    throw new Error(`unknown scenario(s) ${unknown.join(', ')}; known: ${allScenarios.map((s) => s.name).join(', ')}`);
+  }
+  return allScenarios.filter(
+    (scenario) =>
+      (only.length === 0 || only.includes(scenario.name)) &&
+      !(scenario.requires ?? []).some((capability) => (options.without ?? []).includes(capability)),
+  );
+}
+
+export async function runScenarios(options: RunOptions): Promise<ScenarioRecord[]> {
+  installRuntime();
+  const namespace = options.namespace ?? 'default';
+  const selected = selectScenarios(options);
+  const connection = await Connection.connect({ address: options.address });
+  const nativeConnection = await NativeConnection.connect({ address: options.address });
+  const client = new Client({ connection, namespace });
+  const taskQueue = `conformance-${randomUUID()}`;
+  const worker = await Worker.create({
+    connection: nativeConnection,
+    namespace,
+    taskQueue,
+    workflowBundle: await conformanceBundle(),
+    activities,
+    shutdownGraceTime: '1s',
+  });
+  const workerRun = worker.run();
+  const records: ScenarioRecord[] = [];
+  try {
+    for (const scenario of selected) {
+      const startedAtMs = Date.now();
+      const record = await withTimeout(runOne(scenario, { client, namespace, taskQueue, nativeConnection }), SCENARIO_TIMEOUT_MS, scenario.name);
+      records.push(record);
+      options.onScenario?.(record, Date.now() - startedAtMs);
+    }
+  } finally {
+    worker.shutdown();
+    await workerRun;
+    await connection.close();
+    await nativeConnection.close();
+  }
+  return records;
+}
+
+interface RunnerResources {
+  readonly client: Client;
+  readonly namespace: string;
+  readonly taskQueue: string;
+  readonly nativeConnection: NativeConnection;
+}
+
+async function runOne(scenario: Scenario, resources: RunnerResources): Promise<ScenarioRecord> {
+  const runTag = randomUUID();
+  const extraWorkers: Array<{ worker: Worker; running: Promise<void> }> = [];
+  const context: ScenarioContext = {
+    client: resources.client,
+    namespace: resources.namespace,
+    taskQueue: resources.taskQueue,
+    workflowId: (suffix) => `${scenario.name}-${runTag}${suffix === undefined ? '' : `-${suffix}`}`,
+    waitForEvent: (handle, eventType, count) => waitForEvent(handle, eventType, count ?? 1),
+    async startWorker({ useConformanceBundle, ...workerOptions }) {
+      const worker = await Worker.create({
+        connection: resources.nativeConnection,
+        shutdownGraceTime: '1s',
+        ...(useConformanceBundle === true ? { workflowBundle: await conformanceBundle() } : {}),
+        ...workerOptions,
+      });
+      extraWorkers.push({ worker, running: worker.run() });
+    },
+  };
+  try {
+    const result = await scenario.run(context);
+    const normaliser = new Normaliser();
+    normaliser.register('taskQueue', resources.taskQueue);
+    for (const execution of result.executions) normaliser.register('workflowId', execution.workflowId);
+    const raw = await Promise.all(result.executions.map((execution) => fetchRuns(resources.client, execution)));
+    for (const runs of raw) for (const run of runs) normaliser.collect(run.events);
+    const histories: RecordedHistory[] = raw.flat().map((run) => ({ label: run.label, run: run.run, events: normaliser.history(run.events) }));
+    return { scenario: scenario.name, description: scenario.description, histories, outcome: normaliser.value(result.outcome) };
+  } finally {
+    for (const { worker } of extraWorkers) worker.shutdown();
+    await Promise.all(extraWorkers.map(({ running }) => running));
+  }
+}
+
+/** The history of an execution and of every run it continued as new into. */
+async function fetchRuns(client: Client, execution: RecordedExecution): Promise<Array<{ label: string; run: number; events: HistoryEvent[] }>> {
+  const runs: Array<{ label: string; run: number; events: HistoryEvent[] }> = [];
+  let runId = execution.runId;
+  for (let run = 1; run <= CONTINUE_AS_NEW_RUNS_MAX; run += 1) {
+    const history = await client.workflow.getHandle(execution.workflowId, runId).fetchHistory();
+    const events = history.events ?? [];
+    runs.push({ label: execution.label, run, events });
+    const next = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
+    if (next === undefined || next === null || next === '') return runs;
+    runId = next;
+  }
+  throw new Error(`${execution.label}: more than ${CONTINUE_AS_NEW_RUNS_MAX} continue-as-new runs`);
+}
+
+async function waitForEvent(handle: WorkflowHandle, eventType: string, count: number): Promise<HistoryEvent[]> {
+  const deadlineMs = Date.now() + WAIT_FOR_EVENT_TIMEOUT_MS;
+  for (;;) {
+    const events = (await handle.fetchHistory()).events ?? [];
+    const seen = events.filter((event) => eventTypeName(event) === eventType).length;
+    if (seen >= count) return events;
+    if (Date.now() > deadlineMs) {
+      throw new Error(`${handle.workflowId}: ${eventType} x${count} not in history within ${WAIT_FOR_EVENT_TIMEOUT_MS} ms (saw ${seen})`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, WAIT_FOR_EVENT_INTERVAL_MS));
+  }
+}
+
+function eventTypeName(event: HistoryEvent): string {
+  // Decoded events carry the enum as a number; the proto module maps it back to its name.
+  const type = event.eventType;
+  if (typeof type === 'string') return type;
+  return eventTypeNames()[type ?? 0] ?? String(type);
+}
+
+let names: Record<number, string> | undefined;
+function eventTypeNames(): Record<number, string> {
+  names ??= Object.fromEntries(Object.entries(temporal.api.enums.v1.EventType).map(([name, value]) => [value, name]));
+  return names;
+}
+
+function installRuntime(): void {
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // Already installed by this process (e.g. by a test helper): the existing runtime is fine.
+  }
+}
+
+async function withTimeout<T>(promise: Promise<T>, timeoutMs: number, name: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`scenario ${name} did not finish within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

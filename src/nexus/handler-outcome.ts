@@ -1,0 +1,77 @@
+// Decides, in one place, what a handler's answer means: success, async start, operation failure,
+// a retryable attempt failure, or a final failure; and whether it counts against the circuit breaker.
+// Retryable handler error types follow the Nexus spec; an explicit retry behavior overrides the type.
+import { type Failure, temporal } from '../common/proto';
+
+const RetryBehavior = temporal.api.enums.v1.NexusHandlerErrorRetryBehavior;
+
+export const RETRYABLE_HANDLER_ERRORS: ReadonlySet<string> = new Set(['RESOURCE_EXHAUSTED', 'INTERNAL', 'UNAVAILABLE', 'UPSTREAM_TIMEOUT', 'REQUEST_TIMEOUT']);
+export const NON_RETRYABLE_HANDLER_ERRORS: ReadonlySet<string> = new Set(['BAD_REQUEST', 'UNAUTHENTICATED', 'UNAUTHORIZED', 'NOT_FOUND', 'NOT_IMPLEMENTED', 'CONFLICT']);
+
+/** What came back from one attempt at a handler (worker task or HTTP call). */
+export type HandlerReply =
+  | { readonly kind: 'response'; readonly response: temporal.api.nexus.v1.IResponse }
+  | { readonly kind: 'handler-error'; readonly failure: Failure }
+  | { readonly kind: 'timeout' };
+
+export type StartOutcome =
+  | { readonly kind: 'sync-success'; readonly payload: temporal.api.common.v1.IPayload | null; readonly links: temporal.api.nexus.v1.ILink[] }
+  | { readonly kind: 'async-started'; readonly operationToken: string; readonly links: temporal.api.nexus.v1.ILink[] }
+  | { readonly kind: 'operation-failed'; readonly state: 'failed' | 'canceled'; readonly failure: Failure }
+  | { readonly kind: 'retry'; readonly failure: Failure }
+  | { readonly kind: 'fail'; readonly failure: Failure };
+
+export type CancelOutcome =
+  | { readonly kind: 'cancel-requested' }
+  | { readonly kind: 'retry'; readonly failure: Failure }
+  | { readonly kind: 'fail'; readonly failure: Failure };
+
+export function handlerErrorFailure(type: string, message: string, retryBehavior = 0): Failure {
+  return { message, nexusHandlerFailureInfo: { type, retryBehavior } };
+}
+
+export function isRetryableHandlerFailure(failure: Failure): boolean {
+  const info = failure.nexusHandlerFailureInfo;
+  if (!info) return true;
+  if (info.retryBehavior === RetryBehavior.NEXUS_HANDLER_ERROR_RETRY_BEHAVIOR_RETRYABLE) return true;
+  if (info.retryBehavior === RetryBehavior.NEXUS_HANDLER_ERROR_RETRY_BEHAVIOR_NON_RETRYABLE) return false;
+  return !NON_RETRYABLE_HANDLER_ERRORS.has(info.type ?? '');
+}
+
+const TIMEOUT_FAILURE = handlerErrorFailure('UPSTREAM_TIMEOUT', 'upstream timeout: the handler did not answer in time');
+
+export function classifyStartReply(reply: HandlerReply): StartOutcome {
+  if (reply.kind === 'timeout') return { kind: 'retry', failure: TIMEOUT_FAILURE };
+  if (reply.kind === 'handler-error') {
+    return isRetryableHandlerFailure(reply.failure) ? { kind: 'retry', failure: reply.failure } : { kind: 'fail', failure: reply.failure };
+  }
+  const start = reply.response.startOperation;
+  if (start?.syncSuccess) return { kind: 'sync-success', payload: start.syncSuccess.payload ?? null, links: start.syncSuccess.links ?? [] };
+  if (start?.asyncSuccess) {
+    const token = start.asyncSuccess.operationToken || start.asyncSuccess.operationId || '';
+    if (!token) return { kind: 'fail', failure: handlerErrorFailure('BAD_REQUEST', 'invalid operation token: empty') };
+    return { kind: 'async-started', operationToken: token, links: start.asyncSuccess.links ?? [] };
+  }
+  if (start?.failure) {
+    return { kind: 'operation-failed', state: start.failure.canceledFailureInfo ? 'canceled' : 'failed', failure: start.failure };
+  }
+  if (start?.operationError) {
+    const nexusFailure = start.operationError.failure;
+    const failure: Failure = { message: nexusFailure?.message ?? 'operation failed', ...(start.operationError.operationState === 'canceled' ? { canceledFailureInfo: {} } : { applicationFailureInfo: {} }) };
+    return { kind: 'operation-failed', state: start.operationError.operationState === 'canceled' ? 'canceled' : 'failed', failure };
+  }
+  return { kind: 'fail', failure: handlerErrorFailure('INTERNAL', 'the handler returned an empty start response') };
+}
+
+export function classifyCancelReply(reply: HandlerReply): CancelOutcome {
+  if (reply.kind === 'timeout') return { kind: 'retry', failure: TIMEOUT_FAILURE };
+  if (reply.kind === 'handler-error') {
+    return isRetryableHandlerFailure(reply.failure) ? { kind: 'retry', failure: reply.failure } : { kind: 'fail', failure: reply.failure };
+  }
+  return { kind: 'cancel-requested' };
+}
+
+/** Destination-down outcomes trip the breaker; operation errors and successes do not. */
+export function countsAgainstBreaker(outcome: StartOutcome | CancelOutcome): boolean {
+  return outcome.kind === 'retry';
+}
