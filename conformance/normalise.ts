@@ -30,6 +30,9 @@ const ID_CATEGORY_BY_KEY: Readonly<Record<string, string>> = {
 /** Keys whose values vary with the machine or SDK build; only their presence is compared. */
 const OPAQUE_KEYS: ReadonlySet<string> = new Set(['historySizeBytes', 'stackTrace', 'sdkVersion']);
 
+/** Keys whose arrays are sets (their order carries no meaning): sorted before comparison. */
+const SET_KEYS: ReadonlySet<string> = new Set(['coreUsedFlags', 'langUsedFlags']);
+
 /** Event fields that are never compared: server-internal or wall-clock values. */
 const DROPPED_EVENT_KEYS: ReadonlySet<string> = new Set(['eventTime', 'taskId']);
 
@@ -63,7 +66,10 @@ export class Normaliser {
 
   /** Normalises any JSON-like value: ids known from histories are replaced wherever they appear. */
   value(value: unknown, key?: string, parentKey?: string): unknown {
-    if (Array.isArray(value)) return value.map((item) => this.value(item, undefined, key));
+    if (Array.isArray(value)) {
+      const items = value.map((item) => this.value(item, undefined, key));
+      return key !== undefined && SET_KEYS.has(key) ? items.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))) : items;
+    }
     if (value !== null && typeof value === 'object') return this.object(value as Record<string, unknown>, key);
     if (typeof value !== 'string') return value;
     if (key !== undefined && OPAQUE_KEYS.has(key)) return value === '' ? value : `<${key}>`;

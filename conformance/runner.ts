@@ -166,7 +166,8 @@ function eventTypeNames(): Record<number, string> {
 
 function installRuntime(): void {
   try {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    // Workflow task failures are part of the scenarios: only errors are worth printing.
+    Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
   } catch {
     // Already installed by this process (e.g. by a test helper): the existing runtime is fine.
   }

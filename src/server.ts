@@ -46,7 +46,7 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
   const dispatcher = new NexusTaskDispatcher(matching);
   const breakers = new CircuitBreakers(clock, config.circuitBreaker);
   const executor = new NexusOperationExecutor(engine, endpoints, dispatcher, breakers, clock, logger, undefined, config.nexusRetryInitialIntervalMs);
-  engine.hooks = { onRunClosed: () => undefined, onSettled: (workflow) => executor.onSettled(workflow) };
+  engine.hooks = { onRunClosed: (_tx, workflow) => executor.onRunClosed(workflow), onSettled: (workflow) => executor.onSettled(workflow) };
   const deps: ApiDeps = {
     engine, namespaces, matching, store, clock,
     config: { longPollMs: config.longPollMs, serverVersion: SERVER_VERSION },

@@ -76,7 +76,8 @@ async function executeWorkflow(flags: ParsedFlags, context: ClientContext): Prom
 
 function printRunningExecution(run: StartedRun, context: ClientContext, isShownAsJson: boolean): void {
   if (isJsonOutput(context.output)) {
-    if (isShownAsJson) printJson({ ...run, namespace: context.namespace }, context.output);
+    const { workflowId, runId, type, taskQueue } = run;
+    if (isShownAsJson) printJson({ workflowId, runId, type, namespace: context.namespace, taskQueue }, context.output);
     return;
   }
   writeLine('Running execution:');

@@ -29,7 +29,8 @@ export function countWorkflowExecutions(store: Store, namespace: NamespaceRecord
     groups: result.groups.map((group) => ({
       count: long(group.count),
       groupValues: group.values.map((value) => ({
-        metadata: { encoding: Buffer.from('json/plain') },
+        // ExecutionStatus, the one field Temporal groups by, is a Keyword (sadefs.EncodeValue sets the type).
+        metadata: { encoding: Buffer.from('json/plain'), type: Buffer.from('Keyword') },
         data: Buffer.from(JSON.stringify(statusName(value))),
       })),
     })),

@@ -34,11 +34,11 @@ export function closeWorkflow(ctx: EngineContext, tx: Transaction, workflow: Wor
   s.workflowTask = null;
   s.activities = {};
   s.timers = {};
-  s.nexusOperations = {};
   s.stickyTaskQueue = '';
   if (next) {
     const run = createRun(ctx, next.spec, nowMs);
     tx.add(run);
+    s.nexusOperations = {};
     return;
   }
   if (s.parent) tx.after((next) => notifyParentOfChildClose(ctx, next, workflow.key, event));
@@ -46,6 +46,7 @@ export function closeWorkflow(ctx: EngineContext, tx: Transaction, workflow: Wor
   applyParentClosePolicy(ctx, tx, workflow, hooks);
   deliverSystemCallbacks(ctx, tx, workflow, event);
   hooks.onRunClosed(tx, workflow, event);
+  s.nexusOperations = {};
 }
 
 function statusOf(outcome: CloseOutcome): number {

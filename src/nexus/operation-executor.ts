@@ -51,6 +51,17 @@ export class NexusOperationExecutor {
     this.isStopped = true;
   }
 
+  /**
+   * Engine hook: the caller closed. Requested cancels of started operations are still sent once (a
+   * TRY_CANCEL caller may finish right after asking); their outcome has no run left to record in.
+   */
+  onRunClosed(workflow: Workflow): void {
+    if (this.isStopped) return;
+    for (const op of Object.values(workflow.state.nexusOperations)) {
+      if (op.status === NexusOperationStatus.Started && op.cancel?.status === NexusCancelStatus.Scheduled) this.launch(workflow, op, 'cancel');
+    }
+  }
+
   /** Engine hook: called after every commit of an open run. */
   onSettled(workflow: Workflow): void {
     if (this.isStopped) return;

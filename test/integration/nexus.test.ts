@@ -53,4 +53,102 @@ describe('Nexus operations with the TypeScript SDK', () => {
     const link = started?.links?.[0]?.workflowEvent;
     assert.equal(link?.workflowId, orderId, 'caller Started links to the handler workflow');
   });
+
+  async function probe(operation: string, input: unknown, timeouts: Record<string, string> = {}, handlerRuns = true): Promise<string> {
+    const { endpoint, handlerTaskQueue } = await setup();
+    const run = (taskQueue: string): Promise<string> =>
+      env.caller.workflow.execute('probeCaller', { taskQueue, workflowId: `probe-${randomUUID()}`, args: [endpoint, operation, input, timeouts] });
+    if (handlerRuns) return env.withWorkers(handlerTaskQueue, run);
+    return env.withWorkers(`nobody-polls-${randomUUID()}`, run);
+  }
+
+  test('an operation error reaches the caller as NexusOperationFailure with the application failure', async () => {
+    const result = await probe('failOperation', 'out of stock');
+    assert.match(result, /^NexusOperationFailure\(.*\) <- ApplicationFailure\(out of stock/);
+  });
+
+  test('a non-retryable handler error fails the operation at once with the HandlerError as cause', async () => {
+    const result = await probe('failHandler', { type: 'BAD_REQUEST', message: 'bad input' });
+    assert.match(result, /^NexusOperationFailure\(.*\) <- HandlerError\(bad input/);
+  });
+
+  test('a retryable handler error is retried until the handler succeeds', async () => {
+    const result = await probe('flakyHandler', { key: randomUUID(), failures: 2 });
+    assert.equal(result, 'ok: "ok after 2 failures"');
+  });
+
+  test('schedule-to-close timeout: a handler that keeps failing times out', async () => {
+    const result = await probe('failHandler', { type: 'INTERNAL', message: 'always' }, { scheduleToCloseTimeout: '1500ms' });
+    assert.match(result, /^NexusOperationFailure\(.*\) <- TimeoutFailure\(operation timed out; timeout=SCHEDULE_TO_CLOSE/);
+  });
+
+  test('schedule-to-start timeout: no handler worker polls', async () => {
+    const result = await probe('echo', { message: 'x' }, { scheduleToStartTimeout: '1s' }, false);
+    assert.match(result, /TimeoutFailure\(operation timed out; timeout=SCHEDULE_TO_START/);
+  });
+
+  test('start-to-close timeout: an async operation that never completes', async () => {
+    const result = await probe('waitForCancel', `wfc-${randomUUID()}`, { startToCloseTimeout: '1s' });
+    assert.match(result, /TimeoutFailure\(operation timed out; timeout=START_TO_CLOSE/);
+  });
+
+  for (const cancellationType of ['WAIT_CANCELLATION_COMPLETED', 'WAIT_CANCELLATION_REQUESTED', 'TRY_CANCEL', 'ABANDON'] as const) {
+    test(`cancellation type ${cancellationType}`, async () => {
+      const { endpoint, handlerTaskQueue } = await setup();
+      const handlerWorkflowId = `wfc-${randomUUID()}`;
+      const workflowId = `cancel-${randomUUID()}`;
+      const result = await env.withWorkers(handlerTaskQueue, async (taskQueue) => {
+        const outcome = await env.caller.workflow.execute('cancelCaller', { taskQueue, workflowId, args: [endpoint, handlerWorkflowId, cancellationType] });
+        if (cancellationType !== 'ABANDON') {
+          const handle = env.handler.workflow.getHandle(handlerWorkflowId);
+          const { eventually } = await import('../helpers/eventually');
+          await eventually(async () => (await handle.describe()).status.name === 'CANCELLED');
+        }
+        return outcome;
+      });
+      assert.match(result, /NexusOperationFailure\(.*\) <- CancelledFailure/);
+      const events = (await env.caller.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+      const types = new Set(events.map((e) => e.eventType));
+      if (cancellationType === 'ABANDON') assert.ok(!types.has(54), 'ABANDON sends no cancel request');
+      else assert.ok(types.has(54), 'NexusOperationCancelRequested');
+      if (cancellationType === 'WAIT_CANCELLATION_COMPLETED') assert.ok(types.has(52), 'NexusOperationCanceled');
+      if (cancellationType === 'WAIT_CANCELLATION_REQUESTED') assert.ok(types.has(56), 'NexusOperationCancelRequestCompleted');
+    });
+  }
+
+  test('a chain across three namespaces: caller -> handler-ns -> third-ns', async () => {
+    const { endpoint, handlerTaskQueue } = await setup();
+    const thirdTaskQueue = `third-${randomUUID()}`;
+    const second = endpointName('third');
+    await env.createEndpoint(second, 'third-ns', thirdTaskQueue);
+    const orderId = randomUUID();
+    const result = await env.withWorkers(handlerTaskQueue, (taskQueue) =>
+      env.caller.workflow.execute('chainCaller', { taskQueue, workflowId: `chain-caller-${orderId}`, args: [endpoint, second, orderId] }),
+      [{ namespace: 'third-ns', taskQueue: thirdTaskQueue }],
+    );
+    assert.equal(result, `chained: processed ${orderId}-c with 1 items`);
+  });
+
+  test('40 concurrent operations each complete exactly once', async () => {
+    const { endpoint, handlerTaskQueue } = await setup();
+    const ids = Array.from({ length: 40 }, () => randomUUID());
+    const results = await env.withWorkers(handlerTaskQueue, (taskQueue) =>
+      Promise.all(ids.map((id) => env.caller.workflow.execute('callerWorkflow', { taskQueue, workflowId: `many-${id}`, args: [endpoint, `order-${id}`, ['a']] }))),
+    );
+    assert.deepEqual(results, ids.map((id) => `processed order-${id} with 1 items`));
+    for (const id of ids.slice(0, 5)) {
+      const events = (await env.caller.workflow.getHandle(`many-${id}`).fetchHistory()).events ?? [];
+      assert.equal(events.filter((e) => e.eventType === 50).length, 1, 'exactly one NexusOperationCompleted');
+    }
+  });
+
+  test('the allowlist refuses a caller namespace that is not on it', async () => {
+    const handlerTaskQueue = `handler-${randomUUID()}`;
+    const endpoint = endpointName('allow');
+    await env.createEndpoint(endpoint, env.handlerNamespace, handlerTaskQueue, ['some-other-ns']);
+    const result = await env.withWorkers(handlerTaskQueue, (taskQueue) =>
+      env.caller.workflow.execute('probeCaller', { taskQueue, workflowId: `allow-${randomUUID()}`, args: [endpoint, 'echo', { message: 'x' }, {}] }),
+    );
+    assert.match(result, /HandlerError\(caller namespace "caller-ns" is not allowed to use Nexus endpoint/);
+  });
 });

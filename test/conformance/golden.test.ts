@@ -1,0 +1,49 @@
+// Goal: for every conformance scenario, Causeway writes the same history (event types, order and the
+// attributes an SDK reads, ids and times normalised) as the Temporal server recorded in
+// conformance/golden. Setup: one in-process Causeway; the conformance runner drives all scenarios
+// through the official TypeScript SDK once, then each scenario is compared with its golden file.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import { startServer, type RunningServer } from '../../src';
+import { compareWithGoldens } from '../../conformance/compare';
+import { renderDiffs, type ScenarioDiff } from '../../conformance/diff';
+import { GOLDEN_DIR } from '../../conformance/golden-files';
+import { runScenarios, selectScenarios } from '../../conformance/runner';
+
+const scenarios = selectScenarios({});
+
+describe('conformance with the Temporal server', () => {
+  let server: RunningServer | undefined;
+  let diffs: Map<string, ScenarioDiff> | undefined;
+  let runError: unknown;
+
+  before(async () => {
+    server = await startServer({ port: 0, logLevel: 'error' });
+    try {
+      const records = await runScenarios({ address: server.address });
+      diffs = new Map(compareWithGoldens(records, GOLDEN_DIR).map((diff) => [diff.scenario, diff]));
+    } catch (error) {
+      runError = error;
+    }
+  });
+  after(async () => {
+    await server?.stop();
+  });
+
+  for (const scenario of scenarios) {
+    test(`${scenario.name}: ${scenario.description}`, () => {
+      if (runError !== undefined) throw runError;
+      const diff = diffs?.get(scenario.name);
+      assert.ok(diff, `scenario ${scenario.name} did not run`);
+      assert.ok(diff.eventsCompared > 0, `golden file for ${scenario.name} holds no events`);
+      assert.equal(diff.lines.length, 0, `differences from conformance/golden/${scenario.name}.json:\n${renderDiffs([diff])}`);
+    });
+  }
+
+  test('every golden file belongs to a scenario', () => {
+    const names = new Set(scenarios.map((scenario) => scenario.name));
+    const stale = fs.readdirSync(GOLDEN_DIR).filter((file) => file.endsWith('.json') && !names.has(file.replace(/\.json$/, '')));
+    assert.deepEqual(stale, []);
+  });
+});
