@@ -126,7 +126,7 @@ export const scenarios: readonly Scenario[] = [
   },
   {
     name: 'continue-as-new',
-    description: 'A workflow continues as new twice and returns from its third run.',
+    description: 'A workflow sleeps 1 s and continues as new, twice, and returns from its third run.',
     async run(context) {
       const workflowId = context.workflowId();
       const handle = await context.client.workflow.start('continueAsNewTwice', { taskQueue: context.taskQueue, workflowId, args: [0] });

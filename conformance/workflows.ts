@@ -78,8 +78,15 @@ export async function parentWorkflow(): Promise<string> {
   return `child said: ${childResult}`;
 }
 
+/**
+ * Continues as new twice. Each run first sleeps 1 s: the Temporal server delays a run that starts less
+ * than 1 s after the previous run of the same workflow id (a timing-dependent first workflow task
+ * backoff), and the scenario's history must not depend on timing.
+ */
 export async function continueAsNewTwice(iteration: number): Promise<number> {
-  if (iteration < 2) await continueAsNew<typeof continueAsNewTwice>(iteration + 1);
+  if (iteration >= 2) return iteration;
+  await sleep('1s');
+  await continueAsNew<typeof continueAsNewTwice>(iteration + 1);
   return iteration;
 }
 

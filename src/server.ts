@@ -39,6 +39,7 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
   const sink: TaskSink = {
     offer: (namespaceId, taskQueue, kind, task) => matching.offer(namespaceId, taskQueue, kind, task),
     backlogCount: (namespaceId, taskQueue, kind) => matching.find(namespaceId, taskQueue, kind)?.backlogCount ?? 0,
+    isStickyWorkerAvailable: (namespaceId, stickyTaskQueue) => matching.hasRecentPoller(namespaceId, stickyTaskQueue, 'workflow', clock.nowMs()),
   };
   const endpoints = new EndpointRegistry(store, namespaces, clock);
   const nexusEndpoints = { findByName: (name: string) => endpoints.findByName(name) };

@@ -1,5 +1,6 @@
 // DescribeWorkflowExecution: configuration, execution info, and everything pending in the run.
 import { temporal, decodeBase64, long } from '../common/proto';
+import { NexusCancelStatus, NexusOperationStatus, type NexusCancelState, type NexusOperationState } from './mutable-state';
 import { durationFromMs, timestampFromMs } from '../common/time';
 import type { Workflow } from './workflow';
 import { executionInfo } from './execution-info';
@@ -46,6 +47,8 @@ export function describeWorkflow(workflow: Workflow): temporal.api.workflowservi
     pendingChildren: Object.values(s.children).map((c) => ({
       workflowId: c.workflowId, runId: c.runId, workflowTypeName: c.workflowType, initiatedId: long(c.initiatedEventId), parentClosePolicy: c.parentClosePolicy,
     })),
+    pendingNexusOperations: Object.values(s.nexusOperations).map(pendingNexusOperation),
+    callbacks: s.completionCallbacks.map((encoded) => callbackInfo(encoded, workflow)),
     ...(s.workflowTask
       ? {
           pendingWorkflowTask: {
@@ -57,5 +60,54 @@ export function describeWorkflow(workflow: Workflow): temporal.api.workflowservi
           },
         }
       : {}),
+  };
+}
+
+const PendingNexusState = temporal.api.enums.v1.PendingNexusOperationState;
+const CancellationState = temporal.api.enums.v1.NexusOperationCancellationState;
+
+function pendingNexusOperation(op: NexusOperationState): temporal.api.workflow.v1.IPendingNexusOperationInfo {
+  const state = op.blockedReason ? PendingNexusState.PENDING_NEXUS_OPERATION_STATE_BLOCKED
+    : op.status === NexusOperationStatus.Started ? PendingNexusState.PENDING_NEXUS_OPERATION_STATE_STARTED
+    : op.status === NexusOperationStatus.BackingOff ? PendingNexusState.PENDING_NEXUS_OPERATION_STATE_BACKING_OFF
+    : PendingNexusState.PENDING_NEXUS_OPERATION_STATE_SCHEDULED;
+  return {
+    endpoint: op.endpoint, service: op.service, operation: op.operation, operationId: op.operationToken, operationToken: op.operationToken,
+    scheduleToCloseTimeout: durationFromMs(op.scheduleToCloseTimeoutMs), scheduleToStartTimeout: durationFromMs(op.scheduleToStartTimeoutMs),
+    startToCloseTimeout: durationFromMs(op.startToCloseTimeoutMs), scheduledTime: timestampFromMs(op.scheduledTimeMs), state, attempt: op.attempt,
+    scheduledEventId: long(op.scheduledEventId), blockedReason: op.blockedReason,
+    ...(op.lastAttemptCompleteTimeMs ? { lastAttemptCompleteTime: timestampFromMs(op.lastAttemptCompleteTimeMs) } : {}),
+    ...(op.lastAttemptFailure ? { lastAttemptFailure: decodeBase64('temporal.api.failure.v1.Failure', op.lastAttemptFailure) } : {}),
+    ...(op.nextAttemptAtMs ? { nextAttemptScheduleTime: timestampFromMs(op.nextAttemptAtMs) } : {}),
+    ...(op.cancel ? { cancellationInfo: cancellationInfo(op.cancel) } : {}),
+  };
+}
+
+function cancellationInfo(cancel: NexusCancelState): temporal.api.workflow.v1.INexusOperationCancellationInfo {
+  const states: Record<NexusCancelState['status'], number> = {
+    [NexusCancelStatus.Pending]: CancellationState.NEXUS_OPERATION_CANCELLATION_STATE_BLOCKED,
+    [NexusCancelStatus.Scheduled]: CancellationState.NEXUS_OPERATION_CANCELLATION_STATE_SCHEDULED,
+    [NexusCancelStatus.BackingOff]: CancellationState.NEXUS_OPERATION_CANCELLATION_STATE_BACKING_OFF,
+    [NexusCancelStatus.Succeeded]: CancellationState.NEXUS_OPERATION_CANCELLATION_STATE_SUCCEEDED,
+    [NexusCancelStatus.Failed]: CancellationState.NEXUS_OPERATION_CANCELLATION_STATE_FAILED,
+  };
+  return {
+    requestedTime: timestampFromMs(cancel.requestedTimeMs), state: states[cancel.status], attempt: cancel.attempt,
+    ...(cancel.status === NexusCancelStatus.Pending ? { blockedReason: 'the operation has not started yet' } : {}),
+    ...(cancel.lastAttemptCompleteTimeMs ? { lastAttemptCompleteTime: timestampFromMs(cancel.lastAttemptCompleteTimeMs) } : {}),
+    ...(cancel.lastFailure ? { lastAttemptFailure: decodeBase64('temporal.api.failure.v1.Failure', cancel.lastFailure) } : {}),
+    ...(cancel.nextAttemptAtMs ? { nextAttemptScheduleTime: timestampFromMs(cancel.nextAttemptAtMs) } : {}),
+  };
+}
+
+/** A completion callback: standby while the run is open, succeeded once the close was delivered. */
+function callbackInfo(encoded: string, workflow: Workflow): temporal.api.workflow.v1.ICallbackInfo {
+  const isOpen = workflow.state.status === temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+  return {
+    callback: decodeBase64('temporal.api.common.v1.Callback', encoded),
+    trigger: { workflowClosed: {} },
+    registrationTime: timestampFromMs(workflow.state.startTimeMs),
+    state: isOpen ? temporal.api.enums.v1.CallbackState.CALLBACK_STATE_STANDBY : temporal.api.enums.v1.CallbackState.CALLBACK_STATE_SUCCEEDED,
+    attempt: isOpen ? 0 : 1,
   };
 }

@@ -61,7 +61,10 @@ export async function getWorkflowExecutionHistory(
       const hasMore = nextEventId < record.nextEventId || (isOpen && request.waitNewEvent === true);
       return { history: { events }, nextPageToken: hasMore ? encodePageToken({ runId, nextEventId }) : null };
     }
-    if (!request.waitNewEvent || deadline.aborted) {
+    // Only a CLOSE_EVENT request on an open run gets here without waitNewEvent; like the real server it
+    // answers empty with no token, as there is nothing to continue.
+    if (!request.waitNewEvent) return { history: { events: [] }, nextPageToken: null };
+    if (deadline.aborted) {
       return { history: { events: [] }, nextPageToken: encodePageToken({ runId, nextEventId: fromEventId }) };
     }
     await engine.waitForHistory(key, deadline);

@@ -157,10 +157,13 @@ export class HistoryEngine implements RunLoader {
     const s = workflow.state;
     const task = s.workflowTask;
     if (task && task.startedEventId === 0) {
-      const key = `wft:${task.scheduledEventId}:${task.attempt}:${task.taskQueue}`;
+      // As matching's StickyWorkerUnavailable: a sticky task no worker is polling for (its worker left, or
+      // the server restarted) goes to the normal queue; the run stays sticky until a worker starts it.
+      const taskQueue = task.isSticky && !this.sink.isStickyWorkerAvailable(s.namespaceId, task.taskQueue) ? s.taskQueue : task.taskQueue;
+      const key = `wft:${task.scheduledEventId}:${task.attempt}:${taskQueue}`;
       if (!workflow.enqueued.has(key)) {
         workflow.enqueued.add(key);
-        this.sink.offer(s.namespaceId, task.taskQueue, 'workflow', {
+        this.sink.offer(s.namespaceId, taskQueue, 'workflow', {
           kind: 'workflow-task', key: workflow.key, scheduledEventId: task.scheduledEventId, attempt: task.attempt,
         });
       }

@@ -18,6 +18,8 @@ export type MatchTask =
 export interface TaskSink {
   offer(namespaceId: string, taskQueue: string, kind: 'workflow' | 'activity' | 'nexus', task: MatchTask): void;
   backlogCount(namespaceId: string, taskQueue: string, kind: 'workflow' | 'activity' | 'nexus'): number;
+  /** Whether a worker polled this sticky queue lately; if not, its workflow tasks go to the normal queue. */
+  isStickyWorkerAvailable(namespaceId: string, stickyTaskQueue: string): boolean;
 }
 
 export type TaskToken =

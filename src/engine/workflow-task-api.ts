@@ -28,11 +28,14 @@ export function recordWorkflowTaskStarted(engine: HistoryEngine, task: Extract<M
     const wft = workflow?.state.workflowTask;
     if (!workflow || !isRunning(workflow.state) || !wft) return undefined;
     if (wft.scheduledEventId !== task.scheduledEventId || wft.attempt !== task.attempt || wft.startedEventId !== 0) return undefined;
-    if (wft.taskQueue !== poll.taskQueue) return undefined;
+    const isStickyFallback = wft.isSticky && poll.taskQueue === workflow.state.taskQueue;
+    if (wft.taskQueue !== poll.taskQueue && !isStickyFallback) return undefined;
+    // A sticky task taken from the normal queue: its sticky worker is gone, so the new one gets full history.
+    if (isStickyFallback) workflow.state.stickyTaskQueue = '';
     const startedEventId = startWorkflowTask(workflow, { identity: poll.identity, requestId: engine.ctx.ids.uuid(), nowMs: tx.nowMs });
     const token: TaskToken = { k: 'wft', ns: workflow.state.namespaceId, w: workflow.state.workflowId, r: workflow.state.runId, s: wft.scheduledEventId, st: startedEventId, a: wft.attempt };
     const s = workflow.state;
-    const firstEventId = wft.isSticky ? s.lastCompletedStartedEventId + 1 : 1;
+    const firstEventId = wft.isSticky && !isStickyFallback ? s.lastCompletedStartedEventId + 1 : 1;
     const response: PollResponse = {
       taskToken: encodeTaskToken(token),
       workflowExecution: { workflowId: s.workflowId, runId: s.runId },

@@ -5,6 +5,9 @@ import { TaskQueue } from './task-queue';
 export const TaskQueueKind = { Workflow: 'workflow', Activity: 'activity', Nexus: 'nexus' } as const;
 export type TaskQueueKind = (typeof TaskQueueKind)[keyof typeof TaskQueueKind];
 
+/** How long after its last poll a sticky queue still counts as served (the server's stickyPollerUnavailableWindow). */
+export const STICKY_POLLER_UNAVAILABLE_WINDOW_MS = 10_000;
+
 export class MatchingService<T> {
   private readonly queues = new Map<string, TaskQueue<T>>();
 
@@ -28,6 +31,12 @@ export class MatchingService<T> {
 
   poll(namespaceId: string, name: string, kind: TaskQueueKind, signal: AbortSignal): Promise<T | undefined> {
     return this.queue(namespaceId, name, kind).poll(signal);
+  }
+
+  /** Whether a poll waits on the queue now or took a task less than STICKY_POLLER_UNAVAILABLE_WINDOW_MS ago. */
+  hasRecentPoller(namespaceId: string, name: string, kind: TaskQueueKind, nowMs: number): boolean {
+    const queue = this.find(namespaceId, name, kind);
+    return queue !== undefined && (queue.waitingPollers > 0 || nowMs - queue.lastPollTimeMs < STICKY_POLLER_UNAVAILABLE_WINDOW_MS);
   }
 
   releaseAllPollers(): void {

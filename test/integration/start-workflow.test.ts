@@ -9,6 +9,7 @@ import { status as GrpcStatus } from '@grpc/grpc-js';
 import {
   WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy,
 } from '@temporalio/client';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import Long from 'long';
 import { startTestEnv, uniqueId, type TestEnv } from '../helpers/test-env';
@@ -125,6 +126,9 @@ describe('starting workflows', () => {
     assert.deepEqual(description.memo, { owner: 'alice', attempt: 2 });
     assert.deepEqual(description.searchAttributes['CustomKeyword'], ['blue']);
     assert.deepEqual(description.searchAttributes['CustomInt'], [7]);
+    // The real server sets each registered attribute's type on the way out, so typed reads work too.
+    assert.equal(description.typedSearchAttributes.get(defineSearchAttributeKey('CustomKeyword', SearchAttributeType.KEYWORD)), 'blue');
+    assert.equal(description.typedSearchAttributes.get(defineSearchAttributeKey('CustomInt', SearchAttributeType.INT)), 7);
     const count = await eventually(async () => (await env.client.workflow.count(`WorkflowId = '${workflowId}' AND CustomKeyword = 'blue' AND CustomInt = 7`)).count);
     assert.equal(count, 1);
   });

@@ -3,6 +3,7 @@ package plain
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"testing"
 	"time"
@@ -20,7 +21,7 @@ func TestGreetingWorkflowRunsAgainstServer(t *testing.T) {
 	if address == "" {
 		t.Skip("CAUSEWAY_ADDRESS is not set: run through test/integration/other-sdks.test.ts or point it at a server")
 	}
-	c, err := client.Dial(client.Options{HostPort: address, Namespace: "default", Logger: log.NewStructuredLogger(nil)})
+	c, err := client.Dial(client.Options{HostPort: address, Namespace: "default", Logger: quietLogger()})
 	if err != nil {
 		t.Fatalf("dial %s: %v", address, err)
 	}
@@ -79,4 +80,9 @@ func TestGreetingWorkflowRunsAgainstServer(t *testing.T) {
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("history event types:\n got %v\nwant %v", got, want)
 	}
+}
+
+// quietLogger keeps the SDK's info logs out of the test output.
+func quietLogger() log.Logger {
+	return log.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 }

@@ -13,9 +13,13 @@ export async function pollWorkflowTaskQueue(deps: ApiDeps, request: temporal.api
   if (!taskQueue) throw invalidArgument('TaskQueue is not set on request.');
   const signal = AbortSignal.any([context.signal, AbortSignal.timeout(deps.config.longPollMs)]);
   const poll = { identity: request.identity ?? '', namespace: namespace.name, taskQueue };
+  // Poll times tell the engine whether a sticky queue still has its worker (see TaskSink.isStickyWorkerAvailable).
+  const queue = deps.matching.queue(namespace.id, taskQueue, 'workflow');
+  queue.lastPollTimeMs = deps.clock.nowMs();
   for (;;) {
     const task = await deps.matching.poll(namespace.id, taskQueue, 'workflow', signal);
     if (!task) return {};
+    queue.lastPollTimeMs = deps.clock.nowMs();
     const response =
       task.kind === 'workflow-task' ? recordWorkflowTaskStarted(deps.engine, task, poll)
       : task.kind === 'query-task' ? recordQueryTaskStarted(deps.engine, task)

@@ -1,0 +1,58 @@
+// A Causeway server in a process of its own, for tests that kill it. As a script
+// (`node server-process.js <port> <db file>`) it starts the server and prints `listening <address>`;
+// `spawnServer()` runs that script and resolves once the server accepts connections.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { startServer } from '../../src';
+
+const SERVER_START_TIMEOUT_MS = 15_000;
+
+export interface ServerProcess {
+  readonly address: string;
+  readonly port: number;
+  readonly child: ChildProcess;
+  /** SIGKILL: no shutdown code runs, as in a crash. */
+  kill(): Promise<void>;
+}
+
+export async function spawnServer(port: number, dbFilename: string): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [__filename, String(port), dbFilename], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const address = await new Promise<string>((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start within ${SERVER_START_TIMEOUT_MS} ms: ${output}`)), SERVER_START_TIMEOUT_MS);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening (\S+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${String(code)} before listening: ${output}`));
+    });
+  });
+  return {
+    address,
+    port: Number(address.split(':').at(-1)),
+    child,
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const [port, dbFilename] = process.argv.slice(2);
+  const server = await startServer({ port: Number(port), dbFilename, logLevel: 'error' });
+  process.stdout.write(`listening ${server.address}\n`);
+  process.once('SIGTERM', () => {
+    void server.stop().then(() => process.exit(0));
+  });
+}
+
+if (require.main === module) void main();
