@@ -59,7 +59,7 @@ export function buildService(
           (error: unknown) => {
             const status = toGrpcError(error);
             if (status.code === grpc.status.INTERNAL) logger.error(`${method.name} failed`, { error: String(error), stack: (error as Error)?.stack });
-            callback(status as grpc.ServiceError);
+            callback(status);
           },
         )
         .finally(() => {
@@ -67,5 +67,5 @@ export function buildService(
         });
     };
   }
-  return { definition: definition as grpc.ServiceDefinition, implementation };
+  return { definition: definition, implementation };
 }

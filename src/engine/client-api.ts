@@ -99,7 +99,7 @@ export function signalWithStartWorkflowExecution(engine: HistoryEngine, namespac
       signalWorkflow(engine.ctx, tx, current, signal);
       return { runId: current.state.runId, started: false };
     }
-    const spec = runSpecFromStart(engine, namespace, request as StartRequest, tx.nowMs);
+    const spec = runSpecFromStart(engine, namespace, request, tx.nowMs);
     const result = startWorkflow(engine.ctx, tx, spec, {
       reusePolicy: request.workflowIdReusePolicy ?? 0,
       conflictPolicy: temporal.api.enums.v1.WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING,

@@ -10,7 +10,7 @@ import { closeWorkflow } from './workflow-close';
 import type { EngineHooks } from './engine-hooks';
 import { startChild, deliverExternalRequest } from './children';
 import { handleProtocolMessage, type MessageIndex } from './update-messages';
-import { decodeSearchAttributes } from './search-attributes';
+import { decodeSearchAttributes, withSearchAttributeTypes } from './search-attributes';
 import { encodeBase64, decodeBase64 } from '../common/proto';
 import { nexusCancelError, nexusScheduleError, requestCancelNexusOperation, scheduleNexusOperation } from './nexus-operations';
 
@@ -169,9 +169,10 @@ function applyCommand(c: CommandContext, command: Command): void {
     case CommandType.COMMAND_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION:
       return initiateExternal(c, command);
     case CommandType.COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES: {
-      const attributes = command.upsertWorkflowSearchAttributesCommandAttributes?.searchAttributes ?? {};
+      const types = ctx.namespaces.getById(workflow.state.namespaceId).searchAttributes;
+      const attributes = withSearchAttributeTypes(command.upsertWorkflowSearchAttributesCommandAttributes?.searchAttributes, types) ?? {};
       workflow.append(EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES, 'upsertWorkflowSearchAttributesEventAttributes', { workflowTaskCompletedEventId: completedEventId, searchAttributes: attributes }, now);
-      upsertSearchAttributes(workflow, attributes, ctx.namespaces.getById(workflow.state.namespaceId).searchAttributes);
+      upsertSearchAttributes(workflow, attributes, types);
       return;
     }
     case CommandType.COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES: {
@@ -246,14 +247,18 @@ function initiateExternal(c: CommandContext, command: Command): void {
 
 function upsertSearchAttributes(workflow: Workflow, attributes: temporal.api.common.v1.ISearchAttributes, types: Readonly<Record<string, string>>): void {
   const merged = { ...workflow.visibility.searchAttributes, ...decodeSearchAttributes(attributes, types) };
-  for (const [name, payload] of Object.entries(attributes.indexedFields ?? {})) {
-    if (!payload?.data || payload.data.length === 0 || merged[name] === null) delete merged[name];
-  }
-  workflow.visibility.searchAttributes = merged;
   const previous = workflow.state.searchAttributes
     ? (decodeBase64<temporal.api.common.v1.ISearchAttributes>('temporal.api.common.v1.SearchAttributes', workflow.state.searchAttributes).indexedFields ?? {})
     : {};
   const fields = { ...previous, ...(attributes.indexedFields ?? {}) };
+  // An empty, null or [] value removes the attribute, as on the real server.
+  for (const [name, payload] of Object.entries(attributes.indexedFields ?? {})) {
+    if (!payload?.data || payload.data.length === 0 || merged[name] === null) {
+      delete merged[name];
+      delete fields[name];
+    }
+  }
+  workflow.visibility.searchAttributes = merged;
   workflow.state.searchAttributes = encodeBase64('temporal.api.common.v1.SearchAttributes', { indexedFields: fields });
 }
 

@@ -49,3 +49,23 @@ function datetimeMs(value: unknown): unknown {
   const ms = Date.parse(value);
   return Number.isNaN(ms) ? value : ms;
 }
+
+/**
+ * A copy of `attributes` where every payload without a 'type' in its metadata gets the type its name is
+ * registered with, as the real server's searchattribute.ApplyTypeMap does before it returns search
+ * attributes; the SDKs' typed search attributes read only payloads that carry a type.
+ */
+export function withSearchAttributeTypes(
+  attributes: SearchAttributes | null | undefined,
+  types: Readonly<Record<string, string>>,
+): SearchAttributes | null | undefined {
+  const fields = attributes?.indexedFields;
+  if (!fields) return attributes;
+  const typed: NonNullable<SearchAttributes['indexedFields']> = {};
+  for (const [name, payload] of Object.entries(fields)) {
+    const type = types[name];
+    const hasType = Boolean(payload.metadata?.['type']?.length);
+    typed[name] = hasType || !type ? payload : { ...payload, metadata: { ...payload.metadata, type: Buffer.from(type) } };
+  }
+  return { ...attributes, indexedFields: typed };
+}

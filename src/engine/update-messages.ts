@@ -51,7 +51,7 @@ export function handleProtocolMessage(c: CommandContext, messageId: string): voi
   const entry = c.workflow.updates.get(updateId);
   switch (unpacked.typeName) {
     case 'temporal.api.update.v1.Acceptance':
-      return accept(c, updateId, entry, message, unpacked.body as temporal.api.update.v1.IAcceptance);
+      return accept(c, updateId, entry, message, unpacked.body);
     case 'temporal.api.update.v1.Rejection':
       if (entry) {
         entry.stage = UpdateStage.Completed;
@@ -61,7 +61,7 @@ export function handleProtocolMessage(c: CommandContext, messageId: string): voi
       }
       return;
     case 'temporal.api.update.v1.Response':
-      return complete(c, updateId, entry, unpacked.body as temporal.api.update.v1.IResponse);
+      return complete(c, updateId, entry, unpacked.body);
     default:
       return;
   }

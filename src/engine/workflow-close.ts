@@ -10,7 +10,7 @@ import { ContinueAsNewInitiator, createRun, type RunSpec } from './workflow-star
 import { notifyParentOfChildClose, applyParentClosePolicy } from './children';
 import { noHooks, type EngineHooks } from './engine-hooks';
 import { deliverSystemCallbacks } from './nexus-completion';
-import { decodeBase64, type Header, type Memo, type SearchAttributes } from '../common/proto';
+import { decodeBase64, type Memo, type SearchAttributes } from '../common/proto';
 
 const Status = temporal.api.enums.v1.WorkflowExecutionStatus;
 
@@ -188,7 +188,7 @@ function continueAsNewSpec(
     workflowType: a.workflowType?.name || base.workflowType,
     taskQueue: a.taskQueue?.name || base.taskQueue,
     input: a.input ?? null,
-    header: (a.header as Header | null | undefined) ?? base.header ?? null,
+    header: (a.header) ?? base.header ?? null,
     memo: a.memo ?? base.memo ?? null,
     searchAttributes: a.searchAttributes ?? base.searchAttributes ?? null,
     runTimeoutMs,

@@ -5,7 +5,7 @@ import { durationFromMs, timestampFromMs } from '../common/time';
 import type { NamespaceRecord } from '../store/store';
 import type { MutableState, ParentState, RetryPolicyState } from './mutable-state';
 import { retryPolicyToProto } from './retry-policy';
-import { decodeSearchAttributes } from './search-attributes';
+import { decodeSearchAttributes, withSearchAttributeTypes } from './search-attributes';
 import { Workflow } from './workflow';
 import { scheduleWorkflowTask } from './workflow-tasks';
 import type { EngineContext } from './engine-context';
@@ -44,7 +44,8 @@ export interface RunSpec {
   readonly rootExecution?: temporal.api.common.v1.IWorkflowExecution | null;
 }
 
-export function createRun(ctx: EngineContext, spec: RunSpec, nowMs: number): Workflow {
+export function createRun(ctx: EngineContext, requested: RunSpec, nowMs: number): Workflow {
+  const spec: RunSpec = { ...requested, searchAttributes: withSearchAttributeTypes(requested.searchAttributes, requested.namespace.searchAttributes) };
   const state = initialState(spec, nowMs);
   const workflow = new Workflow(
     state,
@@ -62,7 +63,7 @@ export function createRun(ctx: EngineContext, spec: RunSpec, nowMs: number): Wor
   workflow.append(
     EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED,
     'workflowExecutionStartedEventAttributes',
-    startedAttributes(spec, nowMs),
+    startedAttributes(spec),
     nowMs,
     spec.links.length > 0 ? { links: spec.links } : undefined,
   );
@@ -117,7 +118,6 @@ function initialState(spec: RunSpec, nowMs: number): MutableState {
 
 function startedAttributes(
   spec: RunSpec,
-  nowMs: number,
 ): temporal.api.history.v1.IWorkflowExecutionStartedEventAttributes {
   const parent = spec.parent;
   return {

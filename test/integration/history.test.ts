@@ -122,4 +122,25 @@ describe('workflow history', () => {
       assert.ok(elapsedMs >= LONG_POLL_MS - 100 && elapsedMs < CALLER_DEADLINE_MS - 1000, `${kind} poll answered after ${elapsedMs} ms`);
     }));
   });
+
+  test('a long poll whose caller deadline comes before the server expiry answers empty before that deadline', async () => {
+    const service = env.connection.workflowService;
+    const handle = await env.client.workflow.start('waitForever', { taskQueue: uniqueId('tq'), workflowId: uniqueId() });
+    const first = await history({ execution: { workflowId: handle.workflowId }, waitNewEvent: true });
+    const taskQueue = { name: uniqueId('tq') };
+    const shortDeadlineMs = 900;
+    const polls: [string, () => Promise<{ taskToken?: Uint8Array | null; history?: { events?: unknown[] | null } | null }>][] = [
+      ['workflow', () => service.pollWorkflowTaskQueue({ namespace: 'default', taskQueue, identity: 'test' })],
+      ['activity', () => service.pollActivityTaskQueue({ namespace: 'default', taskQueue, identity: 'test' })],
+      ['history', () => service.getWorkflowExecutionHistory({
+        namespace: 'default', execution: { workflowId: handle.workflowId }, waitNewEvent: true, nextPageToken: first.nextPageToken,
+      })],
+    ];
+    await Promise.all(polls.map(async ([kind, poll]) => {
+      const response = await env.connection.withDeadline(Date.now() + shortDeadlineMs, poll);
+      assert.equal(response.taskToken?.length ?? 0, 0, `${kind} poll returned a task`);
+      assert.equal(response.history?.events?.length ?? 0, 0, `${kind} poll returned events`);
+    }));
+    await handle.terminate();
+  });
 });

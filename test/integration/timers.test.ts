@@ -113,4 +113,20 @@ describe('timers and workflow timeouts', () => {
     assert.equal(started[0]?.workflowTaskStartedEventAttributes?.identity, 'silent-worker');
     assert.notEqual(started[1]?.workflowTaskStartedEventAttributes?.identity, 'silent-worker');
   });
+
+  test('once its sticky worker has shut down, a workflow task goes to the normal queue at once', async () => {
+    const taskQueue = `tq-${randomUUID()}`;
+    const handle = await env.client.workflow.start('counter', { taskQueue, workflowId: uniqueId() });
+    await env.withWorker(async () => {
+      await handle.signal('add', 1);
+      assert.equal(await handle.query('total'), 1);
+    }, { taskQueue });
+    await handle.signal('done');
+    const startedAtMs = Date.now();
+    assert.equal(await env.withWorker(() => handle.result(), { taskQueue }), 1);
+    assert.ok(Date.now() - startedAtMs < 5000, 'not held back until the sticky schedule-to-start timeout');
+    const events = await historyEvents(handle);
+    assertWellFormed(events);
+    assert.equal(eventsOfType(events, EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT).length, 0);
+  });
 });

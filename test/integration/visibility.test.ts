@@ -139,6 +139,19 @@ describe('visibility', () => {
     assert.deepEqual(info?.searchAttributes['CustomKeyword'], ['tagged']);
   });
 
+  test('search attributes upserted by a workflow are queryable, and an empty value removes one', async () => {
+    await env.withWorker(async (taskQueue) => {
+      const handle = await env.client.workflow.start('upsertingSearchAttributes', { taskQueue, workflowId: uniqueId(), args: ['upserted'] });
+      const scope = `WorkflowId = '${handle.workflowId}'`;
+      await eventually(async () => (await ids(env, `${scope} AND CustomKeyword = 'upserted' AND CustomInt IS NULL`)).length === 1);
+      const description = await handle.describe();
+      assert.deepEqual(description.searchAttributes['CustomKeyword'], ['upserted']);
+      assert.equal(description.searchAttributes['CustomInt'], undefined);
+      await handle.signal('done');
+      await handle.result();
+    });
+  });
+
   test('a bad query is INVALID_ARGUMENT', async () => {
     for (const query of ['WorkflowId = ', 'NoSuchAttribute = 1', "ExecutionStatus = 'Sleeping'", 'WorkflowId = 1 GROUP BY WorkflowType']) {
       for (const call of [() => env.client.workflow.count(query), () => list(env, query)]) {

@@ -1,0 +1,4 @@
+// Activities the benchmark runs.
+export async function echo(input: string): Promise<string> {
+  return input;
+}

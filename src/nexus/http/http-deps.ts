@@ -1,0 +1,18 @@
+// What the Nexus HTTP handler works with; server.ts builds it.
+import type { Clock } from '../../common/clock';
+import type { Ids } from '../../common/ids';
+import type { Logger } from '../../common/logger';
+import type { HistoryEngine } from '../../engine/history-engine';
+import type { NamespaceRegistry } from '../../engine/namespace-registry';
+import type { EndpointRegistry } from '../endpoint-registry';
+import type { NexusTaskDispatcher } from '../nexus-task-dispatcher';
+
+export interface NexusHttpDeps {
+  readonly engine: HistoryEngine;
+  readonly namespaces: NamespaceRegistry;
+  readonly endpoints: EndpointRegistry;
+  readonly dispatcher: NexusTaskDispatcher;
+  readonly clock: Clock;
+  readonly ids: Ids;
+  readonly logger: Logger;
+}
