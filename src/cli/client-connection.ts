@@ -1,7 +1,7 @@
 // The client flags every server-facing command shares (named as in the `temporal` CLI) and the one gRPC
 // connection a command uses. The CLI reaches the server only through its public gRPC API.
 import { hostname, userInfo } from 'node:os';
-import { Connection } from '@temporalio/client';
+import type { Connection } from '@temporalio/client';
 import { FlagKind, UsageError, splitKeyValue, type FlagDefinition, type ParsedFlags } from './flags';
 import { parseDuration } from './durations';
 import { parseOutputFormat, type OutputFormat } from './output';
@@ -87,7 +87,10 @@ export async function withClient<T>(flags: ParsedFlags, body: (context: ClientCo
     const [key, value] = splitKeyValue('grpc-meta', entry);
     metadata[key.toLowerCase()] = value;
   }
-  const connection = Connection.lazy({ address, metadata, ...(timeoutMs === undefined ? {} : { connectTimeout: timeoutMs }) });
+  // Loaded on first use so `server start-dev` never pays for the client library.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Connection: ClientConnection } = require('@temporalio/client') as typeof import('@temporalio/client');
+  const connection = ClientConnection.lazy({ address, metadata, ...(timeoutMs === undefined ? {} : { connectTimeout: timeoutMs }) });
   const context: ClientContext = {
     namespace: flags.string('namespace') ?? nonEmpty(process.env['TEMPORAL_NAMESPACE']) ?? DEFAULT_NAMESPACE,
     identity: flags.string('identity') ?? defaultIdentity(),
