@@ -19,16 +19,17 @@ const ID_CATEGORY_BY_KEY: Readonly<Record<string, string>> = {
   runId: 'runId',
   baseRunId: 'runId',
   newRunId: 'runId',
-  identity: 'identity',
-  requestId: 'requestId',
   namespaceId: 'namespaceId',
   binaryChecksum: 'buildId',
   buildId: 'buildId',
   taskQueue: 'taskQueue',
 };
 
-/** Keys whose values vary with the machine or SDK build; only their presence is compared. */
-const OPAQUE_KEYS: ReadonlySet<string> = new Set(['historySizeBytes', 'stackTrace', 'sdkVersion']);
+/**
+ * Keys whose values vary between runs and are never referred to elsewhere in a history (request ids,
+ * identities) or vary with the machine or SDK build: only their presence is compared.
+ */
+const OPAQUE_KEYS: ReadonlySet<string> = new Set(['historySizeBytes', 'stackTrace', 'sdkVersion', 'identity', 'requestId']);
 
 /** Keys whose arrays are sets (their order carries no meaning): sorted before comparison. */
 const SET_KEYS: ReadonlySet<string> = new Set(['coreUsedFlags', 'langUsedFlags']);

@@ -16,6 +16,10 @@ import { EndpointRegistry } from './nexus/endpoint-registry';
 import { NexusTaskDispatcher } from './nexus/nexus-task-dispatcher';
 import { CircuitBreakers } from './nexus/circuit-breaker';
 import { NexusOperationExecutor } from './nexus/operation-executor';
+import { NexusHttpClient } from './nexus/http/nexus-http-client';
+import { CompletionCallbackSender } from './nexus/http/completion-callback-sender';
+import { startNexusHttpServer, type NexusHttpServer } from './nexus/http/nexus-http-server';
+import { callbackUrlFor, nexusHttpConfigFromDynamicConfig } from './nexus/http/nexus-http-config';
 import { defaultServerOptions, type RunningServer, type ServerOptions } from './server-options';
 
 export { defaultServerOptions };
@@ -46,8 +50,19 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
   const engine = new HistoryEngine({ clock, ids, namespaces, config: config.engine, nexusEndpoints }, store, sink, logger);
   const dispatcher = new NexusTaskDispatcher(matching);
   const breakers = new CircuitBreakers(clock, config.circuitBreaker);
-  const executor = new NexusOperationExecutor(engine, endpoints, dispatcher, breakers, clock, logger, undefined, config.nexusRetryInitialIntervalMs);
-  engine.hooks = { onRunClosed: (_tx, workflow) => executor.onRunClosed(workflow), onSettled: (workflow) => executor.onSettled(workflow) };
+  const httpConfig = nexusHttpConfigFromDynamicConfig(options.dynamicConfig);
+  const httpHost = options.ip === '0.0.0.0' || options.ip === '::' ? '127.0.0.1' : options.ip;
+  let httpBaseUrl = '';
+  const nexusHttpClient = new NexusHttpClient({ callbackUrl: (callerNamespace) => callbackUrlFor(httpConfig.callbackUrlTemplate, httpBaseUrl, callerNamespace) });
+  const callbackSender = new CompletionCallbackSender(namespaces, clock, logger, httpConfig.callbacks);
+  const executor = new NexusOperationExecutor(engine, endpoints, dispatcher, breakers, clock, logger, nexusHttpClient, config.nexusRetryInitialIntervalMs);
+  engine.hooks = {
+    onRunClosed: (tx, workflow, closeEvent) => {
+      executor.onRunClosed(workflow);
+      callbackSender.onRunClosed(tx, workflow, closeEvent);
+    },
+    onSettled: (workflow) => executor.onSettled(workflow),
+  };
   const deps: ApiDeps = {
     engine, namespaces, matching, store, clock,
     config: { longPollMs: config.longPollMs, serverVersion: SERVER_VERSION },
@@ -61,19 +76,30 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
     store.close();
     throw error;
   }
+  let httpServer: NexusHttpServer;
+  try {
+    httpServer = await startNexusHttpServer({ engine, namespaces, endpoints, dispatcher, clock, ids, logger }, options.ip, options.httpPort ?? 0);
+  } catch (error) {
+    await new Promise<void>((resolve) => grpcServer.tryShutdown(() => resolve()));
+    store.close();
+    throw error;
+  }
+  httpBaseUrl = `http://${httpHost.includes(':') ? `[${httpHost}]` : httpHost}:${httpServer.port}`;
   engine.start();
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       executor.stop();
       engine.stop();
+      callbackSender.stop();
       dispatcher.abandonAll();
       matching.releaseAllPollers();
+      await httpServer.close();
       await new Promise<void>((resolve) => grpcServer.tryShutdown(() => resolve()));
       store.close();
     })();
     return stopping;
   };
   const host = options.ip.includes(':') ? `[${options.ip}]` : options.ip;
-  return { address: `${host}:${port}`, port, httpPort: 0, stop };
+  return { address: `${host}:${port}`, port, httpPort: httpServer.port, stop };
 }

@@ -135,6 +135,7 @@ function appendLazyStarted(workflow: Workflow, activity: ActivityState, nowMs: n
     identity: activity.startedIdentity,
     requestId: activity.requestId,
     attempt: activity.attempt,
+    ...(activity.startedBuildId ? { workerVersion: { buildId: activity.startedBuildId } } : {}),
     ...(activity.lastFailure ? { lastFailure: decodeBase64<Failure>('temporal.api.failure.v1.Failure', activity.lastFailure) } : {}),
   }, activity.startedTimeMs || nowMs);
 }
@@ -194,6 +195,7 @@ function scheduleRetry(activity: ActivityState, nowMs: number, delayMs: number):
   activity.attempt += 1;
   activity.startedTimeMs = 0;
   activity.startedIdentity = '';
+  delete activity.startedBuildId;
   activity.requestId = '';
   activity.lastHeartbeatTimeMs = 0;
   activity.retryAtMs = nowMs + delayMs;

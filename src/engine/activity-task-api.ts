@@ -48,18 +48,20 @@ export function heartbeatActivity(engine: HistoryEngine, target: ActivityTarget,
   });
 }
 
-export function respondActivityCompleted(engine: HistoryEngine, target: ActivityTarget, result: Payloads | null | undefined, identity: string): void {
+export function respondActivityCompleted(engine: HistoryEngine, target: ActivityTarget, result: Payloads | null | undefined, identity: string, buildId = ''): void {
   engine.run((tx) => {
     const { workflow, activity } = resolve(tx, target, true);
+    activity.startedBuildId = buildId;
     // The server writes a Started event for an activity completed by id before any worker took it.
     if (activity.startedTimeMs === 0) activity.startedIdentity = identity;
     completeActivity(engine.ctx, workflow, activity, result, identity, tx.nowMs);
   });
 }
 
-export function respondActivityFailed(engine: HistoryEngine, target: ActivityTarget, failure: Failure | null | undefined, identity: string, lastHeartbeatDetails: Payloads | null | undefined): void {
+export function respondActivityFailed(engine: HistoryEngine, target: ActivityTarget, failure: Failure | null | undefined, identity: string, lastHeartbeatDetails: Payloads | null | undefined, buildId = ''): void {
   engine.run((tx) => {
     const { workflow, activity } = resolve(tx, target);
+    activity.startedBuildId = buildId;
     failActivity(engine.ctx, workflow, activity, failure, identity, tx.nowMs, lastHeartbeatDetails);
   });
 }

@@ -91,12 +91,18 @@ function startedEventLink(namespace: string, workflow: Workflow): temporal.api.c
 
 export function signalWithStartWorkflowExecution(engine: HistoryEngine, namespace: NamespaceRecord, request: temporal.api.workflowservice.v1.ISignalWithStartWorkflowExecutionRequest): temporal.api.workflowservice.v1.ISignalWithStartWorkflowExecutionResponse {
   if (!request.signalName) throw invalidArgument('SignalName is not set on request.');
+  // The real frontend validates the whole request even when the workflow is running and only gets a signal.
+  validateStart(request);
   return engine.run((tx) => {
     const current = tx.getCurrent(namespace.id, request.workflowId ?? '');
-    const signal = { name: request.signalName ?? '', input: request.signalInput, header: request.header, identity: request.identity ?? '' };
+    const signal = {
+      name: request.signalName ?? '', input: request.signalInput, header: request.header, identity: request.identity ?? '',
+      ...(request.requestId ? { requestId: request.requestId } : {}),
+    };
     if (current && current.state.status === temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING &&
         request.workflowIdConflictPolicy !== temporal.api.enums.v1.WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING) {
-      signalWorkflow(engine.ctx, tx, current, signal);
+      // A retried request (same request id) does not signal twice.
+      if (!isSignalRequested(current, request.requestId)) signalWorkflow(engine.ctx, tx, current, signal);
       return { runId: current.state.runId, started: false };
     }
     const spec = runSpecFromStart(engine, namespace, request, tx.nowMs);
@@ -120,11 +126,15 @@ export function findRun(tx: Transaction, namespace: NamespaceRecord, execution: 
   return workflow;
 }
 
+function isSignalRequested(workflow: Workflow, requestId: string | null | undefined): boolean {
+  return Boolean(requestId) && workflow.events.some((e) => e.workflowExecutionSignaledEventAttributes?.requestId === requestId);
+}
+
 export function signalWorkflowExecution(engine: HistoryEngine, namespace: NamespaceRecord, request: temporal.api.workflowservice.v1.ISignalWorkflowExecutionRequest): void {
   if (!request.signalName) throw invalidArgument('SignalName is not set on request.');
   engine.run((tx) => {
     const workflow = findRun(tx, namespace, request.workflowExecution);
-    if (request.requestId && workflow.events.some((e) => e.workflowExecutionSignaledEventAttributes?.requestId === request.requestId)) return;
+    if (isSignalRequested(workflow, request.requestId)) return;
     signalWorkflow(engine.ctx, tx, workflow, {
       name: request.signalName ?? '', input: request.input, header: request.header, identity: request.identity ?? '', ...(request.requestId ? { requestId: request.requestId } : {}),
     });

@@ -199,10 +199,10 @@ function initiateChild(c: CommandContext, a: temporal.api.command.v1.IStartChild
   const event = workflow.append(EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED, 'startChildWorkflowExecutionInitiatedEventAttributes', {
     namespace: namespaceName, namespaceId: namespace?.id ?? '', workflowId: a.workflowId ?? '', workflowType: a.workflowType ?? null,
     taskQueue: { name: a.taskQueue?.name || workflow.state.taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
-    input: a.input ?? null, workflowExecutionTimeout: a.workflowExecutionTimeout ?? durationFromMs(0), workflowRunTimeout: a.workflowRunTimeout ?? durationFromMs(0),
+    input: a.input ?? null, workflowExecutionTimeout: a.workflowExecutionTimeout ?? null, workflowRunTimeout: a.workflowRunTimeout ?? durationFromMs(0),
     workflowTaskTimeout: a.workflowTaskTimeout ?? durationFromMs(ctx.config.defaultWorkflowTaskTimeoutMs),
     parentClosePolicy: a.parentClosePolicy || temporal.api.enums.v1.ParentClosePolicy.PARENT_CLOSE_POLICY_TERMINATE,
-    control: a.control ?? '', workflowTaskCompletedEventId: c.completedEventId, workflowIdReusePolicy: a.workflowIdReusePolicy ?? 0,
+    control: a.control ?? '', workflowTaskCompletedEventId: c.completedEventId, workflowIdReusePolicy: a.workflowIdReusePolicy || temporal.api.enums.v1.WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
     retryPolicy: a.retryPolicy ?? null, cronSchedule: a.cronSchedule ?? '', header: a.header ?? null, memo: a.memo ?? null,
     searchAttributes: a.searchAttributes ?? null, inheritBuildId: a.inheritBuildId ?? false, ...(a.priority ? { priority: a.priority } : {}),
   }, tx.nowMs);

@@ -5,6 +5,7 @@ import { durationFromMs, timestampFromMs } from '../common/time';
 import type { Workflow } from './workflow';
 import { executionInfo } from './execution-info';
 import { retryPolicyToProto } from './retry-policy';
+import { resetPointsToProto } from './reset-points';
 
 const PendingActivityState = temporal.api.enums.v1.PendingActivityState;
 const PendingWorkflowTaskState = temporal.api.enums.v1.PendingWorkflowTaskState;
@@ -19,7 +20,7 @@ export function describeWorkflow(workflow: Workflow): temporal.api.workflowservi
       workflowRunTimeout: started?.workflowRunTimeout ?? durationFromMs(0),
       defaultWorkflowTaskTimeout: durationFromMs(s.workflowTaskTimeoutMs),
     },
-    workflowExecutionInfo: { ...executionInfo(workflow.toRecord(), s), ...(started?.rootWorkflowExecution ? { rootExecution: started.rootWorkflowExecution } : {}) },
+    workflowExecutionInfo: { ...executionInfo(workflow.toRecord(), s), rootExecution: started?.rootWorkflowExecution ?? { workflowId: s.workflowId, runId: s.runId }, autoResetPoints: resetPointsToProto(s.autoResetPoints ?? []) },
     pendingActivities: Object.values(s.activities).map((a) => ({
       activityId: a.activityId,
       activityType: { name: a.activityType },

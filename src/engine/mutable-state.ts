@@ -36,6 +36,11 @@ export interface ActivityState {
   /** 0 while not running. */
   startedTimeMs: number;
   startedIdentity: string;
+  /**
+   * Build id the worker stamped on its completion or failure of this attempt; the lazily written
+   * started event carries it as `workerVersion` (the Temporal server writes none on a timeout).
+   */
+  startedBuildId?: string;
   requestId: string;
   scheduleToStartTimeoutMs: number;
   scheduleToCloseTimeoutMs: number;
@@ -136,7 +141,20 @@ export interface NexusOperationState {
   cancel: NexusCancelState | null;
 }
 
+/** One auto-reset point (see reset-points.ts); times in ms, 0 = unset. */
+export interface ResetPointState {
+  buildId: string;
+  binaryChecksum: string;
+  runId: string;
+  firstWorkflowTaskCompletedId: number;
+  createTimeMs: number;
+  expireTimeMs: number;
+  resettable: boolean;
+}
+
 export interface MutableState {
+  /** Auto-reset points of the execution chain; absent in records written before they were kept. */
+  autoResetPoints?: ResetPointState[];
   namespaceId: string;
   workflowId: string;
   runId: string;

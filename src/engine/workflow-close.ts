@@ -2,11 +2,13 @@
 // (telling the parent, applying the parent close policy to children, starting the next run of a
 // continue-as-new or a retry). Follow-up work on other runs is queued as effects of the transaction.
 import { type Failure, type Payloads, EventType, temporal } from '../common/proto';
+import { durationFromMs } from '../common/time';
 import type { EngineContext, Transaction } from './engine-context';
 import type { Workflow } from './workflow';
 import { isRunning } from './mutable-state';
 import { decideRetry, RetryState } from './retry-policy';
 import { ContinueAsNewInitiator, createRun, type RunSpec } from './workflow-start';
+import { rolloverResetPoints } from './reset-points';
 import { notifyParentOfChildClose, applyParentClosePolicy } from './children';
 import { noHooks, type EngineHooks } from './engine-hooks';
 import { deliverSystemCallbacks } from './nexus-completion';
@@ -97,11 +99,14 @@ function appendCloseEvent(
         workflowType: { name: a.workflowType?.name || workflow.state.workflowType },
         taskQueue: { name: a.taskQueue?.name || workflow.state.taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
         input: a.input ?? null,
-        workflowRunTimeout: a.workflowRunTimeout ?? null,
-        workflowTaskTimeout: a.workflowTaskTimeout ?? null,
+        // The Temporal server fills the command's timeout defaults into the event, and writes the
+        // initiator only on the new run's started event.
+        workflowRunTimeout: a.workflowRunTimeout ?? durationFromMs(0),
+        workflowTaskTimeout: a.workflowTaskTimeout ?? durationFromMs(workflow.state.workflowTaskTimeoutMs),
         workflowTaskCompletedEventId: outcome.completedEventId,
         backoffStartInterval: a.backoffStartInterval ?? null,
-        initiator: a.initiator || ContinueAsNewInitiator.Workflow,
+        initiator: a.initiator ?? 0,
+        inheritBuildId: a.inheritBuildId ?? false,
         header: a.header ?? null,
         memo: a.memo ?? null,
         searchAttributes: a.searchAttributes ?? null,
@@ -170,6 +175,7 @@ function inheritedSpec(ctx: EngineContext, workflow: Workflow, nowMs: number): R
     completionCallbacks: s.completionCallbacks.map((c) => decodeBase64<temporal.api.common.v1.ICallback>('temporal.api.common.v1.Callback', c)),
     links: [],
     rootExecution: started?.rootWorkflowExecution ?? null,
+    prevAutoResetPoints: rolloverResetPoints(s, nowMs, ctx.namespaces.getById(s.namespaceId).retentionMs),
   };
 }
 
@@ -188,7 +194,9 @@ function continueAsNewSpec(
     workflowType: a.workflowType?.name || base.workflowType,
     taskQueue: a.taskQueue?.name || base.taskQueue,
     input: a.input ?? null,
-    header: (a.header) ?? base.header ?? null,
+    // A new run carries the command's header only, and no identity (the Temporal server writes none).
+    header: a.header ?? null,
+    identity: '',
     memo: a.memo ?? base.memo ?? null,
     searchAttributes: a.searchAttributes ?? base.searchAttributes ?? null,
     runTimeoutMs,

@@ -3,7 +3,8 @@
 import { type Header, type Memo, type Payloads, type SearchAttributes, type Failure, EventType, encodeBase64, temporal, long } from '../common/proto';
 import { durationFromMs, timestampFromMs } from '../common/time';
 import type { NamespaceRecord } from '../store/store';
-import type { MutableState, ParentState, RetryPolicyState } from './mutable-state';
+import type { MutableState, ParentState, ResetPointState, RetryPolicyState } from './mutable-state';
+import { resetPointsToProto } from './reset-points';
 import { retryPolicyToProto } from './retry-policy';
 import { decodeSearchAttributes, withSearchAttributeTypes } from './search-attributes';
 import { Workflow } from './workflow';
@@ -42,6 +43,8 @@ export interface RunSpec {
   readonly completionCallbacks: readonly temporal.api.common.v1.ICallback[];
   readonly links: readonly temporal.api.common.v1.ILink[];
   readonly rootExecution?: temporal.api.common.v1.IWorkflowExecution | null;
+  /** Auto-reset points inherited from the previous run of the chain. */
+  readonly prevAutoResetPoints?: readonly ResetPointState[];
 }
 
 export function createRun(ctx: EngineContext, requested: RunSpec, nowMs: number): Workflow {
@@ -113,6 +116,7 @@ function initialState(spec: RunSpec, nowMs: number): MutableState {
     completionCallbacks: spec.completionCallbacks.map((c) => encodeBase64('temporal.api.common.v1.Callback', c)),
     nexusOperations: {},
     historySizeBytes: 0,
+    ...(spec.prevAutoResetPoints && spec.prevAutoResetPoints.length > 0 ? { autoResetPoints: spec.prevAutoResetPoints.map((point) => ({ ...point })) } : {}),
   };
 }
 
@@ -124,8 +128,10 @@ function startedAttributes(
     workflowType: { name: spec.workflowType },
     taskQueue: { name: spec.taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
     input: spec.input ?? null,
-    workflowExecutionTimeout: durationFromMs(spec.executionTimeoutMs),
-    workflowRunTimeout: durationFromMs(spec.runTimeoutMs),
+    // As the Temporal server writes them: no execution timeout field when there is none, and a run
+    // timeout field for a child or a new run (the server fills the command's default) or when set.
+    ...(spec.executionTimeoutMs > 0 ? { workflowExecutionTimeout: durationFromMs(spec.executionTimeoutMs) } : {}),
+    ...(spec.runTimeoutMs > 0 || parent || spec.continuedExecutionRunId ? { workflowRunTimeout: durationFromMs(spec.runTimeoutMs) } : {}),
     workflowTaskTimeout: durationFromMs(spec.workflowTaskTimeoutMs),
     originalExecutionRunId: spec.runId,
     identity: spec.identity,
@@ -137,12 +143,14 @@ function startedAttributes(
     workflowId: spec.workflowId,
     ...(spec.retryPolicy ? { retryPolicy: retryPolicyToProto(spec.retryPolicy) } : {}),
     ...(spec.executionExpirationMs > 0 ? { workflowExecutionExpirationTime: timestampFromMs(spec.executionExpirationMs) } : {}),
-    ...(spec.startDelayMs > 0 ? { firstWorkflowTaskBackoff: durationFromMs(spec.startDelayMs) } : {}),
+    // The Temporal server writes a zero backoff for a first run, and none for a continued run without one.
+    ...(spec.startDelayMs > 0 || !spec.continuedExecutionRunId ? { firstWorkflowTaskBackoff: durationFromMs(spec.startDelayMs) } : {}),
     ...(spec.continuedExecutionRunId ? { continuedExecutionRunId: spec.continuedExecutionRunId } : {}),
     ...(spec.initiator ? { initiator: spec.initiator } : {}),
     ...(spec.continuedFailure ? { continuedFailure: spec.continuedFailure } : {}),
     ...(spec.lastCompletionResult ? { lastCompletionResult: spec.lastCompletionResult } : {}),
     ...(spec.completionCallbacks.length > 0 ? { completionCallbacks: [...spec.completionCallbacks] } : {}),
+    ...(spec.prevAutoResetPoints && spec.prevAutoResetPoints.length > 0 ? { prevAutoResetPoints: resetPointsToProto(spec.prevAutoResetPoints) } : {}),
     ...(parent
       ? {
           parentWorkflowNamespace: parent.namespace,
@@ -151,6 +159,7 @@ function startedAttributes(
           parentInitiatedEventId: long(parent.initiatedEventId),
         }
       : {}),
-    rootWorkflowExecution: spec.rootExecution ?? { workflowId: spec.workflowId, runId: spec.runId },
+    // The Temporal server records the root only in a child's history; a workflow without a parent is its own root.
+    ...(parent ? { rootWorkflowExecution: spec.rootExecution ?? { workflowId: parent.workflowId, runId: parent.runId } } : {}),
   };
 }

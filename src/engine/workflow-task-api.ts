@@ -12,6 +12,7 @@ import { applyCommands, CommandError, hasCloseCommand, validateCommands, type Co
 import { handleRemainingMessages, indexMessages, requeueUnansweredUpdates, updateRequestMessages } from './update-messages';
 import { answerQueries, attachBufferedQueries, dispatchBufferedQueries } from './query-api';
 import { EventType } from '../common/proto';
+import { recordResetPoint } from './reset-points';
 
 type PollResponse = temporal.api.workflowservice.v1.IPollWorkflowTaskQueueResponse;
 
@@ -19,6 +20,8 @@ export interface WorkflowPoll {
   readonly identity: string;
   readonly namespace: string;
   readonly taskQueue: string;
+  /** The worker's build id (worker version capabilities), recorded on the started event. */
+  readonly buildId?: string;
 }
 
 /** Starts the matched workflow task; undefined when the task is stale (already started, run closed). */
@@ -32,7 +35,7 @@ export function recordWorkflowTaskStarted(engine: HistoryEngine, task: Extract<M
     if (wft.taskQueue !== poll.taskQueue && !isStickyFallback) return undefined;
     // A sticky task taken from the normal queue: its sticky worker is gone, so the new one gets full history.
     if (isStickyFallback) workflow.state.stickyTaskQueue = '';
-    const startedEventId = startWorkflowTask(workflow, { identity: poll.identity, requestId: engine.ctx.ids.uuid(), nowMs: tx.nowMs });
+    const startedEventId = startWorkflowTask(workflow, { identity: poll.identity, requestId: engine.ctx.ids.uuid(), nowMs: tx.nowMs, buildId: poll.buildId ?? '' });
     const token: TaskToken = { k: 'wft', ns: workflow.state.namespaceId, w: workflow.state.workflowId, r: workflow.state.runId, s: wft.scheduledEventId, st: startedEventId, a: wft.attempt };
     const s = workflow.state;
     const firstEventId = wft.isSticky && !isStickyFallback ? s.lastCompletedStartedEventId + 1 : 1;
@@ -97,6 +100,7 @@ export function completeWorkflowTask(engine: HistoryEngine, token: Extract<TaskT
     }, tx.nowMs);
     s.lastCompletedStartedEventId = wft.startedEventId;
     s.lastCompletedWorkflowTaskEventId = Number(completed.eventId);
+    recordResetPoint(s, { buildId: request.workerVersionStamp?.buildId ?? '', binaryChecksum: request.binaryChecksum ?? '', completedEventId: Number(completed.eventId), nowMs: tx.nowMs });
     s.workflowTask = null;
     const c: CommandContext = { ctx, tx, workflow, completedEventId: Number(completed.eventId), identity, messages: indexMessages(request.messages ?? []), hooks: engine.hooks };
     applyCommands(c, commands);

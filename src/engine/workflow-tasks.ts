@@ -45,7 +45,7 @@ export function scheduleWorkflowTask(ctx: EngineContext, workflow: Workflow, now
 /** Records that a worker picked up the scheduled workflow task. */
 export function startWorkflowTask(
   workflow: Workflow,
-  params: { identity: string; requestId: string; nowMs: number },
+  params: { identity: string; requestId: string; nowMs: number; buildId?: string },
 ): number {
   const task = workflow.state.workflowTask;
   if (!task) throw new Error('no workflow task to start');
@@ -57,6 +57,7 @@ export function startWorkflowTask(
       identity: params.identity,
       requestId: params.requestId,
       historySizeBytes: workflow.state.historySizeBytes,
+      ...(params.buildId ? { workerVersion: { buildId: params.buildId } } : {}),
     },
     params.nowMs,
   );

@@ -28,6 +28,8 @@ export const CIRCUIT_BREAKER_OPEN_REASON = 'The circuit breaker is open.';
 
 /** Calls an external (HTTP) Nexus endpoint; provided by the Nexus HTTP client. */
 export interface ExternalNexusClient {
+  /** The completion callback URL external handlers are given (worker targets get `temporal://system`). */
+  callbackUrl(callerNamespace: string): string;
   start(url: string, request: temporal.api.nexus.v1.IRequest, timeoutMs: number): Promise<HandlerReply>;
   cancel(url: string, request: temporal.api.nexus.v1.IRequest, timeoutMs: number): Promise<HandlerReply>;
 }
@@ -149,7 +151,7 @@ export class NexusOperationExecutor {
     return handlerErrorFailure('UNAUTHORIZED', `caller namespace "${callerNamespace}" is not allowed to use Nexus endpoint "${endpoint.name}"`);
   }
 
-  private call(endpoint: ResolvedEndpoint, built: { request: temporal.api.nexus.v1.IRequest; timeoutMs: number }, kind: 'start' | 'cancel'): Promise<HandlerReply> {
+  private call(endpoint: ResolvedEndpoint, built: { request: temporal.api.nexus.v1.IRequest; timeoutMs: number; callerNamespace: string }, kind: 'start' | 'cancel'): Promise<HandlerReply> {
     const target = endpoint.spec.target;
     if (target?.worker) {
       const namespace = this.engine.ctx.namespaces.findByName(target.worker.namespace ?? '');
@@ -158,7 +160,10 @@ export class NexusOperationExecutor {
     }
     const url = target?.external?.url ?? '';
     if (!this.external) return Promise.resolve({ kind: 'handler-error', failure: handlerErrorFailure('NOT_IMPLEMENTED', 'external Nexus endpoints are not available') });
-    return kind === 'start' ? this.external.start(url, built.request, built.timeoutMs) : this.external.cancel(url, built.request, built.timeoutMs);
+    if (kind === 'cancel') return this.external.cancel(url, built.request, built.timeoutMs);
+    const start = built.request.startOperation;
+    const request = start ? { ...built.request, startOperation: { ...start, callback: this.external.callbackUrl(built.callerNamespace) } } : built.request;
+    return this.external.start(url, request, built.timeoutMs);
   }
 
   private applyStart(key: RunKey, op: { scheduledEventId: number; attempt: number }, reply: HandlerReply, breakerKey: string | undefined): void {

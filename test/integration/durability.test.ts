@@ -109,6 +109,32 @@ describe('durability across a SIGKILL', () => {
     await second.kill();
   });
 
+  test('a worker that stays up through the crash carries on once the server is back', async () => {
+    const db = path.join(directory, 'live-worker.db');
+    const taskQueue = `tq-${randomUUID()}`;
+    const workflowIds = [uniqueId(), uniqueId()];
+    const first = await start(db);
+    const session = await connect(first);
+    const results = await session.withWorkers([taskQueue], async () => {
+      const handles = await Promise.all(workflowIds.map((workflowId) => session.client.workflow.start('sleeper', { taskQueue, workflowId, args: [1000] })));
+      await eventually(async () => {
+        const counts = await Promise.all(handles.map(async (handle) => countOf(await historyEvents(handle), EventType.EVENT_TYPE_TIMER_STARTED)));
+        return counts.every((count) => count === 1);
+      });
+      await first.kill();
+      await sleep(1000);
+      await start(db, first.port);
+      return Promise.all(handles.map((handle) => handle.result()));
+    });
+    assert.deepEqual(results, ['woke', 'woke']);
+    for (const workflowId of workflowIds) {
+      const events = await historyEvents(session.client.workflow.getHandle(workflowId));
+      assertWellFormed(events);
+      assert.equal(countOf(events, EventType.EVENT_TYPE_TIMER_FIRED), 1);
+    }
+    await session.close();
+  });
+
   test('a workflow whose start was acknowledged just before the kill exists after a restart and runs', async () => {
     const db = path.join(directory, 'start.db');
     const taskQueue = `tq-${randomUUID()}`;

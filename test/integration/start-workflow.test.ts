@@ -183,4 +183,26 @@ describe('starting workflows', () => {
       assert.deepEqual(signals.map((e) => e.workflowExecutionSignaledEventAttributes?.signalName), ['add', 'add', 'done']);
     });
   });
+
+  test('a retried SignalWithStart signals once; a malformed one is rejected even when the workflow runs', async () => {
+    const service = env.connection.workflowService;
+    const workflowId = uniqueId();
+    const request = {
+      namespace: 'default', workflowId, workflowType: { name: 'waitForever' }, taskQueue: { name: uniqueId('tq') },
+      signalName: 'add', requestId: randomUUID(),
+    };
+    const first = await service.signalWithStartWorkflowExecution(request);
+    assert.equal(first.started, true);
+    const retried = await service.signalWithStartWorkflowExecution(request);
+    assert.equal(retried.runId, first.runId);
+    await service.signalWithStartWorkflowExecution({ ...request, requestId: randomUUID() });
+    const events = (await env.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+    assert.equal(events.filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED).length, 2);
+    for (const [overrides, message] of [[{ taskQueue: null }, /taskQueue/i], [{ signalName: '' }, /SignalName/], [{ workflowType: null }, /WorkflowType/]] as const) {
+      const error = await grpcFailure(service.signalWithStartWorkflowExecution({ ...request, requestId: randomUUID(), ...overrides }));
+      assert.equal(error.code, GrpcStatus.INVALID_ARGUMENT);
+      assert.match(error.details, message);
+    }
+  });
 });
+

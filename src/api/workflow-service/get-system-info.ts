@@ -11,7 +11,9 @@ export function getSystemInfo(deps: ApiDeps): temporal.api.workflowservice.v1.IG
       activityFailureIncludeHeartbeat: true,
       supportsSchedules: false,
       encodedFailureAttributes: true,
-      buildIdBasedVersioning: false,
+      // On, as in the Temporal server: SDK workers then stamp their build id on polls and completions,
+      // which histories record as `workerVersion` (without it they send the deprecated binary checksum).
+      buildIdBasedVersioning: true,
       upsertMemo: true,
       eagerWorkflowStart: false,
       sdkMetadata: true,

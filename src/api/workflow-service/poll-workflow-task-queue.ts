@@ -12,7 +12,7 @@ export async function pollWorkflowTaskQueue(deps: ApiDeps, request: temporal.api
   const taskQueue = request.taskQueue?.name ?? '';
   if (!taskQueue) throw invalidArgument('TaskQueue is not set on request.');
   const signal = AbortSignal.any([context.signal, AbortSignal.timeout(deps.config.longPollMs)]);
-  const poll = { identity: request.identity ?? '', namespace: namespace.name, taskQueue };
+  const poll = { identity: request.identity ?? '', namespace: namespace.name, taskQueue, buildId: request.workerVersionCapabilities?.buildId ?? '' };
   // Poll times tell the engine whether a sticky queue still has its worker (see TaskSink.isStickyWorkerAvailable).
   const queue = deps.matching.queue(namespace.id, taskQueue, 'workflow');
   queue.lastPollTimeMs = deps.clock.nowMs();

@@ -4,7 +4,7 @@ import type { ApiDeps } from '../api-deps';
 import { activityTargetFromIds, activityTargetFromToken } from './activity-target';
 
 export function respondActivityTaskCompleted(deps: ApiDeps, request: temporal.api.workflowservice.v1.IRespondActivityTaskCompletedRequest): object {
-  respondActivityCompleted(deps.engine, activityTargetFromToken(request.taskToken), request.result, request.identity ?? '');
+  respondActivityCompleted(deps.engine, activityTargetFromToken(request.taskToken), request.result, request.identity ?? '', request.workerVersion?.buildId ?? '');
   return {};
 }
 

@@ -4,7 +4,7 @@ import type { ApiDeps } from '../api-deps';
 import { activityTargetFromIds, activityTargetFromToken } from './activity-target';
 
 export function respondActivityTaskFailed(deps: ApiDeps, request: temporal.api.workflowservice.v1.IRespondActivityTaskFailedRequest): object {
-  respondActivityFailed(deps.engine, activityTargetFromToken(request.taskToken), request.failure, request.identity ?? '', request.lastHeartbeatDetails);
+  respondActivityFailed(deps.engine, activityTargetFromToken(request.taskToken), request.failure, request.identity ?? '', request.lastHeartbeatDetails, request.workerVersion?.buildId ?? '');
   return { failures: [] };
 }
 

@@ -26,7 +26,7 @@ export function badRequest(message: string): NexusRequestError {
 }
 
 export function requestHeaders(request: IncomingMessage): HeaderMap {
-  return firstValues(request.headersDistinct as HeaderValues);
+  return firstValues(request.headersDistinct);
 }
 
 export function headerValues(request: IncomingMessage, name: string): readonly string[] {

@@ -35,7 +35,7 @@ export function messageFromProtoJson<T>(typeName: string, json: unknown): T {
 function toNumber(value: unknown): number {
   if (typeof value === 'number') return value;
   if (typeof value === 'string') return Number(value);
-  if (Long.isLong(value)) return (value as Long).toNumber();
+  if (Long.isLong(value)) return (value).toNumber();
   return 0;
 }
 
@@ -69,7 +69,7 @@ function valueToJson(field: protobuf.Field, value: unknown, depth: number): Json
   const resolved = field.resolvedType;
   if (resolved !== null && 'fieldsArray' in resolved) return toJson(resolved, value as object, depth + 1);
   if (resolved !== null && 'valuesById' in resolved) return typeof value === 'string' ? value : (resolved.valuesById[toNumber(value)] ?? toNumber(value));
-  if (INT64_TYPES.has(field.type)) return Long.isLong(value) ? (value as Long).toString() : String(value);
+  if (INT64_TYPES.has(field.type)) return Long.isLong(value) ? (value).toString() : String(value);
   if (field.type === 'bytes') return typeof value === 'string' ? value : Buffer.from(value as Uint8Array).toString('base64');
   if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
   if (typeof value === 'string' || typeof value === 'boolean') return value;
@@ -83,7 +83,7 @@ function isDefault(field: protobuf.Field, value: unknown): boolean {
   if (typeof value === 'number') return value === 0;
   if (typeof value === 'boolean') return !value;
   if (value instanceof Uint8Array) return value.length === 0;
-  if (Long.isLong(value)) return (value as Long).isZero();
+  if (Long.isLong(value)) return (value).isZero();
   return false;
 }
 

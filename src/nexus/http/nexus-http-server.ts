@@ -1,0 +1,126 @@
+// The Nexus RPC HTTP handler on --http-port (node:http, no framework). Routes, as the Temporal frontend
+// serves them (common/nexus/routes.go):
+//   POST /nexus/endpoints/{endpointId}/services/{service}/{operation}             start
+//   POST /nexus/endpoints/{endpointId}/services/{service}/{operation}/cancel      cancel (token in header)
+//   POST /namespaces/{ns}/task-queues/{tq}/nexus-services/{service}/{operation}[/cancel]
+//   POST /namespaces/{ns}/nexus/callback  and  POST /nexus/callback                 completion callbacks
+// A request that is not POST gets 400, an unknown path 404; every failure is a handler error with a
+// Failure JSON body, and no request can take the process down.
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { NexusHttpDeps } from './http-deps';
+import { badRequest, NexusRequestError, requestHeaders, writeFailure, writeRequestError } from './http-io';
+import { HandlerErrorType, statusOfHandlerError } from './handler-error-status';
+import { handlerErrorNexusFailure } from './nexus-failure';
+import { NexusHeader } from './nexus-headers';
+import { cancelOperation, startOperation, targetOfEndpoint, targetOfTaskQueue, type DispatchTarget } from './operation-routes';
+import { completeOperation } from './completion-route';
+
+export const HTTP_CONNECTIONS_MAX = 10_000;
+const SERVICE_NAME_LENGTH_MAX = 1000;
+
+export interface NexusHttpServer {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+type Route =
+  | { readonly kind: 'operation'; readonly target: () => DispatchTarget; readonly rest: readonly string[] }
+  | { readonly kind: 'callback'; readonly namespace: string | undefined }
+  | { readonly kind: 'not-found' };
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw badRequest('failed to parse URL path');
+  }
+}
+
+function routeOf(deps: NexusHttpDeps, path: string): Route {
+  const parts = path.split('/');
+  if (parts[0] !== '') return { kind: 'not-found' };
+  const [, first, second, third, fourth, fifth] = parts;
+  if (first === 'nexus' && second === 'endpoints' && third !== undefined && fourth === 'services') {
+    const endpointId = decodeSegment(third);
+    return { kind: 'operation', target: () => targetOfEndpoint(deps, endpointId), rest: parts.slice(5) };
+  }
+  if (first === 'namespaces' && second !== undefined && third === 'task-queues' && fourth !== undefined && fifth === 'nexus-services') {
+    const namespace = decodeSegment(second);
+    const taskQueue = decodeSegment(fourth);
+    return { kind: 'operation', target: () => targetOfTaskQueue(deps, namespace, taskQueue), rest: parts.slice(6) };
+  }
+  if (first === 'namespaces' && second !== undefined && third === 'nexus' && fourth === 'callback' && parts.length === 5) {
+    return { kind: 'callback', namespace: decodeSegment(second) };
+  }
+  if (path === '/nexus/callback') return { kind: 'callback', namespace: undefined };
+  return { kind: 'not-found' };
+}
+
+const NOT_FOUND = (): NexusRequestError => new NexusRequestError(HandlerErrorType.NotFound, 'not found');
+
+async function serveOperation(deps: NexusHttpDeps, route: Extract<Route, { kind: 'operation' }>, request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+  const [rawService, rawOperation, third, fourth, ...extra] = route.rest;
+  if (!rawService || !rawOperation || extra.length > 0) throw NOT_FOUND();
+  const service = decodeSegment(rawService);
+  const operation = decodeSegment(rawOperation);
+  if (service.length > SERVICE_NAME_LENGTH_MAX || operation.length > SERVICE_NAME_LENGTH_MAX) throw badRequest('service or operation name is too long');
+  if (third === undefined) return startOperation(deps, route.target(), service, operation, request, response);
+  // The legacy form /{service}/{operation}/{token}/cancel is still accepted, as by the Temporal server.
+  if (fourth === 'cancel') return cancelOperation(deps, route.target(), service, operation, decodeSegment(third), request, response);
+  if (third !== 'cancel' || fourth !== undefined) throw NOT_FOUND();
+  const token = requestHeaders(request)[NexusHeader.OperationToken] || new URL(request.url ?? '/', 'http://nexus').searchParams.get('token') || '';
+  if (!token) throw badRequest('missing operation token');
+  return cancelOperation(deps, route.target(), service, operation, token, request, response);
+}
+
+async function serve(deps: NexusHttpDeps, request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+  const path = (request.url ?? '/').split('?')[0] ?? '/';
+  const route = routeOf(deps, path);
+  if (route.kind === 'not-found') throw NOT_FOUND();
+  if (request.method !== 'POST') throw badRequest(`invalid request method: expected POST, got "${request.method ?? ''}"`);
+  if (route.kind === 'callback') return completeOperation(deps, route.namespace, request, response);
+  return serveOperation(deps, route, request, response);
+}
+
+function handle(deps: NexusHttpDeps, request: http.IncomingMessage, response: http.ServerResponse): void {
+  request.on('error', () => response.destroy());
+  response.on('error', () => request.destroy());
+  serve(deps, request, response).catch((error: unknown) => {
+    if (response.headersSent || response.destroyed) return;
+    if (error instanceof NexusRequestError) {
+      writeRequestError(request, response, error);
+      return;
+    }
+    deps.logger.error('nexus http request failed', { path: request.url, error: String(error) });
+    writeFailure(request, response, statusOfHandlerError(HandlerErrorType.Internal), handlerErrorNexusFailure(HandlerErrorType.Internal, 'internal error'));
+  });
+}
+
+export function startNexusHttpServer(deps: NexusHttpDeps, host: string, port: number): Promise<NexusHttpServer> {
+  const server = http.createServer((request, response) => handle(deps, request, response));
+  server.maxConnections = HTTP_CONNECTIONS_MAX;
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      server.on('error', (error) => deps.logger.error('nexus http server error', { error: String(error) }));
+      const bound = (server.address() as AddressInfo).port;
+      let closing: Promise<void> | undefined;
+      resolve({
+        port: bound,
+        close: () => {
+          closing ??= new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          });
+          return closing;
+        },
+      });
+    });
+  });
+}
