@@ -19,7 +19,7 @@ import { CALLBACK_TOKEN_HEADER, SYSTEM_CALLBACK_URL, encodeCallbackToken } from 
 import type { EndpointRegistry, ResolvedEndpoint } from './endpoint-registry';
 import type { CircuitBreakers } from './circuit-breaker';
 import type { NexusTaskDispatcher } from './nexus-task-dispatcher';
-import { classifyCancelReply, classifyStartReply, countsAgainstBreaker, handlerErrorFailure, type HandlerReply } from './handler-outcome';
+import { classifyCancelReply, classifyStartReply, countsAgainstBreaker, handlerErrorFailure, type CancelOutcome, type HandlerReply, type StartOutcome } from './handler-outcome';
 import { nexusLinksToTemporal, workflowEventLinkToNexus } from './links';
 import { nextNexusRetryDelayMs } from './retry';
 
@@ -168,10 +168,7 @@ export class NexusOperationExecutor {
 
   private applyStart(key: RunKey, op: { scheduledEventId: number; attempt: number }, reply: HandlerReply, breakerKey: string | undefined): void {
     const outcome = classifyStartReply(reply);
-    if (breakerKey) {
-      if (countsAgainstBreaker(outcome)) this.breakers.recordFailure(breakerKey);
-      else this.breakers.recordSuccess(breakerKey);
-    }
+    this.recordOutcome(breakerKey, outcome);
     const ctx = this.engine.ctx;
     this.apply(key, op.scheduledEventId, 'start', op.attempt, (workflow, current, nowMs) => {
       switch (outcome.kind) {
@@ -191,10 +188,7 @@ export class NexusOperationExecutor {
 
   private applyCancel(key: RunKey, op: { scheduledEventId: number; attempt: number }, reply: HandlerReply, breakerKey: string | undefined): void {
     const outcome = classifyCancelReply(reply);
-    if (breakerKey) {
-      if (countsAgainstBreaker(outcome)) this.breakers.recordFailure(breakerKey);
-      else this.breakers.recordSuccess(breakerKey);
-    }
+    this.recordOutcome(breakerKey, outcome);
     const ctx = this.engine.ctx;
     this.apply(key, op.scheduledEventId, 'cancel', op.attempt, (workflow, current, nowMs) => {
       switch (outcome.kind) {
@@ -206,6 +200,12 @@ export class NexusOperationExecutor {
           return nexusCancelFailed(ctx, workflow, current, outcome.failure, nowMs);
       }
     });
+  }
+
+  private recordOutcome(breakerKey: string | undefined, outcome: StartOutcome | CancelOutcome): void {
+    if (!breakerKey) return;
+    if (countsAgainstBreaker(outcome)) this.breakers.recordFailure(breakerKey);
+    else this.breakers.recordSuccess(breakerKey);
   }
 
   /** Applies an outcome if the operation is still at the attempt it answers (else the answer is stale). */
