@@ -42,7 +42,7 @@ export function startBanner(options: ServerOptions, server: RunningServer): stri
     '',
     `Server:      ${server.address}`,
     `HTTP:        ${server.httpPort > 0 ? `${options.ip}:${server.httpPort}` : 'off'}`,
-    `UI:          ${options.headless ? 'headless' : `http://${options.ip}:${uiPort}`}`,
+    `UI:          ${options.headless ? 'headless' : `none yet (port ${uiPort} reserved for it)`}`,
     `Namespaces:  ${namespaces.join(', ')}`,
     `Database:    ${options.dbFilename ?? 'in memory'}`,
     '',
