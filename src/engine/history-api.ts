@@ -38,6 +38,9 @@ export async function getWorkflowExecutionHistory(
   const workflowId = request.execution?.workflowId ?? '';
   if (!workflowId) throw invalidArgument('WorkflowId is not set on request.');
   const token = decodePageToken(request.nextPageToken);
+  if (token && request.execution?.runId && request.execution.runId !== token.runId) {
+    throw invalidArgument('RunId in the request does not match the NextPageToken.');
+  }
   const runId = token?.runId || request.execution?.runId || engine.currentRunId(namespace.id, workflowId);
   if (!runId) throw workflowNotFound(workflowId);
   const key: RunKey = { namespaceId: namespace.id, workflowId, runId };

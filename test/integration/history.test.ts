@@ -4,6 +4,7 @@
 // RPCs through connection.workflowService.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { status as GrpcStatus } from '@grpc/grpc-js';
 import { temporal } from '@temporalio/proto';
 import { startTestEnv, uniqueId, type TestEnv } from '../helpers/test-env';
 
@@ -48,6 +49,11 @@ describe('workflow history', () => {
     assert.deepEqual(ids, Array.from({ length: ids.length }, (_, i) => i + 1));
     const all = await history({ execution: { workflowId } });
     assert.equal(all.history?.events?.length, ids.length);
+    const firstPage = await history({ execution: { workflowId }, maximumPageSize: 3 });
+    const mismatch = await history({ execution: { workflowId, runId: '00000000-0000-0000-0000-000000000000' }, nextPageToken: firstPage.nextPageToken })
+      .then(() => assert.fail('a token of another run was accepted'), (e: { code?: number; details?: string }) => e);
+    assert.equal(mismatch.code, GrpcStatus.INVALID_ARGUMENT);
+    assert.match(String(mismatch.details), /does not match the NextPageToken/);
     assert.equal(all.nextPageToken?.length ?? 0, 0);
     assert.equal(all.history?.events?.at(-1)?.eventType, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
   });

@@ -147,7 +147,8 @@ describe('namespaces', () => {
     assert.equal(capabilities?.upsertMemo, true);
     assert.equal(capabilities?.countGroupByExecutionStatus, true);
     assert.equal(capabilities?.eagerWorkflowStart, false);
-    assert.equal(capabilities?.buildIdBasedVersioning, false);
+    // True as in the Temporal server: SDK workers then stamp their build id, which histories record (docs/compatibility.md).
+    assert.equal(capabilities?.buildIdBasedVersioning, true);
 
     const cluster = await service.getClusterInfo({});
     assert.ok(cluster.clusterName);

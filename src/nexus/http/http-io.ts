@@ -2,7 +2,7 @@
 // handler error a route throws, and failure responses written as the Temporal server writes them
 // (status from the handler error type, Failure JSON body, deprecated headers kept for older clients).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { firstValues, NexusHeader, type HeaderMap, type HeaderValues } from './nexus-headers';
+import { firstValues, NexusHeader, type HeaderMap } from './nexus-headers';
 import { HandlerErrorType, statusOfHandlerError } from './handler-error-status';
 import { handlerErrorNexusFailure, type NexusFailure } from './nexus-failure';
 
