@@ -7,7 +7,7 @@ import { durationFromProto, durationToProto, formatDuration, parseDuration } fro
 import { FlagKind, UsageError, splitKeyValue, type FlagDefinition, type ParsedFlags } from './flags';
 import { numberFromLong } from './number-from-long';
 import { enumDisplayName, isJsonOutput, printCard, printJson, printJsonList, writeLine } from './output';
-import { toProtoJson } from './proto-json';
+import { toProtoJson } from '../common/proto-json';
 
 type NamespaceDescription = temporal.api.workflowservice.v1.IDescribeNamespaceResponse;
 

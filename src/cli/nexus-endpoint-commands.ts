@@ -13,7 +13,7 @@ import { CommandError } from './command-error';
 import type { Command } from './command';
 import { FlagKind, UsageError, type FlagDefinition, type ParsedFlags } from './flags';
 import { formatTime, isJsonOutput, printCard, printJson, printJsonList, writeLine } from './output';
-import { toProtoJson } from './proto-json';
+import { toProtoJson } from '../common/proto-json';
 import { requireFlag } from './workflow-flags';
 
 type Endpoint = temporal.api.nexus.v1.IEndpoint;

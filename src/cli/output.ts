@@ -4,7 +4,7 @@
 import type { google } from '@temporalio/proto';
 import { parseChoiceFlag } from './flags';
 import { numberFromLong } from './number-from-long';
-import type { JsonValue } from './proto-json';
+import type { JsonValue } from '../common/proto-json';
 
 export const OutputFormat = { Text: 'text', Json: 'json', Jsonl: 'jsonl', None: 'none' } as const;
 export type OutputFormat = (typeof OutputFormat)[keyof typeof OutputFormat];

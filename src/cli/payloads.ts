@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { temporal } from '@temporalio/proto';
 import { FlagKind, UsageError, splitKeyValue, type FlagDefinition, type ParsedFlags } from './flags';
-import { toProtoJson, type JsonValue } from './proto-json';
+import { toProtoJson, type JsonValue } from '../common/proto-json';
 
 type Payload = temporal.api.common.v1.IPayload;
 type Payloads = temporal.api.common.v1.IPayloads;

@@ -9,7 +9,7 @@ import { FlagKind, UsageError, parseChoiceFlag, parseIntegerFlag, type FlagDefin
 import { numberFromLong } from './number-from-long';
 import { enumDisplayName, formatTime, isJsonOutput, printCard, printJson, printJsonList, printTable, writeLine } from './output';
 import { jsonPayloadMap, payloadInputFlags, payloadToValue, payloadsFromFlags, payloadsToValue } from './payloads';
-import { toProtoJson } from './proto-json';
+import { toProtoJson } from '../common/proto-json';
 import { workflowDescribeCommand } from './workflow-describe';
 import { executionFromFlags, requireFlag, workflowReferenceFlags } from './workflow-flags';
 import { workflowExecuteCommand, workflowStartCommand } from './workflow-start';

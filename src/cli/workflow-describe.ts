@@ -8,7 +8,7 @@ import { FlagKind, type ParsedFlags } from './flags';
 import { numberFromLong } from './number-from-long';
 import { enumDisplayName, formatTime, isJsonOutput, printCard, printJson, writeLine, type CardRow } from './output';
 import { payloadToValue, payloadsToValue } from './payloads';
-import { toProtoJson } from './proto-json';
+import { toProtoJson } from '../common/proto-json';
 import { failureText } from './workflow-history';
 import { executionFromFlags, workflowReferenceFlags } from './workflow-flags';
 

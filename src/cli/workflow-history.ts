@@ -8,7 +8,7 @@ import { formatDuration } from './durations';
 import { numberFromLong } from './number-from-long';
 import { enumDisplayName, formatTime, printCard, printJson, writeLine } from './output';
 import { firstPayloadEncoding, payloadsToValue } from './payloads';
-import { toProtoJson, type JsonValue } from './proto-json';
+import { toProtoJson, type JsonValue } from '../common/proto-json';
 
 export type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 type Execution = temporal.api.common.v1.IWorkflowExecution;

@@ -5,7 +5,7 @@ import { clientFlags, withClient, type ClientContext } from './client-connection
 import { CommandError } from './command-error';
 import { FlagKind, type ParsedFlags } from './flags';
 import { enumDisplayName, isJsonOutput, printJson, writeLine } from './output';
-import { toProtoJson } from './proto-json';
+import { toProtoJson } from '../common/proto-json';
 import {
   HISTORY_HEADER,
   eventTypeName,

@@ -123,7 +123,8 @@ export function deliverExternalRequest(ctx: EngineContext, tx: Transaction, sour
   if (request.kind === 'signal') {
     const a = initiated?.signalExternalWorkflowExecutionInitiatedEventAttributes;
     if (target && a) {
-      signalWorkflow(ctx, tx, target, { name: a.signalName ?? '', input: a.input, header: a.header, identity: '', externalWorkflowExecution: self });
+      // The Temporal server signs a signal from another workflow with its history service's identity.
+      signalWorkflow(ctx, tx, target, { name: a.signalName ?? '', input: a.input, header: a.header, identity: 'history-service', externalWorkflowExecution: self });
       source.appendExternal(EventType.EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_SIGNALED, 'externalWorkflowExecutionSignaledEventAttributes', { initiatedEventId, namespace: request.namespace, namespaceId: namespace?.id ?? '', workflowExecution: execution, control: a.control ?? '' }, tx.nowMs);
     } else {
       source.appendExternal(EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED, 'signalExternalWorkflowExecutionFailedEventAttributes', {

@@ -105,7 +105,8 @@ export function signalWithStartWorkflowExecution(engine: HistoryEngine, namespac
       if (!isSignalRequested(current, request.requestId)) signalWorkflow(engine.ctx, tx, current, signal);
       return { runId: current.state.runId, started: false };
     }
-    const spec = runSpecFromStart(engine, namespace, request, tx.nowMs);
+    // The signal schedules the first workflow task, after its own event.
+    const spec: RunSpec = { ...runSpecFromStart(engine, namespace, request, tx.nowMs), isFirstWorkflowTaskDeferred: true };
     const result = startWorkflow(engine.ctx, tx, spec, {
       reusePolicy: request.workflowIdReusePolicy ?? 0,
       conflictPolicy: temporal.api.enums.v1.WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING,

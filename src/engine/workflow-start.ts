@@ -43,6 +43,11 @@ export interface RunSpec {
   readonly completionCallbacks: readonly temporal.api.common.v1.ICallback[];
   readonly links: readonly temporal.api.common.v1.ILink[];
   readonly rootExecution?: temporal.api.common.v1.IWorkflowExecution | null;
+  /**
+   * Leaves the first workflow task to whoever creates the run: signal-with-start appends its signal
+   * first, so the history reads Started, Signaled, WorkflowTaskScheduled as on the Temporal server.
+   */
+  readonly isFirstWorkflowTaskDeferred?: boolean;
   /** Auto-reset points inherited from the previous run of the chain. */
   readonly prevAutoResetPoints?: readonly ResetPointState[];
 }
@@ -71,7 +76,7 @@ export function createRun(ctx: EngineContext, requested: RunSpec, nowMs: number)
     spec.links.length > 0 ? { links: spec.links } : undefined,
   );
   workflow.markCurrent();
-  if (spec.startDelayMs <= 0) scheduleWorkflowTask(ctx, workflow, nowMs);
+  if (spec.startDelayMs <= 0 && spec.isFirstWorkflowTaskDeferred !== true) scheduleWorkflowTask(ctx, workflow, nowMs);
   return workflow;
 }
 

@@ -5,7 +5,7 @@
 // of type OperationError (or a CanceledFailure); any other failure becomes an ApplicationFailure of type
 // NexusFailure that keeps the original as JSON details.
 import { type Failure, temporal } from '../../common/proto';
-import { messageFromProtoJson, messageToProtoJson } from './proto-json';
+import { messageFromProtoJson, messageToProtoJson } from '../../common/proto-json';
 
 export interface NexusFailure {
   message?: string;

@@ -1,9 +1,9 @@
-// Protobuf messages as proto3 JSON (Go's protojson), for the Temporal Failure that travels inside a Nexus
-// Failure's `details`: camelCase names, enums by name, 64-bit integers as strings, bytes as base64,
+// Protobuf messages as proto3 JSON (Go's protojson), as Temporal's tools print and read them, and as a
+// Temporal Failure travels inside a Nexus Failure's `details`: camelCase names, enums by name, 64-bit integers as strings, bytes as base64,
 // Duration as "1.5s" and Timestamp as RFC 3339. Reads accept numbers for enums and int64s and snake_case
 // names, and ignore unknown fields. Written against protobufjs reflection so it serves every message type.
 import type * as protobuf from 'protobufjs';
-import { Long, protoRoot } from '../../common/proto';
+import { Long, protoRoot } from './proto';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -17,8 +17,13 @@ export class ProtoJsonError extends Error {
 }
 
 export function messageToProtoJson(typeName: string, message: object): { [key: string]: JsonValue } {
-  const json = toJson(protoRoot.lookupType(typeName), message, 0);
+  const json = toProtoJson(typeName, message);
   return typeof json === 'object' && json !== null && !Array.isArray(json) ? json : {};
+}
+
+/** Any message (a decoded instance or a plain object) of the named type as proto3 JSON. */
+export function toProtoJson(typeName: string, message: object): JsonValue {
+  return toJson(protoRoot.lookupType(typeName), message, 0);
 }
 
 /** Decodes proto3 JSON into a message of the named type; throws ProtoJsonError on a malformed value. */
@@ -140,7 +145,8 @@ function fraction(nanos: number): string {
   return `.${digits}`;
 }
 
-function formatTimestamp(seconds: number, nanos: number): string {
+/** RFC 3339 in UTC with 0, 3, 6 or 9 fractional digits, as Go's protojson prints it. */
+export function formatTimestamp(seconds: number, nanos: number): string {
   return `${new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, '')}${fraction(nanos)}Z`;
 }
 
