@@ -5,6 +5,7 @@ import type { ApiConfig } from './api/api-deps';
 import { invalidArgument } from './common/errors';
 import { defaultCircuitBreakerSettings, type CircuitBreakerSettings } from './nexus/circuit-breaker';
 import { NEXUS_RETRY_INITIAL_INTERVAL_MS } from './nexus/retry';
+import { NEXUS_REQUEST_TIMEOUT_MS } from './nexus/operation-executor';
 
 export const DEFAULT_TASK_QUEUE_LONG_POLL_MS = 60_000;
 
@@ -29,6 +30,7 @@ export interface ServerConfig {
   engine: EngineConfig;
   longPollMs: number;
   nexusRetryInitialIntervalMs: number;
+  nexusRequestTimeoutMs: number;
   circuitBreaker: CircuitBreakerSettings;
 }
 
@@ -36,6 +38,7 @@ export function configFromDynamicConfig(values: Readonly<Record<string, unknown>
   const engine: { -readonly [K in keyof EngineConfig]: EngineConfig[K] } = { ...defaultEngineConfig };
   let longPollMs = DEFAULT_TASK_QUEUE_LONG_POLL_MS;
   let nexusRetryInitialIntervalMs = NEXUS_RETRY_INITIAL_INTERVAL_MS;
+  let nexusRequestTimeoutMs = NEXUS_REQUEST_TIMEOUT_MS;
   const circuitBreaker = { ...defaultCircuitBreakerSettings };
   for (const [key, value] of Object.entries(values)) {
     switch (key) {
@@ -54,6 +57,9 @@ export function configFromDynamicConfig(values: Readonly<Record<string, unknown>
       case 'component.nexusoperations.limit.operation.concurrency':
         engine.pendingNexusOperationsMax = toCount(key, value);
         break;
+      case 'component.nexusoperations.request.timeout':
+        nexusRequestTimeoutMs = toMs(key, value);
+        break;
       case 'component.nexusoperations.retryPolicy.initialInterval':
         nexusRetryInitialIntervalMs = toMs(key, value);
         break;
@@ -67,7 +73,7 @@ export function configFromDynamicConfig(values: Readonly<Record<string, unknown>
         break;
     }
   }
-  return { engine, longPollMs, nexusRetryInitialIntervalMs, circuitBreaker };
+  return { engine, longPollMs, nexusRetryInitialIntervalMs, nexusRequestTimeoutMs, circuitBreaker };
 }
 
 export type { ApiConfig };

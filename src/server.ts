@@ -55,7 +55,10 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
   let httpBaseUrl = '';
   const nexusHttpClient = new NexusHttpClient({ callbackUrl: (callerNamespace) => callbackUrlFor(httpConfig.callbackUrlTemplate, httpBaseUrl, callerNamespace) });
   const callbackSender = new CompletionCallbackSender(namespaces, clock, logger, httpConfig.callbacks);
-  const executor = new NexusOperationExecutor(engine, endpoints, dispatcher, breakers, clock, logger, nexusHttpClient, config.nexusRetryInitialIntervalMs);
+  const executor = new NexusOperationExecutor(engine, endpoints, dispatcher, breakers, clock, logger, nexusHttpClient, {
+    retryInitialIntervalMs: config.nexusRetryInitialIntervalMs,
+    requestTimeoutMs: config.nexusRequestTimeoutMs,
+  });
   engine.hooks = {
     onRunClosed: (tx, workflow, closeEvent) => {
       executor.onRunClosed(workflow);

@@ -24,6 +24,12 @@ import { nexusLinksToTemporal, workflowEventLinkToNexus } from './links';
 import { nextNexusRetryDelayMs } from './retry';
 
 export const NEXUS_REQUEST_TIMEOUT_MS = 10_000;
+
+export interface NexusExecutorSettings {
+  readonly retryInitialIntervalMs: number;
+  /** Deadline of one attempt at the handler (the Temporal server's 10 s). */
+  readonly requestTimeoutMs: number;
+}
 export const CIRCUIT_BREAKER_OPEN_REASON = 'The circuit breaker is open.';
 
 /** Calls an external (HTTP) Nexus endpoint; provided by the Nexus HTTP client. */
@@ -46,7 +52,7 @@ export class NexusOperationExecutor {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly external: ExternalNexusClient | undefined,
-    private readonly retryInitialIntervalMs: number,
+    private readonly settings: NexusExecutorSettings,
   ) {}
 
   stop(): void {
@@ -90,7 +96,7 @@ export class NexusOperationExecutor {
     const s = workflow.state;
     const now = this.clock.nowMs();
     const scheduled = workflow.events[op.scheduledEventId - 1]?.nexusOperationScheduledEventAttributes;
-    const remaining: number[] = [NEXUS_REQUEST_TIMEOUT_MS];
+    const remaining: number[] = [this.settings.requestTimeoutMs];
     if (op.scheduleToCloseTimeoutMs > 0) remaining.push(op.scheduledTimeMs + op.scheduleToCloseTimeoutMs - now);
     if (kind === 'start' && op.scheduleToStartTimeoutMs > 0) remaining.push(op.scheduledTimeMs + op.scheduleToStartTimeoutMs - now);
     if (kind === 'cancel' && op.startToCloseTimeoutMs > 0) remaining.push(op.startedTimeMs + op.startToCloseTimeoutMs - now);
@@ -179,7 +185,7 @@ export class NexusOperationExecutor {
         case 'operation-failed':
           return nexusOperationEnded(ctx, workflow, current, outcome.state, outcome.failure, nowMs);
         case 'retry':
-          return nexusAttemptFailed(current, outcome.failure, nowMs, nextNexusRetryDelayMs(current.attempt, this.retryInitialIntervalMs));
+          return nexusAttemptFailed(current, outcome.failure, nowMs, nextNexusRetryDelayMs(current.attempt, this.settings.retryInitialIntervalMs));
         case 'fail':
           return nexusOperationEnded(ctx, workflow, current, 'failed', outcome.failure, nowMs);
       }
@@ -195,7 +201,7 @@ export class NexusOperationExecutor {
         case 'cancel-requested':
           return nexusCancelCompleted(ctx, workflow, current, nowMs);
         case 'retry':
-          return nexusCancelAttemptFailed(current, outcome.failure, nowMs, nextNexusRetryDelayMs(current.cancel?.attempt ?? 1, this.retryInitialIntervalMs));
+          return nexusCancelAttemptFailed(current, outcome.failure, nowMs, nextNexusRetryDelayMs(current.cancel?.attempt ?? 1, this.settings.retryInitialIntervalMs));
         case 'fail':
           return nexusCancelFailed(ctx, workflow, current, outcome.failure, nowMs);
       }

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import { startServer, type RunningServer } from '../../src';
 import { compareWithGoldens } from '../../conformance/compare';
 import { renderDiffs, type ScenarioDiff } from '../../conformance/diff';
+import { KNOWN_BUGS } from '../../conformance/differences';
 import { GOLDEN_DIR } from '../../conformance/golden-files';
 import { runScenarios, selectScenarios } from '../../conformance/runner';
 
@@ -32,7 +33,9 @@ describe('conformance with the Temporal server', () => {
   });
 
   for (const scenario of scenarios) {
-    test(`${scenario.name}: ${scenario.description}`, () => {
+    const knownBug = KNOWN_BUGS[scenario.name];
+    // A scenario with a known Causeway bug is reported as todo (see conformance/differences.ts).
+    test(`${scenario.name}: ${scenario.description}`, knownBug === undefined ? {} : { todo: `known Causeway bug: ${knownBug}` }, () => {
       if (runError !== undefined) throw runError;
       const diff = diffs?.get(scenario.name);
       assert.ok(diff, `scenario ${scenario.name} did not run`);
@@ -40,6 +43,12 @@ describe('conformance with the Temporal server', () => {
       assert.equal(diff.lines.length, 0, `differences from conformance/golden/${scenario.name}.json:\n${renderDiffs([diff])}`);
     });
   }
+
+  test('every known bug still shows (remove fixed ones from conformance/differences.ts)', () => {
+    if (runError !== undefined) throw runError;
+    const fixed = Object.keys(KNOWN_BUGS).filter((name) => diffs?.get(name)?.lines.length === 0);
+    assert.deepEqual(fixed, []);
+  });
 
   test('every golden file belongs to a scenario', () => {
     const names = new Set(scenarios.map((scenario) => scenario.name));
