@@ -1,6 +1,7 @@
 // Compares a recorded scenario with its golden and renders the differences for a person: first how the
 // event sequences line up (an LCS alignment on event types), then every attribute that differs in the
 // events that line up, each with its path, expected value and actual value.
+import { withoutDeliberateDifferences } from './differences';
 import type { NormalisedEvent } from './normalise';
 import { historyName, type RecordedHistory, type ScenarioRecord } from './record';
 
@@ -48,7 +49,7 @@ function diffHistory(name: string, expected: RecordedHistory, actual: RecordedHi
   }
   for (const [left, right] of pairs) {
     if (left === undefined || right === undefined) continue;
-    for (const difference of diffValues(strip(left), strip(right), '')) {
+    for (const difference of diffValues(strip(withoutDeliberateDifferences(left)), strip(withoutDeliberateDifferences(right)), '')) {
       lines.push(`history '${name}', event ${left.eventId} ${left.eventType}: ${difference}`);
     }
   }
@@ -61,7 +62,9 @@ function label(event: NormalisedEvent): string {
 
 /** The parts of an event compared after alignment (the id is part of the alignment listing). */
 function strip(event: NormalisedEvent): Record<string, unknown> {
-  const { eventId: _eventId, eventType: _eventType, ...rest } = event;
+  const rest: Record<string, unknown> = { ...event };
+  delete rest['eventId'];
+  delete rest['eventType'];
   return rest;
 }
 
@@ -128,6 +131,6 @@ function show(value: unknown): string {
 export function renderDiffs(diffs: readonly ScenarioDiff[]): string {
   return diffs
     .filter((diff) => diff.lines.length > 0)
-    .map((diff) => [`scenario ${diff.scenario}: ${diff.lines.length} difference(s)`, ...diff.lines.map((line) => `  ${line}`)].join('\n'))
+    .map((diff) => [`scenario ${diff.scenario} differs from its golden file:`, ...diff.lines.map((line) => `  ${line}`)].join('\n'))
     .join('\n\n');
 }

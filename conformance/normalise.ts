@@ -71,6 +71,7 @@ export class Normaliser {
       const items = value.map((item) => this.value(item, undefined, key));
       return key !== undefined && SET_KEYS.has(key) ? items.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))) : items;
     }
+    if (isTimeObject(value, key)) return '<time>';
     if (value !== null && typeof value === 'object') return this.object(value as Record<string, unknown>, key);
     if (typeof value !== 'string') return value;
     if (key !== undefined && OPAQUE_KEYS.has(key)) return value === '' ? value : `<${key}>`;
@@ -123,6 +124,11 @@ export class Normaliser {
     }
     return result;
   }
+}
+
+/** A timestamp inside a payload, e.g. a local activity marker's `complete_time: { seconds, nanos }`. */
+function isTimeObject(value: unknown, key: string | undefined): boolean {
+  return key !== undefined && /(_time|Time)$/.test(key) && value !== null && typeof value === 'object' && 'seconds' in value;
 }
 
 function idCategory(key: string | undefined, parentKey: string | undefined): string | undefined {

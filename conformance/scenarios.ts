@@ -96,7 +96,7 @@ export const scenarios: readonly Scenario[] = [
       const handle = await context.client.workflow.start('updatable', { taskQueue: context.taskQueue, workflowId });
       await context.waitForEvent(handle, WORKFLOW_TASK_COMPLETED);
       const rejected = await handle.executeUpdate('setValue', { args: [''], updateId: 'update-rejected' }).catch((error: unknown) => error);
-      const rejection = rejected instanceof WorkflowUpdateFailedError ? { error: rejected.name, cause: (rejected.cause as Error | undefined)?.message } : { unexpected: String(rejected) };
+      const rejection = rejected instanceof WorkflowUpdateFailedError ? { error: rejected.name, cause: rejected.cause?.message } : { unexpected: String(rejected) };
       const accepted = await settle(handle.executeUpdate('setValue', { args: ['second'], updateId: 'update-accepted' }));
       const result = await settle(handle.result());
       return { executions: [{ label: 'workflow', workflowId }], outcome: { rejection, accepted, result } };
@@ -114,6 +114,28 @@ export const scenarios: readonly Scenario[] = [
       const child = context.client.workflow.getHandle(childId);
       await context.waitForEvent(child, WORKFLOW_TASK_COMPLETED);
       await child.signal('release', 'by the runner');
+      const outcome = await settle(parent.result());
+      return {
+        executions: [
+          { label: 'parent', workflowId },
+          { label: 'child', workflowId: childId },
+        ],
+        outcome,
+      };
+    },
+  },
+  {
+    name: 'child-workflow-failure',
+    description: 'A child fails with a non-retryable application failure once released; the parent catches ChildWorkflowFailure.',
+    async run(context) {
+      const workflowId = context.workflowId();
+      const childId = `${workflowId}-child`;
+      const parent = await context.client.workflow.start('parentOfFailingChild', { taskQueue: context.taskQueue, workflowId });
+      await context.waitForEvent(parent, CHILD_STARTED);
+      await context.waitForEvent(parent, WORKFLOW_TASK_COMPLETED, 2);
+      const child = context.client.workflow.getHandle(childId);
+      await context.waitForEvent(child, WORKFLOW_TASK_COMPLETED);
+      await child.signal('release', 'to fail');
       const outcome = await settle(parent.result());
       return {
         executions: [
@@ -165,6 +187,89 @@ export const scenarios: readonly Scenario[] = [
       const workflowId = context.workflowId();
       const outcome = await settle(context.client.workflow.execute('failFirstWorkflowTask', { taskQueue: context.taskQueue, workflowId }));
       return { executions: [{ label: 'workflow', workflowId }], outcome };
+    },
+  },
+  {
+    name: 'workflow-failure',
+    description: 'A workflow fails with a non-retryable application failure that has a type and details.',
+    async run(context) {
+      const workflowId = context.workflowId();
+      const outcome = await settle(context.client.workflow.execute('failWorkflow', { taskQueue: context.taskQueue, workflowId }));
+      return { executions: [{ label: 'workflow', workflowId }], outcome };
+    },
+  },
+  {
+    name: 'activity-non-retryable',
+    description: 'An activity fails with a non-retryable application failure; no retry, the workflow catches it.',
+    async run(context) {
+      const workflowId = context.workflowId();
+      const outcome = await settle(context.client.workflow.execute('activityNonRetryable', { taskQueue: context.taskQueue, workflowId }));
+      return { executions: [{ label: 'workflow', workflowId }], outcome };
+    },
+  },
+  {
+    name: 'activity-heartbeat-timeout',
+    description: 'An activity heartbeats once with details and then stalls past its 1 s heartbeat timeout (one attempt).',
+    async run(context) {
+      const workflowId = context.workflowId();
+      const outcome = await settle(context.client.workflow.execute('activityHeartbeatTimeout', { taskQueue: context.taskQueue, workflowId }));
+      return { executions: [{ label: 'workflow', workflowId }], outcome };
+    },
+  },
+  {
+    name: 'local-activity',
+    description: 'A workflow runs a local activity; its result is recorded in a marker.',
+    async run(context) {
+      const workflowId = context.workflowId();
+      const outcome = await settle(context.client.workflow.execute('localActivity', { taskQueue: context.taskQueue, workflowId, args: ['local'] }));
+      return { executions: [{ label: 'workflow', workflowId }], outcome };
+    },
+  },
+  {
+    name: 'signal-with-start',
+    description: 'SignalWithStart starts a waiting workflow with a signal already in its history.',
+    async run(context) {
+      const workflowId = context.workflowId();
+      const handle = await context.client.workflow.signalWithStart('waitForRelease', {
+        taskQueue: context.taskQueue,
+        workflowId,
+        signal: 'release',
+        signalArgs: ['with start'],
+      });
+      const outcome = await settle(handle.result());
+      return { executions: [{ label: 'workflow', workflowId }], outcome };
+    },
+  },
+  {
+    name: 'signal-external',
+    description: 'A workflow signals another, waiting workflow; both histories are recorded.',
+    async run(context) {
+      const targetId = context.workflowId('target');
+      const signallerId = context.workflowId('signaller');
+      const target = await context.client.workflow.start('waitForRelease', { taskQueue: context.taskQueue, workflowId: targetId });
+      await context.waitForEvent(target, WORKFLOW_TASK_COMPLETED);
+      const signalled = await settle(
+        context.client.workflow.execute('signalExternal', { taskQueue: context.taskQueue, workflowId: signallerId, args: [targetId] }),
+      );
+      const released = await settle(target.result());
+      return {
+        executions: [
+          { label: 'signaller', workflowId: signallerId },
+          { label: 'target', workflowId: targetId },
+        ],
+        outcome: { signalled, released },
+      };
+    },
+  },
+  {
+    name: 'memo-upsert',
+    description: 'A workflow upserts a memo field (WorkflowPropertiesModified) and completes after a short timer.',
+    async run(context) {
+      const workflowId = context.workflowId();
+      const handle = await context.client.workflow.start('memoUpsert', { taskQueue: context.taskQueue, workflowId });
+      const result = await settle(handle.result());
+      const memo = (await handle.describe()).memo;
+      return { executions: [{ label: 'workflow', workflowId }], outcome: { result, memo } };
     },
   },
 ];

@@ -2,8 +2,9 @@
 // its history is the same on every run: the runner drives every step that could race (signals, updates,
 // cancellation) only after the previous workflow task has completed.
 import {
-  ActivityFailure, condition, continueAsNew, defineQuery, defineSignal, defineUpdate,
-  executeChild, proxyActivities, setHandler, sleep, workflowInfo,
+  ActivityFailure, ApplicationFailure, ChildWorkflowFailure, condition, continueAsNew, defineQuery, defineSignal,
+  defineUpdate, executeChild, getExternalWorkflowHandle, proxyActivities, proxyLocalActivities, setHandler, sleep,
+  upsertMemo, workflowInfo,
 } from '@temporalio/workflow';
 import type * as activities from './activities';
 
@@ -16,6 +17,14 @@ const { sleepPastTimeout } = proxyActivities<typeof activities>({
   startToCloseTimeout: '1s',
   retry: { initialInterval: '100ms', backoffCoefficient: 1, maximumAttempts: 2 },
 });
+
+const { failNonRetryable } = proxyActivities<typeof activities>({ startToCloseTimeout: '10s' });
+const { heartbeatThenStall } = proxyActivities<typeof activities>({
+  startToCloseTimeout: '30s',
+  heartbeatTimeout: '1s',
+  retry: { maximumAttempts: 1 },
+});
+const { echo: localEcho } = proxyLocalActivities<typeof activities>({ startToCloseTimeout: '10s' });
 
 export const releaseSignal = defineSignal<[string]>('release');
 export const stateQuery = defineQuery<string>('state');
@@ -101,7 +110,67 @@ export async function longSleep(): Promise<string> {
  * only. The first task starts at event 3; the retried task sees the failed task's events, so its
  * history is longer.
  */
-export async function failFirstWorkflowTask(): Promise<string> {
+export function failFirstWorkflowTask(): Promise<string> {
   if (workflowInfo().historyLength <= 3) throw new Error('first workflow task fails on purpose');
-  return 'second workflow task succeeded';
+  return Promise.resolve('second workflow task succeeded');
+}
+
+/** Fails with a non-retryable application failure carrying a type and details. */
+export function failWorkflow(): Promise<string> {
+  return Promise.reject(ApplicationFailure.create({ message: 'workflow failed on purpose', type: 'ConformanceFailure', nonRetryable: true, details: ['detail'] }));
+}
+
+export async function activityNonRetryable(): Promise<string> {
+  try {
+    return await failNonRetryable();
+  } catch (error) {
+    if (error instanceof ActivityFailure) return `activity failed: ${error.retryState}: ${error.cause?.message ?? ''}`;
+    throw error;
+  }
+}
+
+export async function activityHeartbeatTimeout(): Promise<string> {
+  try {
+    return await heartbeatThenStall();
+  } catch (error) {
+    if (error instanceof ActivityFailure) return `activity failed: ${error.retryState}: ${error.cause?.message ?? ''}`;
+    throw error;
+  }
+}
+
+export async function localActivity(text: string): Promise<string> {
+  return await localEcho(text);
+}
+
+/** Signals the workflow `targetWorkflowId` (which waits for `release`) and returns. */
+export async function signalExternal(targetWorkflowId: string): Promise<string> {
+  await getExternalWorkflowHandle(targetWorkflowId).signal(releaseSignal, 'from another workflow');
+  return 'signalled';
+}
+
+/** Waits for the `release` signal, then fails with a non-retryable application failure. */
+export async function failAfterRelease(): Promise<string> {
+  let isReleased = false;
+  setHandler(releaseSignal, () => {
+    isReleased = true;
+  });
+  await condition(() => isReleased);
+  throw ApplicationFailure.create({ message: 'child failed on purpose', type: 'ConformanceFailure', nonRetryable: true });
+}
+
+/** Starts a child that fails once the runner releases it, and reports what the parent saw. */
+export async function parentOfFailingChild(): Promise<string> {
+  try {
+    return await executeChild(failAfterRelease, { workflowId: `${workflowInfo().workflowId}-child` });
+  } catch (error) {
+    if (error instanceof ChildWorkflowFailure) return `child failed: ${error.retryState}: ${error.cause?.message ?? ''}`;
+    throw error;
+  }
+}
+
+/** Upserts a memo field, then completes. */
+export async function memoUpsert(): Promise<string> {
+  upsertMemo({ note: 'upserted' });
+  await sleep('10ms');
+  return 'memo upserted';
 }

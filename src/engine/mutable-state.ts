@@ -23,6 +23,8 @@ export interface WorkflowTaskState {
   isSticky: boolean;
   startToCloseTimeoutMs: number;
   requestId: string;
+  /** Set while the task is speculative: its Scheduled (and Started) events, base64, not yet in history. */
+  speculativeEvents?: string[] | null;
 }
 
 export interface ActivityState {

@@ -41,7 +41,8 @@ export async function updateWorkflowExecution(engine: HistoryEngine, namespace: 
       workflow.updates.set(updateId, {
         updateId, request: request.request ?? {}, stage: UpdateStage.Admitted, isDelivered: false, outcome: null, waiters: new Set(),
       });
-      scheduleWorkflowTask(engine.ctx, workflow, tx.nowMs);
+      // With nothing else pending, the task is speculative: dropped from history if the update is rejected.
+      scheduleWorkflowTask(engine.ctx, workflow, tx.nowMs, 1, !workflow.hasBufferedEvents);
     }
     return workflow.key;
   });

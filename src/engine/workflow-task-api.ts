@@ -5,6 +5,7 @@ import { timestampFromMs } from '../common/time';
 import { notFound } from '../common/errors';
 import type { HistoryEngine } from './history-engine';
 import type { Workflow } from './workflow';
+import type { Transaction } from './engine-context';
 import { isRunning } from './mutable-state';
 import { encodeTaskToken, type MatchTask, type TaskToken, runKeyOf } from './tasks';
 import { failWorkflowTask, scheduleWorkflowTask, startWorkflowTask } from './workflow-tasks';
@@ -47,7 +48,7 @@ export function recordWorkflowTaskStarted(engine: HistoryEngine, task: Extract<M
       startedEventId: long(startedEventId),
       attempt: wft.attempt,
       backlogCountHint: long(engine.backlogCount(s.namespaceId, poll.taskQueue, 'workflow')),
-      history: { events: workflow.events.slice(Math.max(0, firstEventId - 1)) },
+      history: { events: [...workflow.events.slice(Math.max(0, firstEventId - 1)), ...workflow.speculativeTaskEvents] },
       workflowExecutionTaskQueue: { name: s.taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
       scheduledTime: timestampFromMs(wft.scheduledTimeMs),
       startedTime: timestampFromMs(tx.nowMs),
@@ -69,12 +70,19 @@ function currentTask(workflow: Workflow | undefined, token: Extract<TaskToken, {
 
 export function completeWorkflowTask(engine: HistoryEngine, token: Extract<TaskToken, { k: 'wft' }>, request: temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedRequest): temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedResponse {
   const ctx = engine.ctx;
+  let resetHistoryEventId = 0;
   engine.run((tx) => {
     const workflow = currentTask(tx.get(runKeyOf(token)), token);
     answerQueries(workflow, request.queryResults ?? {});
     const s = workflow.state;
     const commands = request.commands ?? [];
     const identity = request.identity ?? '';
+    if (isDiscardable(workflow, request)) {
+      // The worker must forget the dropped task's events: it rewinds to the last completed task.
+      resetHistoryEventId = workflow.state.lastCompletedStartedEventId;
+      discardSpeculativeTask(engine, tx, workflow, request);
+      return;
+    }
     const hasNewUpdates = [...workflow.updates.values()].some((u) => !u.isDelivered);
     if (hasCloseCommand(commands) && (workflow.hasBufferedEvents || hasNewUpdates)) {
       failWorkflowTask(ctx, workflow, { nowMs: tx.nowMs, cause: temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND, identity, failure: { message: 'UnhandledCommand' } });
@@ -109,10 +117,14 @@ export function completeWorkflowTask(engine: HistoryEngine, token: Extract<TaskT
     const hadBuffered = workflow.hasBufferedEvents;
     workflow.flushBuffer();
     const hasPendingUpdates = requeueUnansweredUpdates(workflow);
-    if (hadBuffered || hasPendingUpdates || request.forceCreateNewWorkflowTask) scheduleWorkflowTask(ctx, workflow, tx.nowMs);
+    if (hadBuffered || hasPendingUpdates || request.forceCreateNewWorkflowTask) {
+      // A task scheduled only to deliver updates is speculative, as on the Temporal server.
+      const isSpeculative = !hadBuffered && !request.forceCreateNewWorkflowTask;
+      scheduleWorkflowTask(ctx, workflow, tx.nowMs, 1, isSpeculative);
+    }
     if (!s.workflowTask) dispatchBufferedQueries(engine, workflow);
   });
-  return {};
+  return resetHistoryEventId > 0 ? { resetHistoryEventId: long(resetHistoryEventId) } : {};
 }
 
 export function failWorkflowTaskFromWorker(engine: HistoryEngine, token: Extract<TaskToken, { k: 'wft' }>, request: temporal.api.workflowservice.v1.IRespondWorkflowTaskFailedRequest): void {
@@ -121,4 +133,30 @@ export function failWorkflowTaskFromWorker(engine: HistoryEngine, token: Extract
     failWorkflowTask(engine.ctx, workflow, { nowMs: tx.nowMs, cause: request.cause ?? 0, failure: request.failure, identity: request.identity ?? '' });
     requeueUnansweredUpdates(workflow);
   });
+}
+
+const REJECTION_TYPE_URL = 'type.googleapis.com/temporal.api.update.v1.Rejection';
+
+/**
+ * A speculative task (scheduled for an update) that produced nothing but update rejections leaves no
+ * trace in history, as on the Temporal server.
+ */
+function isDiscardable(workflow: Workflow, request: temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedRequest): boolean {
+  return Boolean(workflow.state.workflowTask?.speculativeEvents)
+    && (request.commands ?? []).length === 0
+    && !workflow.hasBufferedEvents
+    && !request.forceCreateNewWorkflowTask
+    && (request.messages ?? []).every((m) => m.body?.type_url === REJECTION_TYPE_URL);
+}
+
+function discardSpeculativeTask(engine: HistoryEngine, tx: Transaction, workflow: Workflow, request: temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedRequest): void {
+  const s = workflow.state;
+  s.workflowTask = null;
+  // The next task reuses the discarded task's event id: forget that it was handed to matching.
+  for (const key of [...workflow.enqueued]) if (key.startsWith('wft:')) workflow.enqueued.delete(key);
+  const sticky = request.stickyAttributes?.workerTaskQueue?.name ?? '';
+  s.stickyTaskQueue = sticky;
+  handleRemainingMessages({ ctx: engine.ctx, tx, workflow, completedEventId: 0, identity: request.identity ?? '', messages: indexMessages(request.messages ?? []), hooks: engine.hooks });
+  if (requeueUnansweredUpdates(workflow)) scheduleWorkflowTask(engine.ctx, workflow, tx.nowMs, 1, true);
+  else dispatchBufferedQueries(engine, workflow);
 }

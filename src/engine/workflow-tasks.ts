@@ -1,15 +1,15 @@
 // The workflow task state machine: scheduled -> started -> completed | failed | timed out. Every attempt
 // is persisted (Scheduled/Started/Failed|TimedOut), which sdk-core accepts and keeps replay simple.
-import { EventType, temporal } from '../common/proto';
+import { EventType, encodeEvent, temporal } from '../common/proto';
 import { durationFromMs } from '../common/time';
 import type { EngineContext } from './engine-context';
-import type { Workflow } from './workflow';
+import { buildEvent, type Workflow } from './workflow';
 import { isRunning } from './mutable-state';
 
 const TaskQueueKind = temporal.api.enums.v1.TaskQueueKind;
 
 /** Schedules a workflow task unless one is pending or the first task is still delayed. */
-export function scheduleWorkflowTask(ctx: EngineContext, workflow: Workflow, nowMs: number, attempt = 1): void {
+export function scheduleWorkflowTask(ctx: EngineContext, workflow: Workflow, nowMs: number, attempt = 1, isSpeculative = false): void {
   const s = workflow.state;
   if (!isRunning(s) || s.workflowTask !== null) return;
   if (s.firstWorkflowTaskAtMs > nowMs) return;
@@ -17,19 +17,19 @@ export function scheduleWorkflowTask(ctx: EngineContext, workflow: Workflow, now
   const isSticky = s.stickyTaskQueue !== '' && attempt === 1;
   const taskQueue = isSticky ? s.stickyTaskQueue : s.taskQueue;
   const startToCloseTimeoutMs = s.workflowTaskTimeoutMs || ctx.config.defaultWorkflowTaskTimeoutMs;
-  const event = workflow.append(
-    EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
-    'workflowTaskScheduledEventAttributes',
-    {
-      taskQueue: isSticky
-        ? { name: taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_STICKY, normalName: s.taskQueue }
-        : { name: taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
-      startToCloseTimeout: durationFromMs(startToCloseTimeoutMs),
-      attempt,
-    },
-    nowMs,
-  );
+  const attributes = {
+    taskQueue: isSticky
+      ? { name: taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_STICKY, normalName: s.taskQueue }
+      : { name: taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+    startToCloseTimeout: durationFromMs(startToCloseTimeoutMs),
+    attempt,
+  };
+  const type = EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED;
+  const event = isSpeculative
+    ? buildEvent(s.nextEventId, type, 'workflowTaskScheduledEventAttributes', attributes, nowMs)
+    : workflow.append(type, 'workflowTaskScheduledEventAttributes', attributes, nowMs);
   s.workflowTask = {
+    ...(isSpeculative ? { speculativeEvents: [Buffer.from(encodeEvent(event)).toString('base64')] } : {}),
     scheduledEventId: Number(event.eventId),
     startedEventId: 0,
     attempt,
@@ -49,18 +49,18 @@ export function startWorkflowTask(
 ): number {
   const task = workflow.state.workflowTask;
   if (!task) throw new Error('no workflow task to start');
-  const event = workflow.append(
-    EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
-    'workflowTaskStartedEventAttributes',
-    {
-      scheduledEventId: task.scheduledEventId,
-      identity: params.identity,
-      requestId: params.requestId,
-      historySizeBytes: workflow.state.historySizeBytes,
-      ...(params.buildId ? { workerVersion: { buildId: params.buildId } } : {}),
-    },
-    params.nowMs,
-  );
+  const attributes = {
+    scheduledEventId: task.scheduledEventId,
+    identity: params.identity,
+    requestId: params.requestId,
+    historySizeBytes: workflow.state.historySizeBytes,
+    ...(params.buildId ? { workerVersion: { buildId: params.buildId } } : {}),
+  };
+  const type = EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED;
+  const event = task.speculativeEvents
+    ? buildEvent(task.scheduledEventId + 1, type, 'workflowTaskStartedEventAttributes', attributes, params.nowMs)
+    : workflow.append(type, 'workflowTaskStartedEventAttributes', attributes, params.nowMs);
+  if (task.speculativeEvents) task.speculativeEvents = [...task.speculativeEvents, Buffer.from(encodeEvent(event)).toString('base64')];
   task.startedEventId = Number(event.eventId);
   task.startedTimeMs = params.nowMs;
   task.requestId = params.requestId;

@@ -63,18 +63,34 @@ export class Workflow {
 
   /** Appends an event now. Used for command events and whenever no workflow task is running. */
   append(type: number, field: EventAttributesField, attributes: object, timeMs: number, extra?: object): HistoryEvent {
-    const event: HistoryEvent = {
-      eventId: long(this.state.nextEventId),
-      eventTime: timestampFromMs(timeMs),
-      eventType: type,
-      ...extra,
-      [field]: attributes,
-    };
+    this.materializeSpeculativeTask();
+    return this.push(buildEvent(this.state.nextEventId, type, field, attributes, timeMs, extra));
+  }
+
+  private push(event: HistoryEvent): HistoryEvent {
+    assert(Number(event.eventId) === this.state.nextEventId, 'an appended event must take the next event id');
     this.state.nextEventId += 1;
     this.events.push(event);
     this.unpersisted.push(event);
     this.state.historySizeBytes += encodeEvent(event).length;
     return event;
+  }
+
+  /**
+   * The events of a speculative workflow task (an update's task that the Temporal server keeps out of
+   * history unless it produces something): shown to the worker, written only if the task is kept.
+   */
+  get speculativeTaskEvents(): HistoryEvent[] {
+    return (this.state.workflowTask?.speculativeEvents ?? []).map((b64) => decodeEvent(Buffer.from(b64, 'base64')));
+  }
+
+  /** Writes a speculative task's Scheduled (and Started) events: anything else appended makes it real. */
+  materializeSpeculativeTask(): void {
+    const task = this.state.workflowTask;
+    if (!task?.speculativeEvents) return;
+    const events = this.speculativeTaskEvents;
+    task.speculativeEvents = null;
+    for (const event of events) this.push(event);
   }
 
   /**
@@ -106,6 +122,7 @@ export class Workflow {
 
   /** Writes buffered events into history in arrival order, rewriting provisional ids. */
   flushBuffer(): HistoryEvent[] {
+    if (this.buffered.length > 0) this.materializeSpeculativeTask();
     const ids = new Map<number, number>();
     const flushed: HistoryEvent[] = [];
     for (const buffered of this.buffered) {
@@ -187,6 +204,8 @@ export class Workflow {
 
   static fromRecord(record: ExecutionRecord, events: HistoryEvent[]): Workflow {
     const state = JSON.parse(record.state) as MutableState;
+    // A speculative task is not durable (nor are the updates it carried): it ends with the process.
+    if (state.workflowTask?.speculativeEvents) state.workflowTask = null;
     assertContiguous(events, 1);
     return new Workflow(
       state,
@@ -238,3 +257,14 @@ export const TERMINAL_EVENT_TYPES: ReadonlySet<number> = new Set([
   EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED,
   EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW,
 ]);
+
+/** A history event with the given id (not appended anywhere). */
+export function buildEvent(eventId: number, type: number, field: EventAttributesField, attributes: object, timeMs: number, extra?: object): HistoryEvent {
+  return {
+    eventId: long(eventId),
+    eventTime: timestampFromMs(timeMs),
+    eventType: type,
+    ...(extra as Partial<HistoryEvent> | undefined),
+    [field]: attributes,
+  };
+}

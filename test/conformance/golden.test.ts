@@ -1,5 +1,5 @@
-// Goal: for every conformance scenario, Causeway writes the same history (event types, order and the
-// attributes an SDK reads, ids and times normalised) as the Temporal server recorded in
+// Goal: for every conformance scenario, Causeway writes the same history (event types, order and every
+// attribute, ids and times normalised) as the Temporal server recorded in
 // conformance/golden. Setup: one in-process Causeway; the conformance runner drives all scenarios
 // through the official TypeScript SDK once, then each scenario is compared with its golden file.
 import { after, before, describe, test } from 'node:test';
