@@ -1,10 +1,12 @@
 // `npm run bench`: start-dev ready time, 1-activity workflow latency (sequential p50/p99), throughput
 // with 50 concurrent workflows, Nexus sync/async operation latency, and the server's peak RSS. The
 // server runs in its own process (as `causeway server start-dev`); workers and clients run here.
-// Prints a table and writes bench-results/bench.json. It is a measurement, not a test.
+// With `TEMPORAL_CLI=/path/to/temporal` the same runs against `temporal server start-dev` for a side by
+// side table. Prints a table and writes bench-results/bench.json. It is a measurement, not a test.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, bundleWorkflowCode, Runtime, DefaultLogger } from '@temporalio/worker';
@@ -24,10 +26,30 @@ interface ServerProcess {
   readyMs: number;
 }
 
-async function startDev(port: number): Promise<ServerProcess> {
+interface Target {
+  readonly name: string;
+  readonly command: string;
+  readonly args: readonly string[];
+}
+
+const START_DEV_FLAGS = ['server', 'start-dev', '--headless', '--log-level', 'error', '-n', 'caller-ns', '-n', 'handler-ns'];
+
+function targets(): Target[] {
+  const list: Target[] = [{ name: 'causeway', command: process.execPath, args: [path.join(ROOT, 'bin', 'causeway.js'), ...START_DEV_FLAGS] }];
+  const temporal = process.env['TEMPORAL_CLI'];
+  if (temporal) list.push({ name: 'temporal', command: temporal, args: START_DEV_FLAGS });
+  return list;
+}
+
+async function startDev(target: Target, port: number): Promise<ServerProcess> {
   const started = performance.now();
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'causeway.js'), 'server', 'start-dev', '--port', String(port), '--headless', '--log-level', 'error', '-n', 'caller-ns', '-n', 'handler-ns'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(target.command, [...target.args, '--port', String(port), '--ui-port', String(port + 1000)], { stdio: ['ignore', 'ignore', 'inherit'] });
   const address = `127.0.0.1:${port}`;
+  // Wait for the port to accept connections first: the SDK's own connect backs off between attempts.
+  while (!(await isAccepting(port))) {
+    if (child.exitCode !== null) throw new Error(`${target.name} exited before it was ready`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
   for (;;) {
     try {
       const connection = await Connection.connect({ address, connectTimeout: 200 });
@@ -39,6 +61,16 @@ async function startDev(port: number): Promise<ServerProcess> {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   }
+}
+
+function isAccepting(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
 }
 
 function stopProcess(child: ChildProcess): Promise<void> {
@@ -66,14 +98,34 @@ function median(values: number[]): number {
 
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const reports: Report[] = [];
+  for (const target of targets()) reports.push(await measure(target));
+  const rows: [string, (r: Report) => string][] = [
+    ['start-dev ready (median of 5)', (r) => `${r.startDevReadyMsMedian.toFixed(0)} ms`],
+    ['1-activity workflow p50', (r) => `${r.oneActivityWorkflowMs.p50.toFixed(1)} ms`],
+    ['1-activity workflow p99', (r) => `${r.oneActivityWorkflowMs.p99.toFixed(1)} ms`],
+    [`throughput (${CONCURRENT_WORKFLOWS} concurrent)`, (r) => `${r.throughputWorkflowsPerSecond.value.toFixed(1)} wf/s`],
+    ['Nexus sync op, caller start -> result p50', (r) => `${r.nexusSyncOperationMs.p50.toFixed(1)} ms`],
+    ['Nexus async op, caller start -> result p50', (r) => `${r.nexusAsyncOperationMs.p50.toFixed(1)} ms`],
+    ['server peak RSS', (r) => `${r.serverPeakRssMb.toFixed(0)} MB`],
+  ];
+  console.log(`${''.padEnd(44)} ${reports.map((r) => r.target.padStart(14)).join(' ')}`);
+  for (const [name, format] of rows) console.log(`${name.padEnd(44)} ${reports.map((r) => format(r).padStart(14)).join(' ')}`);
+  fs.mkdirSync(path.join(ROOT, 'bench-results'), { recursive: true });
+  fs.writeFileSync(path.join(ROOT, 'bench-results', 'bench.json'), JSON.stringify(reports, null, 2));
+}
+
+type Report = Awaited<ReturnType<typeof measure>>;
+
+async function measure(target: Target) {
   const port = 17233 + Math.floor(Math.random() * 1000);
   const readyTimes: number[] = [];
   for (let i = 0; i < READY_RUNS; i++) {
-    const server = await startDev(port);
+    const server = await startDev(target, port);
     readyTimes.push(server.readyMs);
     await stopProcess(server.child);
   }
-  const server = await startDev(port);
+  const server = await startDev(target, port);
   const connection = await Connection.connect({ address: server.address });
   const native = await NativeConnection.connect({ address: server.address });
   const client = new Client({ connection, namespace: 'default' });
@@ -106,7 +158,8 @@ async function main(): Promise<void> {
   await connection.close();
   await native.close();
   await stopProcess(server.child);
-  const report = {
+  return {
+    target: target.name,
     date: new Date().toISOString(),
     machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
     startDevReadyMsMedian: median(readyTimes),
@@ -116,18 +169,6 @@ async function main(): Promise<void> {
     nexusAsyncOperationMs: { p50: median(nexus.async), runs: NEXUS_RUNS },
     serverPeakRssMb: rss,
   };
-  const rows: [string, string][] = [
-    ['start-dev ready (median of 5)', `${report.startDevReadyMsMedian.toFixed(0)} ms`],
-    ['1-activity workflow p50', `${report.oneActivityWorkflowMs.p50.toFixed(1)} ms`],
-    ['1-activity workflow p99', `${report.oneActivityWorkflowMs.p99.toFixed(1)} ms`],
-    [`throughput (${CONCURRENT_WORKFLOWS} concurrent)`, `${report.throughputWorkflowsPerSecond.value.toFixed(1)} workflows/s`],
-    ['Nexus sync op, caller start -> result p50', `${report.nexusSyncOperationMs.p50.toFixed(1)} ms`],
-    ['Nexus async op, caller start -> result p50', `${report.nexusAsyncOperationMs.p50.toFixed(1)} ms`],
-    ['server peak RSS', `${report.serverPeakRssMb.toFixed(0)} MB`],
-  ];
-  for (const [name, value] of rows) console.log(`${name.padEnd(44)} ${value}`);
-  fs.mkdirSync(path.join(ROOT, 'bench-results'), { recursive: true });
-  fs.writeFileSync(path.join(ROOT, 'bench-results', 'bench.json'), JSON.stringify(report, null, 2));
 }
 
 async function measureNexus(connection: Connection, native: NativeConnection, code: { code: string }): Promise<{ sync: number[]; async: number[] }> {
