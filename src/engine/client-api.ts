@@ -80,7 +80,7 @@ export function startWorkflowExecution(engine: HistoryEngine, namespace: Namespa
 }
 
 /** The link a start returns: the run's WorkflowExecutionStarted event (Nexus handlers pass it on). */
-function startedEventLink(namespace: string, workflow: Workflow): temporal.api.common.v1.ILink {
+export function startedEventLink(namespace: string, workflow: Workflow): temporal.api.common.v1.ILink {
   return {
     workflowEvent: {
       namespace, workflowId: workflow.state.workflowId, runId: workflow.state.runId,

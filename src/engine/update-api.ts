@@ -31,22 +31,33 @@ function statusOf(workflow: Workflow, updateId: string): UpdateStatus | undefine
 }
 
 export async function updateWorkflowExecution(engine: HistoryEngine, namespace: NamespaceRecord, request: temporal.api.workflowservice.v1.IUpdateWorkflowExecutionRequest, signal: AbortSignal): Promise<UpdateResponse> {
-  const updateId = request.request?.meta?.updateId ?? '';
-  if (!updateId) throw invalidArgument('Update ID is not set on request.');
-  if (!request.request?.input?.name) throw invalidArgument('Update name is not set on request.');
+  const updateId = validateUpdate(request);
   const key = engine.run((tx) => {
     const workflow = findRun(tx, namespace, request.workflowExecution, request.firstExecutionRunId);
-    if (!isRunning(workflow.state)) throw notFound('workflow execution already completed');
-    if (!statusOf(workflow, updateId)) {
-      workflow.updates.set(updateId, {
-        updateId, request: request.request ?? {}, stage: UpdateStage.Admitted, isDelivered: false, outcome: null, waiters: new Set(),
-      });
-      // With nothing else pending, the task is speculative: dropped from history if the update is rejected.
-      scheduleWorkflowTask(engine.ctx, workflow, tx.nowMs, 1, !workflow.hasBufferedEvents);
-    }
+    admitUpdate(engine, tx.nowMs, workflow, request);
     return workflow.key;
   });
   return waitForStage(engine, key, updateId, request.waitPolicy?.lifecycleStage || UpdateStage.Accepted, signal);
+}
+
+/** Checks the update request; returns its update id. */
+export function validateUpdate(request: temporal.api.workflowservice.v1.IUpdateWorkflowExecutionRequest): string {
+  const updateId = request.request?.meta?.updateId ?? '';
+  if (!updateId) throw invalidArgument('Update ID is not set on request.');
+  if (!request.request?.input?.name) throw invalidArgument('Update name is not set on request.');
+  return updateId;
+}
+
+/** Admits the update to the run unless it already knows it (a retried request). */
+export function admitUpdate(engine: HistoryEngine, nowMs: number, workflow: Workflow, request: temporal.api.workflowservice.v1.IUpdateWorkflowExecutionRequest): void {
+  const updateId = request.request?.meta?.updateId ?? '';
+  if (!isRunning(workflow.state)) throw notFound('workflow execution already completed');
+  if (statusOf(workflow, updateId)) return;
+  workflow.updates.set(updateId, {
+    updateId, request: request.request ?? {}, stage: UpdateStage.Admitted, isDelivered: false, outcome: null, waiters: new Set(),
+  });
+  // With nothing else pending, the task is speculative: dropped from history if the update is rejected.
+  scheduleWorkflowTask(engine.ctx, workflow, nowMs, 1, !workflow.hasBufferedEvents);
 }
 
 export async function pollWorkflowExecutionUpdate(engine: HistoryEngine, namespace: NamespaceRecord, request: temporal.api.workflowservice.v1.IPollWorkflowExecutionUpdateRequest, signal: AbortSignal): Promise<UpdateResponse> {
@@ -56,7 +67,7 @@ export async function pollWorkflowExecutionUpdate(engine: HistoryEngine, namespa
   return waitForStage(engine, key, updateId, request.waitPolicy?.lifecycleStage || UpdateStage.Completed, signal);
 }
 
-async function waitForStage(engine: HistoryEngine, key: RunKey, updateId: string, stage: number, signal: AbortSignal): Promise<UpdateResponse> {
+export async function waitForStage(engine: HistoryEngine, key: RunKey, updateId: string, stage: number, signal: AbortSignal): Promise<UpdateResponse> {
   const deadline = AbortSignal.any([signal, AbortSignal.timeout(engine.ctx.config.updateLongPollMs)]);
   for (;;) {
     const workflow = engine.load(key);

@@ -7,6 +7,7 @@ import { describeNamespace } from './describe-namespace';
 import { listNamespaces } from './list-namespaces';
 import { updateNamespace } from './update-namespace';
 import { startWorkflowExecution } from './start-workflow-execution';
+import { executeMultiOperation } from './execute-multi-operation';
 import { getWorkflowExecutionHistory } from './get-workflow-execution-history';
 import { getWorkflowExecutionHistoryReverse } from './get-workflow-execution-history-reverse';
 import { pollWorkflowTaskQueue } from './poll-workflow-task-queue';
@@ -43,6 +44,7 @@ export function workflowServiceHandlers(deps: ApiDeps): Record<string, RpcHandle
     ListNamespaces: (r) => listNamespaces(deps, r),
     UpdateNamespace: (r) => updateNamespace(deps, r),
     StartWorkflowExecution: (r) => startWorkflowExecution(deps, r),
+    ExecuteMultiOperation: (r, c) => executeMultiOperation(deps, r, c),
     GetWorkflowExecutionHistory: (r, c) => getWorkflowExecutionHistory(deps, r, c),
     GetWorkflowExecutionHistoryReverse: (r) => getWorkflowExecutionHistoryReverse(deps, r),
     PollWorkflowTaskQueue: (r, c) => pollWorkflowTaskQueue(deps, r, c),
