@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, bundleWorkflowCode, Runtime, DefaultLogger } from '@temporalio/worker';
 import { startServer, type RunningServer, type ServerOptions } from '../../src';
-import { myServiceHandler } from '../fixtures/nexus/handler';
+import { createMyServiceHandler, myServiceHandler } from '../fixtures/nexus/handler';
 
 let bundle: Promise<{ code: string }> | undefined;
 let isRuntimeInstalled = false;
@@ -25,7 +25,7 @@ export interface NexusEnv {
   handlerNamespace: string;
   createEndpoint(name: string, namespace: string, taskQueue: string, allow?: string[]): Promise<string>;
   /** Runs fn with a caller worker and a handler worker (Nexus service registered) polling. */
-  withWorkers<T>(handlerTaskQueue: string, fn: (callerTaskQueue: string) => Promise<T>, extraHandlers?: { namespace: string; taskQueue: string }[]): Promise<T>;
+  withWorkers<T>(handlerTaskQueue: string, fn: (callerTaskQueue: string) => Promise<T>, extraHandlers?: { namespace: string; taskQueue: string; tag?: string }[]): Promise<T>;
   stop(): Promise<void>;
 }
 
@@ -40,8 +40,12 @@ export async function startNexusEnv(options: Partial<ServerOptions> = {}): Promi
   const connection = await Connection.connect({ address: server.address });
   const native = await NativeConnection.connect({ address: server.address });
   const code = await nexusBundle();
-  const worker = (namespace: string, taskQueue: string, withHandler: boolean): Promise<Worker> =>
-    Worker.create({ connection: native, namespace, taskQueue, workflowBundle: code, ...(withHandler ? { nexusServices: [myServiceHandler] } : {}) });
+  // A second worker on one task queue needs a connection of its own (sdk-core allows one per connection).
+  const worker = async (namespace: string, taskQueue: string, withHandler: boolean, tag?: string): Promise<Worker> =>
+    Worker.create({
+      connection: tag ? await NativeConnection.connect({ address: server.address }) : native, namespace, taskQueue, workflowBundle: code,
+      ...(withHandler ? { nexusServices: [tag ? createMyServiceHandler(tag) : myServiceHandler] } : {}),
+    });
   return {
     server, connection, native, callerNamespace, handlerNamespace,
     caller: new Client({ connection, namespace: callerNamespace }),
@@ -56,7 +60,7 @@ export async function startNexusEnv(options: Partial<ServerOptions> = {}): Promi
       const workers = await Promise.all([
         worker(callerNamespace, callerTaskQueue, false),
         worker(handlerNamespace, handlerTaskQueue, true),
-        ...extraHandlers.map((h) => worker(h.namespace, h.taskQueue, true)),
+        ...extraHandlers.map((h) => worker(h.namespace, h.taskQueue, true, h.tag)),
       ]);
       const [first, ...rest] = workers;
       const runRest = rest.map((w) => w.run());
