@@ -1,7 +1,7 @@
 """Goal: a Python worker and client run a workflow with an activity and a timer against Causeway unchanged.
 
 Setup: CAUSEWAY_ADDRESS names a running server (test/integration/other-sdks.test.ts starts one). The Nexus
-scenarios (a handler service and a caller workflow) go beside this file once Causeway implements Nexus.
+scenarios (a handler service and a caller workflow) are in test_nexus.py beside this file.
 """
 
 import asyncio
