@@ -23,7 +23,21 @@ const ID_CATEGORY_BY_KEY: Readonly<Record<string, string>> = {
   binaryChecksum: 'buildId',
   buildId: 'buildId',
   taskQueue: 'taskQueue',
+  endpoint: 'endpoint',
+  endpointId: 'endpointId',
+  operationToken: 'operationToken',
+  operationId: 'operationToken',
 };
+
+/**
+ * Headers of a Nexus completion callback (`completionCallbacks[].nexus.header`): the operation token
+ * is compared by reference; the server's own callback token and source cluster only by presence.
+ */
+const CALLBACK_HEADER_CATEGORY: Readonly<Record<string, string>> = { 'nexus-operation-token': 'operationToken' };
+const CALLBACK_HEADER_OPAQUE: ReadonlySet<string> = new Set(['temporal-callback-token', 'source']);
+
+/** A callback URL on the server's own HTTP port, which differs between servers and runs. */
+const LOCAL_URL_PATTERN = /^(https?:\/\/)(127\.0\.0\.1|localhost|\[::1\]):\d+\//;
 
 /**
  * Keys whose values vary between runs and are never referred to elsewhere in a history (request ids,
@@ -74,10 +88,11 @@ export class Normaliser {
     if (isTimeObject(value, key)) return '<time>';
     if (value !== null && typeof value === 'object') return this.object(value as Record<string, unknown>, key);
     if (typeof value !== 'string') return value;
-    if (key !== undefined && OPAQUE_KEYS.has(key)) return value === '' ? value : `<${key}>`;
     const category = idCategory(key, parentKey);
     if (category !== undefined && value !== '') return this.register(category, value);
+    if (key !== undefined && isOpaque(key, parentKey)) return value === '' ? value : `<${key}>`;
     if (TIMESTAMP_PATTERN.test(value)) return '<time>';
+    if (key === 'url' && LOCAL_URL_PATTERN.test(value)) return value.replace(LOCAL_URL_PATTERN, '$1<httpAddress>/');
     return this.replaceKnownIds(value);
   }
 
@@ -98,7 +113,10 @@ export class Normaliser {
     const payload = decodePayload(object);
     if (payload !== undefined) return this.value(payload, key);
     const result: Record<string, unknown> = {};
-    for (const [childKey, childValue] of Object.entries(object)) result[childKey] = this.value(childValue, childKey, key);
+    const entries = Object.entries(object);
+    // A Nexus header is a map: the server's iteration order carries no meaning.
+    if (key === 'header' || key === 'nexusHeader') entries.sort(([a], [b]) => a.localeCompare(b));
+    for (const [childKey, childValue] of entries) result[childKey] = this.value(childValue, childKey, key);
     return result;
   }
 
@@ -126,6 +144,10 @@ export class Normaliser {
   }
 }
 
+function isOpaque(key: string, parentKey: string | undefined): boolean {
+  return OPAQUE_KEYS.has(key) || (parentKey === 'header' && CALLBACK_HEADER_OPAQUE.has(key));
+}
+
 /** A timestamp inside a payload, e.g. a local activity marker's `complete_time: { seconds, nanos }`. */
 function isTimeObject(value: unknown, key: string | undefined): boolean {
   return key !== undefined && /(_time|Time)$/.test(key) && value !== null && typeof value === 'object' && 'seconds' in value;
@@ -134,6 +156,9 @@ function isTimeObject(value: unknown, key: string | undefined): boolean {
 function idCategory(key: string | undefined, parentKey: string | undefined): string | undefined {
   if (key === undefined) return undefined;
   if (parentKey === 'taskQueue' && (key === 'name' || key === 'normalName')) return 'taskQueue';
+  // A Nexus operation's request id is shared by its Scheduled, Started and completion events.
+  if (key === 'requestId' && parentKey?.startsWith('nexusOperation') === true) return 'nexusRequestId';
+  if (parentKey === 'header' && CALLBACK_HEADER_CATEGORY[key] !== undefined) return CALLBACK_HEADER_CATEGORY[key];
   if (key.endsWith('RunId')) return 'runId';
   return ID_CATEGORY_BY_KEY[key];
 }

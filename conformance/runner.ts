@@ -66,14 +66,17 @@ export async function runScenarios(options: RunOptions): Promise<ScenarioRecord[
   });
   const workerRun = worker.run();
   const records: ScenarioRecord[] = [];
+  const extraWorkers = new Set<ExtraWorker>();
   try {
     for (const scenario of selected) {
       const startedAtMs = Date.now();
-      const record = await withTimeout(runOne(scenario, { client, namespace, taskQueue, nativeConnection }), SCENARIO_TIMEOUT_MS, scenario.name);
+      const record = await withTimeout(runOne(scenario, { client, namespace, taskQueue, nativeConnection, extraWorkers }), SCENARIO_TIMEOUT_MS, scenario.name);
       records.push(record);
       options.onScenario?.(record, Date.now() - startedAtMs);
     }
   } finally {
+    // A scenario that timed out still has its workers; they must stop before the connection closes.
+    await stopWorkers([...extraWorkers]);
     worker.shutdown();
     await workerRun;
     await connection.close();
@@ -87,17 +90,39 @@ interface RunnerResources {
   readonly namespace: string;
   readonly taskQueue: string;
   readonly nativeConnection: NativeConnection;
+  /** Workers started by scenarios and not yet stopped. */
+  readonly extraWorkers: Set<ExtraWorker>;
+}
+
+interface ExtraWorker {
+  readonly worker: Worker;
+  readonly running: Promise<void>;
+}
+
+async function stopWorkers(workers: readonly ExtraWorker[]): Promise<void> {
+  for (const { worker } of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
+  await Promise.allSettled(workers.map(({ running }) => running));
 }
 
 async function runOne(scenario: Scenario, resources: RunnerResources): Promise<ScenarioRecord> {
   const runTag = randomUUID();
-  const extraWorkers: Array<{ worker: Worker; running: Promise<void> }> = [];
+  const extraWorkers: ExtraWorker[] = [];
+  const clients = new Map<string, Client>([[resources.namespace, resources.client]]);
+  const clientFor = (namespace: string): Client => {
+    const existing = clients.get(namespace);
+    if (existing !== undefined) return existing;
+    const client = new Client({ connection: resources.client.connection, namespace });
+    clients.set(namespace, client);
+    return client;
+  };
   const context: ScenarioContext = {
     client: resources.client,
     namespace: resources.namespace,
+    clientFor,
     taskQueue: resources.taskQueue,
     workflowId: (suffix) => `${scenario.name}-${runTag}${suffix === undefined ? '' : `-${suffix}`}`,
     waitForEvent: (handle, eventType, count) => waitForEvent(handle, eventType, count ?? 1),
+    waitForIdle: (handle, eventType) => waitForIdle(handle, eventType),
     async startWorker({ useConformanceBundle, ...workerOptions }) {
       const worker = await Worker.create({
         connection: resources.nativeConnection,
@@ -105,7 +130,9 @@ async function runOne(scenario: Scenario, resources: RunnerResources): Promise<S
         ...(useConformanceBundle === true ? { workflowBundle: await conformanceBundle() } : {}),
         ...workerOptions,
       });
-      extraWorkers.push({ worker, running: worker.run() });
+      const extra = { worker, running: worker.run() };
+      extraWorkers.push(extra);
+      resources.extraWorkers.add(extra);
     },
   };
   try {
@@ -113,13 +140,13 @@ async function runOne(scenario: Scenario, resources: RunnerResources): Promise<S
     const normaliser = new Normaliser();
     normaliser.register('taskQueue', resources.taskQueue);
     for (const execution of result.executions) normaliser.register('workflowId', execution.workflowId);
-    const raw = await Promise.all(result.executions.map((execution) => fetchRuns(resources.client, execution)));
+    const raw = await Promise.all(result.executions.map((execution) => fetchRuns(clientFor(execution.namespace ?? resources.namespace), execution)));
     for (const runs of raw) for (const run of runs) normaliser.collect(run.events);
     const histories: RecordedHistory[] = raw.flat().map((run) => ({ label: run.label, run: run.run, events: normaliser.history(run.events) }));
     return { scenario: scenario.name, description: scenario.description, histories, outcome: normaliser.value(result.outcome) };
   } finally {
-    for (const { worker } of extraWorkers) worker.shutdown();
-    await Promise.all(extraWorkers.map(({ running }) => running));
+    await stopWorkers(extraWorkers);
+    for (const extra of extraWorkers) resources.extraWorkers.delete(extra);
   }
 }
 
@@ -146,6 +173,21 @@ async function waitForEvent(handle: WorkflowHandle, eventType: string, count: nu
     if (seen >= count) return events;
     if (Date.now() > deadlineMs) {
       throw new Error(`${handle.workflowId}: ${eventType} x${count} not in history within ${WAIT_FOR_EVENT_TIMEOUT_MS} ms (saw ${seen})`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, WAIT_FOR_EVENT_INTERVAL_MS));
+  }
+}
+
+/** Waits until `eventType` is in history and no workflow task is scheduled without having completed. */
+async function waitForIdle(handle: WorkflowHandle, eventType: string): Promise<HistoryEvent[]> {
+  const deadlineMs = Date.now() + WAIT_FOR_EVENT_TIMEOUT_MS;
+  for (;;) {
+    const events = (await handle.fetchHistory()).events ?? [];
+    const types = events.map(eventTypeName);
+    const isIdle = types.lastIndexOf('EVENT_TYPE_WORKFLOW_TASK_COMPLETED') > types.lastIndexOf('EVENT_TYPE_WORKFLOW_TASK_SCHEDULED');
+    if (types.includes(eventType) && isIdle) return events;
+    if (Date.now() > deadlineMs) {
+      throw new Error(`${handle.workflowId}: not idle after ${eventType} within ${WAIT_FOR_EVENT_TIMEOUT_MS} ms (history: ${types.join(', ')})`);
     }
     await new Promise((resolve) => setTimeout(resolve, WAIT_FOR_EVENT_INTERVAL_MS));
   }

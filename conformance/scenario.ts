@@ -18,6 +18,8 @@ export interface RecordedExecution {
   readonly workflowId: string;
   /** The first run to record; the latest run when omitted. */
   readonly runId?: string | undefined;
+  /** The namespace the execution runs in; the runner's namespace when omitted. */
+  readonly namespace?: string | undefined;
 }
 
 export interface ScenarioResult {
@@ -29,12 +31,19 @@ export interface ScenarioResult {
 export interface ScenarioContext {
   readonly client: Client;
   readonly namespace: string;
+  /** A client of another namespace on the same server (e.g. a Nexus handler's). */
+  clientFor(namespace: string): Client;
   /** Task queue polled by the runner's worker, which has every conformance workflow and activity. */
   readonly taskQueue: string;
   /** A workflow id unique to this run of the scenario; the same `suffix` gives the same id. */
   workflowId(suffix?: string): string;
   /** Resolves with the history once it holds `count` events of `eventType` (default 1). */
   waitForEvent(handle: WorkflowHandle, eventType: string, count?: number): Promise<HistoryEvent[]>;
+  /**
+   * Resolves with the history once it holds `eventType` and every workflow task scheduled so far has
+   * completed, i.e. the workflow has reacted to the event and waits for something else.
+   */
+  waitForIdle(handle: WorkflowHandle, eventType: string): Promise<HistoryEvent[]>;
   /**
    * Starts another worker (e.g. a Nexus handler on another namespace) for the rest of the scenario;
    * the runner shuts it down when the scenario ends.

@@ -2,10 +2,11 @@
 // TypeScript SDK; steps that could race are taken only after the history shows the previous workflow
 // task completed, so the recorded history does not depend on timing.
 //
-// Nexus scenarios go here too, with `requires: [Capability.Nexus]`: their `run` creates the endpoint
-// through the operator service, starts the handler worker with `context.startWorker`, and records the
-// caller's and the handler's executions.
+// The Nexus scenarios (conformance/nexus-scenarios.ts, `requires: [Capability.Nexus]`) run last: each
+// creates its endpoints through the operator service, starts its handler workers with
+// `context.startWorker`, and records the caller's and the handler's executions.
 import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { nexusScenarios } from './nexus-scenarios';
 import { settle, type Scenario } from './scenario';
 
 const WORKFLOW_TASK_COMPLETED = 'EVENT_TYPE_WORKFLOW_TASK_COMPLETED';
@@ -272,4 +273,5 @@ export const scenarios: readonly Scenario[] = [
       return { executions: [{ label: 'workflow', workflowId }], outcome: { result, memo } };
     },
   },
+  ...nexusScenarios,
 ];

@@ -174,3 +174,4 @@ export async function memoUpsert(): Promise<string> {
   await sleep('10ms');
   return 'memo upserted';
 }
+export * from './nexus-workflows';

@@ -64,8 +64,21 @@ export function runSpecFromStart(engine: HistoryEngine, namespace: NamespaceReco
     continuedFailure: request.continuedFailure ?? null,
     lastCompletionResult: request.lastCompletionResult ?? null,
     completionCallbacks: request.completionCallbacks ?? [],
-    links: request.links ?? [],
+    links: linksNotOnCallbacks(request.links ?? [], request.completionCallbacks ?? []),
   };
+}
+
+/**
+ * The request's links without those a Nexus completion callback already carries: the Temporal server
+ * keeps each such link once, on the callback, and leaves it off the WorkflowExecutionStarted event.
+ */
+function linksNotOnCallbacks(
+  links: readonly temporal.api.common.v1.ILink[],
+  callbacks: readonly temporal.api.common.v1.ICallback[],
+): temporal.api.common.v1.ILink[] {
+  const encode = (link: temporal.api.common.v1.ILink): string => Buffer.from(temporal.api.common.v1.Link.encode(link).finish()).toString('base64');
+  const onCallbacks = new Set(callbacks.filter((callback) => callback.nexus).flatMap((callback) => (callback.links ?? []).map(encode)));
+  return links.filter((link) => !onCallbacks.has(encode(link)));
 }
 
 export function startWorkflowExecution(engine: HistoryEngine, namespace: NamespaceRecord, request: StartRequest): temporal.api.workflowservice.v1.IStartWorkflowExecutionResponse {

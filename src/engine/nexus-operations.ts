@@ -55,7 +55,10 @@ export function scheduleNexusOperation(ctx: EngineContext, workflow: Workflow, a
   const event = workflow.append(EventType.EVENT_TYPE_NEXUS_OPERATION_SCHEDULED, 'nexusOperationScheduledEventAttributes', {
     endpoint: a.endpoint ?? '', service: a.service ?? '', operation: a.operation ?? '', input: a.input ?? null,
     scheduleToCloseTimeout: durationFromMs(scheduleToCloseMs), nexusHeader: header, workflowTaskCompletedEventId: completedEventId,
-    requestId, endpointId: endpoint?.id ?? '', scheduleToStartTimeout: durationFromMs(scheduleToStartMs), startToCloseTimeout: durationFromMs(startToCloseMs),
+    requestId, endpointId: endpoint?.id ?? '',
+    // Like the Temporal server, only timeouts the command set are written (no "0s").
+    ...(scheduleToStartMs > 0 ? { scheduleToStartTimeout: durationFromMs(scheduleToStartMs) } : {}),
+    ...(startToCloseMs > 0 ? { startToCloseTimeout: durationFromMs(startToCloseMs) } : {}),
   }, nowMs, userMetadata ? { userMetadata } : undefined);
   const scheduledEventId = Number(event.eventId);
   s.nexusOperations[String(scheduledEventId)] = {

@@ -38,12 +38,25 @@ export function isRetryableHandlerFailure(failure: Failure): boolean {
   return !NON_RETRYABLE_HANDLER_ERRORS.has(info.type ?? '');
 }
 
+/**
+ * A handler failure as the Temporal server records it: it travels as a Nexus failure, which carries a
+ * handler failure's message, stack trace, type, retry behavior, attributes and cause, but not the
+ * `source` (SDK name) the worker set, so the server (1.32) drops it.
+ */
+export function asNexusHandlerFailure(failure: Failure): Failure {
+  if (!failure.nexusHandlerFailureInfo) return failure;
+  const copy: Failure = { ...failure, ...(failure.cause ? { cause: asNexusHandlerFailure(failure.cause) } : {}) };
+  delete copy.source;
+  return copy;
+}
+
 const TIMEOUT_FAILURE = handlerErrorFailure('UPSTREAM_TIMEOUT', 'upstream timeout: the handler did not answer in time');
 
 export function classifyStartReply(reply: HandlerReply): StartOutcome {
   if (reply.kind === 'timeout') return { kind: 'retry', failure: TIMEOUT_FAILURE };
   if (reply.kind === 'handler-error') {
-    return isRetryableHandlerFailure(reply.failure) ? { kind: 'retry', failure: reply.failure } : { kind: 'fail', failure: reply.failure };
+    const failure = asNexusHandlerFailure(reply.failure);
+    return isRetryableHandlerFailure(failure) ? { kind: 'retry', failure } : { kind: 'fail', failure };
   }
   const start = reply.response.startOperation;
   if (start?.syncSuccess) return { kind: 'sync-success', payload: start.syncSuccess.payload ?? null, links: start.syncSuccess.links ?? [] };
@@ -66,7 +79,8 @@ export function classifyStartReply(reply: HandlerReply): StartOutcome {
 export function classifyCancelReply(reply: HandlerReply): CancelOutcome {
   if (reply.kind === 'timeout') return { kind: 'retry', failure: TIMEOUT_FAILURE };
   if (reply.kind === 'handler-error') {
-    return isRetryableHandlerFailure(reply.failure) ? { kind: 'retry', failure: reply.failure } : { kind: 'fail', failure: reply.failure };
+    const failure = asNexusHandlerFailure(reply.failure);
+    return isRetryableHandlerFailure(failure) ? { kind: 'retry', failure } : { kind: 'fail', failure };
   }
   return { kind: 'cancel-requested' };
 }

@@ -1,7 +1,8 @@
 // Goal: for every conformance scenario, Causeway writes the same history (event types, order and every
 // attribute, ids and times normalised) as the Temporal server recorded in
-// conformance/golden. Setup: one in-process Causeway; the conformance runner drives all scenarios
-// through the official TypeScript SDK once, then each scenario is compared with its golden file.
+// conformance/golden. Setup: one in-process Causeway with the Nexus scenarios' namespaces; the
+// conformance runner drives all scenarios through the official TypeScript SDK once, then each scenario
+// is compared with its golden file.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -10,6 +11,7 @@ import { compareWithGoldens } from '../../conformance/compare';
 import { renderDiffs, type ScenarioDiff } from '../../conformance/diff';
 import { KNOWN_BUGS } from '../../conformance/differences';
 import { GOLDEN_DIR } from '../../conformance/golden-files';
+import { NEXUS_NAMESPACES } from '../../conformance/nexus-scenarios';
 import { runScenarios, selectScenarios } from '../../conformance/runner';
 
 const scenarios = selectScenarios({});
@@ -20,7 +22,7 @@ describe('conformance with the Temporal server', () => {
   let runError: unknown;
 
   before(async () => {
-    server = await startServer({ port: 0, logLevel: 'error' });
+    server = await startServer({ port: 0, logLevel: 'error', namespaces: Object.values(NEXUS_NAMESPACES) });
     try {
       const records = await runScenarios({ address: server.address });
       diffs = new Map(compareWithGoldens(records, GOLDEN_DIR).map((diff) => [diff.scenario, diff]));
