@@ -24,6 +24,8 @@ export interface NexusEnv {
   callerNamespace: string;
   handlerNamespace: string;
   createEndpoint(name: string, namespace: string, taskQueue: string, allow?: string[]): Promise<string>;
+  /** A new endpoint targeting a fresh task queue in the handler namespace. */
+  newHandlerEndpoint(): Promise<{ endpoint: string; handlerTaskQueue: string }>;
   /** Runs fn with a caller worker and a handler worker (Nexus service registered) polling. */
   withWorkers<T>(handlerTaskQueue: string, fn: (callerTaskQueue: string) => Promise<T>, extraHandlers?: { namespace: string; taskQueue: string; tag?: string }[]): Promise<T>;
   stop(): Promise<void>;
@@ -46,14 +48,21 @@ export async function startNexusEnv(options: Partial<ServerOptions> = {}): Promi
       connection: tag ? await NativeConnection.connect({ address: server.address }) : native, namespace, taskQueue, workflowBundle: code,
       ...(withHandler ? { nexusServices: [tag ? createMyServiceHandler(tag) : myServiceHandler] } : {}),
     });
+  async function createEndpoint(name: string, namespace: string, taskQueue: string, allow?: string[]): Promise<string> {
+    const call = () => connection.operatorService.createNexusEndpoint({ spec: { name, target: { worker: { namespace, taskQueue } } } });
+    const response = allow ? await connection.withMetadata({ 'causeway-allow-namespaces': allow.join(',') }, call) : await call();
+    return response.endpoint?.id ?? '';
+  }
   return {
     server, connection, native, callerNamespace, handlerNamespace,
     caller: new Client({ connection, namespace: callerNamespace }),
     handler: new Client({ connection, namespace: handlerNamespace }),
-    async createEndpoint(name, namespace, taskQueue, allow) {
-      const call = () => connection.operatorService.createNexusEndpoint({ spec: { name, target: { worker: { namespace, taskQueue } } } });
-      const response = allow ? await connection.withMetadata({ 'causeway-allow-namespaces': allow.join(',') }, call) : await call();
-      return response.endpoint?.id ?? '';
+    createEndpoint,
+    async newHandlerEndpoint() {
+      const handlerTaskQueue = `handler-${randomUUID()}`;
+      const endpoint = endpointName();
+      await createEndpoint(endpoint, handlerNamespace, handlerTaskQueue);
+      return { endpoint, handlerTaskQueue };
     },
     async withWorkers(handlerTaskQueue, fn, extraHandlers = []) {
       const callerTaskQueue = `caller-${randomUUID()}`;

@@ -17,12 +17,7 @@ describe('Nexus operation outcomes', () => {
     await env?.stop();
   });
 
-  async function setup(): Promise<{ endpoint: string; handlerTaskQueue: string }> {
-    const handlerTaskQueue = `handler-${randomUUID()}`;
-    const endpoint = endpointName();
-    await env.createEndpoint(endpoint, env.handlerNamespace, handlerTaskQueue);
-    return { endpoint, handlerTaskQueue };
-  }
+  const setup = (): Promise<{ endpoint: string; handlerTaskQueue: string }> => env.newHandlerEndpoint();
 
   test('the completion callback follows the handler workflow across continue-as-new', async () => {
     const { endpoint, handlerTaskQueue } = await setup();

@@ -15,12 +15,7 @@ describe('Nexus operations with the TypeScript SDK', () => {
     await env?.stop();
   });
 
-  async function setup(): Promise<{ endpoint: string; handlerTaskQueue: string }> {
-    const handlerTaskQueue = `handler-${randomUUID()}`;
-    const endpoint = endpointName();
-    await env.createEndpoint(endpoint, env.handlerNamespace, handlerTaskQueue);
-    return { endpoint, handlerTaskQueue };
-  }
+  const setup = (): Promise<{ endpoint: string; handlerTaskQueue: string }> => env.newHandlerEndpoint();
 
   test('a sync operation returns its result with Scheduled and Completed events only', async () => {
     const { endpoint, handlerTaskQueue } = await setup();
