@@ -12,45 +12,24 @@ import { settle, type Scenario } from './scenario';
 const WORKFLOW_TASK_COMPLETED = 'EVENT_TYPE_WORKFLOW_TASK_COMPLETED';
 const CHILD_STARTED = 'EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED';
 
+/** A scenario that executes one workflow to its end and records its history. */
+function executeOne(name: string, description: string, workflowType: string, args: unknown[] = []): Scenario {
+  return {
+    name,
+    description,
+    async run(context) {
+      const workflowId = context.workflowId();
+      const outcome = await settle(context.client.workflow.execute(workflowType, { taskQueue: context.taskQueue, workflowId, args }));
+      return { executions: [{ label: 'workflow', workflowId }], outcome };
+    },
+  };
+}
+
 export const scenarios: readonly Scenario[] = [
-  {
-    name: 'activity-success',
-    description: 'A workflow runs one activity, which completes at the first attempt.',
-    async run(context) {
-      const workflowId = context.workflowId();
-      const outcome = await settle(
-        context.client.workflow.execute('activitySuccess', { taskQueue: context.taskQueue, workflowId, args: ['hello'] }),
-      );
-      return { executions: [{ label: 'workflow', workflowId }], outcome };
-    },
-  },
-  {
-    name: 'activity-retry',
-    description: 'An activity fails twice with a retryable error and succeeds at attempt 3.',
-    async run(context) {
-      const workflowId = context.workflowId();
-      const outcome = await settle(context.client.workflow.execute('activityRetry', { taskQueue: context.taskQueue, workflowId }));
-      return { executions: [{ label: 'workflow', workflowId }], outcome };
-    },
-  },
-  {
-    name: 'activity-timeout',
-    description: 'An activity overruns its 1 s start-to-close timeout on both of its 2 attempts; the workflow catches the failure.',
-    async run(context) {
-      const workflowId = context.workflowId();
-      const outcome = await settle(context.client.workflow.execute('activityTimeout', { taskQueue: context.taskQueue, workflowId }));
-      return { executions: [{ label: 'workflow', workflowId }], outcome };
-    },
-  },
-  {
-    name: 'timer',
-    description: 'A workflow sleeps for 1 s (a durable timer) and completes.',
-    async run(context) {
-      const workflowId = context.workflowId();
-      const outcome = await settle(context.client.workflow.execute('timer', { taskQueue: context.taskQueue, workflowId }));
-      return { executions: [{ label: 'workflow', workflowId }], outcome };
-    },
-  },
+  executeOne('activity-success', 'A workflow runs one activity, which completes at the first attempt.', 'activitySuccess', ['hello']),
+  executeOne('activity-retry', 'An activity fails twice with a retryable error and succeeds at attempt 3.', 'activityRetry'),
+  executeOne('activity-timeout', 'An activity overruns its 1 s start-to-close timeout on both of its 2 attempts; the workflow catches the failure.', 'activityTimeout'),
+  executeOne('timer', 'A workflow sleeps for 1 s (a durable timer) and completes.', 'timer'),
   {
     name: 'signal',
     description: 'A waiting workflow receives a signal with an argument and returns it.',
@@ -181,51 +160,11 @@ export const scenarios: readonly Scenario[] = [
       return { executions: [{ label: 'workflow', workflowId }], outcome };
     },
   },
-  {
-    name: 'workflow-task-failure',
-    description: 'The first workflow task throws a plain Error (a workflow task failure); the retried task completes the workflow.',
-    async run(context) {
-      const workflowId = context.workflowId();
-      const outcome = await settle(context.client.workflow.execute('failFirstWorkflowTask', { taskQueue: context.taskQueue, workflowId }));
-      return { executions: [{ label: 'workflow', workflowId }], outcome };
-    },
-  },
-  {
-    name: 'workflow-failure',
-    description: 'A workflow fails with a non-retryable application failure that has a type and details.',
-    async run(context) {
-      const workflowId = context.workflowId();
-      const outcome = await settle(context.client.workflow.execute('failWorkflow', { taskQueue: context.taskQueue, workflowId }));
-      return { executions: [{ label: 'workflow', workflowId }], outcome };
-    },
-  },
-  {
-    name: 'activity-non-retryable',
-    description: 'An activity fails with a non-retryable application failure; no retry, the workflow catches it.',
-    async run(context) {
-      const workflowId = context.workflowId();
-      const outcome = await settle(context.client.workflow.execute('activityNonRetryable', { taskQueue: context.taskQueue, workflowId }));
-      return { executions: [{ label: 'workflow', workflowId }], outcome };
-    },
-  },
-  {
-    name: 'activity-heartbeat-timeout',
-    description: 'An activity heartbeats once with details and then stalls past its 1 s heartbeat timeout (one attempt).',
-    async run(context) {
-      const workflowId = context.workflowId();
-      const outcome = await settle(context.client.workflow.execute('activityHeartbeatTimeout', { taskQueue: context.taskQueue, workflowId }));
-      return { executions: [{ label: 'workflow', workflowId }], outcome };
-    },
-  },
-  {
-    name: 'local-activity',
-    description: 'A workflow runs a local activity; its result is recorded in a marker.',
-    async run(context) {
-      const workflowId = context.workflowId();
-      const outcome = await settle(context.client.workflow.execute('localActivity', { taskQueue: context.taskQueue, workflowId, args: ['local'] }));
-      return { executions: [{ label: 'workflow', workflowId }], outcome };
-    },
-  },
+  executeOne('workflow-task-failure', 'The first workflow task throws a plain Error (a workflow task failure); the retried task completes the workflow.', 'failFirstWorkflowTask'),
+  executeOne('workflow-failure', 'A workflow fails with a non-retryable application failure that has a type and details.', 'failWorkflow'),
+  executeOne('activity-non-retryable', 'An activity fails with a non-retryable application failure; no retry, the workflow catches it.', 'activityNonRetryable'),
+  executeOne('activity-heartbeat-timeout', 'An activity heartbeats once with details and then stalls past its 1 s heartbeat timeout (one attempt).', 'activityHeartbeatTimeout'),
+  executeOne('local-activity', 'A workflow runs a local activity; its result is recorded in a marker.', 'localActivity', ['local']),
   {
     name: 'signal-with-start',
     description: 'SignalWithStart starts a waiting workflow with a signal already in its history.',
