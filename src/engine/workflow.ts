@@ -22,7 +22,8 @@ export interface VisibilityFields {
 export class Workflow {
   /** Persisted history (open runs keep all of it in memory). */
   readonly events: HistoryEvent[];
-  private unpersisted: HistoryEvent[] = [];
+  /** Events appended since the last commit, with their encoding (made once, for size and for the write). */
+  private unpersisted: { event: HistoryEvent; data: Uint8Array }[] = [];
   private buffered: HistoryEvent[];
   private provisionalId = 0;
   private persistedNextEventId: number | undefined;
@@ -71,8 +72,9 @@ export class Workflow {
     assert(Number(event.eventId) === this.state.nextEventId, 'an appended event must take the next event id');
     this.state.nextEventId += 1;
     this.events.push(event);
-    this.unpersisted.push(event);
-    this.state.historySizeBytes += encodeEvent(event).length;
+    const data = encodeEvent(event);
+    this.unpersisted.push({ event, data });
+    this.state.historySizeBytes += data.length;
     return event;
   }
 
@@ -130,12 +132,7 @@ export class Workflow {
       const eventId = this.state.nextEventId;
       ids.set(provisional, eventId);
       rewriteStartedEventId(buffered, ids);
-      const event: HistoryEvent = { ...buffered, eventId: long(eventId) };
-      this.state.nextEventId += 1;
-      this.events.push(event);
-      this.unpersisted.push(event);
-      this.state.historySizeBytes += encodeEvent(event).length;
-      flushed.push(event);
+      flushed.push(this.push({ ...buffered, eventId: long(eventId) }));
     }
     for (const child of Object.values(this.state.children)) {
       const real = ids.get(child.startedEventId);
@@ -162,10 +159,10 @@ export class Workflow {
   toWrite(): ExecutionWrite {
     this.state.bufferedEvents = this.buffered.map((e) => Buffer.from(encodeEvent(e)).toString('base64'));
     const record = this.toRecord();
-    assertContiguous(this.unpersisted, this.persistedNextEventId ?? 1);
+    assertContiguous(this.unpersisted.map((u) => u.event), this.persistedNextEventId ?? 1);
     const write: ExecutionWrite = {
       record,
-      newEvents: this.unpersisted.map((e) => ({ eventId: Number(e.eventId), data: encodeEvent(e) })),
+      newEvents: this.unpersisted.map(({ event, data }) => ({ eventId: Number(event.eventId), data })),
       ...(this.persistedNextEventId !== undefined ? { expectedNextEventId: this.persistedNextEventId } : {}),
       ...(this.makeCurrent ? { becomeCurrent: true } : {}),
     };
