@@ -1,5 +1,7 @@
 // The workflow task state machine: scheduled -> started -> completed | failed | timed out. Every attempt
-// is persisted (Scheduled/Started/Failed|TimedOut), which sdk-core accepts and keeps replay simple.
+// is persisted (Scheduled/Started/Failed|TimedOut), which sdk-core accepts and keeps replay simple; the
+// exception is a speculative task (scheduled only to deliver updates), whose events stay out of history
+// until something makes it real (see Workflow.materializeSpeculativeTask).
 import { EventType, encodeEvent, temporal } from '../common/proto';
 import { durationFromMs } from '../common/time';
 import type { EngineContext } from './engine-context';
