@@ -32,10 +32,22 @@ interface Target {
   readonly args: readonly string[];
 }
 
-const START_DEV_FLAGS = ['server', 'start-dev', '--headless', '--log-level', 'error', '-n', 'caller-ns', '-n', 'handler-ns'];
+const START_DEV_FLAGS = [
+  'server',
+  'start-dev',
+  '--headless',
+  '--log-level',
+  'error',
+  '-n',
+  'caller-ns',
+  '-n',
+  'handler-ns',
+];
 
 function targets(): Target[] {
-  const list: Target[] = [{ name: 'causeway', command: process.execPath, args: [path.join(ROOT, 'bin', 'causeway.js'), ...START_DEV_FLAGS] }];
+  const list: Target[] = [
+    { name: 'causeway', command: process.execPath, args: [path.join(ROOT, 'bin', 'causeway.js'), ...START_DEV_FLAGS] },
+  ];
   const temporal = process.env['TEMPORAL_CLI'];
   if (temporal) list.push({ name: 'temporal', command: temporal, args: START_DEV_FLAGS });
   return list;
@@ -43,7 +55,9 @@ function targets(): Target[] {
 
 async function startDev(target: Target, port: number): Promise<ServerProcess> {
   const started = performance.now();
-  const child = spawn(target.command, [...target.args, '--port', String(port), '--ui-port', String(port + 1000)], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(target.command, [...target.args, '--port', String(port), '--ui-port', String(port + 1000)], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const address = `127.0.0.1:${port}`;
   // Wait for the port to accept connections first: the SDK's own connect backs off between attempts.
   while (!(await isAccepting(port))) {
@@ -104,13 +118,17 @@ async function main(): Promise<void> {
     ['start-dev ready (median of 5)', (r) => `${r.startDevReadyMsMedian.toFixed(0)} ms`],
     ['1-activity workflow p50', (r) => `${r.oneActivityWorkflowMs.p50.toFixed(1)} ms`],
     ['1-activity workflow p99', (r) => `${r.oneActivityWorkflowMs.p99.toFixed(1)} ms`],
-    [`throughput (${CONCURRENT_WORKFLOWS} concurrent)`, (r) => `${r.throughputWorkflowsPerSecond.value.toFixed(1)} wf/s`],
+    [
+      `throughput (${CONCURRENT_WORKFLOWS} concurrent)`,
+      (r) => `${r.throughputWorkflowsPerSecond.value.toFixed(1)} wf/s`,
+    ],
     ['Nexus sync op, caller start -> result p50', (r) => `${r.nexusSyncOperationMs.p50.toFixed(1)} ms`],
     ['Nexus async op, caller start -> result p50', (r) => `${r.nexusAsyncOperationMs.p50.toFixed(1)} ms`],
     ['server peak RSS', (r) => `${r.serverPeakRssMb.toFixed(0)} MB`],
   ];
   console.log(`${''.padEnd(44)} ${reports.map((r) => r.target.padStart(14)).join(' ')}`);
-  for (const [name, format] of rows) console.log(`${name.padEnd(44)} ${reports.map((r) => format(r).padStart(14)).join(' ')}`);
+  for (const [name, format] of rows)
+    console.log(`${name.padEnd(44)} ${reports.map((r) => format(r).padStart(14)).join(' ')}`);
   fs.mkdirSync(path.join(ROOT, 'bench-results'), { recursive: true });
   fs.writeFileSync(path.join(ROOT, 'bench-results', 'bench.json'), JSON.stringify(reports, null, 2));
 }
@@ -129,10 +147,24 @@ async function measure(target: Target) {
   const connection = await Connection.connect({ address: server.address });
   const native = await NativeConnection.connect({ address: server.address });
   const client = new Client({ connection, namespace: 'default' });
-  const code = await bundleWorkflowCode({ workflowsPath: path.join(__dirname, 'workflows.js'), logger: new DefaultLogger('ERROR') });
-  const nexusCode = await bundleWorkflowCode({ workflowsPath: path.join(__dirname, '..', 'test', 'fixtures', 'nexus', 'workflows.js'), logger: new DefaultLogger('ERROR') });
+  const code = await bundleWorkflowCode({
+    workflowsPath: path.join(__dirname, 'workflows.js'),
+    logger: new DefaultLogger('ERROR'),
+  });
+  const nexusCode = await bundleWorkflowCode({
+    workflowsPath: path.join(__dirname, '..', 'test', 'fixtures', 'nexus', 'workflows.js'),
+    logger: new DefaultLogger('ERROR'),
+  });
   const taskQueue = `bench-${randomUUID()}`;
-  const worker = await Worker.create({ connection: native, namespace: 'default', taskQueue, workflowBundle: code, activities, maxConcurrentWorkflowTaskExecutions: 100, maxConcurrentActivityTaskExecutions: 100 });
+  const worker = await Worker.create({
+    connection: native,
+    namespace: 'default',
+    taskQueue,
+    workflowBundle: code,
+    activities,
+    maxConcurrentWorkflowTaskExecutions: 100,
+    maxConcurrentActivityTaskExecutions: 100,
+  });
   const results = await worker.runUntil(async () => {
     const run = () => client.workflow.execute('oneActivity', { taskQueue, workflowId: randomUUID(), args: ['x'] });
     for (let i = 0; i < 10; i++) await run();
@@ -144,12 +176,14 @@ async function measure(target: Target) {
     }
     const t = performance.now();
     let next = 0;
-    await Promise.all(Array.from({ length: CONCURRENT_WORKFLOWS }, async () => {
-      while (next < THROUGHPUT_TOTAL) {
-        next += 1;
-        await run();
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: CONCURRENT_WORKFLOWS }, async () => {
+        while (next < THROUGHPUT_TOTAL) {
+          next += 1;
+          await run();
+        }
+      }),
+    );
     const throughput = THROUGHPUT_TOTAL / ((performance.now() - t) / 1000);
     return { latencies, throughput };
   });
@@ -163,34 +197,67 @@ async function measure(target: Target) {
     date: new Date().toISOString(),
     machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
     startDevReadyMsMedian: median(readyTimes),
-    oneActivityWorkflowMs: { p50: median(results.latencies), p99: percentile(results.latencies, 99), runs: SEQUENTIAL_RUNS },
-    throughputWorkflowsPerSecond: { value: results.throughput, concurrency: CONCURRENT_WORKFLOWS, total: THROUGHPUT_TOTAL },
+    oneActivityWorkflowMs: {
+      p50: median(results.latencies),
+      p99: percentile(results.latencies, 99),
+      runs: SEQUENTIAL_RUNS,
+    },
+    throughputWorkflowsPerSecond: {
+      value: results.throughput,
+      concurrency: CONCURRENT_WORKFLOWS,
+      total: THROUGHPUT_TOTAL,
+    },
     nexusSyncOperationMs: { p50: median(nexus.sync), runs: NEXUS_RUNS },
     nexusAsyncOperationMs: { p50: median(nexus.async), runs: NEXUS_RUNS },
     serverPeakRssMb: rss,
   };
 }
 
-async function measureNexus(connection: Connection, native: NativeConnection, code: { code: string }): Promise<{ sync: number[]; async: number[] }> {
+async function measureNexus(
+  connection: Connection,
+  native: NativeConnection,
+  code: { code: string },
+): Promise<{ sync: number[]; async: number[] }> {
   const handlerTaskQueue = `bench-handler-${randomUUID()}`;
   const callerTaskQueue = `bench-caller-${randomUUID()}`;
   const endpoint = `bench-${randomUUID().slice(0, 8)}`;
-  await connection.operatorService.createNexusEndpoint({ spec: { name: endpoint, target: { worker: { namespace: 'handler-ns', taskQueue: handlerTaskQueue } } } });
+  await connection.operatorService.createNexusEndpoint({
+    spec: { name: endpoint, target: { worker: { namespace: 'handler-ns', taskQueue: handlerTaskQueue } } },
+  });
   const caller = new Client({ connection, namespace: 'caller-ns' });
-  const handlerWorker = await Worker.create({ connection: native, namespace: 'handler-ns', taskQueue: handlerTaskQueue, workflowBundle: code, nexusServices: [myServiceHandler] });
-  const callerWorker = await Worker.create({ connection: native, namespace: 'caller-ns', taskQueue: callerTaskQueue, workflowBundle: code });
+  const handlerWorker = await Worker.create({
+    connection: native,
+    namespace: 'handler-ns',
+    taskQueue: handlerTaskQueue,
+    workflowBundle: code,
+    nexusServices: [myServiceHandler],
+  });
+  const callerWorker = await Worker.create({
+    connection: native,
+    namespace: 'caller-ns',
+    taskQueue: callerTaskQueue,
+    workflowBundle: code,
+  });
   const handlerRun = handlerWorker.run();
   const sync: number[] = [];
   const asyncTimes: number[] = [];
   await callerWorker.runUntil(async () => {
     for (let i = 0; i < NEXUS_RUNS + 3; i++) {
       const t = performance.now();
-      await caller.workflow.execute('echoCaller', { taskQueue: callerTaskQueue, workflowId: randomUUID(), args: [endpoint, 'x'] });
+      await caller.workflow.execute('echoCaller', {
+        taskQueue: callerTaskQueue,
+        workflowId: randomUUID(),
+        args: [endpoint, 'x'],
+      });
       if (i >= 3) sync.push(performance.now() - t);
     }
     for (let i = 0; i < NEXUS_RUNS + 3; i++) {
       const t = performance.now();
-      await caller.workflow.execute('callerWorkflow', { taskQueue: callerTaskQueue, workflowId: randomUUID(), args: [endpoint, randomUUID(), ['a']] });
+      await caller.workflow.execute('callerWorkflow', {
+        taskQueue: callerTaskQueue,
+        workflowId: randomUUID(),
+        args: [endpoint, randomUUID(), ['a']],
+      });
       if (i >= 3) asyncTimes.push(performance.now() - t);
     }
   });

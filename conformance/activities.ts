@@ -21,7 +21,13 @@ export async function sleepPastTimeout(ms: number): Promise<string> {
 
 /** Fails at once with a non-retryable application failure. */
 export function failNonRetryable(): Promise<string> {
-  return Promise.reject(ApplicationFailure.create({ message: 'activity failed on purpose', type: 'ConformanceFailure', nonRetryable: true }));
+  return Promise.reject(
+    ApplicationFailure.create({
+      message: 'activity failed on purpose',
+      type: 'ConformanceFailure',
+      nonRetryable: true,
+    }),
+  );
 }
 
 /** Heartbeats once, then stops heartbeating until the server times it out (and the worker cancels it). */

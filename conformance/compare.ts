@@ -7,7 +7,11 @@ export function compareWithGoldens(records: readonly ScenarioRecord[], dir: stri
   return records.map((record) => {
     const golden = readRecord(dir, record.scenario);
     if (golden === undefined) {
-      return { scenario: record.scenario, lines: [`no golden file ${record.scenario}.json in ${dir}`], eventsCompared: 0 };
+      return {
+        scenario: record.scenario,
+        lines: [`no golden file ${record.scenario}.json in ${dir}`],
+        eventsCompared: 0,
+      };
     }
     return diffScenario(golden, record);
   });

@@ -42,14 +42,19 @@ function diffHistory(name: string, expected: RecordedHistory, actual: RecordedHi
   if (!isSequenceSame) {
     lines.push(`history '${name}': event sequences differ (- golden, + actual):`);
     for (const [left, right] of pairs) {
-      if (left !== undefined && right !== undefined) lines.push(`    ${label(left)}${left.eventId === right.eventId ? '' : `  (actual id ${right.eventId})`}`);
+      if (left !== undefined && right !== undefined)
+        lines.push(`    ${label(left)}${left.eventId === right.eventId ? '' : `  (actual id ${right.eventId})`}`);
       else if (left !== undefined) lines.push(`  - ${label(left)}`);
       else if (right !== undefined) lines.push(`  + ${label(right)}`);
     }
   }
   for (const [left, right] of pairs) {
     if (left === undefined || right === undefined) continue;
-    for (const difference of diffValues(strip(withoutDeliberateDifferences(left)), strip(withoutDeliberateDifferences(right)), '')) {
+    for (const difference of diffValues(
+      strip(withoutDeliberateDifferences(left)),
+      strip(withoutDeliberateDifferences(right)),
+      '',
+    )) {
       lines.push(`history '${name}', event ${left.eventId} ${left.eventType}: ${difference}`);
     }
   }
@@ -79,7 +84,10 @@ function alignByEventType(
   for (let i = rows - 1; i >= 0; i -= 1) {
     for (let j = columns - 1; j >= 0; j -= 1) {
       const row = table[i] as number[];
-      row[j] = expected[i]?.eventType === actual[j]?.eventType ? (table[i + 1]?.[j + 1] ?? 0) + 1 : Math.max(table[i + 1]?.[j] ?? 0, row[j + 1] ?? 0);
+      row[j] =
+        expected[i]?.eventType === actual[j]?.eventType
+          ? (table[i + 1]?.[j + 1] ?? 0) + 1
+          : Math.max(table[i + 1]?.[j] ?? 0, row[j + 1] ?? 0);
     }
   }
   const pairs: Array<[NormalisedEvent | undefined, NormalisedEvent | undefined]> = [];
@@ -131,6 +139,8 @@ function show(value: unknown): string {
 export function renderDiffs(diffs: readonly ScenarioDiff[]): string {
   return diffs
     .filter((diff) => diff.lines.length > 0)
-    .map((diff) => [`scenario ${diff.scenario} differs from its golden file:`, ...diff.lines.map((line) => `  ${line}`)].join('\n'))
+    .map((diff) =>
+      [`scenario ${diff.scenario} differs from its golden file:`, ...diff.lines.map((line) => `  ${line}`)].join('\n'),
+    )
     .join('\n\n');
 }

@@ -44,5 +44,6 @@ function deletePath(target: Record<string, unknown>, path: readonly string[]): v
     return;
   }
   const child = target[head];
-  if (child !== null && typeof child === 'object' && !Array.isArray(child)) deletePath(child as Record<string, unknown>, rest);
+  if (child !== null && typeof child === 'object' && !Array.isArray(child))
+    deletePath(child as Record<string, unknown>, rest);
 }

@@ -26,10 +26,12 @@ async function main(): Promise<number> {
   const only = values.only.flatMap((names) => names.split(',')).filter((name) => name !== '');
   const capabilities = Object.values(Capability) as string[];
   const badCapability = values.without.find((name) => !capabilities.includes(name));
-  if (badCapability !== undefined) throw new Error(`--without ${badCapability}: known capabilities are ${capabilities.join(', ')}`);
+  if (badCapability !== undefined)
+    throw new Error(`--without ${badCapability}: known capabilities are ${capabilities.join(', ')}`);
   const without = values.without as Capability[];
   if (values.list) {
-    for (const scenario of selectScenarios({ only, without })) console.log(`${scenario.name.padEnd(24)} ${scenario.description}`);
+    for (const scenario of selectScenarios({ only, without }))
+      console.log(`${scenario.name.padEnd(24)} ${scenario.description}`);
     return 0;
   }
   const compareDir = values.compare ?? (values.record === undefined ? GOLDEN_DIR : undefined);

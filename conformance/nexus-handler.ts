@@ -16,14 +16,19 @@ export const conformanceServiceHandler = nexus.serviceHandler(conformanceService
   waitForCancel: new temporalNexus.WorkflowRunOperationHandler<WorkflowOperationInput, string>((ctx, input) =>
     temporalNexus.startWorkflow(ctx, 'waitForCancel', { args: [], workflowId: input.workflowId }),
   ),
-  failOperation: (_ctx, message: string): Promise<string> => Promise.reject(new nexus.OperationError('failed', message)),
-  badRequest: (_ctx, message: string): Promise<string> => Promise.reject(new nexus.HandlerError('BAD_REQUEST', message)),
+  failOperation: (_ctx, message: string): Promise<string> =>
+    Promise.reject(new nexus.OperationError('failed', message)),
+  badRequest: (_ctx, message: string): Promise<string> =>
+    Promise.reject(new nexus.HandlerError('BAD_REQUEST', message)),
   failFirstAttempt: (_ctx, input: string): Promise<string> => {
     if (failedOnce.has(input)) return Promise.resolve(`succeeded after a failed attempt: ${input}`);
     failedOnce.add(input);
     return Promise.reject(new nexus.HandlerError('INTERNAL', 'first attempt fails on purpose'));
   },
   chain: new temporalNexus.WorkflowRunOperationHandler<ChainInput, string>((ctx, input) =>
-    temporalNexus.startWorkflow(ctx, 'nexusChainMiddle', { args: [input.endpoint, input.leafWorkflowId], workflowId: input.workflowId }),
+    temporalNexus.startWorkflow(ctx, 'nexusChainMiddle', {
+      args: [input.endpoint, input.leafWorkflowId],
+      workflowId: input.workflowId,
+    }),
   ),
 });

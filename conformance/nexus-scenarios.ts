@@ -12,7 +12,14 @@ import type Long from 'long';
 import { conformanceServiceHandler } from './nexus-handler';
 import type { ChainInput, ConformanceOperation, WorkflowOperationInput } from './nexus-service';
 import type { NexusCallTimeouts } from './nexus-workflows';
-import { Capability, settle, type RecordedExecution, type Scenario, type ScenarioContext, type ScenarioResult } from './scenario';
+import {
+  Capability,
+  settle,
+  type RecordedExecution,
+  type Scenario,
+  type ScenarioContext,
+  type ScenarioResult,
+} from './scenario';
 
 /** Namespaces the server must have (`temporal server start-dev --namespace ...`). */
 export const NEXUS_NAMESPACES = { caller: 'caller-ns', handler: 'handler-ns', third: 'third-ns' } as const;
@@ -51,15 +58,26 @@ async function setUpNexus(context: ScenarioContext, targets: readonly NexusTarge
     for (const [index, target] of targets.entries()) {
       const name = `conformance-${randomUUID()}`;
       const taskQueue = context.workflowId(`handler-${index}`);
-      const response = await operator.createNexusEndpoint({ spec: { name, target: { worker: { namespace: target.namespace, taskQueue } } } });
+      const response = await operator.createNexusEndpoint({
+        spec: { name, target: { worker: { namespace: target.namespace, taskQueue } } },
+      });
       created.push({ id: response.endpoint?.id ?? '', version: response.endpoint?.version });
       endpoints.push(name);
       if (target.isPolled) {
-        await context.startWorker({ namespace: target.namespace, taskQueue, useConformanceBundle: true, nexusServices: [conformanceServiceHandler] });
+        await context.startWorker({
+          namespace: target.namespace,
+          taskQueue,
+          useConformanceBundle: true,
+          nexusServices: [conformanceServiceHandler],
+        });
       }
     }
     const callerTaskQueue = context.workflowId('caller');
-    await context.startWorker({ namespace: NEXUS_NAMESPACES.caller, taskQueue: callerTaskQueue, useConformanceBundle: true });
+    await context.startWorker({
+      namespace: NEXUS_NAMESPACES.caller,
+      taskQueue: callerTaskQueue,
+      useConformanceBundle: true,
+    });
     return { endpoints, callerTaskQueue, caller: context.clientFor(NEXUS_NAMESPACES.caller), cleanUp };
   } catch (error) {
     await cleanUp();
@@ -73,8 +91,18 @@ function endpointAt(setup: NexusSetup, index: number): string {
   return endpoint;
 }
 
-function startCall(setup: NexusSetup, workflowId: string, operation: ConformanceOperation, input: unknown, timeouts: NexusCallTimeouts): Promise<WorkflowHandle> {
-  return setup.caller.workflow.start('nexusCall', { taskQueue: setup.callerTaskQueue, workflowId, args: [endpointAt(setup, 0), operation, input, timeouts] });
+function startCall(
+  setup: NexusSetup,
+  workflowId: string,
+  operation: ConformanceOperation,
+  input: unknown,
+  timeouts: NexusCallTimeouts,
+): Promise<WorkflowHandle> {
+  return setup.caller.workflow.start('nexusCall', {
+    taskQueue: setup.callerTaskQueue,
+    workflowId,
+    args: [endpointAt(setup, 0), operation, input, timeouts],
+  });
 }
 
 function callerExecution(workflowId: string): RecordedExecution {
@@ -98,7 +126,9 @@ function callScenario(
       const setup = await setUpNexus(context, [{ namespace: NEXUS_NAMESPACES.handler, isPolled }]);
       try {
         const workflowId = context.workflowId();
-        const outcome = await settle((await startCall(setup, workflowId, operation, input(context), timeouts)).result());
+        const outcome = await settle(
+          (await startCall(setup, workflowId, operation, input(context), timeouts)).result(),
+        );
         return { executions: [callerExecution(workflowId)], outcome };
       } finally {
         await setup.cleanUp();
@@ -122,7 +152,11 @@ function timeoutScenario(name: string, description: string, timeouts: NexusCallT
         const outcome = await settle((await startCall(setup, workflowId, 'waitForCancel', input, timeouts)).result());
         return { executions: [callerExecution(workflowId)], outcome };
       } finally {
-        await context.clientFor(NEXUS_NAMESPACES.handler).workflow.getHandle(handlerId).terminate('the scenario ended').catch(() => undefined);
+        await context
+          .clientFor(NEXUS_NAMESPACES.handler)
+          .workflow.getHandle(handlerId)
+          .terminate('the scenario ended')
+          .catch(() => undefined);
         await setup.cleanUp();
       }
     },
@@ -155,7 +189,13 @@ function cancelScenario(name: string, cancellationType: CancellationType, descri
         await context.waitForEvent(caller, OPERATION_STARTED);
         const handler = context.clientFor(NEXUS_NAMESPACES.handler).workflow.getHandle(handlerId);
         const outcome = await driveCancellation(context, cancellationType, caller, handler);
-        return { executions: [callerExecution(workflowId), { label: 'handler', workflowId: handlerId, namespace: NEXUS_NAMESPACES.handler }], outcome };
+        return {
+          executions: [
+            callerExecution(workflowId),
+            { label: 'handler', workflowId: handlerId, namespace: NEXUS_NAMESPACES.handler },
+          ],
+          outcome,
+        };
       } finally {
         await setup.cleanUp();
       }
@@ -163,7 +203,12 @@ function cancelScenario(name: string, cancellationType: CancellationType, descri
   };
 }
 
-async function driveCancellation(context: ScenarioContext, cancellationType: CancellationType, caller: WorkflowHandle, handler: WorkflowHandle): Promise<unknown> {
+async function driveCancellation(
+  context: ScenarioContext,
+  cancellationType: CancellationType,
+  caller: WorkflowHandle,
+  handler: WorkflowHandle,
+): Promise<unknown> {
   if (cancellationType === 'ABANDON') {
     await context.waitForEvent(caller, WORKFLOW_TASK_COMPLETED, 2);
     await context.waitForIdle(caller, OPERATION_STARTED);
@@ -186,10 +231,17 @@ async function driveCancellation(context: ScenarioContext, cancellationType: Can
 }
 
 export const nexusScenarios: readonly Scenario[] = [
-  callScenario('nexus-sync', 'A sync Nexus operation (echo) completes; Scheduled then Completed, no Started.', 'echo', () => 'hello', LONG_TIMEOUTS),
+  callScenario(
+    'nexus-sync',
+    'A sync Nexus operation (echo) completes; Scheduled then Completed, no Started.',
+    'echo',
+    () => 'hello',
+    LONG_TIMEOUTS,
+  ),
   {
     name: 'nexus-async',
-    description: 'A workflow-backed Nexus operation starts a handler workflow, which completes once released; caller and handler histories.',
+    description:
+      'A workflow-backed Nexus operation starts a handler workflow, which completes once released; caller and handler histories.',
     requires: [Capability.Nexus],
     async run(context): Promise<ScenarioResult> {
       const setup = await setUpNexus(context, [{ namespace: NEXUS_NAMESPACES.handler, isPolled: true }]);
@@ -203,7 +255,13 @@ export const nexusScenarios: readonly Scenario[] = [
         await context.waitForIdle(handler, WORKFLOW_TASK_COMPLETED);
         await handler.signal('release', 'by the runner');
         const outcome = await settle(caller.result());
-        return { executions: [callerExecution(workflowId), { label: 'handler', workflowId: handlerId, namespace: NEXUS_NAMESPACES.handler }], outcome };
+        return {
+          executions: [
+            callerExecution(workflowId),
+            { label: 'handler', workflowId: handlerId, namespace: NEXUS_NAMESPACES.handler },
+          ],
+          outcome,
+        };
       } finally {
         await setup.cleanUp();
       }
@@ -270,7 +328,8 @@ export const nexusScenarios: readonly Scenario[] = [
   ),
   {
     name: 'nexus-chain',
-    description: 'A chain caller -> operation -> workflow in handler-ns -> operation -> workflow in third-ns; all three histories, links and callbacks.',
+    description:
+      'A chain caller -> operation -> workflow in handler-ns -> operation -> workflow in third-ns; all three histories, links and callbacks.',
     requires: [Capability.Nexus],
     async run(context): Promise<ScenarioResult> {
       const setup = await setUpNexus(context, [

@@ -3,8 +3,14 @@
 // bundle serves every namespace. Callers return a description of how the operation ended instead of
 // failing, so a failure's shape is checked both in history and in what the workflow saw.
 import {
-  CancellationScope, CancelledFailure, NexusOperationCancellationType, condition, createNexusServiceClient, defineSignal,
-  isCancellation, setHandler,
+  CancellationScope,
+  CancelledFailure,
+  NexusOperationCancellationType,
+  condition,
+  createNexusServiceClient,
+  defineSignal,
+  isCancellation,
+  setHandler,
 } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
 import { conformanceService, type ConformanceOperation } from './nexus-service';
@@ -18,7 +24,12 @@ export interface NexusCallTimeouts {
 }
 
 /** Runs one operation to its end and describes the result or the failure chain. */
-export async function nexusCall(endpoint: string, operation: ConformanceOperation, input: unknown, timeouts: NexusCallTimeouts): Promise<string> {
+export async function nexusCall(
+  endpoint: string,
+  operation: ConformanceOperation,
+  input: unknown,
+  timeouts: NexusCallTimeouts,
+): Promise<string> {
   const client = createNexusServiceClient({ service: conformanceService, endpoint });
   try {
     const result = await client.executeOperation(operation as 'echo', input as string, timeouts);
@@ -33,14 +44,20 @@ export async function nexusCall(endpoint: string, operation: ConformanceOperatio
  * TRY_CANCEL and ABANDON the operation resolves at once, so the workflow then waits for the runner's
  * `release` signal: it closes only after the runner has seen the cancel request settle.
  */
-export async function nexusCancel(endpoint: string, workflowId: string, cancellationType: NexusOperationCancellationType): Promise<string> {
+export async function nexusCancel(
+  endpoint: string,
+  workflowId: string,
+  cancellationType: NexusOperationCancellationType,
+): Promise<string> {
   let isReleased = false;
   setHandler(releaseSignal, () => {
     isReleased = true;
   });
   const client = createNexusServiceClient({ service: conformanceService, endpoint });
   const scope = new CancellationScope();
-  const handle = await scope.run(() => client.startOperation('waitForCancel', { workflowId }, { scheduleToCloseTimeout: '60s', cancellationType }));
+  const handle = await scope.run(() =>
+    client.startOperation('waitForCancel', { workflowId }, { scheduleToCloseTimeout: '60s', cancellationType }),
+  );
   scope.cancel();
   let outcome: string;
   try {
@@ -48,7 +65,10 @@ export async function nexusCancel(endpoint: string, workflowId: string, cancella
   } catch (error) {
     outcome = describeFailure(error);
   }
-  if (cancellationType === NexusOperationCancellationType.TRY_CANCEL || cancellationType === NexusOperationCancellationType.ABANDON) {
+  if (
+    cancellationType === NexusOperationCancellationType.TRY_CANCEL ||
+    cancellationType === NexusOperationCancellationType.ABANDON
+  ) {
     await condition(() => isReleased);
   }
   return outcome;
@@ -76,7 +96,11 @@ export async function waitForCancel(): Promise<string> {
 /** The middle of a chain: calls `waitForRelease` on the next endpoint and returns what it said. */
 export async function nexusChainMiddle(endpoint: string, leafWorkflowId: string): Promise<string> {
   const client = createNexusServiceClient({ service: conformanceService, endpoint });
-  const result = await client.executeOperation('waitForRelease', { workflowId: leafWorkflowId }, { scheduleToCloseTimeout: '60s' });
+  const result = await client.executeOperation(
+    'waitForRelease',
+    { workflowId: leafWorkflowId },
+    { scheduleToCloseTimeout: '60s' },
+  );
   return `chained: ${result}`;
 }
 

@@ -43,7 +43,13 @@ const LOCAL_URL_PATTERN = /^(https?:\/\/)(127\.0\.0\.1|localhost|\[::1\]):\d+\//
  * Keys whose values vary between runs and are never referred to elsewhere in a history (request ids,
  * identities) or vary with the machine or SDK build: only their presence is compared.
  */
-const OPAQUE_KEYS: ReadonlySet<string> = new Set(['historySizeBytes', 'stackTrace', 'sdkVersion', 'identity', 'requestId']);
+const OPAQUE_KEYS: ReadonlySet<string> = new Set([
+  'historySizeBytes',
+  'stackTrace',
+  'sdkVersion',
+  'identity',
+  'requestId',
+]);
 
 /** Keys whose arrays are sets (their order carries no meaning): sorted before comparison. */
 const SET_KEYS: ReadonlySet<string> = new Set(['coreUsedFlags', 'langUsedFlags']);
@@ -83,7 +89,9 @@ export class Normaliser {
   value(value: unknown, key?: string, parentKey?: string): unknown {
     if (Array.isArray(value)) {
       const items = value.map((item) => this.value(item, undefined, key));
-      return key !== undefined && SET_KEYS.has(key) ? items.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))) : items;
+      return key !== undefined && SET_KEYS.has(key)
+        ? items.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))
+        : items;
     }
     if (isTimeObject(value, key)) return '<time>';
     if (value !== null && typeof value === 'object') return this.object(value as Record<string, unknown>, key);
@@ -150,7 +158,9 @@ function isOpaque(key: string, parentKey: string | undefined): boolean {
 
 /** A timestamp inside a payload, e.g. a local activity marker's `complete_time: { seconds, nanos }`. */
 function isTimeObject(value: unknown, key: string | undefined): boolean {
-  return key !== undefined && /(_time|Time)$/.test(key) && value !== null && typeof value === 'object' && 'seconds' in value;
+  return (
+    key !== undefined && /(_time|Time)$/.test(key) && value !== null && typeof value === 'object' && 'seconds' in value
+  );
 }
 
 function idCategory(key: string | undefined, parentKey: string | undefined): string | undefined {
@@ -180,7 +190,8 @@ function toProtoJson(events: readonly HistoryEvent[]): Record<string, unknown>[]
     const protojson = require(require.resolve('protobufjs/ext/protojson', { paths: [protoDir] })) as ProtoJson;
     const root = patchProtobufRoot(proto) as unknown as { lookupType(name: string): unknown };
     const historyType = root.lookupType('temporal.api.history.v1.History');
-    historyToJson = (history) => protojson.toJson(historyType, proto.temporal.api.history.v1.History.fromObject(history));
+    historyToJson = (history) =>
+      protojson.toJson(historyType, proto.temporal.api.history.v1.History.fromObject(history));
   }
   const json = historyToJson({ events: [...events] }) as { events?: Record<string, unknown>[] };
   return json.events ?? [];

@@ -31,7 +31,10 @@ const CONTINUE_AS_NEW_RUNS_MAX = 20;
 let bundle: Promise<{ code: string }> | undefined;
 
 export function conformanceBundle(): Promise<{ code: string }> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: path.join(__dirname, 'workflows.js'), logger: new DefaultLogger('WARN') });
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: path.join(__dirname, 'workflows.js'),
+    logger: new DefaultLogger('WARN'),
+  });
   return bundle;
 }
 
@@ -70,7 +73,11 @@ export async function runScenarios(options: RunOptions): Promise<ScenarioRecord[
   try {
     for (const scenario of selected) {
       const startedAtMs = Date.now();
-      const record = await withTimeout(runOne(scenario, { client, namespace, taskQueue, nativeConnection, extraWorkers }), SCENARIO_TIMEOUT_MS, scenario.name);
+      const record = await withTimeout(
+        runOne(scenario, { client, namespace, taskQueue, nativeConnection, extraWorkers }),
+        SCENARIO_TIMEOUT_MS,
+        scenario.name,
+      );
       records.push(record);
       options.onScenario?.(record, Date.now() - startedAtMs);
     }
@@ -140,10 +147,19 @@ async function runOne(scenario: Scenario, resources: RunnerResources): Promise<S
     const normaliser = new Normaliser();
     normaliser.register('taskQueue', resources.taskQueue);
     for (const execution of result.executions) normaliser.register('workflowId', execution.workflowId);
-    const raw = await Promise.all(result.executions.map((execution) => fetchRuns(clientFor(execution.namespace ?? resources.namespace), execution)));
+    const raw = await Promise.all(
+      result.executions.map((execution) => fetchRuns(clientFor(execution.namespace ?? resources.namespace), execution)),
+    );
     for (const runs of raw) for (const run of runs) normaliser.collect(run.events);
-    const histories: RecordedHistory[] = raw.flat().map((run) => ({ label: run.label, run: run.run, events: normaliser.history(run.events) }));
-    return { scenario: scenario.name, description: scenario.description, histories, outcome: normaliser.value(result.outcome) };
+    const histories: RecordedHistory[] = raw
+      .flat()
+      .map((run) => ({ label: run.label, run: run.run, events: normaliser.history(run.events) }));
+    return {
+      scenario: scenario.name,
+      description: scenario.description,
+      histories,
+      outcome: normaliser.value(result.outcome),
+    };
   } finally {
     await stopWorkers(extraWorkers);
     for (const extra of extraWorkers) resources.extraWorkers.delete(extra);
@@ -151,7 +167,10 @@ async function runOne(scenario: Scenario, resources: RunnerResources): Promise<S
 }
 
 /** The history of an execution and of every run it continued as new into. */
-async function fetchRuns(client: Client, execution: RecordedExecution): Promise<Array<{ label: string; run: number; events: HistoryEvent[] }>> {
+async function fetchRuns(
+  client: Client,
+  execution: RecordedExecution,
+): Promise<Array<{ label: string; run: number; events: HistoryEvent[] }>> {
   const runs: Array<{ label: string; run: number; events: HistoryEvent[] }> = [];
   let runId = execution.runId;
   for (let run = 1; run <= CONTINUE_AS_NEW_RUNS_MAX; run += 1) {
@@ -172,7 +191,9 @@ async function waitForEvent(handle: WorkflowHandle, eventType: string, count: nu
     const seen = events.filter((event) => eventTypeName(event) === eventType).length;
     if (seen >= count) return events;
     if (Date.now() > deadlineMs) {
-      throw new Error(`${handle.workflowId}: ${eventType} x${count} not in history within ${WAIT_FOR_EVENT_TIMEOUT_MS} ms (saw ${seen})`);
+      throw new Error(
+        `${handle.workflowId}: ${eventType} x${count} not in history within ${WAIT_FOR_EVENT_TIMEOUT_MS} ms (saw ${seen})`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, WAIT_FOR_EVENT_INTERVAL_MS));
   }
@@ -184,10 +205,13 @@ async function waitForIdle(handle: WorkflowHandle, eventType: string): Promise<H
   for (;;) {
     const events = (await handle.fetchHistory()).events ?? [];
     const types = events.map(eventTypeName);
-    const isIdle = types.lastIndexOf('EVENT_TYPE_WORKFLOW_TASK_COMPLETED') > types.lastIndexOf('EVENT_TYPE_WORKFLOW_TASK_SCHEDULED');
+    const isIdle =
+      types.lastIndexOf('EVENT_TYPE_WORKFLOW_TASK_COMPLETED') > types.lastIndexOf('EVENT_TYPE_WORKFLOW_TASK_SCHEDULED');
     if (types.includes(eventType) && isIdle) return events;
     if (Date.now() > deadlineMs) {
-      throw new Error(`${handle.workflowId}: not idle after ${eventType} within ${WAIT_FOR_EVENT_TIMEOUT_MS} ms (history: ${types.join(', ')})`);
+      throw new Error(
+        `${handle.workflowId}: not idle after ${eventType} within ${WAIT_FOR_EVENT_TIMEOUT_MS} ms (history: ${types.join(', ')})`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, WAIT_FOR_EVENT_INTERVAL_MS));
   }
@@ -209,7 +233,10 @@ function eventTypeNames(): Record<number, string> {
 function installRuntime(): void {
   try {
     // Workflow task failures are part of the scenarios: only errors are worth printing.
-    Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
+    Runtime.install({
+      logger: new DefaultLogger('ERROR'),
+      telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } },
+    });
   } catch {
     // Already installed by this process (e.g. by a test helper): the existing runtime is fine.
   }

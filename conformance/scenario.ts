@@ -48,7 +48,9 @@ export interface ScenarioContext {
    * Starts another worker (e.g. a Nexus handler on another namespace) for the rest of the scenario;
    * the runner shuts it down when the scenario ends.
    */
-  startWorker(options: Omit<WorkerOptions, 'connection' | 'workflowBundle'> & { useConformanceBundle?: boolean }): Promise<void>;
+  startWorker(
+    options: Omit<WorkerOptions, 'connection' | 'workflowBundle'> & { useConformanceBundle?: boolean },
+  ): Promise<void>;
 }
 
 export interface Scenario {

@@ -19,23 +19,41 @@ function executeOne(name: string, description: string, workflowType: string, arg
     description,
     async run(context) {
       const workflowId = context.workflowId();
-      const outcome = await settle(context.client.workflow.execute(workflowType, { taskQueue: context.taskQueue, workflowId, args }));
+      const outcome = await settle(
+        context.client.workflow.execute(workflowType, { taskQueue: context.taskQueue, workflowId, args }),
+      );
       return { executions: [{ label: 'workflow', workflowId }], outcome };
     },
   };
 }
 
 export const scenarios: readonly Scenario[] = [
-  executeOne('activity-success', 'A workflow runs one activity, which completes at the first attempt.', 'activitySuccess', ['hello']),
-  executeOne('activity-retry', 'An activity fails twice with a retryable error and succeeds at attempt 3.', 'activityRetry'),
-  executeOne('activity-timeout', 'An activity overruns its 1 s start-to-close timeout on both of its 2 attempts; the workflow catches the failure.', 'activityTimeout'),
+  executeOne(
+    'activity-success',
+    'A workflow runs one activity, which completes at the first attempt.',
+    'activitySuccess',
+    ['hello'],
+  ),
+  executeOne(
+    'activity-retry',
+    'An activity fails twice with a retryable error and succeeds at attempt 3.',
+    'activityRetry',
+  ),
+  executeOne(
+    'activity-timeout',
+    'An activity overruns its 1 s start-to-close timeout on both of its 2 attempts; the workflow catches the failure.',
+    'activityTimeout',
+  ),
   executeOne('timer', 'A workflow sleeps for 1 s (a durable timer) and completes.', 'timer'),
   {
     name: 'signal',
     description: 'A waiting workflow receives a signal with an argument and returns it.',
     async run(context) {
       const workflowId = context.workflowId();
-      const handle = await context.client.workflow.start('waitForRelease', { taskQueue: context.taskQueue, workflowId });
+      const handle = await context.client.workflow.start('waitForRelease', {
+        taskQueue: context.taskQueue,
+        workflowId,
+      });
       await context.waitForEvent(handle, WORKFLOW_TASK_COMPLETED);
       await handle.signal('release', 'by signal');
       const outcome = await settle(handle.result());
@@ -47,7 +65,10 @@ export const scenarios: readonly Scenario[] = [
     description: 'A workflow answers a query while running and after it has completed; queries write no events.',
     async run(context) {
       const workflowId = context.workflowId();
-      const handle = await context.client.workflow.start('waitForRelease', { taskQueue: context.taskQueue, workflowId });
+      const handle = await context.client.workflow.start('waitForRelease', {
+        taskQueue: context.taskQueue,
+        workflowId,
+      });
       await context.waitForEvent(handle, WORKFLOW_TASK_COMPLETED);
       const whileRunning = await settle(handle.query('state'));
       await handle.signal('release', 'after query');
@@ -75,20 +96,31 @@ export const scenarios: readonly Scenario[] = [
       const workflowId = context.workflowId();
       const handle = await context.client.workflow.start('updatable', { taskQueue: context.taskQueue, workflowId });
       await context.waitForEvent(handle, WORKFLOW_TASK_COMPLETED);
-      const rejected = await handle.executeUpdate('setValue', { args: [''], updateId: 'update-rejected' }).catch((error: unknown) => error);
-      const rejection = rejected instanceof WorkflowUpdateFailedError ? { error: rejected.name, cause: rejected.cause?.message } : { unexpected: String(rejected) };
-      const accepted = await settle(handle.executeUpdate('setValue', { args: ['second'], updateId: 'update-accepted' }));
+      const rejected = await handle
+        .executeUpdate('setValue', { args: [''], updateId: 'update-rejected' })
+        .catch((error: unknown) => error);
+      const rejection =
+        rejected instanceof WorkflowUpdateFailedError
+          ? { error: rejected.name, cause: rejected.cause?.message }
+          : { unexpected: String(rejected) };
+      const accepted = await settle(
+        handle.executeUpdate('setValue', { args: ['second'], updateId: 'update-accepted' }),
+      );
       const result = await settle(handle.result());
       return { executions: [{ label: 'workflow', workflowId }], outcome: { rejection, accepted, result } };
     },
   },
   {
     name: 'child-workflow',
-    description: 'A parent starts a child workflow and waits for its result; the runner releases the child once both are idle.',
+    description:
+      'A parent starts a child workflow and waits for its result; the runner releases the child once both are idle.',
     async run(context) {
       const workflowId = context.workflowId();
       const childId = `${workflowId}-child`;
-      const parent = await context.client.workflow.start('parentWorkflow', { taskQueue: context.taskQueue, workflowId });
+      const parent = await context.client.workflow.start('parentWorkflow', {
+        taskQueue: context.taskQueue,
+        workflowId,
+      });
       await context.waitForEvent(parent, CHILD_STARTED);
       await context.waitForEvent(parent, WORKFLOW_TASK_COMPLETED, 2);
       const child = context.client.workflow.getHandle(childId);
@@ -106,11 +138,15 @@ export const scenarios: readonly Scenario[] = [
   },
   {
     name: 'child-workflow-failure',
-    description: 'A child fails with a non-retryable application failure once released; the parent catches ChildWorkflowFailure.',
+    description:
+      'A child fails with a non-retryable application failure once released; the parent catches ChildWorkflowFailure.',
     async run(context) {
       const workflowId = context.workflowId();
       const childId = `${workflowId}-child`;
-      const parent = await context.client.workflow.start('parentOfFailingChild', { taskQueue: context.taskQueue, workflowId });
+      const parent = await context.client.workflow.start('parentOfFailingChild', {
+        taskQueue: context.taskQueue,
+        workflowId,
+      });
       await context.waitForEvent(parent, CHILD_STARTED);
       await context.waitForEvent(parent, WORKFLOW_TASK_COMPLETED, 2);
       const child = context.client.workflow.getHandle(childId);
@@ -131,14 +167,19 @@ export const scenarios: readonly Scenario[] = [
     description: 'A workflow sleeps 1 s and continues as new, twice, and returns from its third run.',
     async run(context) {
       const workflowId = context.workflowId();
-      const handle = await context.client.workflow.start('continueAsNewTwice', { taskQueue: context.taskQueue, workflowId, args: [0] });
+      const handle = await context.client.workflow.start('continueAsNewTwice', {
+        taskQueue: context.taskQueue,
+        workflowId,
+        args: [0],
+      });
       const outcome = await settle(handle.result());
       return { executions: [{ label: 'workflow', workflowId, runId: handle.firstExecutionRunId }], outcome };
     },
   },
   {
     name: 'cancel',
-    description: 'A workflow sleeping on a timer is cancelled by the client; the SDK cancels the timer and the workflow.',
+    description:
+      'A workflow sleeping on a timer is cancelled by the client; the SDK cancels the timer and the workflow.',
     async run(context) {
       const workflowId = context.workflowId();
       const handle = await context.client.workflow.start('longSleep', { taskQueue: context.taskQueue, workflowId });
@@ -160,11 +201,32 @@ export const scenarios: readonly Scenario[] = [
       return { executions: [{ label: 'workflow', workflowId }], outcome };
     },
   },
-  executeOne('workflow-task-failure', 'The first workflow task throws a plain Error (a workflow task failure); the retried task completes the workflow.', 'failFirstWorkflowTask'),
-  executeOne('workflow-failure', 'A workflow fails with a non-retryable application failure that has a type and details.', 'failWorkflow'),
-  executeOne('activity-non-retryable', 'An activity fails with a non-retryable application failure; no retry, the workflow catches it.', 'activityNonRetryable'),
-  executeOne('activity-heartbeat-timeout', 'An activity heartbeats once with details and then stalls past its 1 s heartbeat timeout (one attempt).', 'activityHeartbeatTimeout'),
-  executeOne('local-activity', 'A workflow runs a local activity; its result is recorded in a marker.', 'localActivity', ['local']),
+  executeOne(
+    'workflow-task-failure',
+    'The first workflow task throws a plain Error (a workflow task failure); the retried task completes the workflow.',
+    'failFirstWorkflowTask',
+  ),
+  executeOne(
+    'workflow-failure',
+    'A workflow fails with a non-retryable application failure that has a type and details.',
+    'failWorkflow',
+  ),
+  executeOne(
+    'activity-non-retryable',
+    'An activity fails with a non-retryable application failure; no retry, the workflow catches it.',
+    'activityNonRetryable',
+  ),
+  executeOne(
+    'activity-heartbeat-timeout',
+    'An activity heartbeats once with details and then stalls past its 1 s heartbeat timeout (one attempt).',
+    'activityHeartbeatTimeout',
+  ),
+  executeOne(
+    'local-activity',
+    'A workflow runs a local activity; its result is recorded in a marker.',
+    'localActivity',
+    ['local'],
+  ),
   {
     name: 'signal-with-start',
     description: 'SignalWithStart starts a waiting workflow with a signal already in its history.',
@@ -186,10 +248,17 @@ export const scenarios: readonly Scenario[] = [
     async run(context) {
       const targetId = context.workflowId('target');
       const signallerId = context.workflowId('signaller');
-      const target = await context.client.workflow.start('waitForRelease', { taskQueue: context.taskQueue, workflowId: targetId });
+      const target = await context.client.workflow.start('waitForRelease', {
+        taskQueue: context.taskQueue,
+        workflowId: targetId,
+      });
       await context.waitForEvent(target, WORKFLOW_TASK_COMPLETED);
       const signalled = await settle(
-        context.client.workflow.execute('signalExternal', { taskQueue: context.taskQueue, workflowId: signallerId, args: [targetId] }),
+        context.client.workflow.execute('signalExternal', {
+          taskQueue: context.taskQueue,
+          workflowId: signallerId,
+          args: [targetId],
+        }),
       );
       const released = await settle(target.result());
       return {

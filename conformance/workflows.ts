@@ -2,9 +2,22 @@
 // its history is the same on every run: the runner drives every step that could race (signals, updates,
 // cancellation) only after the previous workflow task has completed.
 import {
-  ActivityFailure, ApplicationFailure, ChildWorkflowFailure, condition, continueAsNew, defineQuery, defineSignal,
-  defineUpdate, executeChild, getExternalWorkflowHandle, proxyActivities, proxyLocalActivities, setHandler, sleep,
-  upsertMemo, workflowInfo,
+  ActivityFailure,
+  ApplicationFailure,
+  ChildWorkflowFailure,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  defineUpdate,
+  executeChild,
+  getExternalWorkflowHandle,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  sleep,
+  upsertMemo,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type * as activities from './activities';
 
@@ -117,7 +130,14 @@ export function failFirstWorkflowTask(): Promise<string> {
 
 /** Fails with a non-retryable application failure carrying a type and details. */
 export function failWorkflow(): Promise<string> {
-  return Promise.reject(ApplicationFailure.create({ message: 'workflow failed on purpose', type: 'ConformanceFailure', nonRetryable: true, details: ['detail'] }));
+  return Promise.reject(
+    ApplicationFailure.create({
+      message: 'workflow failed on purpose',
+      type: 'ConformanceFailure',
+      nonRetryable: true,
+      details: ['detail'],
+    }),
+  );
 }
 
 export async function activityNonRetryable(): Promise<string> {
@@ -155,7 +175,11 @@ export async function failAfterRelease(): Promise<string> {
     isReleased = true;
   });
   await condition(() => isReleased);
-  throw ApplicationFailure.create({ message: 'child failed on purpose', type: 'ConformanceFailure', nonRetryable: true });
+  throw ApplicationFailure.create({
+    message: 'child failed on purpose',
+    type: 'ConformanceFailure',
+    nonRetryable: true,
+  });
 }
 
 /** Starts a child that fails once the runner releases it, and reports what the parent saw. */
@@ -163,7 +187,8 @@ export async function parentOfFailingChild(): Promise<string> {
   try {
     return await executeChild(failAfterRelease, { workflowId: `${workflowInfo().workflowId}-child` });
   } catch (error) {
-    if (error instanceof ChildWorkflowFailure) return `child failed: ${error.retryState}: ${error.cause?.message ?? ''}`;
+    if (error instanceof ChildWorkflowFailure)
+      return `child failed: ${error.retryState}: ${error.cause?.message ?? ''}`;
     throw error;
   }
 }

@@ -43,17 +43,25 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
   const sink: TaskSink = {
     offer: (namespaceId, taskQueue, kind, task) => matching.offer(namespaceId, taskQueue, kind, task),
     backlogCount: (namespaceId, taskQueue, kind) => matching.find(namespaceId, taskQueue, kind)?.backlogCount ?? 0,
-    isStickyWorkerAvailable: (namespaceId, stickyTaskQueue) => matching.hasRecentPoller(namespaceId, stickyTaskQueue, 'workflow', clock.nowMs()),
+    isStickyWorkerAvailable: (namespaceId, stickyTaskQueue) =>
+      matching.hasRecentPoller(namespaceId, stickyTaskQueue, 'workflow', clock.nowMs()),
   };
   const endpoints = new EndpointRegistry(store, namespaces, clock);
   const nexusEndpoints = { findByName: (name: string) => endpoints.findByName(name) };
-  const engine = new HistoryEngine({ clock, ids, namespaces, config: config.engine, nexusEndpoints }, store, sink, logger);
+  const engine = new HistoryEngine(
+    { clock, ids, namespaces, config: config.engine, nexusEndpoints },
+    store,
+    sink,
+    logger,
+  );
   const dispatcher = new NexusTaskDispatcher(matching);
   const breakers = new CircuitBreakers(clock, config.circuitBreaker);
   const httpConfig = nexusHttpConfigFromDynamicConfig(options.dynamicConfig);
   const httpHost = options.ip === '0.0.0.0' || options.ip === '::' ? '127.0.0.1' : options.ip;
   let httpBaseUrl = '';
-  const nexusHttpClient = new NexusHttpClient({ callbackUrl: (callerNamespace) => callbackUrlFor(httpConfig.callbackUrlTemplate, httpBaseUrl, callerNamespace) });
+  const nexusHttpClient = new NexusHttpClient({
+    callbackUrl: (callerNamespace) => callbackUrlFor(httpConfig.callbackUrlTemplate, httpBaseUrl, callerNamespace),
+  });
   const callbackSender = new CompletionCallbackSender(namespaces, clock, logger, httpConfig.callbacks);
   const executor = new NexusOperationExecutor(engine, endpoints, dispatcher, breakers, clock, logger, nexusHttpClient, {
     retryInitialIntervalMs: config.nexusRetryInitialIntervalMs,
@@ -67,7 +75,11 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
     onSettled: (workflow) => executor.onSettled(workflow),
   };
   const deps: ApiDeps = {
-    engine, namespaces, matching, store, clock,
+    engine,
+    namespaces,
+    matching,
+    store,
+    clock,
     config: { longPollMs: config.longPollMs, serverVersion: SERVER_VERSION },
     nexus: { endpoints, dispatcher },
   };
@@ -81,7 +93,11 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
   }
   let httpServer: NexusHttpServer;
   try {
-    httpServer = await startNexusHttpServer({ engine, namespaces, endpoints, dispatcher, clock, ids, logger }, options.ip, options.httpPort ?? 0);
+    httpServer = await startNexusHttpServer(
+      { engine, namespaces, endpoints, dispatcher, clock, ids, logger },
+      options.ip,
+      options.httpPort ?? 0,
+    );
   } catch (error) {
     await new Promise<void>((resolve) => grpcServer.tryShutdown(() => resolve()));
     store.close();

@@ -28,7 +28,12 @@ export function toGrpcError(error: unknown): Partial<grpc.StatusObject> {
     const code = STATUS_BY_CODE[error.code];
     const metadata = new grpc.Metadata();
     const details = error.detail
-      ? [{ type_url: `type.googleapis.com/${error.detail.typeName}`, value: protoRoot.lookupType(error.detail.typeName).encode(error.detail.value).finish() }]
+      ? [
+          {
+            type_url: `type.googleapis.com/${error.detail.typeName}`,
+            value: protoRoot.lookupType(error.detail.typeName).encode(error.detail.value).finish(),
+          },
+        ]
       : [];
     const status = google.rpc.Status.encode({ code, message: error.message, details }).finish();
     metadata.set('grpc-status-details-bin', Buffer.from(status));

@@ -8,7 +8,11 @@ import type { Logger } from '../common/logger';
 
 const MESSAGE_SIZE_MAX_BYTES = 128 * 1024 * 1024;
 
-export async function startGrpcServer(deps: ApiDeps, address: string, logger: Logger): Promise<{ server: grpc.Server; port: number }> {
+export async function startGrpcServer(
+  deps: ApiDeps,
+  address: string,
+  logger: Logger,
+): Promise<{ server: grpc.Server; port: number }> {
   const server = new grpc.Server({
     'grpc.max_receive_message_length': MESSAGE_SIZE_MAX_BYTES,
     'grpc.max_send_message_length': MESSAGE_SIZE_MAX_BYTES,
@@ -22,7 +26,9 @@ export async function startGrpcServer(deps: ApiDeps, address: string, logger: Lo
     server.addService(definition, implementation);
   }
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (error, boundPort) => (error ? reject(error) : resolve(boundPort)));
+    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (error, boundPort) =>
+      error ? reject(error) : resolve(boundPort),
+    );
   });
   return { server, port };
 }

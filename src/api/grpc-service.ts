@@ -39,7 +39,10 @@ export function buildService(
       responseDeserialize: (bytes: Buffer) => responseType.decode(bytes),
     };
     const handler = handlers[method.name];
-    implementation[method.name] = (call: grpc.ServerUnaryCall<object, object>, callback: grpc.sendUnaryData<object>) => {
+    implementation[method.name] = (
+      call: grpc.ServerUnaryCall<object, object>,
+      callback: grpc.sendUnaryData<object>,
+    ) => {
       if (!handler) {
         callback({ code: grpc.status.UNIMPLEMENTED, details: `${method.name} is not implemented by Causeway yet` });
         return;
@@ -58,7 +61,8 @@ export function buildService(
           (response) => callback(null, response),
           (error: unknown) => {
             const status = toGrpcError(error);
-            if (status.code === grpc.status.INTERNAL) logger.error(`${method.name} failed`, { error: String(error), stack: (error as Error)?.stack });
+            if (status.code === grpc.status.INTERNAL)
+              logger.error(`${method.name} failed`, { error: String(error), stack: (error as Error)?.stack });
             callback(status);
           },
         )

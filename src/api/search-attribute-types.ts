@@ -48,15 +48,22 @@ export function searchAttributeTypeName(value: string | number): string {
     if (!name) throw invalidArgument(`Unknown search attribute type: ${value}.`);
     return name;
   }
-  const key = value.replace(/^INDEXED_VALUE_TYPE_/i, '').replace(/_/g, '').toLowerCase();
+  const key = value
+    .replace(/^INDEXED_VALUE_TYPE_/i, '')
+    .replace(/_/g, '')
+    .toLowerCase();
   const type = TYPE_BY_NAME[key];
   if (type === undefined) throw invalidArgument(`Unknown search attribute type: ${value}.`);
   return NAME_BY_TYPE[type] as string;
 }
 
-export function searchAttributeTypeMaps(custom: Readonly<Record<string, string>>): { system: Record<string, number>; custom: Record<string, number> } {
+export function searchAttributeTypeMaps(custom: Readonly<Record<string, string>>): {
+  system: Record<string, number>;
+  custom: Record<string, number>;
+} {
   const customTypes: Record<string, number> = {};
-  for (const [name, type] of Object.entries(custom)) customTypes[name] = TYPE_BY_NAME[type.toLowerCase()] ?? T.INDEXED_VALUE_TYPE_KEYWORD;
+  for (const [name, type] of Object.entries(custom))
+    customTypes[name] = TYPE_BY_NAME[type.toLowerCase()] ?? T.INDEXED_VALUE_TYPE_KEYWORD;
   return { system: { ...SYSTEM_ATTRIBUTES }, custom: customTypes };
 }
 

@@ -90,7 +90,11 @@ export async function withClient<T>(flags: ParsedFlags, body: (context: ClientCo
   // Loaded on first use so `server start-dev` never pays for the client library.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Connection: ClientConnection } = require('@temporalio/client') as typeof import('@temporalio/client');
-  const connection = ClientConnection.lazy({ address, metadata, ...(timeoutMs === undefined ? {} : { connectTimeout: timeoutMs }) });
+  const connection = ClientConnection.lazy({
+    address,
+    metadata,
+    ...(timeoutMs === undefined ? {} : { connectTimeout: timeoutMs }),
+  });
   const context: ClientContext = {
     namespace: flags.string('namespace') ?? nonEmpty(process.env['TEMPORAL_NAMESPACE']) ?? DEFAULT_NAMESPACE,
     identity: flags.string('identity') ?? defaultIdentity(),

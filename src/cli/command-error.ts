@@ -12,4 +12,3 @@ export class CommandError extends Error {
     super(message);
   }
 }
-

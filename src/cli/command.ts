@@ -31,7 +31,9 @@ export function commandHelp(command: Command): string {
     '',
     'Usage:',
     `  causeway ${command.path.join(' ')}${positional} [flags]`,
-    ...(command.aliases === undefined ? [] : ['', 'Aliases:', `  ${[command.path.at(-1), ...command.aliases].join(', ')}`]),
+    ...(command.aliases === undefined
+      ? []
+      : ['', 'Aliases:', `  ${[command.path.at(-1), ...command.aliases].join(', ')}`]),
     '',
     'Flags:',
     formatFlagHelp(command.flags),

@@ -35,7 +35,8 @@ export function parseDuration(flagName: string, text: string): number {
     total += Number(match[1]) * (MILLISECONDS_PER_UNIT[match[2] ?? ''] ?? Number.NaN);
   }
   if (!Number.isFinite(total)) throw invalid;
-  if (isNegative && total !== 0) throw new UsageError(`invalid duration "${text}" for --${flagName}: must not be negative`);
+  if (isNegative && total !== 0)
+    throw new UsageError(`invalid duration "${text}" for --${flagName}: must not be negative`);
   return total;
 }
 

@@ -131,7 +131,9 @@ function parseBoolean(spelled: string, text: string): boolean {
 export function parseIntegerFlag(name: string, text: string, minimum: number, maximum: number): number {
   const value = /^[+-]?\d+$/.test(text) ? Number(text) : Number.NaN;
   if (!Number.isSafeInteger(value) || value < minimum || value > maximum) {
-    throw new UsageError(`invalid value "${text}" for --${name}: expected a whole number from ${minimum} to ${maximum}`);
+    throw new UsageError(
+      `invalid value "${text}" for --${name}: expected a whole number from ${minimum} to ${maximum}`,
+    );
   }
   return value;
 }

@@ -10,7 +10,12 @@ import { nexusEndpointCommands } from './nexus-endpoint-commands';
 import { startDevCommand } from './start-dev';
 import { workflowCommands } from './workflow-commands';
 
-export const commands: readonly Command[] = [startDevCommand, ...workflowCommands, ...namespaceCommands, ...nexusEndpointCommands];
+export const commands: readonly Command[] = [
+  startDevCommand,
+  ...workflowCommands,
+  ...namespaceCommands,
+  ...nexusEndpointCommands,
+];
 
 const groupSummaries: Readonly<Record<string, string>> = {
   '': 'Causeway: a Temporal-compatible server, and a command line for it that follows the `temporal` CLI.',
@@ -46,7 +51,9 @@ export async function runCommandLine(argv: readonly string[]): Promise<number> {
     if (token.startsWith('-') || !commands.some((command) => matchesPrefix(command, [...words, token]))) break;
     words.push(token);
   }
-  const command = commands.find((candidate) => candidate.path.length === words.length && matchesPrefix(candidate, words));
+  const command = commands.find(
+    (candidate) => candidate.path.length === words.length && matchesPrefix(candidate, words),
+  );
   const rest = argv.slice(words.length);
   if (command === undefined) return showGroup(words, rest);
   try {

@@ -19,10 +19,27 @@ const DESCRIBE_TYPE = 'temporal.api.workflowservice.v1.DescribeNamespaceResponse
 const namespaceSettingFlags: readonly FlagDefinition[] = [
   { name: 'description', kind: FlagKind.String, description: 'Namespace description.' },
   { name: 'email', kind: FlagKind.String, description: 'Owner email.' },
-  { name: 'data', kind: FlagKind.String, isRepeatable: true, valueName: 'key=value', description: 'Namespace data entry.' },
-  ...['active-cluster', 'cluster', 'history-archival-state', 'history-uri', 'visibility-archival-state', 'visibility-uri'].map(
-    (name): FlagDefinition => ({ name, kind: FlagKind.String, isRepeatable: name === 'cluster', description: 'Causeway has one cluster and no archival.', isIgnored: true }),
-  ),
+  {
+    name: 'data',
+    kind: FlagKind.String,
+    isRepeatable: true,
+    valueName: 'key=value',
+    description: 'Namespace data entry.',
+  },
+  ...[
+    'active-cluster',
+    'cluster',
+    'history-archival-state',
+    'history-uri',
+    'visibility-archival-state',
+    'visibility-uri',
+  ].map((name): FlagDefinition => ({
+    name,
+    kind: FlagKind.String,
+    isRepeatable: name === 'cluster',
+    description: 'Causeway has one cluster and no archival.',
+    isIgnored: true,
+  })),
 ];
 
 function namespaceCommand(
@@ -54,7 +71,13 @@ const createCommand = namespaceCommand(
   'Register a new Namespace.',
   [
     ...namespaceSettingFlags,
-    { name: 'retention', kind: FlagKind.String, valueName: 'duration', defaultText: RETENTION_DEFAULT, description: 'Time to keep closed Workflows before deletion, e.g. 72h or 3d.' },
+    {
+      name: 'retention',
+      kind: FlagKind.String,
+      valueName: 'duration',
+      defaultText: RETENTION_DEFAULT,
+      description: 'Time to keep closed Workflows before deletion, e.g. 72h or 3d.',
+    },
     { name: 'global', kind: FlagKind.Boolean, description: 'Causeway has one cluster.', isIgnored: true },
   ],
   async (flags, context) => {
@@ -63,10 +86,14 @@ const createCommand = namespaceCommand(
       namespace,
       description: flags.string('description') ?? '',
       ownerEmail: flags.string('email') ?? '',
-      workflowExecutionRetentionPeriod: durationToProto(parseDuration('retention', flags.string('retention') ?? RETENTION_DEFAULT)),
+      workflowExecutionRetentionPeriod: durationToProto(
+        parseDuration('retention', flags.string('retention') ?? RETENTION_DEFAULT),
+      ),
       data: dataFromFlags(flags),
     };
-    await context.rpc(`unable to create namespace ${namespace}`, (connection) => connection.workflowService.registerNamespace(request));
+    await context.rpc(`unable to create namespace ${namespace}`, (connection) =>
+      connection.workflowService.registerNamespace(request),
+    );
     if (isJsonOutput(context.output)) printJson({}, context.output);
     else writeLine(`Namespace ${namespace} successfully registered.`);
   },
@@ -78,7 +105,8 @@ const describeCommand = namespaceCommand(
   [{ name: 'namespace-id', kind: FlagKind.String, description: 'Namespace ID, instead of its name.' }],
   async (flags, context) => {
     const id = flags.string('namespace-id') ?? '';
-    const name = id !== '' && flags.positionals.length === 0 && !flags.has('namespace') ? '' : namespaceName(flags, context);
+    const name =
+      id !== '' && flags.positionals.length === 0 && !flags.has('namespace') ? '' : namespaceName(flags, context);
     if (id !== '' && name !== '') throw new UsageError('provide one of --namespace-id=<uuid> or -n name, but not both');
     const response = await context.rpc(`unable to describe namespace ${name || id}`, (connection) =>
       connection.workflowService.describeNamespace({ namespace: name, id }),
@@ -103,7 +131,10 @@ const listCommand = namespaceCommand(
       nextPageToken = response.nextPageToken ?? new Uint8Array();
     } while (nextPageToken.length > 0);
     if (isJsonOutput(context.output)) {
-      printJsonList(namespaces.map((namespace) => toProtoJson(DESCRIBE_TYPE, namespace)), context.output);
+      printJsonList(
+        namespaces.map((namespace) => toProtoJson(DESCRIBE_TYPE, namespace)),
+        context.output,
+      );
       return;
     }
     namespaces.forEach((namespace, index) => {
@@ -119,14 +150,24 @@ const updateCommand = namespaceCommand(
   'Change the settings of a Namespace; settings not given keep their values.',
   [
     ...namespaceSettingFlags,
-    { name: 'retention', kind: FlagKind.String, valueName: 'duration', description: 'Time to keep closed Workflows before deletion, e.g. 72h or 3d.' },
-    ...['promote-global', 'replication-state'].map(
-      (name): FlagDefinition => ({ name, kind: name === 'promote-global' ? FlagKind.Boolean : FlagKind.String, description: 'Causeway has one cluster.', isIgnored: true }),
-    ),
+    {
+      name: 'retention',
+      kind: FlagKind.String,
+      valueName: 'duration',
+      description: 'Time to keep closed Workflows before deletion, e.g. 72h or 3d.',
+    },
+    ...['promote-global', 'replication-state'].map((name): FlagDefinition => ({
+      name,
+      kind: name === 'promote-global' ? FlagKind.Boolean : FlagKind.String,
+      description: 'Causeway has one cluster.',
+      isIgnored: true,
+    })),
   ],
   async (flags, context) => {
     const namespace = namespaceName(flags, context);
-    const current = await context.rpc('namespace update failed', (connection) => connection.workflowService.describeNamespace({ namespace }));
+    const current = await context.rpc('namespace update failed', (connection) =>
+      connection.workflowService.describeNamespace({ namespace }),
+    );
     const retention = flags.string('retention');
     const request = {
       namespace,
@@ -137,11 +178,16 @@ const updateCommand = namespaceCommand(
       },
       config: {
         workflowExecutionRetentionTtl:
-          retention === undefined ? (current.config?.workflowExecutionRetentionTtl ?? null) : durationToProto(parseDuration('retention', retention)),
+          retention === undefined
+            ? (current.config?.workflowExecutionRetentionTtl ?? null)
+            : durationToProto(parseDuration('retention', retention)),
       },
     };
-    const response = await context.rpc('namespace update failed', (connection) => connection.workflowService.updateNamespace(request));
-    if (isJsonOutput(context.output)) printJson(toProtoJson('temporal.api.workflowservice.v1.UpdateNamespaceResponse', response), context.output);
+    const response = await context.rpc('namespace update failed', (connection) =>
+      connection.workflowService.updateNamespace(request),
+    );
+    if (isJsonOutput(context.output))
+      printJson(toProtoJson('temporal.api.workflowservice.v1.UpdateNamespaceResponse', response), context.output);
     else writeLine(`Namespace ${namespace} update succeeded.`);
   },
 );
@@ -160,13 +206,25 @@ function printNamespaceCard(response: NamespaceDescription): void {
     ['NamespaceInfo.Data', JSON.stringify(info?.data ?? {})],
     ['Config.WorkflowExecutionRetentionTtl', formatDuration(durationFromProto(config?.workflowExecutionRetentionTtl))],
     ['ReplicationConfig.ActiveClusterName', replication?.activeClusterName ?? ''],
-    ['ReplicationConfig.Clusters', (replication?.clusters ?? []).map((cluster) => cluster.clusterName ?? '').join(', ')],
+    [
+      'ReplicationConfig.Clusters',
+      (replication?.clusters ?? []).map((cluster) => cluster.clusterName ?? '').join(', '),
+    ],
     ['ReplicationConfig.State', enumDisplayName(enums.ReplicationState[replication?.state ?? 0], 'REPLICATION_STATE_')],
-    ['Config.HistoryArchivalState', enumDisplayName(enums.ArchivalState[config?.historyArchivalState ?? 0], 'ARCHIVAL_STATE_')],
-    ['Config.VisibilityArchivalState', enumDisplayName(enums.ArchivalState[config?.visibilityArchivalState ?? 0], 'ARCHIVAL_STATE_')],
+    [
+      'Config.HistoryArchivalState',
+      enumDisplayName(enums.ArchivalState[config?.historyArchivalState ?? 0], 'ARCHIVAL_STATE_'),
+    ],
+    [
+      'Config.VisibilityArchivalState',
+      enumDisplayName(enums.ArchivalState[config?.visibilityArchivalState ?? 0], 'ARCHIVAL_STATE_'),
+    ],
     ['IsGlobalNamespace', String(response.isGlobalNamespace ?? false)],
     ['FailoverVersion', String(numberFromLong(response.failoverVersion))],
-    ['Config.CustomSearchAttributeAliases', aliases.length === 0 ? undefined : JSON.stringify(Object.fromEntries(aliases))],
+    [
+      'Config.CustomSearchAttributeAliases',
+      aliases.length === 0 ? undefined : JSON.stringify(Object.fromEntries(aliases)),
+    ],
   ]);
 }
 

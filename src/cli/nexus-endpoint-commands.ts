@@ -27,10 +27,27 @@ const ENDPOINT_TYPE = 'temporal.api.nexus.v1.Endpoint';
 const nameFlag: FlagDefinition = { name: 'name', kind: FlagKind.String, description: 'Endpoint name. Required.' };
 const endpointSettingFlags: readonly FlagDefinition[] = [
   { name: 'description', kind: FlagKind.String, description: 'Endpoint description; Markdown is allowed.' },
-  { name: 'description-file', kind: FlagKind.String, valueName: 'path', description: 'File holding the Endpoint description.' },
-  { name: 'target-namespace', kind: FlagKind.String, description: 'Namespace where a handler Worker polls for Nexus tasks.' },
-  { name: 'target-task-queue', kind: FlagKind.String, description: 'Task Queue that a handler Worker polls for Nexus tasks.' },
-  { name: 'target-url', kind: FlagKind.String, description: 'External URL that receives forwarded Nexus requests, instead of a Worker target.' },
+  {
+    name: 'description-file',
+    kind: FlagKind.String,
+    valueName: 'path',
+    description: 'File holding the Endpoint description.',
+  },
+  {
+    name: 'target-namespace',
+    kind: FlagKind.String,
+    description: 'Namespace where a handler Worker polls for Nexus tasks.',
+  },
+  {
+    name: 'target-task-queue',
+    kind: FlagKind.String,
+    description: 'Task Queue that a handler Worker polls for Nexus tasks.',
+  },
+  {
+    name: 'target-url',
+    kind: FlagKind.String,
+    description: 'External URL that receives forwarded Nexus requests, instead of a Worker target.',
+  },
   {
     name: 'allow-namespace',
     kind: FlagKind.String,
@@ -59,7 +76,8 @@ function endpointCommand(
 function descriptionPayload(flags: ParsedFlags): Payload | undefined {
   const text = flags.string('description');
   const path = flags.string('description-file');
-  if (text !== undefined && path !== undefined) throw new UsageError('provided both --description and --description-file');
+  if (text !== undefined && path !== undefined)
+    throw new UsageError('provided both --description and --description-file');
   let description = text;
   if (path !== undefined) {
     try {
@@ -96,11 +114,13 @@ function createTarget(flags: ParsedFlags): EndpointTarget {
   const taskQueue = flags.string('target-task-queue');
   const url = flags.string('target-url');
   if (url !== undefined) {
-    if (namespace !== undefined || taskQueue !== undefined) throw new UsageError('provided both --target-namespace and --target-url');
+    if (namespace !== undefined || taskQueue !== undefined)
+      throw new UsageError('provided both --target-namespace and --target-url');
     return { external: { url } };
   }
   if (namespace !== undefined && taskQueue !== undefined) return { worker: { namespace, taskQueue } };
-  if (namespace !== undefined || taskQueue !== undefined) throw new UsageError('both --target-namespace and --target-task-queue are required');
+  if (namespace !== undefined || taskQueue !== undefined)
+    throw new UsageError('both --target-namespace and --target-task-queue are required');
   throw new UsageError('either --target-namespace and --target-task-queue or --target-url are required');
 }
 
@@ -113,15 +133,20 @@ async function findEndpoint(context: ClientContext, name: string): Promise<Endpo
   return endpoint;
 }
 
-const createCommand = endpointCommand('create', 'Create a Nexus Endpoint.', [nameFlag, ...endpointSettingFlags], async (flags, context) => {
-  const name = requireFlag(flags, 'name');
-  const spec = { name, description: descriptionPayload(flags) ?? null, target: createTarget(flags) };
-  await context.rpc(`unable to create endpoint "${name}"`, (connection) =>
-    withAllowList(flags, connection, () => connection.operatorService.createNexusEndpoint({ spec })),
-  );
-  if (isJsonOutput(context.output)) printJson({}, context.output);
-  else writeLine(`Endpoint ${name} successfully created.`);
-});
+const createCommand = endpointCommand(
+  'create',
+  'Create a Nexus Endpoint.',
+  [nameFlag, ...endpointSettingFlags],
+  async (flags, context) => {
+    const name = requireFlag(flags, 'name');
+    const spec = { name, description: descriptionPayload(flags) ?? null, target: createTarget(flags) };
+    await context.rpc(`unable to create endpoint "${name}"`, (connection) =>
+      withAllowList(flags, connection, () => connection.operatorService.createNexusEndpoint({ spec })),
+    );
+    if (isJsonOutput(context.output)) printJson({}, context.output);
+    else writeLine(`Endpoint ${name} successfully created.`);
+  },
+);
 
 const describeCommand = endpointCommand(
   'describe',
@@ -146,7 +171,10 @@ const listCommand = endpointCommand('list', 'List all Nexus Endpoints.', [], asy
     nextPageToken = response.nextPageToken ?? new Uint8Array();
   } while (nextPageToken.length > 0);
   if (isJsonOutput(context.output)) {
-    printJsonList(endpoints.map((endpoint) => toProtoJson(ENDPOINT_TYPE, endpoint)), context.output);
+    printJsonList(
+      endpoints.map((endpoint) => toProtoJson(ENDPOINT_TYPE, endpoint)),
+      context.output,
+    );
     return;
   }
   endpoints.forEach((endpoint, index) => {
@@ -158,7 +186,11 @@ const listCommand = endpointCommand('list', 'List all Nexus Endpoints.', [], asy
 const updateCommand = endpointCommand(
   'update',
   'Change a Nexus Endpoint; settings not given keep their values.',
-  [nameFlag, ...endpointSettingFlags, { name: 'unset-description', kind: FlagKind.Boolean, description: 'Remove the description.' }],
+  [
+    nameFlag,
+    ...endpointSettingFlags,
+    { name: 'unset-description', kind: FlagKind.Boolean, description: 'Remove the description.' },
+  ],
   async (flags, context) => {
     const name = requireFlag(flags, 'name');
     const description = descriptionPayload(flags);
@@ -174,7 +206,11 @@ const updateCommand = endpointCommand(
     };
     await context.rpc(`unable to update endpoint "${name}"`, (connection) =>
       withAllowList(flags, connection, () =>
-        connection.operatorService.updateNexusEndpoint({ id: endpoint.id ?? '', version: endpoint.version ?? null, spec }),
+        connection.operatorService.updateNexusEndpoint({
+          id: endpoint.id ?? '',
+          version: endpoint.version ?? null,
+          spec,
+        }),
       ),
     );
     if (isJsonOutput(context.output)) printJson({}, context.output);
@@ -186,12 +222,16 @@ function updatedTarget(flags: ParsedFlags, current: EndpointTarget): EndpointTar
   const namespace = flags.string('target-namespace');
   const taskQueue = flags.string('target-task-queue');
   const url = flags.string('target-url');
-  if (url !== undefined && namespace !== undefined) throw new UsageError('provided both --target-namespace and --target-url');
-  if (url !== undefined && taskQueue !== undefined) throw new UsageError('provided both --target-task-queue and --target-url');
+  if (url !== undefined && namespace !== undefined)
+    throw new UsageError('provided both --target-namespace and --target-url');
+  if (url !== undefined && taskQueue !== undefined)
+    throw new UsageError('provided both --target-task-queue and --target-url');
   if (url !== undefined) return { external: { url } };
   if (namespace === undefined && taskQueue === undefined) return current;
   if (current.external != null && (namespace === undefined || taskQueue === undefined)) {
-    throw new UsageError('both --target-namespace and --target-task-queue are required when changing target type from external to worker');
+    throw new UsageError(
+      'both --target-namespace and --target-task-queue are required when changing target type from external to worker',
+    );
   }
   return {
     worker: {
@@ -201,15 +241,20 @@ function updatedTarget(flags: ParsedFlags, current: EndpointTarget): EndpointTar
   };
 }
 
-const deleteCommand = endpointCommand('delete', 'Delete a Nexus Endpoint by name.', [nameFlag], async (flags, context) => {
-  const name = requireFlag(flags, 'name');
-  const endpoint = await findEndpoint(context, name);
-  await context.rpc(`unable to delete endpoint "${name}"`, (connection) =>
-    connection.operatorService.deleteNexusEndpoint({ id: endpoint.id ?? '', version: endpoint.version ?? null }),
-  );
-  if (isJsonOutput(context.output)) printJson({}, context.output);
-  else writeLine(`Endpoint ${name} successfully deleted (ID ${endpoint.id ?? ''}).`);
-});
+const deleteCommand = endpointCommand(
+  'delete',
+  'Delete a Nexus Endpoint by name.',
+  [nameFlag],
+  async (flags, context) => {
+    const name = requireFlag(flags, 'name');
+    const endpoint = await findEndpoint(context, name);
+    await context.rpc(`unable to delete endpoint "${name}"`, (connection) =>
+      connection.operatorService.deleteNexusEndpoint({ id: endpoint.id ?? '', version: endpoint.version ?? null }),
+    );
+    if (isJsonOutput(context.output)) printJson({}, context.output);
+    else writeLine(`Endpoint ${name} successfully deleted (ID ${endpoint.id ?? ''}).`);
+  },
+);
 
 function printEndpointCard(endpoint: Endpoint): void {
   const target = endpoint.spec?.target;
@@ -225,4 +270,10 @@ function printEndpointCard(endpoint: Endpoint): void {
   ]);
 }
 
-export const nexusEndpointCommands: readonly Command[] = [createCommand, describeCommand, listCommand, updateCommand, deleteCommand];
+export const nexusEndpointCommands: readonly Command[] = [
+  createCommand,
+  describeCommand,
+  listCommand,
+  updateCommand,
+  deleteCommand,
+];

@@ -24,18 +24,81 @@ function ignored(name: string, description: string, kind: FlagKind = FlagKind.St
 }
 
 export const startDevFlags: readonly FlagDefinition[] = [
-  { name: 'port', short: 'p', kind: FlagKind.String, valueName: 'int', defaultText: '7233', description: 'Port for the front-end gRPC Service. 0 picks a free port.' },
-  { name: 'http-port', kind: FlagKind.String, valueName: 'int', description: 'Port for the HTTP API service. Defaults to a free port.' },
-  { name: 'ui-port', kind: FlagKind.String, valueName: 'int', description: "Port for the Web UI. Defaults to '--port' value + 1000." },
-  { name: 'ip', kind: FlagKind.String, defaultText: defaultServerOptions.ip, description: 'IP address bound to the front-end Service.' },
-  { name: 'db-filename', short: 'f', kind: FlagKind.String, valueName: 'path', description: 'SQLite file for persistent state. By default, state is kept in memory and lost when the server stops.' },
-  { name: 'namespace', short: 'n', kind: FlagKind.String, isRepeatable: true, description: 'Namespace to create at launch. The "default" Namespace is always created.' },
+  {
+    name: 'port',
+    short: 'p',
+    kind: FlagKind.String,
+    valueName: 'int',
+    defaultText: '7233',
+    description: 'Port for the front-end gRPC Service. 0 picks a free port.',
+  },
+  {
+    name: 'http-port',
+    kind: FlagKind.String,
+    valueName: 'int',
+    description: 'Port for the HTTP API service. Defaults to a free port.',
+  },
+  {
+    name: 'ui-port',
+    kind: FlagKind.String,
+    valueName: 'int',
+    description: "Port for the Web UI. Defaults to '--port' value + 1000.",
+  },
+  {
+    name: 'ip',
+    kind: FlagKind.String,
+    defaultText: defaultServerOptions.ip,
+    description: 'IP address bound to the front-end Service.',
+  },
+  {
+    name: 'db-filename',
+    short: 'f',
+    kind: FlagKind.String,
+    valueName: 'path',
+    description:
+      'SQLite file for persistent state. By default, state is kept in memory and lost when the server stops.',
+  },
+  {
+    name: 'namespace',
+    short: 'n',
+    kind: FlagKind.String,
+    isRepeatable: true,
+    description: 'Namespace to create at launch. The "default" Namespace is always created.',
+  },
   { name: 'headless', kind: FlagKind.Boolean, description: 'Disable the Web UI.' },
-  { name: 'log-level', kind: FlagKind.String, defaultText: defaultServerOptions.logLevel, description: 'Log level. Accepted values: debug, info, warn, error, never.' },
-  { name: 'log-format', kind: FlagKind.String, defaultText: defaultServerOptions.logFormat, description: 'Log format. Accepted values: pretty (or text), json.' },
-  { name: 'search-attribute', kind: FlagKind.String, isRepeatable: true, valueName: 'key=type', description: `Search attribute to register. Type is one of: ${SEARCH_ATTRIBUTE_TYPES.join(', ')}.` },
-  { name: 'dynamic-config-value', kind: FlagKind.String, isRepeatable: true, valueName: 'key=json', description: 'Dynamic configuration value; the value is JSON, e.g. frontend.enableUpdateWorkflowExecution=true.' },
-  { name: 'sqlite-pragma', kind: FlagKind.String, isRepeatable: true, valueName: 'name=value', description: 'SQLite pragma statement.' },
+  {
+    name: 'log-level',
+    kind: FlagKind.String,
+    defaultText: defaultServerOptions.logLevel,
+    description: 'Log level. Accepted values: debug, info, warn, error, never.',
+  },
+  {
+    name: 'log-format',
+    kind: FlagKind.String,
+    defaultText: defaultServerOptions.logFormat,
+    description: 'Log format. Accepted values: pretty (or text), json.',
+  },
+  {
+    name: 'search-attribute',
+    kind: FlagKind.String,
+    isRepeatable: true,
+    valueName: 'key=type',
+    description: `Search attribute to register. Type is one of: ${SEARCH_ATTRIBUTE_TYPES.join(', ')}.`,
+  },
+  {
+    name: 'dynamic-config-value',
+    kind: FlagKind.String,
+    isRepeatable: true,
+    valueName: 'key=json',
+    description: 'Dynamic configuration value; the value is JSON, e.g. frontend.enableUpdateWorkflowExecution=true.',
+  },
+  {
+    name: 'sqlite-pragma',
+    kind: FlagKind.String,
+    isRepeatable: true,
+    valueName: 'name=value',
+    description: 'SQLite pragma statement.',
+  },
   ignored('ui-ip', 'The Web UI binds to --ip.'),
   ignored('ui-asset-path', 'The Web UI serves its own assets.'),
   ignored('ui-codec-endpoint', 'The Web UI has no remote codec.'),
@@ -70,7 +133,10 @@ export function serverOptionsFromFlags(flags: ParsedFlags): ServerOptions {
     headless: flags.boolean('headless'),
     dbFilename: flags.string('db-filename'),
     namespaces: [...new Set(flags.strings('namespace'))],
-    logLevel: logLevelText === undefined ? defaultServerOptions.logLevel : parseChoiceFlag('log-level', logLevelText, LOG_LEVELS),
+    logLevel:
+      logLevelText === undefined
+        ? defaultServerOptions.logLevel
+        : parseChoiceFlag('log-level', logLevelText, LOG_LEVELS),
     logFormat,
     searchAttributes: searchAttributesFromFlags(flags.strings('search-attribute')),
     dynamicConfig: dynamicConfigFromFlags(flags.strings('dynamic-config-value')),
@@ -101,7 +167,9 @@ function dynamicConfigFromFlags(entries: readonly string[]): Record<string, unkn
     try {
       config[key] = JSON.parse(json) as unknown;
     } catch {
-      throw new UsageError(`invalid value for --dynamic-config-value ${key}: "${json}" is not JSON (quote strings: ${key}='"text"')`);
+      throw new UsageError(
+        `invalid value for --dynamic-config-value ${key}: "${json}" is not JSON (quote strings: ${key}='"text"')`,
+      );
     }
   }
   return config;

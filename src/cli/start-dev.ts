@@ -57,7 +57,9 @@ function stopOnSignal(server: RunningServer): void {
     server.stop().then(
       () => process.exit(0),
       (error: unknown) => {
-        process.stderr.write(`Error: failed stopping the server: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.stderr.write(
+          `Error: failed stopping the server: ${error instanceof Error ? error.message : String(error)}\n`,
+        );
         process.exit(1);
       },
     );

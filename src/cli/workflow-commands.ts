@@ -5,9 +5,25 @@ import { temporal } from '@temporalio/proto';
 import { clientFlags, withClient, type ClientContext } from './client-connection';
 import { CommandError } from './command-error';
 import type { Command } from './command';
-import { FlagKind, UsageError, parseChoiceFlag, parseIntegerFlag, type FlagDefinition, type ParsedFlags } from './flags';
+import {
+  FlagKind,
+  UsageError,
+  parseChoiceFlag,
+  parseIntegerFlag,
+  type FlagDefinition,
+  type ParsedFlags,
+} from './flags';
 import { numberFromLong } from './number-from-long';
-import { enumDisplayName, formatTime, isJsonOutput, printCard, printJson, printJsonList, printTable, writeLine } from './output';
+import {
+  enumDisplayName,
+  formatTime,
+  isJsonOutput,
+  printCard,
+  printJson,
+  printJsonList,
+  printTable,
+  writeLine,
+} from './output';
 import { jsonPayloadMap, payloadInputFlags, payloadToValue, payloadsFromFlags, payloadsToValue } from './payloads';
 import { toProtoJson } from '../common/proto-json';
 import { workflowDescribeCommand } from './workflow-describe';
@@ -40,7 +56,12 @@ function singleExecution(flags: ParsedFlags): temporal.api.common.v1.IWorkflowEx
   return executionFromFlags(flags);
 }
 
-function command(path: string, summary: string, flags: readonly FlagDefinition[], body: (flags: ParsedFlags, context: ClientContext) => Promise<void>): Command {
+function command(
+  path: string,
+  summary: string,
+  flags: readonly FlagDefinition[],
+  body: (flags: ParsedFlags, context: ClientContext) => Promise<void>,
+): Command {
   return {
     path: ['workflow', path],
     summary,
@@ -54,15 +75,26 @@ const listCommand = command(
   'List Workflow Executions matching a List Filter.',
   [
     visibilityQueryFlag,
-    { name: 'limit', kind: FlagKind.String, valueName: 'int', description: 'Maximum number of Workflow Executions to display.' },
-    { name: 'page-size', kind: FlagKind.String, valueName: 'int', description: 'Workflow Executions to fetch per request.' },
+    {
+      name: 'limit',
+      kind: FlagKind.String,
+      valueName: 'int',
+      description: 'Maximum number of Workflow Executions to display.',
+    },
+    {
+      name: 'page-size',
+      kind: FlagKind.String,
+      valueName: 'int',
+      description: 'Workflow Executions to fetch per request.',
+    },
     { name: 'archived', kind: FlagKind.Boolean, description: 'Causeway has no archival.', isIgnored: true },
   ],
   async (flags, context) => {
     const limitText = flags.string('limit');
     const limit = limitText === undefined ? LIMIT_MAX : parseIntegerFlag('limit', limitText, 1, LIMIT_MAX);
     const pageSizeText = flags.string('page-size');
-    const pageSize = pageSizeText === undefined ? LIST_PAGE_SIZE_DEFAULT : parseIntegerFlag('page-size', pageSizeText, 1, 1000);
+    const pageSize =
+      pageSizeText === undefined ? LIST_PAGE_SIZE_DEFAULT : parseIntegerFlag('page-size', pageSizeText, 1, 1000);
     const executions: temporal.api.workflow.v1.IWorkflowExecutionInfo[] = [];
     let nextPageToken: Uint8Array = new Uint8Array();
     do {
@@ -95,23 +127,34 @@ const listCommand = command(
   },
 );
 
-const countCommand = command('count', 'Count Workflow Executions matching a List Filter.', [visibilityQueryFlag], async (flags, context) => {
-  const response = await context.rpc('failed counting workflows', (connection) =>
-    connection.workflowService.countWorkflowExecutions({ namespace: context.namespace, query: flags.string('query') ?? '' }),
-  );
-  if (isJsonOutput(context.output)) {
-    printJson(toProtoJson('temporal.api.workflowservice.v1.CountWorkflowExecutionsResponse', response), context.output);
-    return;
-  }
-  writeLine(`Total: ${numberFromLong(response.count)}`);
-  for (const group of response.groups ?? []) {
-    const values = (group.groupValues ?? []).map((payload) => {
-      const value = payloadToValue(payload);
-      return typeof value === 'string' ? value : JSON.stringify(value);
-    });
-    writeLine(`Group total: ${numberFromLong(group.count)}, values: ${values.join(', ')}`);
-  }
-});
+const countCommand = command(
+  'count',
+  'Count Workflow Executions matching a List Filter.',
+  [visibilityQueryFlag],
+  async (flags, context) => {
+    const response = await context.rpc('failed counting workflows', (connection) =>
+      connection.workflowService.countWorkflowExecutions({
+        namespace: context.namespace,
+        query: flags.string('query') ?? '',
+      }),
+    );
+    if (isJsonOutput(context.output)) {
+      printJson(
+        toProtoJson('temporal.api.workflowservice.v1.CountWorkflowExecutionsResponse', response),
+        context.output,
+      );
+      return;
+    }
+    writeLine(`Total: ${numberFromLong(response.count)}`);
+    for (const group of response.groups ?? []) {
+      const values = (group.groupValues ?? []).map((payload) => {
+        const value = payloadToValue(payload);
+        return typeof value === 'string' ? value : JSON.stringify(value);
+      });
+      writeLine(`Group total: ${numberFromLong(group.count)}, values: ${values.join(', ')}`);
+    }
+  },
+);
 
 const signalCommand = command(
   'signal',
@@ -122,7 +165,13 @@ const signalCommand = command(
     ...workflowReferenceFlags,
     batchQueryFlag,
     ...payloadInputFlags,
-    { name: 'headers', kind: FlagKind.String, isRepeatable: true, valueName: 'key=json', description: 'Temporal Workflow header; the value is JSON.' },
+    {
+      name: 'headers',
+      kind: FlagKind.String,
+      isRepeatable: true,
+      valueName: 'key=json',
+      description: 'Temporal Workflow header; the value is JSON.',
+    },
   ],
   async (flags, context) => {
     const header = jsonPayloadMap('headers', flags.strings('headers'));
@@ -135,7 +184,9 @@ const signalCommand = command(
       requestId: randomUUID(),
       header: header === undefined ? null : { fields: header },
     };
-    await context.rpc('failed signalling workflow', (connection) => connection.workflowService.signalWorkflowExecution(request));
+    await context.rpc('failed signalling workflow', (connection) =>
+      connection.workflowService.signalWorkflowExecution(request),
+    );
     printDone('Signal workflow succeeded', context);
   },
 );
@@ -148,7 +199,11 @@ const queryCommand = command(
     { name: 'type', kind: FlagKind.String, description: 'Same as --name.' },
     ...workflowReferenceFlags,
     ...payloadInputFlags,
-    { name: 'reject-condition', kind: FlagKind.String, description: 'Reject the Query if the Workflow is: not_open, not_completed_cleanly.' },
+    {
+      name: 'reject-condition',
+      kind: FlagKind.String,
+      description: 'Reject the Query if the Workflow is: not_open, not_completed_cleanly.',
+    },
   ],
   async (flags, context) => {
     const condition = flags.string('reject-condition');
@@ -164,9 +219,14 @@ const queryCommand = command(
       query: { queryType: requireFlag(flags, 'name', 'type'), queryArgs: payloadsFromFlags(flags) ?? null },
       queryRejectCondition: rejectCondition,
     };
-    const response = await context.rpc('querying workflow failed', (connection) => connection.workflowService.queryWorkflow(request));
+    const response = await context.rpc('querying workflow failed', (connection) =>
+      connection.workflowService.queryWorkflow(request),
+    );
     if (response.queryRejected != null) {
-      const status = enumDisplayName(enums.WorkflowExecutionStatus[response.queryRejected.status ?? 0], 'WORKFLOW_EXECUTION_STATUS_');
+      const status = enumDisplayName(
+        enums.WorkflowExecutionStatus[response.queryRejected.status ?? 0],
+        'WORKFLOW_EXECUTION_STATUS_',
+      );
       throw new CommandError(`query was rejected, workflow has status: ${status}`);
     }
     if (isJsonOutput(context.output)) {
@@ -190,7 +250,9 @@ const cancelCommand = command(
       requestId: randomUUID(),
       reason: flags.string('reason') ?? '',
     };
-    await context.rpc('failed to cancel workflow', (connection) => connection.workflowService.requestCancelWorkflowExecution(request));
+    await context.rpc('failed to cancel workflow', (connection) =>
+      connection.workflowService.requestCancelWorkflowExecution(request),
+    );
     printDone('Canceled workflow', context);
   },
 );
@@ -206,7 +268,9 @@ const terminateCommand = command(
       reason: flags.string('reason') ?? `Terminated by ${context.identity}`,
       identity: context.identity,
     };
-    await context.rpc('failed to terminate workflow', (connection) => connection.workflowService.terminateWorkflowExecution(request));
+    await context.rpc('failed to terminate workflow', (connection) =>
+      connection.workflowService.terminateWorkflowExecution(request),
+    );
     printDone('Workflow terminated', context);
   },
 );

@@ -22,7 +22,11 @@ export const workflowDescribeCommand: Command = {
   summary: 'Show information about a Workflow Execution.',
   flags: [
     ...workflowReferenceFlags,
-    { name: 'detailed', kind: FlagKind.Boolean, description: 'Also show the execution config and the pending Workflow Task. Does not apply to JSON output.' },
+    {
+      name: 'detailed',
+      kind: FlagKind.Boolean,
+      description: 'Also show the execution config and the pending Workflow Task. Does not apply to JSON output.',
+    },
     ...clientFlags,
   ],
   run: (flags) => withClient(flags, (context) => describeWorkflow(flags, context)),
@@ -34,7 +38,10 @@ async function describeWorkflow(flags: ParsedFlags, context: ClientContext): Pro
     connection.workflowService.describeWorkflowExecution({ namespace: context.namespace, execution }),
   );
   if (isJsonOutput(context.output)) {
-    printJson(toProtoJson('temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse', response), context.output);
+    printJson(
+      toProtoJson('temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse', response),
+      context.output,
+    );
     return;
   }
   printExecutionInfo(response, context.namespace);
@@ -118,7 +125,10 @@ function printPending(response: DescribeResponse): void {
       ['RunId', child.runId ?? ''],
       ['WorkflowTypeName', child.workflowTypeName ?? ''],
       ['InitiatedId', String(numberFromLong(child.initiatedId))],
-      ['ParentClosePolicy', enumDisplayName(enums.ParentClosePolicy[child.parentClosePolicy ?? 0], 'PARENT_CLOSE_POLICY_')],
+      [
+        'ParentClosePolicy',
+        enumDisplayName(enums.ParentClosePolicy[child.parentClosePolicy ?? 0], 'PARENT_CLOSE_POLICY_'),
+      ],
     ]),
   );
   printSection(
@@ -128,7 +138,10 @@ function printPending(response: DescribeResponse): void {
       ['Service', operation.service ?? ''],
       ['Operation', operation.operation ?? ''],
       ['OperationToken', operation.operationToken || undefined],
-      ['State', enumDisplayName(enums.PendingNexusOperationState[operation.state ?? 0], 'PENDING_NEXUS_OPERATION_STATE_')],
+      [
+        'State',
+        enumDisplayName(enums.PendingNexusOperationState[operation.state ?? 0], 'PENDING_NEXUS_OPERATION_STATE_'),
+      ],
       ['Attempt', String(operation.attempt ?? 0)],
       ['ScheduledTime', formatTime(operation.scheduledTime) ?? ''],
       ['LastAttemptFailure', failureText(operation.lastAttemptFailure)],

@@ -12,20 +12,71 @@ export const workflowStartFlags: readonly FlagDefinition[] = [
   { name: 'type', kind: FlagKind.String, description: 'Workflow Type name. Required. Aliased as "--name".' },
   { name: 'name', kind: FlagKind.String, description: 'Same as --type.' },
   { name: 'task-queue', short: 't', kind: FlagKind.String, description: 'Workflow Task queue. Required.' },
-  { name: 'run-timeout', kind: FlagKind.String, valueName: 'duration', description: 'Fail a Workflow Run if it lasts longer than this.' },
-  { name: 'execution-timeout', kind: FlagKind.String, valueName: 'duration', description: 'Fail a Workflow Execution, retries and Continue-As-New included, if it lasts longer than this.' },
-  { name: 'task-timeout', kind: FlagKind.String, valueName: 'duration', description: 'Start-to-close timeout of each Workflow Task.' },
-  { name: 'search-attribute', kind: FlagKind.String, isRepeatable: true, valueName: 'key=json', description: 'Search Attribute; the value is JSON.' },
-  { name: 'memo', kind: FlagKind.String, isRepeatable: true, valueName: 'key=json', description: 'Memo entry; the value is JSON.' },
-  { name: 'headers', kind: FlagKind.String, isRepeatable: true, valueName: 'key=json', description: 'Temporal Workflow header (not a gRPC header); the value is JSON.' },
+  {
+    name: 'run-timeout',
+    kind: FlagKind.String,
+    valueName: 'duration',
+    description: 'Fail a Workflow Run if it lasts longer than this.',
+  },
+  {
+    name: 'execution-timeout',
+    kind: FlagKind.String,
+    valueName: 'duration',
+    description: 'Fail a Workflow Execution, retries and Continue-As-New included, if it lasts longer than this.',
+  },
+  {
+    name: 'task-timeout',
+    kind: FlagKind.String,
+    valueName: 'duration',
+    description: 'Start-to-close timeout of each Workflow Task.',
+  },
+  {
+    name: 'search-attribute',
+    kind: FlagKind.String,
+    isRepeatable: true,
+    valueName: 'key=json',
+    description: 'Search Attribute; the value is JSON.',
+  },
+  {
+    name: 'memo',
+    kind: FlagKind.String,
+    isRepeatable: true,
+    valueName: 'key=json',
+    description: 'Memo entry; the value is JSON.',
+  },
+  {
+    name: 'headers',
+    kind: FlagKind.String,
+    isRepeatable: true,
+    valueName: 'key=json',
+    description: 'Temporal Workflow header (not a gRPC header); the value is JSON.',
+  },
   { name: 'static-summary', kind: FlagKind.String, description: 'One-line summary of the Workflow shown in UIs.' },
   { name: 'static-details', kind: FlagKind.String, description: 'Details of the Workflow shown in UIs.' },
   { name: 'priority-key', kind: FlagKind.String, valueName: 'int', description: 'Priority key, 1 (highest) to 5.' },
   { name: 'cron', kind: FlagKind.String, description: 'Cron schedule for the Workflow. Deprecated: use Schedules.' },
-  { name: 'fail-existing', kind: FlagKind.Boolean, description: 'Fail if the Workflow already exists, instead of printing the running one.' },
-  { name: 'start-delay', kind: FlagKind.String, valueName: 'duration', description: 'Delay before starting the Workflow Execution.' },
-  { name: 'id-reuse-policy', kind: FlagKind.String, description: 'Workflow ID reuse policy. Accepted values: AllowDuplicate, AllowDuplicateFailedOnly, RejectDuplicate, TerminateIfRunning.' },
-  { name: 'id-conflict-policy', kind: FlagKind.String, description: 'Workflow ID conflict policy. Accepted values: Fail, UseExisting, TerminateExisting.' },
+  {
+    name: 'fail-existing',
+    kind: FlagKind.Boolean,
+    description: 'Fail if the Workflow already exists, instead of printing the running one.',
+  },
+  {
+    name: 'start-delay',
+    kind: FlagKind.String,
+    valueName: 'duration',
+    description: 'Delay before starting the Workflow Execution.',
+  },
+  {
+    name: 'id-reuse-policy',
+    kind: FlagKind.String,
+    description:
+      'Workflow ID reuse policy. Accepted values: AllowDuplicate, AllowDuplicateFailedOnly, RejectDuplicate, TerminateIfRunning.',
+  },
+  {
+    name: 'id-conflict-policy',
+    kind: FlagKind.String,
+    description: 'Workflow ID conflict policy. Accepted values: Fail, UseExisting, TerminateExisting.',
+  },
 ];
 
 /** The value of a flag the command cannot run without. */
@@ -39,4 +90,3 @@ export function requireFlag(flags: ParsedFlags, name: string, alias?: string): s
 export function executionFromFlags(flags: ParsedFlags): temporal.api.common.v1.IWorkflowExecution {
   return { workflowId: requireFlag(flags, 'workflow-id'), runId: flags.string('run-id') ?? '' };
 }
-

@@ -67,10 +67,15 @@ export async function* readHistory(
 /** Waits for the final close event, following Continue-As-New to the last run. */
 export async function waitForCloseEvent(context: ClientContext, execution: Execution): Promise<HistoryEvent> {
   let last: HistoryEvent | undefined;
-  for await (const event of readHistory(context, execution, { isFollowing: true, isCrossingRuns: true, isCloseEventOnly: true })) {
+  for await (const event of readHistory(context, execution, {
+    isFollowing: true,
+    isCrossingRuns: true,
+    isCloseEventOnly: true,
+  })) {
     last = event;
   }
-  if (last === undefined) throw new CommandError('missing close event: the server returned no close event for this workflow');
+  if (last === undefined)
+    throw new CommandError('missing close event: the server returned no close event for this workflow');
   return last;
 }
 
@@ -139,7 +144,10 @@ export function printTextResult(event: HistoryEvent, durationMs: number | undefi
 }
 
 function closeFailure(event: HistoryEvent): temporal.api.failure.v1.IFailure | null | undefined {
-  return event.workflowExecutionFailedEventAttributes?.failure ?? event.workflowExecutionContinuedAsNewEventAttributes?.failure;
+  return (
+    event.workflowExecutionFailedEventAttributes?.failure ??
+    event.workflowExecutionContinuedAsNewEventAttributes?.failure
+  );
 }
 
 /** A failure and its causes, one per line: "message (type)". */

@@ -25,8 +25,17 @@ export const workflowShowCommand: Command = {
   summary: "Show a Workflow Execution's Event History.",
   flags: [
     ...workflowReferenceFlags,
-    { name: 'follow', short: 'f', kind: FlagKind.Boolean, description: 'Follow the Workflow Execution as it progresses. Does not apply to JSON output.' },
-    { name: 'detailed', kind: FlagKind.Boolean, description: 'Print each event in full instead of one table row. Does not apply to JSON output.' },
+    {
+      name: 'follow',
+      short: 'f',
+      kind: FlagKind.Boolean,
+      description: 'Follow the Workflow Execution as it progresses. Does not apply to JSON output.',
+    },
+    {
+      name: 'detailed',
+      kind: FlagKind.Boolean,
+      description: 'Print each event in full instead of one table row. Does not apply to JSON output.',
+    },
     ...clientFlags,
   ],
   run: (flags) => withClient(flags, (context) => showHistory(flags, context)),
@@ -75,7 +84,9 @@ function printDetailedEvent(event: HistoryEvent): void {
 
 function flatten(value: unknown, prefix: string): [string, string][] {
   if (typeof value !== 'object' || value === null) return [[prefix, String(value)]];
-  const entries = Array.isArray(value) ? value.map((item, index) => [String(index), item] as const) : Object.entries(value);
+  const entries = Array.isArray(value)
+    ? value.map((item, index) => [String(index), item] as const)
+    : Object.entries(value);
   return entries.flatMap(([key, item]) => flatten(item, prefix === '' ? key : `${prefix}.${key}`));
 }
 

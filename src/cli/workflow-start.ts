@@ -11,12 +11,25 @@ import { durationToProto, parseDuration } from './durations';
 import { FlagKind, parseChoiceFlag, parseIntegerFlag, type ParsedFlags } from './flags';
 import { isJsonOutput, printCard, printJson, writeLine } from './output';
 import { jsonPayload, jsonPayloadMap, payloadInputFlags, payloadsFromFlags } from './payloads';
-import { HISTORY_HEADER, historyRow, isCompleted, printJsonResult, printTextResult, readHistory, waitForCloseEvent } from './workflow-history';
+import {
+  HISTORY_HEADER,
+  historyRow,
+  isCompleted,
+  printJsonResult,
+  printTextResult,
+  readHistory,
+  waitForCloseEvent,
+} from './workflow-history';
 import { requireFlag, workflowStartFlags } from './workflow-flags';
 
 type StartRequest = temporal.api.workflowservice.v1.IStartWorkflowExecutionRequest;
 
-const ID_REUSE_POLICIES = ['AllowDuplicate', 'AllowDuplicateFailedOnly', 'RejectDuplicate', 'TerminateIfRunning'] as const;
+const ID_REUSE_POLICIES = [
+  'AllowDuplicate',
+  'AllowDuplicateFailedOnly',
+  'RejectDuplicate',
+  'TerminateIfRunning',
+] as const;
 const ID_CONFLICT_POLICIES = ['Fail', 'UseExisting', 'TerminateExisting'] as const;
 
 export const workflowStartCommand: Command = {

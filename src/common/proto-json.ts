@@ -40,7 +40,7 @@ export function messageFromProtoJson<T>(typeName: string, json: unknown): T {
 function toNumber(value: unknown): number {
   if (typeof value === 'number') return value;
   if (typeof value === 'string') return Number(value);
-  if (Long.isLong(value)) return (value).toNumber();
+  if (Long.isLong(value)) return value.toNumber();
   return 0;
 }
 
@@ -59,7 +59,8 @@ function toJson(type: protobuf.Type, message: object, depth: number): JsonValue 
     field.resolve();
     if (field.map) {
       const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined && v !== null);
-      if (entries.length > 0) json[field.name] = Object.fromEntries(entries.map(([k, v]) => [k, valueToJson(field, v, depth)]));
+      if (entries.length > 0)
+        json[field.name] = Object.fromEntries(entries.map(([k, v]) => [k, valueToJson(field, v, depth)]));
     } else if (field.repeated) {
       const items = value as readonly unknown[];
       if (items.length > 0) json[field.name] = items.map((item) => valueToJson(field, item, depth));
@@ -73,9 +74,11 @@ function toJson(type: protobuf.Type, message: object, depth: number): JsonValue 
 function valueToJson(field: protobuf.Field, value: unknown, depth: number): JsonValue {
   const resolved = field.resolvedType;
   if (resolved !== null && 'fieldsArray' in resolved) return toJson(resolved, value as object, depth + 1);
-  if (resolved !== null && 'valuesById' in resolved) return typeof value === 'string' ? value : (resolved.valuesById[toNumber(value)] ?? toNumber(value));
-  if (INT64_TYPES.has(field.type)) return Long.isLong(value) ? (value).toString() : String(value);
-  if (field.type === 'bytes') return typeof value === 'string' ? value : Buffer.from(value as Uint8Array).toString('base64');
+  if (resolved !== null && 'valuesById' in resolved)
+    return typeof value === 'string' ? value : (resolved.valuesById[toNumber(value)] ?? toNumber(value));
+  if (INT64_TYPES.has(field.type)) return Long.isLong(value) ? value.toString() : String(value);
+  if (field.type === 'bytes')
+    return typeof value === 'string' ? value : Buffer.from(value as Uint8Array).toString('base64');
   if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
   if (typeof value === 'string' || typeof value === 'boolean') return value;
   return String(value);
@@ -84,11 +87,12 @@ function valueToJson(field: protobuf.Field, value: unknown, depth: number): Json
 function isDefault(field: protobuf.Field, value: unknown): boolean {
   const resolved = field.resolvedType;
   if (resolved !== null && 'fieldsArray' in resolved) return false;
-  if (typeof value === 'string') return value === '' || (resolved !== null && 'valuesById' in resolved && value === resolved.valuesById[0]);
+  if (typeof value === 'string')
+    return value === '' || (resolved !== null && 'valuesById' in resolved && value === resolved.valuesById[0]);
   if (typeof value === 'number') return value === 0;
   if (typeof value === 'boolean') return !value;
   if (value instanceof Uint8Array) return value.length === 0;
-  if (Long.isLong(value)) return (value).isZero();
+  if (Long.isLong(value)) return value.isZero();
   return false;
 }
 
@@ -100,7 +104,8 @@ function fromJson(type: protobuf.Type, json: unknown, depth: number): unknown {
   if (depth > NESTING_DEPTH_MAX) throw new ProtoJsonError('message nesting is too deep');
   if (type.fullName === DURATION) return typeof json === 'string' ? parseDuration(json) : json;
   if (type.fullName === TIMESTAMP) return typeof json === 'string' ? parseTimestamp(json) : json;
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new ProtoJsonError(`${type.name}: expected an object`);
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw new ProtoJsonError(`${type.name}: expected an object`);
   const record = json as Record<string, unknown>;
   const result: Record<string, unknown> = {};
   for (const field of type.fieldsArray) {
@@ -111,7 +116,9 @@ function fromJson(type: protobuf.Type, json: unknown, depth: number): unknown {
     if (resolved === null || !('fieldsArray' in resolved)) {
       result[field.name] = value;
     } else if (field.map) {
-      result[field.name] = Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, fromJson(resolved, v, depth + 1)]));
+      result[field.name] = Object.fromEntries(
+        Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, fromJson(resolved, v, depth + 1)]),
+      );
     } else if (field.repeated) {
       if (!Array.isArray(value)) throw new ProtoJsonError(`${type.name}.${field.name}: expected an array`);
       result[field.name] = value.map((item: unknown) => fromJson(resolved, item, depth + 1));

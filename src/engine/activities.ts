@@ -23,7 +23,8 @@ export function normalizeActivityTimeouts(
   if (scheduleToCloseMs < 0 || scheduleToStartMs < 0 || startToCloseMs < 0 || heartbeatMs < 0) {
     throw new Error('A valid timeout may not be negative.');
   }
-  if (runTimeoutMs > 0 && (scheduleToCloseMs === 0 || scheduleToCloseMs > runTimeoutMs)) scheduleToCloseMs = runTimeoutMs;
+  if (runTimeoutMs > 0 && (scheduleToCloseMs === 0 || scheduleToCloseMs > runTimeoutMs))
+    scheduleToCloseMs = runTimeoutMs;
   if (scheduleToCloseMs === 0 && startToCloseMs === 0) {
     throw new Error('A valid StartToClose or ScheduleToCloseTimeout is not set on ScheduleActivityTaskCommand.');
   }
@@ -46,21 +47,26 @@ export function scheduleActivity(
   const t = normalizeActivityTimeouts(a, runTimeoutMs);
   const retryPolicy = normalizeRetryPolicy(a.retryPolicy, 'RetryPolicy');
   const taskQueue = a.taskQueue?.name || s.taskQueue;
-  const event = workflow.append(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED, 'activityTaskScheduledEventAttributes', {
-    activityId: a.activityId ?? '',
-    activityType: a.activityType ?? null,
-    taskQueue: { name: taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
-    header: a.header ?? null,
-    input: a.input ?? null,
-    scheduleToCloseTimeout: durationFromMs(t.scheduleToCloseMs),
-    scheduleToStartTimeout: durationFromMs(t.scheduleToStartMs),
-    startToCloseTimeout: durationFromMs(t.startToCloseMs),
-    heartbeatTimeout: durationFromMs(t.heartbeatMs),
-    workflowTaskCompletedEventId: completedEventId,
-    retryPolicy: retryPolicyToProto(retryPolicy),
-    useWorkflowBuildId: a.useWorkflowBuildId ?? false,
-    ...(a.priority ? { priority: a.priority } : {}),
-  }, nowMs);
+  const event = workflow.append(
+    EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED,
+    'activityTaskScheduledEventAttributes',
+    {
+      activityId: a.activityId ?? '',
+      activityType: a.activityType ?? null,
+      taskQueue: { name: taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+      header: a.header ?? null,
+      input: a.input ?? null,
+      scheduleToCloseTimeout: durationFromMs(t.scheduleToCloseMs),
+      scheduleToStartTimeout: durationFromMs(t.scheduleToStartMs),
+      startToCloseTimeout: durationFromMs(t.startToCloseMs),
+      heartbeatTimeout: durationFromMs(t.heartbeatMs),
+      workflowTaskCompletedEventId: completedEventId,
+      retryPolicy: retryPolicyToProto(retryPolicy),
+      useWorkflowBuildId: a.useWorkflowBuildId ?? false,
+      ...(a.priority ? { priority: a.priority } : {}),
+    },
+    nowMs,
+  );
   const scheduledEventId = Number(event.eventId);
   s.activities[String(scheduledEventId)] = {
     activityId: a.activityId ?? '',
@@ -111,7 +117,9 @@ export function startActivityTask(
     activityId: activity.activityId,
     header: a?.header ?? null,
     input: a?.input ?? null,
-    heartbeatDetails: activity.heartbeatDetails ? decodeBase64<Payloads>('temporal.api.common.v1.Payloads', activity.heartbeatDetails) : null,
+    heartbeatDetails: activity.heartbeatDetails
+      ? decodeBase64<Payloads>('temporal.api.common.v1.Payloads', activity.heartbeatDetails)
+      : null,
     scheduledTime: timestampFromMs(activity.firstScheduledTimeMs),
     currentAttemptScheduledTime: timestampFromMs(activity.currentAttemptScheduledTimeMs),
     startedTime: timestampFromMs(params.nowMs),
@@ -130,14 +138,21 @@ export function recordHeartbeat(activity: ActivityState, details: Payloads | nul
 }
 
 function appendLazyStarted(workflow: Workflow, activity: ActivityState, nowMs: number): number {
-  return workflow.appendExternal(EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED, 'activityTaskStartedEventAttributes', {
-    scheduledEventId: activity.scheduledEventId,
-    identity: activity.startedIdentity,
-    requestId: activity.requestId,
-    attempt: activity.attempt,
-    ...(activity.startedBuildId ? { workerVersion: { buildId: activity.startedBuildId } } : {}),
-    ...(activity.lastFailure ? { lastFailure: decodeBase64<Failure>('temporal.api.failure.v1.Failure', activity.lastFailure) } : {}),
-  }, activity.startedTimeMs || nowMs);
+  return workflow.appendExternal(
+    EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED,
+    'activityTaskStartedEventAttributes',
+    {
+      scheduledEventId: activity.scheduledEventId,
+      identity: activity.startedIdentity,
+      requestId: activity.requestId,
+      attempt: activity.attempt,
+      ...(activity.startedBuildId ? { workerVersion: { buildId: activity.startedBuildId } } : {}),
+      ...(activity.lastFailure
+        ? { lastFailure: decodeBase64<Failure>('temporal.api.failure.v1.Failure', activity.lastFailure) }
+        : {}),
+    },
+    activity.startedTimeMs || nowMs,
+  );
 }
 
 function finish(ctx: EngineContext, workflow: Workflow, activity: ActivityState, nowMs: number): void {
@@ -145,24 +160,64 @@ function finish(ctx: EngineContext, workflow: Workflow, activity: ActivityState,
   scheduleWorkflowTask(ctx, workflow, nowMs);
 }
 
-export function completeActivity(ctx: EngineContext, workflow: Workflow, activity: ActivityState, result: Payloads | null | undefined, identity: string, nowMs: number): void {
+export function completeActivity(
+  ctx: EngineContext,
+  workflow: Workflow,
+  activity: ActivityState,
+  result: Payloads | null | undefined,
+  identity: string,
+  nowMs: number,
+): void {
   const startedEventId = appendLazyStarted(workflow, activity, nowMs);
-  workflow.appendExternal(EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED, 'activityTaskCompletedEventAttributes', {
-    result: result ?? null, scheduledEventId: activity.scheduledEventId, startedEventId, identity,
-  }, nowMs);
+  workflow.appendExternal(
+    EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED,
+    'activityTaskCompletedEventAttributes',
+    {
+      result: result ?? null,
+      scheduledEventId: activity.scheduledEventId,
+      startedEventId,
+      identity,
+    },
+    nowMs,
+  );
   finish(ctx, workflow, activity, nowMs);
 }
 
-export function cancelActivity(ctx: EngineContext, workflow: Workflow, activity: ActivityState, details: Payloads | null | undefined, identity: string, nowMs: number, latestCancelRequestedEventId: number): void {
+export function cancelActivity(
+  ctx: EngineContext,
+  workflow: Workflow,
+  activity: ActivityState,
+  details: Payloads | null | undefined,
+  identity: string,
+  nowMs: number,
+  latestCancelRequestedEventId: number,
+): void {
   const startedEventId = activity.startedTimeMs > 0 ? appendLazyStarted(workflow, activity, nowMs) : 0;
-  workflow.appendExternal(EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED, 'activityTaskCanceledEventAttributes', {
-    details: details ?? null, latestCancelRequestedEventId, scheduledEventId: activity.scheduledEventId, startedEventId, identity,
-  }, nowMs);
+  workflow.appendExternal(
+    EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED,
+    'activityTaskCanceledEventAttributes',
+    {
+      details: details ?? null,
+      latestCancelRequestedEventId,
+      scheduledEventId: activity.scheduledEventId,
+      startedEventId,
+      identity,
+    },
+    nowMs,
+  );
   finish(ctx, workflow, activity, nowMs);
 }
 
 /** A failed attempt: retried after backoff when the policy allows, else the activity fails. */
-export function failActivity(ctx: EngineContext, workflow: Workflow, activity: ActivityState, failure: Failure | null | undefined, identity: string, nowMs: number, heartbeatDetails?: Payloads | null): void {
+export function failActivity(
+  ctx: EngineContext,
+  workflow: Workflow,
+  activity: ActivityState,
+  failure: Failure | null | undefined,
+  identity: string,
+  nowMs: number,
+  heartbeatDetails?: Payloads | null,
+): void {
   if (heartbeatDetails) activity.heartbeatDetails = encodeBase64('temporal.api.common.v1.Payloads', heartbeatDetails);
   const info = failure?.applicationFailureInfo;
   const decision = decideRetry({
@@ -180,10 +235,18 @@ export function failActivity(ctx: EngineContext, workflow: Workflow, activity: A
     return;
   }
   const startedEventId = appendLazyStarted(workflow, activity, nowMs);
-  workflow.appendExternal(EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED, 'activityTaskFailedEventAttributes', {
-    failure: failure ?? null, scheduledEventId: activity.scheduledEventId, startedEventId, identity,
-    retryState: decision.retry || activity.cancelRequested ? RetryState.CancelRequested : decision.retryState,
-  }, nowMs);
+  workflow.appendExternal(
+    EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED,
+    'activityTaskFailedEventAttributes',
+    {
+      failure: failure ?? null,
+      scheduledEventId: activity.scheduledEventId,
+      startedEventId,
+      identity,
+      retryState: decision.retry || activity.cancelRequested ? RetryState.CancelRequested : decision.retryState,
+    },
+    nowMs,
+  );
   finish(ctx, workflow, activity, nowMs);
 }
 
@@ -206,20 +269,31 @@ type ActivityTimeout = 'schedule-to-start' | 'schedule-to-close' | 'start-to-clo
 /** The earliest moment this activity needs attention (timeout or retry), 0 = none. */
 export function activityDeadline(activity: ActivityState): number {
   const candidates: number[] = [];
-  if (activity.scheduleToCloseTimeoutMs > 0) candidates.push(activity.firstScheduledTimeMs + activity.scheduleToCloseTimeoutMs);
+  if (activity.scheduleToCloseTimeoutMs > 0)
+    candidates.push(activity.firstScheduledTimeMs + activity.scheduleToCloseTimeoutMs);
   if (activity.retryAtMs > 0) candidates.push(activity.retryAtMs);
   else if (activity.startedTimeMs === 0) {
-    if (activity.scheduleToStartTimeoutMs > 0) candidates.push(activity.currentAttemptScheduledTimeMs + activity.scheduleToStartTimeoutMs);
+    if (activity.scheduleToStartTimeoutMs > 0)
+      candidates.push(activity.currentAttemptScheduledTimeMs + activity.scheduleToStartTimeoutMs);
   } else {
     if (activity.startToCloseTimeoutMs > 0) candidates.push(activity.startedTimeMs + activity.startToCloseTimeoutMs);
-    if (activity.heartbeatTimeoutMs > 0) candidates.push((activity.lastHeartbeatTimeMs || activity.startedTimeMs) + activity.heartbeatTimeoutMs);
+    if (activity.heartbeatTimeoutMs > 0)
+      candidates.push((activity.lastHeartbeatTimeMs || activity.startedTimeMs) + activity.heartbeatTimeoutMs);
   }
   return candidates.length > 0 ? Math.min(...candidates) : 0;
 }
 
 /** Applies whatever is due for this activity at nowMs. */
-export function processActivityDeadline(ctx: EngineContext, workflow: Workflow, activity: ActivityState, nowMs: number): void {
-  if (activity.scheduleToCloseTimeoutMs > 0 && nowMs >= activity.firstScheduledTimeMs + activity.scheduleToCloseTimeoutMs) {
+export function processActivityDeadline(
+  ctx: EngineContext,
+  workflow: Workflow,
+  activity: ActivityState,
+  nowMs: number,
+): void {
+  if (
+    activity.scheduleToCloseTimeoutMs > 0 &&
+    nowMs >= activity.firstScheduledTimeMs + activity.scheduleToCloseTimeoutMs
+  ) {
     return timeOutActivity(ctx, workflow, activity, 'schedule-to-close', nowMs, false);
   }
   if (activity.retryAtMs > 0) {
@@ -230,7 +304,10 @@ export function processActivityDeadline(ctx: EngineContext, workflow: Workflow, 
     return;
   }
   if (activity.startedTimeMs === 0) {
-    if (activity.scheduleToStartTimeoutMs > 0 && nowMs >= activity.currentAttemptScheduledTimeMs + activity.scheduleToStartTimeoutMs) {
+    if (
+      activity.scheduleToStartTimeoutMs > 0 &&
+      nowMs >= activity.currentAttemptScheduledTimeMs + activity.scheduleToStartTimeoutMs
+    ) {
       timeOutActivity(ctx, workflow, activity, 'schedule-to-start', nowMs, false);
     }
     return;
@@ -238,7 +315,10 @@ export function processActivityDeadline(ctx: EngineContext, workflow: Workflow, 
   if (activity.startToCloseTimeoutMs > 0 && nowMs >= activity.startedTimeMs + activity.startToCloseTimeoutMs) {
     return timeOutActivity(ctx, workflow, activity, 'start-to-close', nowMs, true);
   }
-  if (activity.heartbeatTimeoutMs > 0 && nowMs >= (activity.lastHeartbeatTimeMs || activity.startedTimeMs) + activity.heartbeatTimeoutMs) {
+  if (
+    activity.heartbeatTimeoutMs > 0 &&
+    nowMs >= (activity.lastHeartbeatTimeMs || activity.startedTimeMs) + activity.heartbeatTimeoutMs
+  ) {
     timeOutActivity(ctx, workflow, activity, 'heartbeat', nowMs, true);
   }
 }
@@ -253,14 +333,30 @@ const TIMEOUT_NAMES: Record<ActivityTimeout, { type: number; name: string }> = {
 // As the server's timer executor: a cancel request or a schedule-to-* deadline ends the activity; a
 // start-to-close or heartbeat timeout is retried by the policy. When no time is left for a retry the
 // failure is reported as schedule-to-close, and the failure of the last retried attempt is its cause.
-function timeOutActivity(ctx: EngineContext, workflow: Workflow, activity: ActivityState, timeout: ActivityTimeout, nowMs: number, isRetryable: boolean): void {
+function timeOutActivity(
+  ctx: EngineContext,
+  workflow: Workflow,
+  activity: ActivityState,
+  timeout: ActivityTimeout,
+  nowMs: number,
+  isRetryable: boolean,
+): void {
   const { type, name } = TIMEOUT_NAMES[timeout];
-  let failure: Failure = { message: `activity ${name} timeout`, source: 'Server', timeoutFailureInfo: { timeoutType: type } };
+  let failure: Failure = {
+    message: `activity ${name} timeout`,
+    source: 'Server',
+    timeoutFailureInfo: { timeoutType: type },
+  };
   let retryState: number = RetryState.Timeout;
   if (activity.cancelRequested) {
     retryState = RetryState.CancelRequested;
   } else if (isRetryable) {
-    const decision = decideRetry({ policy: activity.retryPolicy, attempt: activity.attempt, nowMs, expirationMs: expirationOf(activity) });
+    const decision = decideRetry({
+      policy: activity.retryPolicy,
+      attempt: activity.attempt,
+      nowMs,
+      expirationMs: expirationOf(activity),
+    });
     if (decision.retry) {
       activity.lastFailure = encodeBase64('temporal.api.failure.v1.Failure', failure);
       scheduleRetry(activity, nowMs, decision.delayMs);
@@ -276,16 +372,35 @@ function timeOutActivity(ctx: EngineContext, workflow: Workflow, activity: Activ
     };
   }
   if (activity.heartbeatDetails && failure.timeoutFailureInfo) {
-    failure.timeoutFailureInfo.lastHeartbeatDetails = decodeBase64<Payloads>('temporal.api.common.v1.Payloads', activity.heartbeatDetails);
+    failure.timeoutFailureInfo.lastHeartbeatDetails = decodeBase64<Payloads>(
+      'temporal.api.common.v1.Payloads',
+      activity.heartbeatDetails,
+    );
   }
-  if (activity.lastFailure) failure.cause = decodeBase64<Failure>('temporal.api.failure.v1.Failure', activity.lastFailure);
+  if (activity.lastFailure)
+    failure.cause = decodeBase64<Failure>('temporal.api.failure.v1.Failure', activity.lastFailure);
   writeTimedOut(ctx, workflow, activity, failure, retryState, nowMs);
 }
 
-function writeTimedOut(ctx: EngineContext, workflow: Workflow, activity: ActivityState, failure: Failure, retryState: number, nowMs: number): void {
+function writeTimedOut(
+  ctx: EngineContext,
+  workflow: Workflow,
+  activity: ActivityState,
+  failure: Failure,
+  retryState: number,
+  nowMs: number,
+): void {
   const startedEventId = activity.startedTimeMs > 0 ? appendLazyStarted(workflow, activity, nowMs) : 0;
-  workflow.appendExternal(EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT, 'activityTaskTimedOutEventAttributes', {
-    failure, scheduledEventId: activity.scheduledEventId, startedEventId, retryState,
-  }, nowMs);
+  workflow.appendExternal(
+    EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT,
+    'activityTaskTimedOutEventAttributes',
+    {
+      failure,
+      scheduledEventId: activity.scheduledEventId,
+      startedEventId,
+      retryState,
+    },
+    nowMs,
+  );
   finish(ctx, workflow, activity, nowMs);
 }

@@ -8,13 +8,21 @@ import type { Transaction } from './engine-context';
 import type { Workflow } from './workflow';
 import { normalizeRetryPolicy } from './retry-policy';
 import type { RunSpec } from './workflow-start';
-import { requestCancelWorkflow, signalWorkflow, startWorkflow, terminateWorkflow, assertRunning } from './workflow-operations';
+import {
+  requestCancelWorkflow,
+  signalWorkflow,
+  startWorkflow,
+  terminateWorkflow,
+  assertRunning,
+} from './workflow-operations';
 
 type StartRequest = temporal.api.workflowservice.v1.IStartWorkflowExecutionRequest;
 
 export const WORKFLOW_ID_LENGTH_MAX = 1000;
 
-function validateStart(request: StartRequest | temporal.api.workflowservice.v1.ISignalWithStartWorkflowExecutionRequest): void {
+function validateStart(
+  request: StartRequest | temporal.api.workflowservice.v1.ISignalWithStartWorkflowExecutionRequest,
+): void {
   if (!request.workflowId) throw invalidArgument('WorkflowId is not set on request.');
   if (request.workflowId.length > WORKFLOW_ID_LENGTH_MAX) throw invalidArgument('WorkflowId length exceeds limit.');
   if (!request.workflowType?.name) throw invalidArgument('WorkflowType is not set on request.');
@@ -31,11 +39,19 @@ function validateStart(request: StartRequest | temporal.api.workflowservice.v1.I
   if (request.cronSchedule) throw invalidArgument('CronSchedule is not supported by this server.');
 }
 
-export function runSpecFromStart(engine: HistoryEngine, namespace: NamespaceRecord, request: StartRequest & { workflowStartDelay?: temporal.api.workflowservice.v1.IStartWorkflowExecutionRequest['workflowStartDelay'] }, nowMs: number): RunSpec {
+export function runSpecFromStart(
+  engine: HistoryEngine,
+  namespace: NamespaceRecord,
+  request: StartRequest & {
+    workflowStartDelay?: temporal.api.workflowservice.v1.IStartWorkflowExecutionRequest['workflowStartDelay'];
+  },
+  nowMs: number,
+): RunSpec {
   validateStart(request);
   const executionTimeoutMs = msFromDuration(request.workflowExecutionTimeout);
   let runTimeoutMs = msFromDuration(request.workflowRunTimeout);
-  if (runTimeoutMs === 0 || (executionTimeoutMs > 0 && runTimeoutMs > executionTimeoutMs)) runTimeoutMs = executionTimeoutMs;
+  if (runTimeoutMs === 0 || (executionTimeoutMs > 0 && runTimeoutMs > executionTimeoutMs))
+    runTimeoutMs = executionTimeoutMs;
   let taskTimeoutMs = msFromDuration(request.workflowTaskTimeout) || engine.ctx.config.defaultWorkflowTaskTimeoutMs;
   if (runTimeoutMs > 0 && taskTimeoutMs > runTimeoutMs) taskTimeoutMs = runTimeoutMs;
   const runId = engine.ctx.ids.uuid();
@@ -76,19 +92,36 @@ function linksNotOnCallbacks(
   links: readonly temporal.api.common.v1.ILink[],
   callbacks: readonly temporal.api.common.v1.ICallback[],
 ): temporal.api.common.v1.ILink[] {
-  const encode = (link: temporal.api.common.v1.ILink): string => Buffer.from(temporal.api.common.v1.Link.encode(link).finish()).toString('base64');
-  const onCallbacks = new Set(callbacks.filter((callback) => callback.nexus).flatMap((callback) => (callback.links ?? []).map(encode)));
+  const encode = (link: temporal.api.common.v1.ILink): string =>
+    Buffer.from(temporal.api.common.v1.Link.encode(link).finish()).toString('base64');
+  const onCallbacks = new Set(
+    callbacks.filter((callback) => callback.nexus).flatMap((callback) => (callback.links ?? []).map(encode)),
+  );
   return links.filter((link) => !onCallbacks.has(encode(link)));
 }
 
-export function startWorkflowExecution(engine: HistoryEngine, namespace: NamespaceRecord, request: StartRequest): temporal.api.workflowservice.v1.IStartWorkflowExecutionResponse {
+export function startWorkflowExecution(
+  engine: HistoryEngine,
+  namespace: NamespaceRecord,
+  request: StartRequest,
+): temporal.api.workflowservice.v1.IStartWorkflowExecutionResponse {
   return engine.run((tx) => {
     const spec = runSpecFromStart(engine, namespace, request, tx.nowMs);
-    const result = startWorkflow(engine.ctx, tx, spec, {
-      reusePolicy: request.workflowIdReusePolicy ?? 0,
-      conflictPolicy: request.workflowIdConflictPolicy ?? 0,
-    }, engine.hooks);
-    return { runId: result.workflow.state.runId, started: result.started, link: startedEventLink(namespace.name, result.workflow) };
+    const result = startWorkflow(
+      engine.ctx,
+      tx,
+      spec,
+      {
+        reusePolicy: request.workflowIdReusePolicy ?? 0,
+        conflictPolicy: request.workflowIdConflictPolicy ?? 0,
+      },
+      engine.hooks,
+    );
+    return {
+      runId: result.workflow.state.runId,
+      started: result.started,
+      link: startedEventLink(namespace.name, result.workflow),
+    };
   });
 }
 
@@ -96,66 +129,111 @@ export function startWorkflowExecution(engine: HistoryEngine, namespace: Namespa
 export function startedEventLink(namespace: string, workflow: Workflow): temporal.api.common.v1.ILink {
   return {
     workflowEvent: {
-      namespace, workflowId: workflow.state.workflowId, runId: workflow.state.runId,
+      namespace,
+      workflowId: workflow.state.workflowId,
+      runId: workflow.state.runId,
       eventRef: { eventId: long(1), eventType: temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED },
     },
   };
 }
 
-export function signalWithStartWorkflowExecution(engine: HistoryEngine, namespace: NamespaceRecord, request: temporal.api.workflowservice.v1.ISignalWithStartWorkflowExecutionRequest): temporal.api.workflowservice.v1.ISignalWithStartWorkflowExecutionResponse {
+export function signalWithStartWorkflowExecution(
+  engine: HistoryEngine,
+  namespace: NamespaceRecord,
+  request: temporal.api.workflowservice.v1.ISignalWithStartWorkflowExecutionRequest,
+): temporal.api.workflowservice.v1.ISignalWithStartWorkflowExecutionResponse {
   if (!request.signalName) throw invalidArgument('SignalName is not set on request.');
   // The real frontend validates the whole request even when the workflow is running and only gets a signal.
   validateStart(request);
   return engine.run((tx) => {
     const current = tx.getCurrent(namespace.id, request.workflowId ?? '');
     const signal = {
-      name: request.signalName ?? '', input: request.signalInput, header: request.header, identity: request.identity ?? '',
+      name: request.signalName ?? '',
+      input: request.signalInput,
+      header: request.header,
+      identity: request.identity ?? '',
       ...(request.requestId ? { requestId: request.requestId } : {}),
     };
-    if (current && current.state.status === temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING &&
-        request.workflowIdConflictPolicy !== temporal.api.enums.v1.WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING) {
+    if (
+      current &&
+      current.state.status === temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING &&
+      request.workflowIdConflictPolicy !==
+        temporal.api.enums.v1.WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING
+    ) {
       // A retried request (same request id) does not signal twice.
       if (!isSignalRequested(current, request.requestId)) signalWorkflow(engine.ctx, tx, current, signal);
       return { runId: current.state.runId, started: false };
     }
     // The signal schedules the first workflow task, after its own event.
-    const spec: RunSpec = { ...runSpecFromStart(engine, namespace, request, tx.nowMs), isFirstWorkflowTaskDeferred: true };
-    const result = startWorkflow(engine.ctx, tx, spec, {
-      reusePolicy: request.workflowIdReusePolicy ?? 0,
-      conflictPolicy: temporal.api.enums.v1.WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING,
-    }, engine.hooks);
+    const spec: RunSpec = {
+      ...runSpecFromStart(engine, namespace, request, tx.nowMs),
+      isFirstWorkflowTaskDeferred: true,
+    };
+    const result = startWorkflow(
+      engine.ctx,
+      tx,
+      spec,
+      {
+        reusePolicy: request.workflowIdReusePolicy ?? 0,
+        conflictPolicy: temporal.api.enums.v1.WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING,
+      },
+      engine.hooks,
+    );
     signalWorkflow(engine.ctx, tx, result.workflow, signal);
     return { runId: result.workflow.state.runId, started: result.started };
   });
 }
 
 /** The run an execution refers to: the given run id, or the current run. Throws NOT_FOUND. */
-export function findRun(tx: Transaction, namespace: NamespaceRecord, execution: temporal.api.common.v1.IWorkflowExecution | null | undefined, firstExecutionRunId?: string | null): Workflow {
+export function findRun(
+  tx: Transaction,
+  namespace: NamespaceRecord,
+  execution: temporal.api.common.v1.IWorkflowExecution | null | undefined,
+  firstExecutionRunId?: string | null,
+): Workflow {
   const workflowId = execution?.workflowId ?? '';
   if (!workflowId) throw invalidArgument('WorkflowId is not set on request.');
   const runId = execution?.runId ?? '';
-  const workflow = runId ? tx.get({ namespaceId: namespace.id, workflowId, runId }) : tx.getCurrent(namespace.id, workflowId);
+  const workflow = runId
+    ? tx.get({ namespaceId: namespace.id, workflowId, runId })
+    : tx.getCurrent(namespace.id, workflowId);
   if (!workflow) throw workflowNotFound(workflowId, runId || undefined);
-  if (firstExecutionRunId && workflow.state.firstExecutionRunId !== firstExecutionRunId) throw workflowNotFound(workflowId, runId || undefined);
+  if (firstExecutionRunId && workflow.state.firstExecutionRunId !== firstExecutionRunId)
+    throw workflowNotFound(workflowId, runId || undefined);
   return workflow;
 }
 
 function isSignalRequested(workflow: Workflow, requestId: string | null | undefined): boolean {
-  return Boolean(requestId) && workflow.events.some((e) => e.workflowExecutionSignaledEventAttributes?.requestId === requestId);
+  return (
+    Boolean(requestId) &&
+    workflow.events.some((e) => e.workflowExecutionSignaledEventAttributes?.requestId === requestId)
+  );
 }
 
-export function signalWorkflowExecution(engine: HistoryEngine, namespace: NamespaceRecord, request: temporal.api.workflowservice.v1.ISignalWorkflowExecutionRequest): void {
+export function signalWorkflowExecution(
+  engine: HistoryEngine,
+  namespace: NamespaceRecord,
+  request: temporal.api.workflowservice.v1.ISignalWorkflowExecutionRequest,
+): void {
   if (!request.signalName) throw invalidArgument('SignalName is not set on request.');
   engine.run((tx) => {
     const workflow = findRun(tx, namespace, request.workflowExecution);
     if (isSignalRequested(workflow, request.requestId)) return;
     signalWorkflow(engine.ctx, tx, workflow, {
-      name: request.signalName ?? '', input: request.input, header: request.header, identity: request.identity ?? '', ...(request.requestId ? { requestId: request.requestId } : {}),
+      name: request.signalName ?? '',
+      input: request.input,
+      header: request.header,
+      identity: request.identity ?? '',
+      ...(request.requestId ? { requestId: request.requestId } : {}),
     });
   });
 }
 
-export function requestCancelWorkflowExecution(engine: HistoryEngine, namespace: NamespaceRecord, request: temporal.api.workflowservice.v1.IRequestCancelWorkflowExecutionRequest): void {
+export function requestCancelWorkflowExecution(
+  engine: HistoryEngine,
+  namespace: NamespaceRecord,
+  request: temporal.api.workflowservice.v1.IRequestCancelWorkflowExecutionRequest,
+): void {
   engine.run((tx) => {
     const workflow = findRun(tx, namespace, request.workflowExecution, request.firstExecutionRunId);
     assertRunning(workflow);
@@ -163,9 +241,19 @@ export function requestCancelWorkflowExecution(engine: HistoryEngine, namespace:
   });
 }
 
-export function terminateWorkflowExecution(engine: HistoryEngine, namespace: NamespaceRecord, request: temporal.api.workflowservice.v1.ITerminateWorkflowExecutionRequest): void {
+export function terminateWorkflowExecution(
+  engine: HistoryEngine,
+  namespace: NamespaceRecord,
+  request: temporal.api.workflowservice.v1.ITerminateWorkflowExecutionRequest,
+): void {
   engine.run((tx) => {
     const workflow = findRun(tx, namespace, request.workflowExecution, request.firstExecutionRunId);
-    terminateWorkflow(engine.ctx, tx, workflow, { reason: request.reason ?? '', details: request.details, identity: request.identity ?? '' }, engine.hooks);
+    terminateWorkflow(
+      engine.ctx,
+      tx,
+      workflow,
+      { reason: request.reason ?? '', details: request.details, identity: request.identity ?? '' },
+      engine.hooks,
+    );
   });
 }

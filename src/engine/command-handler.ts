@@ -12,12 +12,20 @@ import { startChild, deliverExternalRequest } from './children';
 import { handleProtocolMessage, type MessageIndex } from './update-messages';
 import { decodeSearchAttributes, withSearchAttributeTypes } from './search-attributes';
 import { encodeBase64, decodeBase64 } from '../common/proto';
-import { nexusCancelError, nexusScheduleError, requestCancelNexusOperation, scheduleNexusOperation } from './nexus-operations';
+import {
+  nexusCancelError,
+  nexusScheduleError,
+  requestCancelNexusOperation,
+  scheduleNexusOperation,
+} from './nexus-operations';
 
 const Cause = temporal.api.enums.v1.WorkflowTaskFailedCause;
 
 export class CommandError extends Error {
-  constructor(readonly failedCause: number, message: string) {
+  constructor(
+    readonly failedCause: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -34,7 +42,12 @@ export function hasCloseCommand(commands: readonly Command[]): boolean {
 }
 
 /** Checks every command before any is applied. Throws CommandError. */
-export function validateCommands(ctx: EngineContext, workflow: Workflow, commands: readonly Command[], nowMs: number): void {
+export function validateCommands(
+  ctx: EngineContext,
+  workflow: Workflow,
+  commands: readonly Command[],
+  nowMs: number,
+): void {
   const s = workflow.state;
   const activityIds = new Set(Object.values(s.activities).map((a) => a.activityId));
   const timerIds = new Set(Object.keys(s.timers));
@@ -43,17 +56,26 @@ export function validateCommands(ctx: EngineContext, workflow: Workflow, command
   commands.forEach((command, index) => {
     const type = command.commandType ?? 0;
     if (CLOSE_COMMANDS.has(type) && index !== commands.length - 1) {
-      throw new CommandError(Cause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND, `invalid command sequence: close command at ${index} must be the last command`);
+      throw new CommandError(
+        Cause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND,
+        `invalid command sequence: close command at ${index} must be the last command`,
+      );
     }
     switch (type) {
       case CommandType.COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK: {
         const a = command.scheduleActivityTaskCommandAttributes;
-        const bad = (m: string): CommandError => new CommandError(Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SCHEDULE_ACTIVITY_ATTRIBUTES, m);
+        const bad = (m: string): CommandError =>
+          new CommandError(Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SCHEDULE_ACTIVITY_ATTRIBUTES, m);
         if (!a) throw bad('ScheduleActivityTaskCommandAttributes is not set on ScheduleActivityTaskCommand.');
         if (!a.activityId) throw bad('ActivityId is not set on ScheduleActivityTaskCommand.');
         if (!a.activityType?.name) throw bad('ActivityType is not set on ScheduleActivityTaskCommand.');
-        if (activityIds.has(a.activityId)) throw bad(`Activity ID ${a.activityId} is already used by a pending activity.`);
-        if (activityIds.size >= ctx.config.pendingActivitiesMax) throw new CommandError(Cause.WORKFLOW_TASK_FAILED_CAUSE_PENDING_ACTIVITIES_LIMIT_EXCEEDED, 'the number of pending activities has reached the limit');
+        if (activityIds.has(a.activityId))
+          throw bad(`Activity ID ${a.activityId} is already used by a pending activity.`);
+        if (activityIds.size >= ctx.config.pendingActivitiesMax)
+          throw new CommandError(
+            Cause.WORKFLOW_TASK_FAILED_CAUSE_PENDING_ACTIVITIES_LIMIT_EXCEEDED,
+            'the number of pending activities has reached the limit',
+          );
         activityIds.add(a.activityId);
         try {
           normalizeActivityTimeouts(a, s.runExpirationMs > 0 ? Math.max(0, s.runExpirationMs - nowMs) : 0);
@@ -64,34 +86,50 @@ export function validateCommands(ctx: EngineContext, workflow: Workflow, command
       }
       case CommandType.COMMAND_TYPE_START_TIMER: {
         const a = command.startTimerCommandAttributes;
-        const bad = (m: string): CommandError => new CommandError(Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_START_TIMER_ATTRIBUTES, m);
+        const bad = (m: string): CommandError =>
+          new CommandError(Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_START_TIMER_ATTRIBUTES, m);
         if (!a?.timerId) throw bad('TimerId is not set on StartTimerCommand.');
-        if (msFromDuration(a.startToFireTimeout) <= 0) throw bad('A valid StartToFireTimeout is not set on StartTimerCommand.');
-        if (timerIds.has(a.timerId)) throw new CommandError(Cause.WORKFLOW_TASK_FAILED_CAUSE_START_TIMER_DUPLICATE_ID, `invalid history builder state for action: add-timer-started-event, timer ID ${a.timerId} already exists`);
+        if (msFromDuration(a.startToFireTimeout) <= 0)
+          throw bad('A valid StartToFireTimeout is not set on StartTimerCommand.');
+        if (timerIds.has(a.timerId))
+          throw new CommandError(
+            Cause.WORKFLOW_TASK_FAILED_CAUSE_START_TIMER_DUPLICATE_ID,
+            `invalid history builder state for action: add-timer-started-event, timer ID ${a.timerId} already exists`,
+          );
         timerIds.add(a.timerId);
         break;
       }
       case CommandType.COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION: {
         const a = command.startChildWorkflowExecutionCommandAttributes;
-        const bad = (m: string): CommandError => new CommandError(Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_START_CHILD_EXECUTION_ATTRIBUTES, m);
+        const bad = (m: string): CommandError =>
+          new CommandError(Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_START_CHILD_EXECUTION_ATTRIBUTES, m);
         if (!a?.workflowId) throw bad('Required field WorkflowId is not set.');
         if (!a.workflowType?.name) throw bad('Required field WorkflowType is not set.');
-        if (Object.keys(s.children).length >= ctx.config.pendingChildrenMax) throw new CommandError(Cause.WORKFLOW_TASK_FAILED_CAUSE_PENDING_CHILD_WORKFLOWS_LIMIT_EXCEEDED, 'the number of pending child workflows has reached the limit');
+        if (Object.keys(s.children).length >= ctx.config.pendingChildrenMax)
+          throw new CommandError(
+            Cause.WORKFLOW_TASK_FAILED_CAUSE_PENDING_CHILD_WORKFLOWS_LIMIT_EXCEEDED,
+            'the number of pending child workflows has reached the limit',
+          );
         break;
       }
       case CommandType.COMMAND_TYPE_SCHEDULE_NEXUS_OPERATION: {
         const error = nexusScheduleError(ctx, workflow, command.scheduleNexusOperationCommandAttributes);
-        if (error) throw new CommandError(Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SCHEDULE_NEXUS_OPERATION_ATTRIBUTES, error);
+        if (error)
+          throw new CommandError(Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SCHEDULE_NEXUS_OPERATION_ATTRIBUTES, error);
         nexusOperations += 1;
         if (nexusOperations > ctx.config.pendingNexusOperationsMax) {
-          throw new CommandError(Cause.WORKFLOW_TASK_FAILED_CAUSE_PENDING_NEXUS_OPERATIONS_LIMIT_EXCEEDED, `the number of pending Nexus operations has reached the limit of ${ctx.config.pendingNexusOperationsMax}`);
+          throw new CommandError(
+            Cause.WORKFLOW_TASK_FAILED_CAUSE_PENDING_NEXUS_OPERATIONS_LIMIT_EXCEEDED,
+            `the number of pending Nexus operations has reached the limit of ${ctx.config.pendingNexusOperationsMax}`,
+          );
         }
         break;
       }
       case CommandType.COMMAND_TYPE_REQUEST_CANCEL_NEXUS_OPERATION: {
         const scheduledEventId = Number(command.requestCancelNexusOperationCommandAttributes?.scheduledEventId ?? 0);
-        const error = nexusCancelError(workflow, scheduledEventId) ;
-        if (error && !cancelsInThisTask.has(scheduledEventId)) throw new CommandError(Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_REQUEST_CANCEL_NEXUS_OPERATION_ATTRIBUTES, error);
+        const error = nexusCancelError(workflow, scheduledEventId);
+        if (error && !cancelsInThisTask.has(scheduledEventId))
+          throw new CommandError(Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_REQUEST_CANCEL_NEXUS_OPERATION_ATTRIBUTES, error);
         cancelsInThisTask.add(scheduledEventId);
         break;
       }
@@ -130,16 +168,35 @@ function applyCommand(c: CommandContext, command: Command): void {
     case CommandType.COMMAND_TYPE_REQUEST_CANCEL_ACTIVITY_TASK: {
       const id = Number(command.requestCancelActivityTaskCommandAttributes?.scheduledEventId ?? 0);
       const activity = s.activities[String(id)];
-      const requested = workflow.append(EventType.EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED, 'activityTaskCancelRequestedEventAttributes', { scheduledEventId: id, workflowTaskCompletedEventId: completedEventId }, now);
+      const requested = workflow.append(
+        EventType.EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED,
+        'activityTaskCancelRequestedEventAttributes',
+        { scheduledEventId: id, workflowTaskCompletedEventId: completedEventId },
+        now,
+      );
       if (!activity) return;
-      if (activity.startedTimeMs === 0) cancelActivity(ctx, workflow, activity, null, c.identity, now, Number(requested.eventId));
+      if (activity.startedTimeMs === 0)
+        cancelActivity(ctx, workflow, activity, null, c.identity, now, Number(requested.eventId));
       else activity.cancelRequested = true;
       return;
     }
     case CommandType.COMMAND_TYPE_START_TIMER: {
       const a = command.startTimerCommandAttributes ?? {};
-      const event = workflow.append(EventType.EVENT_TYPE_TIMER_STARTED, 'timerStartedEventAttributes', { timerId: a.timerId ?? '', startToFireTimeout: a.startToFireTimeout ?? null, workflowTaskCompletedEventId: completedEventId }, now);
-      s.timers[a.timerId ?? ''] = { timerId: a.timerId ?? '', startedEventId: Number(event.eventId), fireAtMs: now + msFromDuration(a.startToFireTimeout) };
+      const event = workflow.append(
+        EventType.EVENT_TYPE_TIMER_STARTED,
+        'timerStartedEventAttributes',
+        {
+          timerId: a.timerId ?? '',
+          startToFireTimeout: a.startToFireTimeout ?? null,
+          workflowTaskCompletedEventId: completedEventId,
+        },
+        now,
+      );
+      s.timers[a.timerId ?? ''] = {
+        timerId: a.timerId ?? '',
+        startedEventId: Number(event.eventId),
+        fireAtMs: now + msFromDuration(a.startToFireTimeout),
+      };
       return;
     }
     case CommandType.COMMAND_TYPE_CANCEL_TIMER: {
@@ -147,20 +204,69 @@ function applyCommand(c: CommandContext, command: Command): void {
       const timer = s.timers[timerId];
       if (!timer) return;
       delete s.timers[timerId];
-      workflow.append(EventType.EVENT_TYPE_TIMER_CANCELED, 'timerCanceledEventAttributes', { timerId, startedEventId: timer.startedEventId, workflowTaskCompletedEventId: completedEventId, identity: c.identity }, now);
+      workflow.append(
+        EventType.EVENT_TYPE_TIMER_CANCELED,
+        'timerCanceledEventAttributes',
+        {
+          timerId,
+          startedEventId: timer.startedEventId,
+          workflowTaskCompletedEventId: completedEventId,
+          identity: c.identity,
+        },
+        now,
+      );
       return;
     }
     case CommandType.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION:
-      return closeWorkflow(ctx, tx, workflow, { kind: 'completed', result: command.completeWorkflowExecutionCommandAttributes?.result, completedEventId }, c.hooks);
+      return closeWorkflow(
+        ctx,
+        tx,
+        workflow,
+        { kind: 'completed', result: command.completeWorkflowExecutionCommandAttributes?.result, completedEventId },
+        c.hooks,
+      );
     case CommandType.COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION:
-      return closeWorkflow(ctx, tx, workflow, { kind: 'failed', failure: command.failWorkflowExecutionCommandAttributes?.failure, completedEventId }, c.hooks);
+      return closeWorkflow(
+        ctx,
+        tx,
+        workflow,
+        { kind: 'failed', failure: command.failWorkflowExecutionCommandAttributes?.failure, completedEventId },
+        c.hooks,
+      );
     case CommandType.COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION:
-      return closeWorkflow(ctx, tx, workflow, { kind: 'canceled', details: command.cancelWorkflowExecutionCommandAttributes?.details, completedEventId }, c.hooks);
+      return closeWorkflow(
+        ctx,
+        tx,
+        workflow,
+        { kind: 'canceled', details: command.cancelWorkflowExecutionCommandAttributes?.details, completedEventId },
+        c.hooks,
+      );
     case CommandType.COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION:
-      return closeWorkflow(ctx, tx, workflow, { kind: 'continued-as-new', attributes: command.continueAsNewWorkflowExecutionCommandAttributes ?? {}, completedEventId }, c.hooks);
+      return closeWorkflow(
+        ctx,
+        tx,
+        workflow,
+        {
+          kind: 'continued-as-new',
+          attributes: command.continueAsNewWorkflowExecutionCommandAttributes ?? {},
+          completedEventId,
+        },
+        c.hooks,
+      );
     case CommandType.COMMAND_TYPE_RECORD_MARKER: {
       const a = command.recordMarkerCommandAttributes ?? {};
-      workflow.append(EventType.EVENT_TYPE_MARKER_RECORDED, 'markerRecordedEventAttributes', { markerName: a.markerName ?? '', details: a.details ?? {}, workflowTaskCompletedEventId: completedEventId, header: a.header ?? null, failure: a.failure ?? null }, now);
+      workflow.append(
+        EventType.EVENT_TYPE_MARKER_RECORDED,
+        'markerRecordedEventAttributes',
+        {
+          markerName: a.markerName ?? '',
+          details: a.details ?? {},
+          workflowTaskCompletedEventId: completedEventId,
+          header: a.header ?? null,
+          failure: a.failure ?? null,
+        },
+        now,
+      );
       return;
     }
     case CommandType.COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION:
@@ -170,21 +276,45 @@ function applyCommand(c: CommandContext, command: Command): void {
       return initiateExternal(c, command);
     case CommandType.COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES: {
       const types = ctx.namespaces.getById(workflow.state.namespaceId).searchAttributes;
-      const attributes = withSearchAttributeTypes(command.upsertWorkflowSearchAttributesCommandAttributes?.searchAttributes, types) ?? {};
-      workflow.append(EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES, 'upsertWorkflowSearchAttributesEventAttributes', { workflowTaskCompletedEventId: completedEventId, searchAttributes: attributes }, now);
+      const attributes =
+        withSearchAttributeTypes(command.upsertWorkflowSearchAttributesCommandAttributes?.searchAttributes, types) ??
+        {};
+      workflow.append(
+        EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES,
+        'upsertWorkflowSearchAttributesEventAttributes',
+        { workflowTaskCompletedEventId: completedEventId, searchAttributes: attributes },
+        now,
+      );
       upsertSearchAttributes(workflow, attributes, types);
       return;
     }
     case CommandType.COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES: {
       const memo = command.modifyWorkflowPropertiesCommandAttributes?.upsertedMemo ?? {};
-      workflow.append(EventType.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED, 'workflowPropertiesModifiedEventAttributes', { workflowTaskCompletedEventId: completedEventId, upsertedMemo: memo }, now);
+      workflow.append(
+        EventType.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED,
+        'workflowPropertiesModifiedEventAttributes',
+        { workflowTaskCompletedEventId: completedEventId, upsertedMemo: memo },
+        now,
+      );
       upsertMemo(workflow, memo);
       return;
     }
     case CommandType.COMMAND_TYPE_SCHEDULE_NEXUS_OPERATION:
-      return scheduleNexusOperation(ctx, workflow, command.scheduleNexusOperationCommandAttributes ?? {}, completedEventId, now, command.userMetadata);
+      return scheduleNexusOperation(
+        ctx,
+        workflow,
+        command.scheduleNexusOperationCommandAttributes ?? {},
+        completedEventId,
+        now,
+        command.userMetadata,
+      );
     case CommandType.COMMAND_TYPE_REQUEST_CANCEL_NEXUS_OPERATION:
-      return requestCancelNexusOperation(workflow, Number(command.requestCancelNexusOperationCommandAttributes?.scheduledEventId ?? 0), completedEventId, now);
+      return requestCancelNexusOperation(
+        workflow,
+        Number(command.requestCancelNexusOperationCommandAttributes?.scheduledEventId ?? 0),
+        completedEventId,
+        now,
+      );
     case CommandType.COMMAND_TYPE_PROTOCOL_MESSAGE:
       return handleProtocolMessage(c, command.protocolMessageCommandAttributes?.messageId ?? '');
     default:
@@ -192,24 +322,55 @@ function applyCommand(c: CommandContext, command: Command): void {
   }
 }
 
-function initiateChild(c: CommandContext, a: temporal.api.command.v1.IStartChildWorkflowExecutionCommandAttributes): void {
+function initiateChild(
+  c: CommandContext,
+  a: temporal.api.command.v1.IStartChildWorkflowExecutionCommandAttributes,
+): void {
   const { ctx, tx, workflow } = c;
   const namespaceName = a.namespace || ctx.namespaces.getById(workflow.state.namespaceId).name;
   const namespace = ctx.namespaces.findByName(namespaceName);
-  const event = workflow.append(EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED, 'startChildWorkflowExecutionInitiatedEventAttributes', {
-    namespace: namespaceName, namespaceId: namespace?.id ?? '', workflowId: a.workflowId ?? '', workflowType: a.workflowType ?? null,
-    taskQueue: { name: a.taskQueue?.name || workflow.state.taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
-    input: a.input ?? null, workflowExecutionTimeout: a.workflowExecutionTimeout ?? null, workflowRunTimeout: a.workflowRunTimeout ?? durationFromMs(0),
-    workflowTaskTimeout: a.workflowTaskTimeout ?? durationFromMs(ctx.config.defaultWorkflowTaskTimeoutMs),
-    parentClosePolicy: a.parentClosePolicy || temporal.api.enums.v1.ParentClosePolicy.PARENT_CLOSE_POLICY_TERMINATE,
-    control: a.control ?? '', workflowTaskCompletedEventId: c.completedEventId, workflowIdReusePolicy: a.workflowIdReusePolicy || temporal.api.enums.v1.WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
-    retryPolicy: a.retryPolicy ?? null, cronSchedule: a.cronSchedule ?? '', header: a.header ?? null, memo: a.memo ?? null,
-    searchAttributes: a.searchAttributes ?? null, inheritBuildId: a.inheritBuildId ?? false, ...(a.priority ? { priority: a.priority } : {}),
-  }, tx.nowMs);
+  const event = workflow.append(
+    EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED,
+    'startChildWorkflowExecutionInitiatedEventAttributes',
+    {
+      namespace: namespaceName,
+      namespaceId: namespace?.id ?? '',
+      workflowId: a.workflowId ?? '',
+      workflowType: a.workflowType ?? null,
+      taskQueue: {
+        name: a.taskQueue?.name || workflow.state.taskQueue,
+        kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL,
+      },
+      input: a.input ?? null,
+      workflowExecutionTimeout: a.workflowExecutionTimeout ?? null,
+      workflowRunTimeout: a.workflowRunTimeout ?? durationFromMs(0),
+      workflowTaskTimeout: a.workflowTaskTimeout ?? durationFromMs(ctx.config.defaultWorkflowTaskTimeoutMs),
+      parentClosePolicy: a.parentClosePolicy || temporal.api.enums.v1.ParentClosePolicy.PARENT_CLOSE_POLICY_TERMINATE,
+      control: a.control ?? '',
+      workflowTaskCompletedEventId: c.completedEventId,
+      workflowIdReusePolicy:
+        a.workflowIdReusePolicy || temporal.api.enums.v1.WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
+      retryPolicy: a.retryPolicy ?? null,
+      cronSchedule: a.cronSchedule ?? '',
+      header: a.header ?? null,
+      memo: a.memo ?? null,
+      searchAttributes: a.searchAttributes ?? null,
+      inheritBuildId: a.inheritBuildId ?? false,
+      ...(a.priority ? { priority: a.priority } : {}),
+    },
+    tx.nowMs,
+  );
   const initiatedEventId = Number(event.eventId);
   workflow.state.children[String(initiatedEventId)] = {
-    initiatedEventId, startedEventId: 0, namespace: namespaceName, namespaceId: namespace?.id ?? '', workflowId: a.workflowId ?? '', runId: '',
-    workflowType: a.workflowType?.name ?? '', parentClosePolicy: a.parentClosePolicy || temporal.api.enums.v1.ParentClosePolicy.PARENT_CLOSE_POLICY_TERMINATE, isStartResolved: false,
+    initiatedEventId,
+    startedEventId: 0,
+    namespace: namespaceName,
+    namespaceId: namespace?.id ?? '',
+    workflowId: a.workflowId ?? '',
+    runId: '',
+    workflowType: a.workflowType?.name ?? '',
+    parentClosePolicy: a.parentClosePolicy || temporal.api.enums.v1.ParentClosePolicy.PARENT_CLOSE_POLICY_TERMINATE,
+    isStartResolved: false,
   };
   const key = workflow.key;
   tx.after((next) => startChild(ctx, next, key, initiatedEventId, c.hooks));
@@ -225,30 +386,66 @@ function initiateExternal(c: CommandContext, command: Command): void {
     const a = command.signalExternalWorkflowExecutionCommandAttributes ?? {};
     namespace = a.namespace || ownNamespace;
     target = { workflowId: a.execution?.workflowId ?? '', runId: a.execution?.runId ?? '' };
-    initiatedEventId = Number(workflow.append(EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED, 'signalExternalWorkflowExecutionInitiatedEventAttributes', {
-      workflowTaskCompletedEventId: c.completedEventId, namespace, namespaceId: ctx.namespaces.findByName(namespace)?.id ?? '', workflowExecution: target,
-      signalName: a.signalName ?? '', input: a.input ?? null, control: a.control ?? '', childWorkflowOnly: a.childWorkflowOnly ?? false, header: a.header ?? null,
-    }, tx.nowMs).eventId);
+    initiatedEventId = Number(
+      workflow.append(
+        EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED,
+        'signalExternalWorkflowExecutionInitiatedEventAttributes',
+        {
+          workflowTaskCompletedEventId: c.completedEventId,
+          namespace,
+          namespaceId: ctx.namespaces.findByName(namespace)?.id ?? '',
+          workflowExecution: target,
+          signalName: a.signalName ?? '',
+          input: a.input ?? null,
+          control: a.control ?? '',
+          childWorkflowOnly: a.childWorkflowOnly ?? false,
+          header: a.header ?? null,
+        },
+        tx.nowMs,
+      ).eventId,
+    );
   } else {
     const a = command.requestCancelExternalWorkflowExecutionCommandAttributes ?? {};
     namespace = a.namespace || ownNamespace;
     target = { workflowId: a.workflowId ?? '', runId: a.runId ?? '' };
-    initiatedEventId = Number(workflow.append(EventType.EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED, 'requestCancelExternalWorkflowExecutionInitiatedEventAttributes', {
-      workflowTaskCompletedEventId: c.completedEventId, namespace, namespaceId: ctx.namespaces.findByName(namespace)?.id ?? '', workflowExecution: target,
-      control: a.control ?? '', childWorkflowOnly: a.childWorkflowOnly ?? false, reason: a.reason ?? '',
-    }, tx.nowMs).eventId);
+    initiatedEventId = Number(
+      workflow.append(
+        EventType.EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED,
+        'requestCancelExternalWorkflowExecutionInitiatedEventAttributes',
+        {
+          workflowTaskCompletedEventId: c.completedEventId,
+          namespace,
+          namespaceId: ctx.namespaces.findByName(namespace)?.id ?? '',
+          workflowExecution: target,
+          control: a.control ?? '',
+          childWorkflowOnly: a.childWorkflowOnly ?? false,
+          reason: a.reason ?? '',
+        },
+        tx.nowMs,
+      ).eventId,
+    );
   }
   workflow.state.externalRequests[String(initiatedEventId)] = {
-    initiatedEventId, kind: command.commandType === CommandType.COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION ? 'signal' : 'cancel', namespace, ...target,
+    initiatedEventId,
+    kind: command.commandType === CommandType.COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION ? 'signal' : 'cancel',
+    namespace,
+    ...target,
   };
   const key = workflow.key;
   tx.after((next) => deliverExternalRequest(ctx, next, key, initiatedEventId));
 }
 
-function upsertSearchAttributes(workflow: Workflow, attributes: temporal.api.common.v1.ISearchAttributes, types: Readonly<Record<string, string>>): void {
+function upsertSearchAttributes(
+  workflow: Workflow,
+  attributes: temporal.api.common.v1.ISearchAttributes,
+  types: Readonly<Record<string, string>>,
+): void {
   const merged = { ...workflow.visibility.searchAttributes, ...decodeSearchAttributes(attributes, types) };
   const previous = workflow.state.searchAttributes
-    ? (decodeBase64<temporal.api.common.v1.ISearchAttributes>('temporal.api.common.v1.SearchAttributes', workflow.state.searchAttributes).indexedFields ?? {})
+    ? (decodeBase64<temporal.api.common.v1.ISearchAttributes>(
+        'temporal.api.common.v1.SearchAttributes',
+        workflow.state.searchAttributes,
+      ).indexedFields ?? {})
     : {};
   const fields = { ...previous, ...(attributes.indexedFields ?? {}) };
   // An empty, null or [] value removes the attribute, as on the real server.
@@ -263,7 +460,9 @@ function upsertSearchAttributes(workflow: Workflow, attributes: temporal.api.com
 }
 
 function upsertMemo(workflow: Workflow, memo: temporal.api.common.v1.IMemo): void {
-  const current = workflow.visibility.memo ? temporal.api.common.v1.Memo.decode(workflow.visibility.memo) : { fields: {} };
+  const current = workflow.visibility.memo
+    ? temporal.api.common.v1.Memo.decode(workflow.visibility.memo)
+    : { fields: {} };
   const fields = { ...(current.fields ?? {}), ...(memo.fields ?? {}) };
   const encoded = temporal.api.common.v1.Memo.encode({ fields }).finish();
   workflow.visibility.memo = encoded;

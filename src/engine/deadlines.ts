@@ -49,17 +49,29 @@ export function processDeadlines(ctx: EngineContext, tx: Transaction, workflow: 
   const task = s.workflowTask;
   if (task && task.startedEventId > 0 && now >= task.startedTimeMs + task.startToCloseTimeoutMs) {
     failWorkflowTask(ctx, workflow, { nowMs: now, cause: 0, timedOut: 'start-to-close' });
-  } else if (task && task.startedEventId === 0 && task.isSticky && s.stickyScheduleToStartTimeoutMs > 0 && now >= task.scheduledTimeMs + s.stickyScheduleToStartTimeoutMs) {
+  } else if (
+    task &&
+    task.startedEventId === 0 &&
+    task.isSticky &&
+    s.stickyScheduleToStartTimeoutMs > 0 &&
+    now >= task.scheduledTimeMs + s.stickyScheduleToStartTimeoutMs
+  ) {
     failWorkflowTask(ctx, workflow, { nowMs: now, cause: 0, timedOut: 'schedule-to-start' });
   }
   if (s.firstWorkflowTaskAtMs > 0 && now >= s.firstWorkflowTaskAtMs) scheduleWorkflowTask(ctx, workflow, now);
-  const dueTimers = Object.values(s.timers).filter((t) => t.fireAtMs <= now).sort((a, b) => a.startedEventId - b.startedEventId);
+  const dueTimers = Object.values(s.timers)
+    .filter((t) => t.fireAtMs <= now)
+    .sort((a, b) => a.startedEventId - b.startedEventId);
   for (const timer of dueTimers) {
     delete s.timers[timer.timerId];
-    workflow.appendExternal(EventType.EVENT_TYPE_TIMER_FIRED, 'timerFiredEventAttributes', { timerId: timer.timerId, startedEventId: timer.startedEventId }, now);
+    workflow.appendExternal(
+      EventType.EVENT_TYPE_TIMER_FIRED,
+      'timerFiredEventAttributes',
+      { timerId: timer.timerId, startedEventId: timer.startedEventId },
+      now,
+    );
     scheduleWorkflowTask(ctx, workflow, now);
   }
   for (const activity of Object.values(s.activities)) processActivityDeadline(ctx, workflow, activity, now);
   for (const op of Object.values(s.nexusOperations)) processNexusOperationDeadline(ctx, workflow, op, now);
 }
-

@@ -1,6 +1,11 @@
 // DescribeWorkflowExecution: configuration, execution info, and everything pending in the run.
 import { temporal, decodeBase64, long } from '../common/proto';
-import { NexusCancelStatus, NexusOperationStatus, type NexusCancelState, type NexusOperationState } from './mutable-state';
+import {
+  NexusCancelStatus,
+  NexusOperationStatus,
+  type NexusCancelState,
+  type NexusOperationState,
+} from './mutable-state';
 import { durationFromMs, timestampFromMs } from '../common/time';
 import type { Workflow } from './workflow';
 import { executionInfo } from './execution-info';
@@ -10,7 +15,9 @@ import { resetPointsToProto } from './reset-points';
 const PendingActivityState = temporal.api.enums.v1.PendingActivityState;
 const PendingWorkflowTaskState = temporal.api.enums.v1.PendingWorkflowTaskState;
 
-export function describeWorkflow(workflow: Workflow): temporal.api.workflowservice.v1.IDescribeWorkflowExecutionResponse {
+export function describeWorkflow(
+  workflow: Workflow,
+): temporal.api.workflowservice.v1.IDescribeWorkflowExecutionResponse {
   const s = workflow.state;
   const started = workflow.events[0]?.workflowExecutionStartedEventAttributes;
   return {
@@ -20,20 +27,31 @@ export function describeWorkflow(workflow: Workflow): temporal.api.workflowservi
       workflowRunTimeout: started?.workflowRunTimeout ?? durationFromMs(0),
       defaultWorkflowTaskTimeout: durationFromMs(s.workflowTaskTimeoutMs),
     },
-    workflowExecutionInfo: { ...executionInfo(workflow.toRecord(), s), rootExecution: started?.rootWorkflowExecution ?? { workflowId: s.workflowId, runId: s.runId }, autoResetPoints: resetPointsToProto(s.autoResetPoints ?? []) },
+    workflowExecutionInfo: {
+      ...executionInfo(workflow.toRecord(), s),
+      rootExecution: started?.rootWorkflowExecution ?? { workflowId: s.workflowId, runId: s.runId },
+      autoResetPoints: resetPointsToProto(s.autoResetPoints ?? []),
+    },
     pendingActivities: Object.values(s.activities).map((a) => ({
       activityId: a.activityId,
       activityType: { name: a.activityType },
-      state: a.cancelRequested ? PendingActivityState.PENDING_ACTIVITY_STATE_CANCEL_REQUESTED
-        : a.startedTimeMs > 0 ? PendingActivityState.PENDING_ACTIVITY_STATE_STARTED : PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED,
-      ...(a.heartbeatDetails ? { heartbeatDetails: decodeBase64('temporal.api.common.v1.Payloads', a.heartbeatDetails) } : {}),
+      state: a.cancelRequested
+        ? PendingActivityState.PENDING_ACTIVITY_STATE_CANCEL_REQUESTED
+        : a.startedTimeMs > 0
+          ? PendingActivityState.PENDING_ACTIVITY_STATE_STARTED
+          : PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED,
+      ...(a.heartbeatDetails
+        ? { heartbeatDetails: decodeBase64('temporal.api.common.v1.Payloads', a.heartbeatDetails) }
+        : {}),
       ...(a.lastHeartbeatTimeMs ? { lastHeartbeatTime: timestampFromMs(a.lastHeartbeatTimeMs) } : {}),
       ...(a.startedTimeMs ? { lastStartedTime: timestampFromMs(a.startedTimeMs) } : {}),
       attempt: a.attempt,
       maximumAttempts: a.retryPolicy.maximumAttempts,
       scheduledTime: timestampFromMs(a.currentAttemptScheduledTimeMs),
       ...(a.retryAtMs ? { nextAttemptScheduleTime: timestampFromMs(a.retryAtMs) } : {}),
-      ...(a.scheduleToCloseTimeoutMs ? { expirationTime: timestampFromMs(a.firstScheduledTimeMs + a.scheduleToCloseTimeoutMs) } : {}),
+      ...(a.scheduleToCloseTimeoutMs
+        ? { expirationTime: timestampFromMs(a.firstScheduledTimeMs + a.scheduleToCloseTimeoutMs) }
+        : {}),
       ...(a.lastFailure ? { lastFailure: decodeBase64('temporal.api.failure.v1.Failure', a.lastFailure) } : {}),
       lastWorkerIdentity: a.startedIdentity || a.lastWorkerIdentity,
       activityOptions: {
@@ -46,14 +64,21 @@ export function describeWorkflow(workflow: Workflow): temporal.api.workflowservi
       },
     })),
     pendingChildren: Object.values(s.children).map((c) => ({
-      workflowId: c.workflowId, runId: c.runId, workflowTypeName: c.workflowType, initiatedId: long(c.initiatedEventId), parentClosePolicy: c.parentClosePolicy,
+      workflowId: c.workflowId,
+      runId: c.runId,
+      workflowTypeName: c.workflowType,
+      initiatedId: long(c.initiatedEventId),
+      parentClosePolicy: c.parentClosePolicy,
     })),
     pendingNexusOperations: Object.values(s.nexusOperations).map(pendingNexusOperation),
     callbacks: s.completionCallbacks.map((encoded) => callbackInfo(encoded, workflow)),
     ...(s.workflowTask
       ? {
           pendingWorkflowTask: {
-            state: s.workflowTask.startedEventId > 0 ? PendingWorkflowTaskState.PENDING_WORKFLOW_TASK_STATE_STARTED : PendingWorkflowTaskState.PENDING_WORKFLOW_TASK_STATE_SCHEDULED,
+            state:
+              s.workflowTask.startedEventId > 0
+                ? PendingWorkflowTaskState.PENDING_WORKFLOW_TASK_STATE_STARTED
+                : PendingWorkflowTaskState.PENDING_WORKFLOW_TASK_STATE_SCHEDULED,
             scheduledTime: timestampFromMs(s.workflowTask.scheduledTimeMs),
             originalScheduledTime: timestampFromMs(s.workflowTask.scheduledTimeMs),
             ...(s.workflowTask.startedTimeMs ? { startedTime: timestampFromMs(s.workflowTask.startedTimeMs) } : {}),
@@ -68,17 +93,31 @@ const PendingNexusState = temporal.api.enums.v1.PendingNexusOperationState;
 const CancellationState = temporal.api.enums.v1.NexusOperationCancellationState;
 
 function pendingNexusOperation(op: NexusOperationState): temporal.api.workflow.v1.IPendingNexusOperationInfo {
-  const state = op.blockedReason ? PendingNexusState.PENDING_NEXUS_OPERATION_STATE_BLOCKED
-    : op.status === NexusOperationStatus.Started ? PendingNexusState.PENDING_NEXUS_OPERATION_STATE_STARTED
-    : op.status === NexusOperationStatus.BackingOff ? PendingNexusState.PENDING_NEXUS_OPERATION_STATE_BACKING_OFF
-    : PendingNexusState.PENDING_NEXUS_OPERATION_STATE_SCHEDULED;
+  const state = op.blockedReason
+    ? PendingNexusState.PENDING_NEXUS_OPERATION_STATE_BLOCKED
+    : op.status === NexusOperationStatus.Started
+      ? PendingNexusState.PENDING_NEXUS_OPERATION_STATE_STARTED
+      : op.status === NexusOperationStatus.BackingOff
+        ? PendingNexusState.PENDING_NEXUS_OPERATION_STATE_BACKING_OFF
+        : PendingNexusState.PENDING_NEXUS_OPERATION_STATE_SCHEDULED;
   return {
-    endpoint: op.endpoint, service: op.service, operation: op.operation, operationId: op.operationToken, operationToken: op.operationToken,
-    scheduleToCloseTimeout: durationFromMs(op.scheduleToCloseTimeoutMs), scheduleToStartTimeout: durationFromMs(op.scheduleToStartTimeoutMs),
-    startToCloseTimeout: durationFromMs(op.startToCloseTimeoutMs), scheduledTime: timestampFromMs(op.scheduledTimeMs), state, attempt: op.attempt,
-    scheduledEventId: long(op.scheduledEventId), blockedReason: op.blockedReason,
+    endpoint: op.endpoint,
+    service: op.service,
+    operation: op.operation,
+    operationId: op.operationToken,
+    operationToken: op.operationToken,
+    scheduleToCloseTimeout: durationFromMs(op.scheduleToCloseTimeoutMs),
+    scheduleToStartTimeout: durationFromMs(op.scheduleToStartTimeoutMs),
+    startToCloseTimeout: durationFromMs(op.startToCloseTimeoutMs),
+    scheduledTime: timestampFromMs(op.scheduledTimeMs),
+    state,
+    attempt: op.attempt,
+    scheduledEventId: long(op.scheduledEventId),
+    blockedReason: op.blockedReason,
     ...(op.lastAttemptCompleteTimeMs ? { lastAttemptCompleteTime: timestampFromMs(op.lastAttemptCompleteTimeMs) } : {}),
-    ...(op.lastAttemptFailure ? { lastAttemptFailure: decodeBase64('temporal.api.failure.v1.Failure', op.lastAttemptFailure) } : {}),
+    ...(op.lastAttemptFailure
+      ? { lastAttemptFailure: decodeBase64('temporal.api.failure.v1.Failure', op.lastAttemptFailure) }
+      : {}),
     ...(op.nextAttemptAtMs ? { nextAttemptScheduleTime: timestampFromMs(op.nextAttemptAtMs) } : {}),
     ...(op.cancel ? { cancellationInfo: cancellationInfo(op.cancel) } : {}),
   };
@@ -93,22 +132,31 @@ function cancellationInfo(cancel: NexusCancelState): temporal.api.workflow.v1.IN
     [NexusCancelStatus.Failed]: CancellationState.NEXUS_OPERATION_CANCELLATION_STATE_FAILED,
   };
   return {
-    requestedTime: timestampFromMs(cancel.requestedTimeMs), state: states[cancel.status], attempt: cancel.attempt,
+    requestedTime: timestampFromMs(cancel.requestedTimeMs),
+    state: states[cancel.status],
+    attempt: cancel.attempt,
     ...(cancel.status === NexusCancelStatus.Pending ? { blockedReason: 'the operation has not started yet' } : {}),
-    ...(cancel.lastAttemptCompleteTimeMs ? { lastAttemptCompleteTime: timestampFromMs(cancel.lastAttemptCompleteTimeMs) } : {}),
-    ...(cancel.lastFailure ? { lastAttemptFailure: decodeBase64('temporal.api.failure.v1.Failure', cancel.lastFailure) } : {}),
+    ...(cancel.lastAttemptCompleteTimeMs
+      ? { lastAttemptCompleteTime: timestampFromMs(cancel.lastAttemptCompleteTimeMs) }
+      : {}),
+    ...(cancel.lastFailure
+      ? { lastAttemptFailure: decodeBase64('temporal.api.failure.v1.Failure', cancel.lastFailure) }
+      : {}),
     ...(cancel.nextAttemptAtMs ? { nextAttemptScheduleTime: timestampFromMs(cancel.nextAttemptAtMs) } : {}),
   };
 }
 
 /** A completion callback: standby while the run is open, succeeded once the close was delivered. */
 function callbackInfo(encoded: string, workflow: Workflow): temporal.api.workflow.v1.ICallbackInfo {
-  const isOpen = workflow.state.status === temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+  const isOpen =
+    workflow.state.status === temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
   return {
     callback: decodeBase64('temporal.api.common.v1.Callback', encoded),
     trigger: { workflowClosed: {} },
     registrationTime: timestampFromMs(workflow.state.startTimeMs),
-    state: isOpen ? temporal.api.enums.v1.CallbackState.CALLBACK_STATE_STANDBY : temporal.api.enums.v1.CallbackState.CALLBACK_STATE_SUCCEEDED,
+    state: isOpen
+      ? temporal.api.enums.v1.CallbackState.CALLBACK_STATE_STANDBY
+      : temporal.api.enums.v1.CallbackState.CALLBACK_STATE_SUCCEEDED,
     attempt: isOpen ? 0 : 1,
   };
 }

@@ -45,7 +45,8 @@ export class HistoryEngine implements RunLoader {
       this.settle(workflow);
       const key = workflow.key;
       for (const child of Object.values(workflow.state.children)) {
-        if (!child.isStartResolved) this.schedule((tx) => startChild(this.ctx, tx, key, child.initiatedEventId, this.hooks));
+        if (!child.isStartResolved)
+          this.schedule((tx) => startChild(this.ctx, tx, key, child.initiatedEventId, this.hooks));
       }
       for (const request of Object.values(workflow.state.externalRequests)) {
         this.schedule((tx) => deliverExternalRequest(this.ctx, tx, key, request.initiatedEventId));
@@ -159,12 +160,18 @@ export class HistoryEngine implements RunLoader {
     if (task && task.startedEventId === 0) {
       // As matching's StickyWorkerUnavailable: a sticky task no worker is polling for (its worker left, or
       // the server restarted) goes to the normal queue; the run stays sticky until a worker starts it.
-      const taskQueue = task.isSticky && !this.sink.isStickyWorkerAvailable(s.namespaceId, task.taskQueue) ? s.taskQueue : task.taskQueue;
+      const taskQueue =
+        task.isSticky && !this.sink.isStickyWorkerAvailable(s.namespaceId, task.taskQueue)
+          ? s.taskQueue
+          : task.taskQueue;
       const key = `wft:${task.scheduledEventId}:${task.attempt}:${taskQueue}`;
       if (!workflow.enqueued.has(key)) {
         workflow.enqueued.add(key);
         this.sink.offer(s.namespaceId, taskQueue, 'workflow', {
-          kind: 'workflow-task', key: workflow.key, scheduledEventId: task.scheduledEventId, attempt: task.attempt,
+          kind: 'workflow-task',
+          key: workflow.key,
+          scheduledEventId: task.scheduledEventId,
+          attempt: task.attempt,
         });
       }
     }
@@ -174,7 +181,10 @@ export class HistoryEngine implements RunLoader {
       if (workflow.enqueued.has(key)) continue;
       workflow.enqueued.add(key);
       this.sink.offer(s.namespaceId, activity.taskQueue, 'activity', {
-        kind: 'activity-task', key: workflow.key, scheduledEventId: activity.scheduledEventId, attempt: activity.attempt,
+        kind: 'activity-task',
+        key: workflow.key,
+        scheduledEventId: activity.scheduledEventId,
+        attempt: activity.attempt,
       });
     }
   }

@@ -19,23 +19,40 @@ export async function executeMultiOperation(
   const start = first?.startWorkflow;
   const update = second?.updateWorkflow;
   if (!start || !update || rest.length > 0) throw invalidArgument('Operations have to be exactly [Start, Update].');
-  if (!start.workflowIdConflictPolicy) throw invalidArgument('WorkflowIdConflictPolicy must be set for update-with-start.');
+  if (!start.workflowIdConflictPolicy)
+    throw invalidArgument('WorkflowIdConflictPolicy must be set for update-with-start.');
   if (update.workflowExecution?.workflowId && update.workflowExecution.workflowId !== start.workflowId) {
     throw invalidArgument('The update must target the workflow id of the start operation.');
   }
   const updateId = validateUpdate(update);
   const started = engine.run((tx) => {
     const spec = runSpecFromStart(engine, namespace, start, tx.nowMs);
-    const result = startWorkflow(engine.ctx, tx, spec, {
-      reusePolicy: start.workflowIdReusePolicy ?? 0,
-      conflictPolicy: start.workflowIdConflictPolicy ?? 0,
-    }, engine.hooks);
+    const result = startWorkflow(
+      engine.ctx,
+      tx,
+      spec,
+      {
+        reusePolicy: start.workflowIdReusePolicy ?? 0,
+        conflictPolicy: start.workflowIdConflictPolicy ?? 0,
+      },
+      engine.hooks,
+    );
     admitUpdate(engine, tx.nowMs, result.workflow, update);
     return {
       key: result.workflow.key,
-      response: { runId: result.workflow.state.runId, started: result.started, link: startedEventLink(namespace.name, result.workflow) },
+      response: {
+        runId: result.workflow.state.runId,
+        started: result.started,
+        link: startedEventLink(namespace.name, result.workflow),
+      },
     };
   });
-  const updateResponse = await waitForStage(engine, started.key, updateId, update.waitPolicy?.lifecycleStage || UpdateStage.Accepted, signal);
+  const updateResponse = await waitForStage(
+    engine,
+    started.key,
+    updateId,
+    update.waitPolicy?.lifecycleStage || UpdateStage.Accepted,
+    signal,
+  );
   return { responses: [{ startWorkflow: started.response }, { updateWorkflow: updateResponse }] };
 }

@@ -105,7 +105,13 @@ export interface UpdateRecord {
 export const NexusOperationStatus = { Scheduled: 'scheduled', BackingOff: 'backing-off', Started: 'started' } as const;
 export type NexusOperationStatus = (typeof NexusOperationStatus)[keyof typeof NexusOperationStatus];
 
-export const NexusCancelStatus = { Pending: 'pending', Scheduled: 'scheduled', BackingOff: 'backing-off', Succeeded: 'succeeded', Failed: 'failed' } as const;
+export const NexusCancelStatus = {
+  Pending: 'pending',
+  Scheduled: 'scheduled',
+  BackingOff: 'backing-off',
+  Succeeded: 'succeeded',
+  Failed: 'failed',
+} as const;
 export type NexusCancelStatus = (typeof NexusCancelStatus)[keyof typeof NexusCancelStatus];
 
 export interface NexusCancelState {

@@ -6,7 +6,12 @@ import { msFromTimestamp } from '../common/time';
 import type { EngineContext, Transaction } from './engine-context';
 import type { Workflow } from './workflow';
 import { isRunning } from './mutable-state';
-import { nexusOperationEnded, nexusOperationStarted, nexusOperationSucceeded, type NexusTerminal } from './nexus-operations';
+import {
+  nexusOperationEnded,
+  nexusOperationStarted,
+  nexusOperationSucceeded,
+  type NexusTerminal,
+} from './nexus-operations';
 import { NexusOperationStatus } from './mutable-state';
 
 export const SYSTEM_CALLBACK_URL = 'temporal://system';
@@ -28,8 +33,17 @@ export function encodeCallbackToken(token: CallbackToken): string {
 
 export function decodeCallbackToken(value: string): CallbackToken | undefined {
   try {
-    const parsed = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as Partial<CallbackToken> & { v?: number };
-    if (parsed.v === 1 && parsed.namespaceId && parsed.workflowId && parsed.runId && parsed.scheduledEventId && parsed.requestId) {
+    const parsed = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as Partial<CallbackToken> & {
+      v?: number;
+    };
+    if (
+      parsed.v === 1 &&
+      parsed.namespaceId &&
+      parsed.workflowId &&
+      parsed.runId &&
+      parsed.scheduledEventId &&
+      parsed.requestId
+    ) {
       return parsed as CallbackToken;
     }
   } catch {
@@ -52,19 +66,41 @@ export function outcomeOfClose(event: temporal.api.history.v1.IHistoryEvent): Ne
   if (event.workflowExecutionCompletedEventAttributes) {
     return { kind: 'succeeded', result: event.workflowExecutionCompletedEventAttributes.result?.payloads?.[0] ?? null };
   }
-  if (event.workflowExecutionFailedEventAttributes) return { kind: 'failed', cause: event.workflowExecutionFailedEventAttributes.failure ?? { message: 'workflow failed' } };
+  if (event.workflowExecutionFailedEventAttributes)
+    return {
+      kind: 'failed',
+      cause: event.workflowExecutionFailedEventAttributes.failure ?? { message: 'workflow failed' },
+    };
   if (event.workflowExecutionCanceledEventAttributes) {
-    return { kind: 'canceled', cause: { message: 'operation canceled', canceledFailureInfo: { details: event.workflowExecutionCanceledEventAttributes.details ?? null } } };
+    return {
+      kind: 'canceled',
+      cause: {
+        message: 'operation canceled',
+        canceledFailureInfo: { details: event.workflowExecutionCanceledEventAttributes.details ?? null },
+      },
+    };
   }
-  if (event.workflowExecutionTerminatedEventAttributes) return { kind: 'failed', cause: { message: 'operation terminated', terminatedFailureInfo: {} } };
+  if (event.workflowExecutionTerminatedEventAttributes)
+    return { kind: 'failed', cause: { message: 'operation terminated', terminatedFailureInfo: {} } };
   if (event.workflowExecutionTimedOutEventAttributes) {
-    return { kind: 'failed', cause: { message: 'operation exceeded internal timeout', timeoutFailureInfo: { timeoutType: temporal.api.enums.v1.TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE } } };
+    return {
+      kind: 'failed',
+      cause: {
+        message: 'operation exceeded internal timeout',
+        timeoutFailureInfo: { timeoutType: temporal.api.enums.v1.TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE },
+      },
+    };
   }
   return undefined;
 }
 
 /** Delivers the handler run's `temporal://system` callbacks to their caller runs. Others are left to hooks. */
-export function deliverSystemCallbacks(ctx: EngineContext, tx: Transaction, handler: Workflow, closeEvent: temporal.api.history.v1.IHistoryEvent): void {
+export function deliverSystemCallbacks(
+  ctx: EngineContext,
+  tx: Transaction,
+  handler: Workflow,
+  closeEvent: temporal.api.history.v1.IHistoryEvent,
+): void {
   const outcome = outcomeOfClose(closeEvent);
   if (!outcome) return;
   for (const encoded of handler.state.completionCallbacks) {
@@ -75,8 +111,13 @@ export function deliverSystemCallbacks(ctx: EngineContext, tx: Transaction, hand
     const handlerNamespace = ctx.namespaces.getById(handler.state.namespaceId).name;
     const startLink: temporal.api.common.v1.ILink = {
       workflowEvent: {
-        namespace: handlerNamespace, workflowId: handler.state.workflowId, runId: handler.state.runId,
-        eventRef: { eventId: long(1), eventType: temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED },
+        namespace: handlerNamespace,
+        workflowId: handler.state.workflowId,
+        runId: handler.state.runId,
+        eventRef: {
+          eventId: long(1),
+          eventType: temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED,
+        },
       },
     };
     applyCompletion(ctx, tx, token, outcome, {

@@ -22,12 +22,18 @@ export const NEXUS_OPERATION_TOKEN_LENGTH_MAX = 4096;
 const DISALLOWED_HEADERS = new Set(['request-timeout', 'temporal-callback-token']);
 
 /** Validates a ScheduleNexusOperation command; returns a message on error. */
-export function nexusScheduleError(ctx: EngineContext, workflow: Workflow, a: temporal.api.command.v1.IScheduleNexusOperationCommandAttributes | null | undefined): string | undefined {
+export function nexusScheduleError(
+  ctx: EngineContext,
+  workflow: Workflow,
+  a: temporal.api.command.v1.IScheduleNexusOperationCommandAttributes | null | undefined,
+): string | undefined {
   if (!a) return 'ScheduleNexusOperationCommandAttributes is not set.';
   if (!a.endpoint) return 'Endpoint is not set on ScheduleNexusOperationCommand.';
   if (!ctx.nexusEndpoints.findByName(a.endpoint)) return `endpoint "${a.endpoint}" not found`;
-  if (!a.service || a.service.length > NEXUS_NAME_LENGTH_MAX) return 'Service is not set or too long on ScheduleNexusOperationCommand.';
-  if (!a.operation || a.operation.length > NEXUS_NAME_LENGTH_MAX) return 'Operation is not set or too long on ScheduleNexusOperationCommand.';
+  if (!a.service || a.service.length > NEXUS_NAME_LENGTH_MAX)
+    return 'Service is not set or too long on ScheduleNexusOperationCommand.';
+  if (!a.operation || a.operation.length > NEXUS_NAME_LENGTH_MAX)
+    return 'Operation is not set or too long on ScheduleNexusOperationCommand.';
   for (const d of [a.scheduleToCloseTimeout, a.scheduleToStartTimeout, a.startToCloseTimeout]) {
     if (msFromDuration(d) < 0) return 'A valid timeout may not be negative.';
   }
@@ -41,52 +47,104 @@ export function nexusScheduleError(ctx: EngineContext, workflow: Workflow, a: te
   return undefined;
 }
 
-export function scheduleNexusOperation(ctx: EngineContext, workflow: Workflow, a: temporal.api.command.v1.IScheduleNexusOperationCommandAttributes, completedEventId: number, nowMs: number, userMetadata: temporal.api.sdk.v1.IUserMetadata | null | undefined): void {
+export function scheduleNexusOperation(
+  ctx: EngineContext,
+  workflow: Workflow,
+  a: temporal.api.command.v1.IScheduleNexusOperationCommandAttributes,
+  completedEventId: number,
+  nowMs: number,
+  userMetadata: temporal.api.sdk.v1.IUserMetadata | null | undefined,
+): void {
   const s = workflow.state;
   const runRemainingMs = s.runExpirationMs > 0 ? Math.max(0, s.runExpirationMs - nowMs) : 0;
   let scheduleToCloseMs = msFromDuration(a.scheduleToCloseTimeout);
-  if (runRemainingMs > 0 && (scheduleToCloseMs === 0 || scheduleToCloseMs > runRemainingMs)) scheduleToCloseMs = runRemainingMs;
+  if (runRemainingMs > 0 && (scheduleToCloseMs === 0 || scheduleToCloseMs > runRemainingMs))
+    scheduleToCloseMs = runRemainingMs;
   const cap = (ms: number): number => (scheduleToCloseMs > 0 && ms > scheduleToCloseMs ? scheduleToCloseMs : ms);
   const scheduleToStartMs = cap(msFromDuration(a.scheduleToStartTimeout));
   const startToCloseMs = cap(msFromDuration(a.startToCloseTimeout));
   const header = Object.fromEntries(Object.entries(a.nexusHeader ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
   const endpoint = ctx.nexusEndpoints.findByName(a.endpoint ?? '');
   const requestId = ctx.ids.uuid();
-  const event = workflow.append(EventType.EVENT_TYPE_NEXUS_OPERATION_SCHEDULED, 'nexusOperationScheduledEventAttributes', {
-    endpoint: a.endpoint ?? '', service: a.service ?? '', operation: a.operation ?? '', input: a.input ?? null,
-    scheduleToCloseTimeout: durationFromMs(scheduleToCloseMs), nexusHeader: header, workflowTaskCompletedEventId: completedEventId,
-    requestId, endpointId: endpoint?.id ?? '',
-    // Like the Temporal server, only timeouts the command set are written (no "0s").
-    ...(scheduleToStartMs > 0 ? { scheduleToStartTimeout: durationFromMs(scheduleToStartMs) } : {}),
-    ...(startToCloseMs > 0 ? { startToCloseTimeout: durationFromMs(startToCloseMs) } : {}),
-  }, nowMs, userMetadata ? { userMetadata } : undefined);
+  const event = workflow.append(
+    EventType.EVENT_TYPE_NEXUS_OPERATION_SCHEDULED,
+    'nexusOperationScheduledEventAttributes',
+    {
+      endpoint: a.endpoint ?? '',
+      service: a.service ?? '',
+      operation: a.operation ?? '',
+      input: a.input ?? null,
+      scheduleToCloseTimeout: durationFromMs(scheduleToCloseMs),
+      nexusHeader: header,
+      workflowTaskCompletedEventId: completedEventId,
+      requestId,
+      endpointId: endpoint?.id ?? '',
+      // Like the Temporal server, only timeouts the command set are written (no "0s").
+      ...(scheduleToStartMs > 0 ? { scheduleToStartTimeout: durationFromMs(scheduleToStartMs) } : {}),
+      ...(startToCloseMs > 0 ? { startToCloseTimeout: durationFromMs(startToCloseMs) } : {}),
+    },
+    nowMs,
+    userMetadata ? { userMetadata } : undefined,
+  );
   const scheduledEventId = Number(event.eventId);
   s.nexusOperations[String(scheduledEventId)] = {
-    scheduledEventId, endpoint: a.endpoint ?? '', endpointId: endpoint?.id ?? '', service: a.service ?? '', operation: a.operation ?? '', requestId,
-    status: NexusOperationStatus.Scheduled, scheduledTimeMs: nowMs, scheduleToCloseTimeoutMs: scheduleToCloseMs, scheduleToStartTimeoutMs: scheduleToStartMs,
-    startToCloseTimeoutMs: startToCloseMs, startedTimeMs: 0, attempt: 1, lastAttemptCompleteTimeMs: 0, lastAttemptFailure: null, nextAttemptAtMs: 0,
-    blockedReason: '', operationToken: '', cancel: null,
+    scheduledEventId,
+    endpoint: a.endpoint ?? '',
+    endpointId: endpoint?.id ?? '',
+    service: a.service ?? '',
+    operation: a.operation ?? '',
+    requestId,
+    status: NexusOperationStatus.Scheduled,
+    scheduledTimeMs: nowMs,
+    scheduleToCloseTimeoutMs: scheduleToCloseMs,
+    scheduleToStartTimeoutMs: scheduleToStartMs,
+    startToCloseTimeoutMs: startToCloseMs,
+    startedTimeMs: 0,
+    attempt: 1,
+    lastAttemptCompleteTimeMs: 0,
+    lastAttemptFailure: null,
+    nextAttemptAtMs: 0,
+    blockedReason: '',
+    operationToken: '',
+    cancel: null,
   };
 }
 
 /** Returns a message if the cancel command is invalid. */
 export function nexusCancelError(workflow: Workflow, scheduledEventId: number): string | undefined {
   const op = workflow.state.nexusOperations[String(scheduledEventId)];
-  if (!op) return `requested cancelation for a non-existing or already completed operation with scheduled event ID of ${scheduledEventId}`;
-  if (op.cancel) return `cancelation was already requested for an operation with scheduled event ID ${scheduledEventId}`;
+  if (!op)
+    return `requested cancelation for a non-existing or already completed operation with scheduled event ID of ${scheduledEventId}`;
+  if (op.cancel)
+    return `cancelation was already requested for an operation with scheduled event ID ${scheduledEventId}`;
   return undefined;
 }
 
-export function requestCancelNexusOperation(workflow: Workflow, scheduledEventId: number, completedEventId: number, nowMs: number): void {
+export function requestCancelNexusOperation(
+  workflow: Workflow,
+  scheduledEventId: number,
+  completedEventId: number,
+  nowMs: number,
+): void {
   const op = workflow.state.nexusOperations[String(scheduledEventId)];
   if (!op) return;
-  const event = workflow.append(EventType.EVENT_TYPE_NEXUS_OPERATION_CANCEL_REQUESTED, 'nexusOperationCancelRequestedEventAttributes', {
-    scheduledEventId, workflowTaskCompletedEventId: completedEventId,
-  }, nowMs);
+  const event = workflow.append(
+    EventType.EVENT_TYPE_NEXUS_OPERATION_CANCEL_REQUESTED,
+    'nexusOperationCancelRequestedEventAttributes',
+    {
+      scheduledEventId,
+      workflowTaskCompletedEventId: completedEventId,
+    },
+    nowMs,
+  );
   op.cancel = {
-    requestedEventId: Number(event.eventId), requestedTimeMs: nowMs,
+    requestedEventId: Number(event.eventId),
+    requestedTimeMs: nowMs,
     status: op.status === NexusOperationStatus.Started ? NexusCancelStatus.Scheduled : NexusCancelStatus.Pending,
-    attempt: 1, nextAttemptAtMs: 0, lastAttemptCompleteTimeMs: 0, lastFailure: null,
+    attempt: 1,
+    nextAttemptAtMs: 0,
+    lastAttemptCompleteTimeMs: 0,
+    lastFailure: null,
   };
 }
 
@@ -95,17 +153,49 @@ function finish(ctx: EngineContext, workflow: Workflow, op: NexusOperationState,
   scheduleWorkflowTask(ctx, workflow, nowMs);
 }
 
-export function nexusOperationSucceeded(ctx: EngineContext, workflow: Workflow, op: NexusOperationState, result: Payload | null | undefined, links: temporal.api.common.v1.ILink[], nowMs: number): void {
-  workflow.appendExternal(EventType.EVENT_TYPE_NEXUS_OPERATION_COMPLETED, 'nexusOperationCompletedEventAttributes', {
-    scheduledEventId: op.scheduledEventId, result: result ?? null, requestId: op.requestId,
-  }, nowMs, links);
+export function nexusOperationSucceeded(
+  ctx: EngineContext,
+  workflow: Workflow,
+  op: NexusOperationState,
+  result: Payload | null | undefined,
+  links: temporal.api.common.v1.ILink[],
+  nowMs: number,
+): void {
+  workflow.appendExternal(
+    EventType.EVENT_TYPE_NEXUS_OPERATION_COMPLETED,
+    'nexusOperationCompletedEventAttributes',
+    {
+      scheduledEventId: op.scheduledEventId,
+      result: result ?? null,
+      requestId: op.requestId,
+    },
+    nowMs,
+    links,
+  );
   finish(ctx, workflow, op, nowMs);
 }
 
-export function nexusOperationStarted(ctx: EngineContext, workflow: Workflow, op: NexusOperationState, operationToken: string, links: temporal.api.common.v1.ILink[], nowMs: number, eventTimeMs = nowMs): void {
-  workflow.appendExternal(EventType.EVENT_TYPE_NEXUS_OPERATION_STARTED, 'nexusOperationStartedEventAttributes', {
-    scheduledEventId: op.scheduledEventId, operationId: operationToken, requestId: op.requestId, operationToken,
-  }, eventTimeMs, links);
+export function nexusOperationStarted(
+  ctx: EngineContext,
+  workflow: Workflow,
+  op: NexusOperationState,
+  operationToken: string,
+  links: temporal.api.common.v1.ILink[],
+  nowMs: number,
+  eventTimeMs = nowMs,
+): void {
+  workflow.appendExternal(
+    EventType.EVENT_TYPE_NEXUS_OPERATION_STARTED,
+    'nexusOperationStartedEventAttributes',
+    {
+      scheduledEventId: op.scheduledEventId,
+      operationId: operationToken,
+      requestId: op.requestId,
+      operationToken,
+    },
+    eventTimeMs,
+    links,
+  );
   op.status = NexusOperationStatus.Started;
   op.startedTimeMs = nowMs;
   op.operationToken = operationToken;
@@ -120,8 +210,12 @@ export function nexusOperationFailure(op: NexusOperationState, cause: Failure): 
   return {
     message: 'nexus operation completed unsuccessfully',
     nexusOperationExecutionFailureInfo: {
-      scheduledEventId: long(op.scheduledEventId), endpoint: op.endpoint, service: op.service, operation: op.operation,
-      operationToken: op.operationToken, operationId: op.operationToken,
+      scheduledEventId: long(op.scheduledEventId),
+      endpoint: op.endpoint,
+      service: op.service,
+      operation: op.operation,
+      operationToken: op.operationToken,
+      operationId: op.operationToken,
     },
     cause,
   };
@@ -129,16 +223,50 @@ export function nexusOperationFailure(op: NexusOperationState, cause: Failure): 
 
 export type NexusTerminal = 'failed' | 'canceled' | 'timed-out';
 
-export function nexusOperationEnded(ctx: EngineContext, workflow: Workflow, op: NexusOperationState, kind: NexusTerminal, cause: Failure, nowMs: number): void {
-  const attributes = { scheduledEventId: op.scheduledEventId, failure: nexusOperationFailure(op, cause), requestId: op.requestId };
-  if (kind === 'failed') workflow.appendExternal(EventType.EVENT_TYPE_NEXUS_OPERATION_FAILED, 'nexusOperationFailedEventAttributes', attributes, nowMs);
-  else if (kind === 'canceled') workflow.appendExternal(EventType.EVENT_TYPE_NEXUS_OPERATION_CANCELED, 'nexusOperationCanceledEventAttributes', attributes, nowMs);
-  else workflow.appendExternal(EventType.EVENT_TYPE_NEXUS_OPERATION_TIMED_OUT, 'nexusOperationTimedOutEventAttributes', attributes, nowMs);
+export function nexusOperationEnded(
+  ctx: EngineContext,
+  workflow: Workflow,
+  op: NexusOperationState,
+  kind: NexusTerminal,
+  cause: Failure,
+  nowMs: number,
+): void {
+  const attributes = {
+    scheduledEventId: op.scheduledEventId,
+    failure: nexusOperationFailure(op, cause),
+    requestId: op.requestId,
+  };
+  if (kind === 'failed')
+    workflow.appendExternal(
+      EventType.EVENT_TYPE_NEXUS_OPERATION_FAILED,
+      'nexusOperationFailedEventAttributes',
+      attributes,
+      nowMs,
+    );
+  else if (kind === 'canceled')
+    workflow.appendExternal(
+      EventType.EVENT_TYPE_NEXUS_OPERATION_CANCELED,
+      'nexusOperationCanceledEventAttributes',
+      attributes,
+      nowMs,
+    );
+  else
+    workflow.appendExternal(
+      EventType.EVENT_TYPE_NEXUS_OPERATION_TIMED_OUT,
+      'nexusOperationTimedOutEventAttributes',
+      attributes,
+      nowMs,
+    );
   finish(ctx, workflow, op, nowMs);
 }
 
 /** A retryable attempt failure: back off and try again. */
-export function nexusAttemptFailed(op: NexusOperationState, failure: Failure, nowMs: number, retryDelayMs: number): void {
+export function nexusAttemptFailed(
+  op: NexusOperationState,
+  failure: Failure,
+  nowMs: number,
+  retryDelayMs: number,
+): void {
   op.lastAttemptCompleteTimeMs = nowMs;
   op.lastAttemptFailure = encodeBase64('temporal.api.failure.v1.Failure', failure);
   op.attempt += 1;
@@ -153,30 +281,63 @@ export function nexusAttemptBlocked(op: NexusOperationState, reason: string, ret
   op.nextAttemptAtMs = retryAtMs;
 }
 
-export function nexusCancelCompleted(ctx: EngineContext, workflow: Workflow, op: NexusOperationState, nowMs: number): void {
+export function nexusCancelCompleted(
+  ctx: EngineContext,
+  workflow: Workflow,
+  op: NexusOperationState,
+  nowMs: number,
+): void {
   const cancel = op.cancel;
   if (!cancel) return;
   cancel.status = NexusCancelStatus.Succeeded;
   cancel.lastAttemptCompleteTimeMs = nowMs;
-  workflow.appendExternal(EventType.EVENT_TYPE_NEXUS_OPERATION_CANCEL_REQUEST_COMPLETED, 'nexusOperationCancelRequestCompletedEventAttributes', {
-    requestedEventId: cancel.requestedEventId, scheduledEventId: op.scheduledEventId,
-  }, nowMs, undefined, true);
+  workflow.appendExternal(
+    EventType.EVENT_TYPE_NEXUS_OPERATION_CANCEL_REQUEST_COMPLETED,
+    'nexusOperationCancelRequestCompletedEventAttributes',
+    {
+      requestedEventId: cancel.requestedEventId,
+      scheduledEventId: op.scheduledEventId,
+    },
+    nowMs,
+    undefined,
+    true,
+  );
   scheduleWorkflowTask(ctx, workflow, nowMs);
 }
 
-export function nexusCancelFailed(ctx: EngineContext, workflow: Workflow, op: NexusOperationState, failure: Failure, nowMs: number): void {
+export function nexusCancelFailed(
+  ctx: EngineContext,
+  workflow: Workflow,
+  op: NexusOperationState,
+  failure: Failure,
+  nowMs: number,
+): void {
   const cancel = op.cancel;
   if (!cancel) return;
   cancel.status = NexusCancelStatus.Failed;
   cancel.lastAttemptCompleteTimeMs = nowMs;
   cancel.lastFailure = encodeBase64('temporal.api.failure.v1.Failure', failure);
-  workflow.appendExternal(EventType.EVENT_TYPE_NEXUS_OPERATION_CANCEL_REQUEST_FAILED, 'nexusOperationCancelRequestFailedEventAttributes', {
-    requestedEventId: cancel.requestedEventId, scheduledEventId: op.scheduledEventId, failure,
-  }, nowMs, undefined, true);
+  workflow.appendExternal(
+    EventType.EVENT_TYPE_NEXUS_OPERATION_CANCEL_REQUEST_FAILED,
+    'nexusOperationCancelRequestFailedEventAttributes',
+    {
+      requestedEventId: cancel.requestedEventId,
+      scheduledEventId: op.scheduledEventId,
+      failure,
+    },
+    nowMs,
+    undefined,
+    true,
+  );
   scheduleWorkflowTask(ctx, workflow, nowMs);
 }
 
-export function nexusCancelAttemptFailed(op: NexusOperationState, failure: Failure, nowMs: number, retryDelayMs: number): void {
+export function nexusCancelAttemptFailed(
+  op: NexusOperationState,
+  failure: Failure,
+  nowMs: number,
+  retryDelayMs: number,
+): void {
   const cancel = op.cancel;
   if (!cancel) return;
   cancel.status = NexusCancelStatus.BackingOff;
@@ -190,10 +351,13 @@ export function nexusCancelAttemptFailed(op: NexusOperationState, failure: Failu
 export function nexusOperationDeadline(op: NexusOperationState): number {
   const at: number[] = [];
   if (op.scheduleToCloseTimeoutMs > 0) at.push(op.scheduledTimeMs + op.scheduleToCloseTimeoutMs);
-  if (op.status !== NexusOperationStatus.Started && op.scheduleToStartTimeoutMs > 0) at.push(op.scheduledTimeMs + op.scheduleToStartTimeoutMs);
-  if (op.status === NexusOperationStatus.Started && op.startToCloseTimeoutMs > 0) at.push(op.startedTimeMs + op.startToCloseTimeoutMs);
+  if (op.status !== NexusOperationStatus.Started && op.scheduleToStartTimeoutMs > 0)
+    at.push(op.scheduledTimeMs + op.scheduleToStartTimeoutMs);
+  if (op.status === NexusOperationStatus.Started && op.startToCloseTimeoutMs > 0)
+    at.push(op.startedTimeMs + op.startToCloseTimeoutMs);
   if (op.status === NexusOperationStatus.BackingOff && op.nextAttemptAtMs > 0) at.push(op.nextAttemptAtMs);
-  if (op.cancel?.status === NexusCancelStatus.BackingOff && op.cancel.nextAttemptAtMs > 0) at.push(op.cancel.nextAttemptAtMs);
+  if (op.cancel?.status === NexusCancelStatus.BackingOff && op.cancel.nextAttemptAtMs > 0)
+    at.push(op.cancel.nextAttemptAtMs);
   return at.length > 0 ? Math.min(...at) : 0;
 }
 
@@ -202,15 +366,49 @@ function timeoutFailure(timeoutType: number): Failure {
 }
 
 /** Applies whatever is due at nowMs: timeouts first, then the end of a backoff. */
-export function processNexusOperationDeadline(ctx: EngineContext, workflow: Workflow, op: NexusOperationState, nowMs: number): void {
+export function processNexusOperationDeadline(
+  ctx: EngineContext,
+  workflow: Workflow,
+  op: NexusOperationState,
+  nowMs: number,
+): void {
   if (op.scheduleToCloseTimeoutMs > 0 && nowMs >= op.scheduledTimeMs + op.scheduleToCloseTimeoutMs) {
-    return nexusOperationEnded(ctx, workflow, op, 'timed-out', timeoutFailure(TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE), nowMs);
+    return nexusOperationEnded(
+      ctx,
+      workflow,
+      op,
+      'timed-out',
+      timeoutFailure(TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE),
+      nowMs,
+    );
   }
-  if (op.status !== NexusOperationStatus.Started && op.scheduleToStartTimeoutMs > 0 && nowMs >= op.scheduledTimeMs + op.scheduleToStartTimeoutMs) {
-    return nexusOperationEnded(ctx, workflow, op, 'timed-out', timeoutFailure(TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START), nowMs);
+  if (
+    op.status !== NexusOperationStatus.Started &&
+    op.scheduleToStartTimeoutMs > 0 &&
+    nowMs >= op.scheduledTimeMs + op.scheduleToStartTimeoutMs
+  ) {
+    return nexusOperationEnded(
+      ctx,
+      workflow,
+      op,
+      'timed-out',
+      timeoutFailure(TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START),
+      nowMs,
+    );
   }
-  if (op.status === NexusOperationStatus.Started && op.startToCloseTimeoutMs > 0 && nowMs >= op.startedTimeMs + op.startToCloseTimeoutMs) {
-    return nexusOperationEnded(ctx, workflow, op, 'timed-out', timeoutFailure(TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE), nowMs);
+  if (
+    op.status === NexusOperationStatus.Started &&
+    op.startToCloseTimeoutMs > 0 &&
+    nowMs >= op.startedTimeMs + op.startToCloseTimeoutMs
+  ) {
+    return nexusOperationEnded(
+      ctx,
+      workflow,
+      op,
+      'timed-out',
+      timeoutFailure(TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE),
+      nowMs,
+    );
   }
   if (op.status === NexusOperationStatus.BackingOff && nowMs >= op.nextAttemptAtMs) {
     op.status = NexusOperationStatus.Scheduled;

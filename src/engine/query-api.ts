@@ -49,7 +49,11 @@ export function dispatchBufferedQueries(engine: HistoryEngine, workflow: Workflo
 }
 
 function offerQueryTask(engine: HistoryEngine, workflow: Workflow, queryId: string): void {
-  engine.offerTask(workflow.state.namespaceId, workflow.state.taskQueue, 'workflow', { kind: 'query-task', key: workflow.key, queryId });
+  engine.offerTask(workflow.state.namespaceId, workflow.state.taskQueue, 'workflow', {
+    kind: 'query-task',
+    key: workflow.key,
+    queryId,
+  });
 }
 
 export async function queryWorkflow(
@@ -63,12 +67,19 @@ export async function queryWorkflow(
   const s = workflow.state;
   const condition = request.queryRejectCondition ?? 0;
   const closed = !isRunning(s);
-  if ((condition === RejectCondition.QUERY_REJECT_CONDITION_NOT_OPEN && closed) ||
-      (condition === RejectCondition.QUERY_REJECT_CONDITION_NOT_COMPLETED_CLEANLY && closed && s.status !== Status.WORKFLOW_EXECUTION_STATUS_COMPLETED)) {
+  if (
+    (condition === RejectCondition.QUERY_REJECT_CONDITION_NOT_OPEN && closed) ||
+    (condition === RejectCondition.QUERY_REJECT_CONDITION_NOT_COMPLETED_CLEANLY &&
+      closed &&
+      s.status !== Status.WORKFLOW_EXECUTION_STATUS_COMPLETED)
+  ) {
     return { queryRejected: { status: s.status } };
   }
   if (s.lastCompletedStartedEventId === 0 && closed) {
-    throw new ServiceError(ErrorCode.FailedPrecondition, 'Workflow completed before the first workflow task completed; it cannot be queried.');
+    throw new ServiceError(
+      ErrorCode.FailedPrecondition,
+      'Workflow completed before the first workflow task completed; it cannot be queried.',
+    );
   }
   if (s.workflowTask && s.workflowTask.attempt >= 3) {
     throw new ServiceError(ErrorCode.FailedPrecondition, 'Cannot query workflow due to Workflow Task in failed state.');
@@ -82,7 +93,10 @@ export async function queryWorkflow(
       reject(new ServiceError(ErrorCode.DeadlineExceeded, 'query timed out before a worker answered it'));
     };
     const entry: QueryEntry = {
-      queryId, query: request.query ?? {}, mode: 'buffered', isDelivered: false,
+      queryId,
+      query: request.query ?? {},
+      mode: 'buffered',
+      isDelivered: false,
       resolve: (r) => {
         pending.delete(queryId);
         signal.removeEventListener('abort', onAbort);
@@ -106,7 +120,10 @@ export async function queryWorkflow(
 }
 
 /** The poll response for a query task; undefined when the query is gone (answered or abandoned). */
-export function recordQueryTaskStarted(engine: HistoryEngine, task: Extract<MatchTask, { kind: 'query-task' }>): temporal.api.workflowservice.v1.IPollWorkflowTaskQueueResponse | undefined {
+export function recordQueryTaskStarted(
+  engine: HistoryEngine,
+  task: Extract<MatchTask, { kind: 'query-task' }>,
+): temporal.api.workflowservice.v1.IPollWorkflowTaskQueueResponse | undefined {
   const pending = pendingOf(engine).get(task.queryId);
   if (!pending || pending.entry.isDelivered) return undefined;
   const workflow = engine.load(task.key);
@@ -127,12 +144,21 @@ export function recordQueryTaskStarted(engine: HistoryEngine, task: Extract<Matc
   };
 }
 
-export function respondQueryTaskCompleted(engine: HistoryEngine, token: Extract<TaskToken, { k: 'qry' }>, request: temporal.api.workflowservice.v1.IRespondQueryTaskCompletedRequest): void {
+export function respondQueryTaskCompleted(
+  engine: HistoryEngine,
+  token: Extract<TaskToken, { k: 'qry' }>,
+  request: temporal.api.workflowservice.v1.IRespondQueryTaskCompletedRequest,
+): void {
   const pending = pendingOf(engine).get(token.q);
   if (!pending) throw notFound('query task not found, or already answered');
   const type = request.completedType ?? 0;
   if (type !== QueryResultType.QUERY_RESULT_TYPE_ANSWERED && type !== QueryResultType.QUERY_RESULT_TYPE_FAILED) {
     throw invalidArgument('Invalid CompletedType.');
   }
-  pending.entry.resolve({ resultType: type, answer: request.queryResult ?? null, errorMessage: request.errorMessage ?? '', failure: request.failure ?? null });
+  pending.entry.resolve({
+    resultType: type,
+    answer: request.queryResult ?? null,
+    errorMessage: request.errorMessage ?? '',
+    failure: request.failure ?? null,
+  });
 }

@@ -35,7 +35,10 @@ export function recordResetPoint(
 
 /** The points a new run inherits, each given an expiry if it has none yet. */
 export function rolloverResetPoints(state: MutableState, nowMs: number, retentionMs: number): ResetPointState[] {
-  return (state.autoResetPoints ?? []).map((point) => ({ ...point, expireTimeMs: point.expireTimeMs || nowMs + retentionMs }));
+  return (state.autoResetPoints ?? []).map((point) => ({
+    ...point,
+    expireTimeMs: point.expireTimeMs || nowMs + retentionMs,
+  }));
 }
 
 export function resetPointsToProto(points: readonly ResetPointState[]): temporal.api.workflow.v1.IResetPoints {

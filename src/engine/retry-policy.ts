@@ -51,8 +51,7 @@ export function retryPolicyToProto(policy: RetryPolicyState): RetryPolicy {
 }
 
 export type RetryDecision =
-  | { readonly retry: true; readonly delayMs: number }
-  | { readonly retry: false; readonly retryState: RetryState };
+  { readonly retry: true; readonly delayMs: number } | { readonly retry: false; readonly retryState: RetryState };
 
 /**
  * Whether attempt `attempt` (1-based, just failed) is retried and after how long. `expirationMs` is the

@@ -65,7 +65,8 @@ export function withSearchAttributeTypes(
   for (const [name, payload] of Object.entries(fields)) {
     const type = types[name];
     const hasType = Boolean(payload.metadata?.['type']?.length);
-    typed[name] = hasType || !type ? payload : { ...payload, metadata: { ...payload.metadata, type: Buffer.from(type) } };
+    typed[name] =
+      hasType || !type ? payload : { ...payload, metadata: { ...payload.metadata, type: Buffer.from(type) } };
   }
   return { ...attributes, indexedFields: typed };
 }

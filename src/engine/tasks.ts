@@ -9,8 +9,18 @@ export interface RunKey {
 }
 
 export type MatchTask =
-  | { readonly kind: 'workflow-task'; readonly key: RunKey; readonly scheduledEventId: number; readonly attempt: number }
-  | { readonly kind: 'activity-task'; readonly key: RunKey; readonly scheduledEventId: number; readonly attempt: number }
+  | {
+      readonly kind: 'workflow-task';
+      readonly key: RunKey;
+      readonly scheduledEventId: number;
+      readonly attempt: number;
+    }
+  | {
+      readonly kind: 'activity-task';
+      readonly key: RunKey;
+      readonly scheduledEventId: number;
+      readonly attempt: number;
+    }
   | { readonly kind: 'query-task'; readonly key: RunKey; readonly queryId: string }
   | { readonly kind: 'nexus-task'; readonly taskId: string };
 
@@ -23,8 +33,24 @@ export interface TaskSink {
 }
 
 export type TaskToken =
-  | { readonly k: 'wft'; readonly ns: string; readonly w: string; readonly r: string; readonly s: number; readonly st: number; readonly a: number }
-  | { readonly k: 'act'; readonly ns: string; readonly w: string; readonly r: string; readonly s: number; readonly a: number; readonly id: string }
+  | {
+      readonly k: 'wft';
+      readonly ns: string;
+      readonly w: string;
+      readonly r: string;
+      readonly s: number;
+      readonly st: number;
+      readonly a: number;
+    }
+  | {
+      readonly k: 'act';
+      readonly ns: string;
+      readonly w: string;
+      readonly r: string;
+      readonly s: number;
+      readonly a: number;
+      readonly id: string;
+    }
   | { readonly k: 'qry'; readonly ns: string; readonly w: string; readonly r: string; readonly q: string }
   | { readonly k: 'nx'; readonly ns: string; readonly t: string };
 

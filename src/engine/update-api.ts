@@ -24,13 +24,19 @@ function statusOf(workflow: Workflow, updateId: string): UpdateStatus | undefine
   const record = workflow.state.updates[updateId];
   if (!record) return undefined;
   if (record.completedEventId > 0) {
-    const outcome = workflow.events[record.completedEventId - 1]?.workflowExecutionUpdateCompletedEventAttributes?.outcome ?? null;
+    const outcome =
+      workflow.events[record.completedEventId - 1]?.workflowExecutionUpdateCompletedEventAttributes?.outcome ?? null;
     return { stage: UpdateStage.Completed, outcome };
   }
   return { stage: UpdateStage.Accepted, outcome: null };
 }
 
-export async function updateWorkflowExecution(engine: HistoryEngine, namespace: NamespaceRecord, request: temporal.api.workflowservice.v1.IUpdateWorkflowExecutionRequest, signal: AbortSignal): Promise<UpdateResponse> {
+export async function updateWorkflowExecution(
+  engine: HistoryEngine,
+  namespace: NamespaceRecord,
+  request: temporal.api.workflowservice.v1.IUpdateWorkflowExecutionRequest,
+  signal: AbortSignal,
+): Promise<UpdateResponse> {
   const updateId = validateUpdate(request);
   const key = engine.run((tx) => {
     const workflow = findRun(tx, namespace, request.workflowExecution, request.firstExecutionRunId);
@@ -49,31 +55,56 @@ export function validateUpdate(request: temporal.api.workflowservice.v1.IUpdateW
 }
 
 /** Admits the update to the run unless it already knows it (a retried request). */
-export function admitUpdate(engine: HistoryEngine, nowMs: number, workflow: Workflow, request: temporal.api.workflowservice.v1.IUpdateWorkflowExecutionRequest): void {
+export function admitUpdate(
+  engine: HistoryEngine,
+  nowMs: number,
+  workflow: Workflow,
+  request: temporal.api.workflowservice.v1.IUpdateWorkflowExecutionRequest,
+): void {
   const updateId = request.request?.meta?.updateId ?? '';
   if (!isRunning(workflow.state)) throw notFound('workflow execution already completed');
   if (statusOf(workflow, updateId)) return;
   workflow.updates.set(updateId, {
-    updateId, request: request.request ?? {}, stage: UpdateStage.Admitted, isDelivered: false, outcome: null, waiters: new Set(),
+    updateId,
+    request: request.request ?? {},
+    stage: UpdateStage.Admitted,
+    isDelivered: false,
+    outcome: null,
+    waiters: new Set(),
   });
   // With nothing else pending, the task is speculative: dropped from history if the update is rejected.
   scheduleWorkflowTask(engine.ctx, workflow, nowMs, 1, !workflow.hasBufferedEvents);
 }
 
-export async function pollWorkflowExecutionUpdate(engine: HistoryEngine, namespace: NamespaceRecord, request: temporal.api.workflowservice.v1.IPollWorkflowExecutionUpdateRequest, signal: AbortSignal): Promise<UpdateResponse> {
+export async function pollWorkflowExecutionUpdate(
+  engine: HistoryEngine,
+  namespace: NamespaceRecord,
+  request: temporal.api.workflowservice.v1.IPollWorkflowExecutionUpdateRequest,
+  signal: AbortSignal,
+): Promise<UpdateResponse> {
   const updateId = request.updateRef?.updateId ?? '';
   if (!updateId) throw invalidArgument('Update ID is not set on request.');
   const key = engine.run((tx) => findRun(tx, namespace, request.updateRef?.workflowExecution).key);
   return waitForStage(engine, key, updateId, request.waitPolicy?.lifecycleStage || UpdateStage.Completed, signal);
 }
 
-export async function waitForStage(engine: HistoryEngine, key: RunKey, updateId: string, stage: number, signal: AbortSignal): Promise<UpdateResponse> {
+export async function waitForStage(
+  engine: HistoryEngine,
+  key: RunKey,
+  updateId: string,
+  stage: number,
+  signal: AbortSignal,
+): Promise<UpdateResponse> {
   const deadline = AbortSignal.any([signal, AbortSignal.timeout(engine.ctx.config.updateLongPollMs)]);
   for (;;) {
     const workflow = engine.load(key);
     const status = workflow ? statusOf(workflow, updateId) : undefined;
     if (!workflow || !status) {
-      throw notFound(workflow && !isRunning(workflow.state) ? 'workflow execution already completed' : `update ${updateId} not found`);
+      throw notFound(
+        workflow && !isRunning(workflow.state)
+          ? 'workflow execution already completed'
+          : `update ${updateId} not found`,
+      );
     }
     if (status.stage >= stage || deadline.aborted) {
       return {

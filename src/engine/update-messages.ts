@@ -67,13 +67,24 @@ export function handleProtocolMessage(c: CommandContext, messageId: string): voi
   }
 }
 
-function accept(c: CommandContext, updateId: string, entry: UpdateEntry | undefined, message: temporal.api.protocol.v1.IMessage, body: temporal.api.update.v1.IAcceptance): void {
-  const event = c.workflow.append(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED, 'workflowExecutionUpdateAcceptedEventAttributes', {
-    protocolInstanceId: updateId,
-    acceptedRequestMessageId: body.acceptedRequestMessageId ?? `${updateId}/request`,
-    acceptedRequestSequencingEventId: body.acceptedRequestSequencingEventId ?? message.eventId ?? 0,
-    acceptedRequest: body.acceptedRequest ?? entry?.request ?? null,
-  }, c.tx.nowMs);
+function accept(
+  c: CommandContext,
+  updateId: string,
+  entry: UpdateEntry | undefined,
+  message: temporal.api.protocol.v1.IMessage,
+  body: temporal.api.update.v1.IAcceptance,
+): void {
+  const event = c.workflow.append(
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
+    'workflowExecutionUpdateAcceptedEventAttributes',
+    {
+      protocolInstanceId: updateId,
+      acceptedRequestMessageId: body.acceptedRequestMessageId ?? `${updateId}/request`,
+      acceptedRequestSequencingEventId: body.acceptedRequestSequencingEventId ?? message.eventId ?? 0,
+      acceptedRequest: body.acceptedRequest ?? entry?.request ?? null,
+    },
+    c.tx.nowMs,
+  );
   c.workflow.state.updates[updateId] = { acceptedEventId: Number(event.eventId), completedEventId: 0 };
   if (entry) {
     entry.stage = UpdateStage.Accepted;
@@ -81,12 +92,24 @@ function accept(c: CommandContext, updateId: string, entry: UpdateEntry | undefi
   }
 }
 
-function complete(c: CommandContext, updateId: string, entry: UpdateEntry | undefined, body: temporal.api.update.v1.IResponse): void {
+function complete(
+  c: CommandContext,
+  updateId: string,
+  entry: UpdateEntry | undefined,
+  body: temporal.api.update.v1.IResponse,
+): void {
   const record = c.workflow.state.updates[updateId];
   if (!record) return;
-  const event = c.workflow.append(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED, 'workflowExecutionUpdateCompletedEventAttributes', {
-    meta: body.meta ?? { updateId }, acceptedEventId: record.acceptedEventId, outcome: body.outcome ?? null,
-  }, c.tx.nowMs);
+  const event = c.workflow.append(
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED,
+    'workflowExecutionUpdateCompletedEventAttributes',
+    {
+      meta: body.meta ?? { updateId },
+      acceptedEventId: record.acceptedEventId,
+      outcome: body.outcome ?? null,
+    },
+    c.tx.nowMs,
+  );
   record.completedEventId = Number(event.eventId);
   if (entry) {
     entry.stage = UpdateStage.Completed;

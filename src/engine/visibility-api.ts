@@ -7,7 +7,11 @@ import { executionInfo } from './execution-info';
 export const LIST_PAGE_SIZE_MAX = 1000;
 export const LIST_PAGE_SIZE_DEFAULT = 100;
 
-export function listWorkflowExecutions(store: Store, namespace: NamespaceRecord, request: temporal.api.workflowservice.v1.IListWorkflowExecutionsRequest): temporal.api.workflowservice.v1.IListWorkflowExecutionsResponse {
+export function listWorkflowExecutions(
+  store: Store,
+  namespace: NamespaceRecord,
+  request: temporal.api.workflowservice.v1.IListWorkflowExecutionsRequest,
+): temporal.api.workflowservice.v1.IListWorkflowExecutionsResponse {
   const pageSize = Math.min(request.pageSize || LIST_PAGE_SIZE_DEFAULT, LIST_PAGE_SIZE_MAX);
   const result = store.listExecutions({
     namespaceId: namespace.id,
@@ -22,8 +26,16 @@ export function listWorkflowExecutions(store: Store, namespace: NamespaceRecord,
   };
 }
 
-export function countWorkflowExecutions(store: Store, namespace: NamespaceRecord, request: temporal.api.workflowservice.v1.ICountWorkflowExecutionsRequest): temporal.api.workflowservice.v1.ICountWorkflowExecutionsResponse {
-  const result = store.countExecutions({ namespaceId: namespace.id, query: request.query ?? '', searchAttributeTypes: namespace.searchAttributes });
+export function countWorkflowExecutions(
+  store: Store,
+  namespace: NamespaceRecord,
+  request: temporal.api.workflowservice.v1.ICountWorkflowExecutionsRequest,
+): temporal.api.workflowservice.v1.ICountWorkflowExecutionsResponse {
+  const result = store.countExecutions({
+    namespaceId: namespace.id,
+    query: request.query ?? '',
+    searchAttributeTypes: namespace.searchAttributes,
+  });
   return {
     count: long(result.count),
     groups: result.groups.map((group) => ({
@@ -44,5 +56,9 @@ function statusName(value: unknown): unknown {
 }
 
 function pascal(upperSnake: string): string {
-  return upperSnake.toLowerCase().split('_').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+  return upperSnake
+    .toLowerCase()
+    .split('_')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
 }

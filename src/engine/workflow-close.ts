@@ -22,10 +22,19 @@ export type CloseOutcome =
   | { kind: 'canceled'; details: Payloads | null | undefined; completedEventId: number }
   | { kind: 'terminated'; reason: string; details: Payloads | null | undefined; identity: string }
   | { kind: 'timed-out' }
-  | { kind: 'continued-as-new'; attributes: temporal.api.command.v1.IContinueAsNewWorkflowExecutionCommandAttributes; completedEventId: number };
+  | {
+      kind: 'continued-as-new';
+      attributes: temporal.api.command.v1.IContinueAsNewWorkflowExecutionCommandAttributes;
+      completedEventId: number;
+    };
 
-
-export function closeWorkflow(ctx: EngineContext, tx: Transaction, workflow: Workflow, outcome: CloseOutcome, listener: EngineHooks | undefined): void {
+export function closeWorkflow(
+  ctx: EngineContext,
+  tx: Transaction,
+  workflow: Workflow,
+  outcome: CloseOutcome,
+  listener: EngineHooks | undefined,
+): void {
   const s = workflow.state;
   if (!isRunning(s)) return;
   const nowMs = tx.nowMs;
@@ -78,39 +87,72 @@ function appendCloseEvent(
   const newExecutionRunId = newRunId ?? '';
   switch (outcome.kind) {
     case 'completed':
-      return workflow.append(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED, 'workflowExecutionCompletedEventAttributes',
-        { result: outcome.result ?? null, workflowTaskCompletedEventId: outcome.completedEventId, newExecutionRunId }, nowMs);
+      return workflow.append(
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED,
+        'workflowExecutionCompletedEventAttributes',
+        { result: outcome.result ?? null, workflowTaskCompletedEventId: outcome.completedEventId, newExecutionRunId },
+        nowMs,
+      );
     case 'failed':
-      return workflow.append(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED, 'workflowExecutionFailedEventAttributes',
-        { failure: outcome.failure ?? null, retryState: retryState ?? RetryState.RetryPolicyNotSet, workflowTaskCompletedEventId: outcome.completedEventId, newExecutionRunId }, nowMs);
+      return workflow.append(
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED,
+        'workflowExecutionFailedEventAttributes',
+        {
+          failure: outcome.failure ?? null,
+          retryState: retryState ?? RetryState.RetryPolicyNotSet,
+          workflowTaskCompletedEventId: outcome.completedEventId,
+          newExecutionRunId,
+        },
+        nowMs,
+      );
     case 'canceled':
-      return workflow.append(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED, 'workflowExecutionCanceledEventAttributes',
-        { details: outcome.details ?? null, workflowTaskCompletedEventId: outcome.completedEventId }, nowMs);
+      return workflow.append(
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED,
+        'workflowExecutionCanceledEventAttributes',
+        { details: outcome.details ?? null, workflowTaskCompletedEventId: outcome.completedEventId },
+        nowMs,
+      );
     case 'terminated':
-      return workflow.append(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED, 'workflowExecutionTerminatedEventAttributes',
-        { reason: outcome.reason, details: outcome.details ?? null, identity: outcome.identity }, nowMs);
+      return workflow.append(
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED,
+        'workflowExecutionTerminatedEventAttributes',
+        { reason: outcome.reason, details: outcome.details ?? null, identity: outcome.identity },
+        nowMs,
+      );
     case 'timed-out':
-      return workflow.append(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT, 'workflowExecutionTimedOutEventAttributes',
-        { retryState: retryState ?? RetryState.RetryPolicyNotSet, newExecutionRunId }, nowMs);
+      return workflow.append(
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT,
+        'workflowExecutionTimedOutEventAttributes',
+        { retryState: retryState ?? RetryState.RetryPolicyNotSet, newExecutionRunId },
+        nowMs,
+      );
     case 'continued-as-new': {
       const a = outcome.attributes;
-      return workflow.append(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW, 'workflowExecutionContinuedAsNewEventAttributes', {
-        newExecutionRunId,
-        workflowType: { name: a.workflowType?.name || workflow.state.workflowType },
-        taskQueue: { name: a.taskQueue?.name || workflow.state.taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
-        input: a.input ?? null,
-        // The Temporal server fills the command's timeout defaults into the event, and writes the
-        // initiator only on the new run's started event.
-        workflowRunTimeout: a.workflowRunTimeout ?? durationFromMs(0),
-        workflowTaskTimeout: a.workflowTaskTimeout ?? durationFromMs(workflow.state.workflowTaskTimeoutMs),
-        workflowTaskCompletedEventId: outcome.completedEventId,
-        backoffStartInterval: a.backoffStartInterval ?? null,
-        initiator: a.initiator ?? 0,
-        inheritBuildId: a.inheritBuildId ?? false,
-        header: a.header ?? null,
-        memo: a.memo ?? null,
-        searchAttributes: a.searchAttributes ?? null,
-      }, nowMs);
+      return workflow.append(
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW,
+        'workflowExecutionContinuedAsNewEventAttributes',
+        {
+          newExecutionRunId,
+          workflowType: { name: a.workflowType?.name || workflow.state.workflowType },
+          taskQueue: {
+            name: a.taskQueue?.name || workflow.state.taskQueue,
+            kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL,
+          },
+          input: a.input ?? null,
+          // The Temporal server fills the command's timeout defaults into the event, and writes the
+          // initiator only on the new run's started event.
+          workflowRunTimeout: a.workflowRunTimeout ?? durationFromMs(0),
+          workflowTaskTimeout: a.workflowTaskTimeout ?? durationFromMs(workflow.state.workflowTaskTimeoutMs),
+          workflowTaskCompletedEventId: outcome.completedEventId,
+          backoffStartInterval: a.backoffStartInterval ?? null,
+          initiator: a.initiator ?? 0,
+          inheritBuildId: a.inheritBuildId ?? false,
+          header: a.header ?? null,
+          memo: a.memo ?? null,
+          searchAttributes: a.searchAttributes ?? null,
+        },
+        nowMs,
+      );
     }
   }
 }
@@ -160,7 +202,9 @@ function inheritedSpec(ctx: EngineContext, workflow: Workflow, nowMs: number): R
     input: started?.input ?? null,
     header: started?.header ?? null,
     memo: s.memo ? decodeBase64<Memo>('temporal.api.common.v1.Memo', s.memo) : null,
-    searchAttributes: s.searchAttributes ? decodeBase64<SearchAttributes>('temporal.api.common.v1.SearchAttributes', s.searchAttributes) : null,
+    searchAttributes: s.searchAttributes
+      ? decodeBase64<SearchAttributes>('temporal.api.common.v1.SearchAttributes', s.searchAttributes)
+      : null,
     executionTimeoutMs: s.executionExpirationMs > 0 ? Math.max(0, s.executionExpirationMs - nowMs) : 0,
     runTimeoutMs,
     workflowTaskTimeoutMs: s.workflowTaskTimeoutMs,
@@ -172,7 +216,9 @@ function inheritedSpec(ctx: EngineContext, workflow: Workflow, nowMs: number): R
     startDelayMs: 0,
     parent: s.parent,
     continuedExecutionRunId: s.runId,
-    completionCallbacks: s.completionCallbacks.map((c) => decodeBase64<temporal.api.common.v1.ICallback>('temporal.api.common.v1.Callback', c)),
+    completionCallbacks: s.completionCallbacks.map((c) =>
+      decodeBase64<temporal.api.common.v1.ICallback>('temporal.api.common.v1.Callback', c),
+    ),
     links: [],
     rootExecution: started?.rootWorkflowExecution ?? null,
     prevAutoResetPoints: rolloverResetPoints(s, nowMs, ctx.namespaces.getById(s.namespaceId).retentionMs),
@@ -186,9 +232,15 @@ function continueAsNewSpec(
   nowMs: number,
 ): RunSpec {
   const base = inheritedSpec(ctx, workflow, nowMs);
-  const runTimeoutMs = a.workflowRunTimeout ? Number(a.workflowRunTimeout.seconds ?? 0) * 1000 + Math.floor((a.workflowRunTimeout.nanos ?? 0) / 1e6) : base.runTimeoutMs;
-  const taskTimeoutMs = a.workflowTaskTimeout ? Number(a.workflowTaskTimeout.seconds ?? 0) * 1000 + Math.floor((a.workflowTaskTimeout.nanos ?? 0) / 1e6) : base.workflowTaskTimeoutMs;
-  const backoffMs = a.backoffStartInterval ? Number(a.backoffStartInterval.seconds ?? 0) * 1000 + Math.floor((a.backoffStartInterval.nanos ?? 0) / 1e6) : 0;
+  const runTimeoutMs = a.workflowRunTimeout
+    ? Number(a.workflowRunTimeout.seconds ?? 0) * 1000 + Math.floor((a.workflowRunTimeout.nanos ?? 0) / 1e6)
+    : base.runTimeoutMs;
+  const taskTimeoutMs = a.workflowTaskTimeout
+    ? Number(a.workflowTaskTimeout.seconds ?? 0) * 1000 + Math.floor((a.workflowTaskTimeout.nanos ?? 0) / 1e6)
+    : base.workflowTaskTimeoutMs;
+  const backoffMs = a.backoffStartInterval
+    ? Number(a.backoffStartInterval.seconds ?? 0) * 1000 + Math.floor((a.backoffStartInterval.nanos ?? 0) / 1e6)
+    : 0;
   return {
     ...base,
     workflowType: a.workflowType?.name || base.workflowType,

@@ -54,7 +54,13 @@ export function startWorkflow(
           current.state.runId,
         );
       }
-      terminateWorkflow(ctx, tx, current, { reason: 'TerminateIfRunning WorkflowIdReusePolicy', details: null, identity: spec.identity }, hooks);
+      terminateWorkflow(
+        ctx,
+        tx,
+        current,
+        { reason: 'TerminateIfRunning WorkflowIdReusePolicy', details: null, identity: spec.identity },
+        hooks,
+      );
     } else {
       checkReusePolicy(current, spec, policies.reusePolicy);
     }

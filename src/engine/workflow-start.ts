@@ -1,6 +1,16 @@
 // Creating a run: the normalized start parameters every path shares (client start, signal-with-start,
 // child workflows, continue-as-new, workflow retry), and the first events of a new history.
-import { type Header, type Memo, type Payloads, type SearchAttributes, type Failure, EventType, encodeBase64, temporal, long } from '../common/proto';
+import {
+  type Header,
+  type Memo,
+  type Payloads,
+  type SearchAttributes,
+  type Failure,
+  EventType,
+  encodeBase64,
+  temporal,
+  long,
+} from '../common/proto';
 import { durationFromMs, timestampFromMs } from '../common/time';
 import type { NamespaceRecord } from '../store/store';
 import type { MutableState, ParentState, ResetPointState, RetryPolicyState } from './mutable-state';
@@ -53,15 +63,19 @@ export interface RunSpec {
 }
 
 export function createRun(ctx: EngineContext, requested: RunSpec, nowMs: number): Workflow {
-  const spec: RunSpec = { ...requested, searchAttributes: withSearchAttributeTypes(requested.searchAttributes, requested.namespace.searchAttributes) };
+  const spec: RunSpec = {
+    ...requested,
+    searchAttributes: withSearchAttributeTypes(requested.searchAttributes, requested.namespace.searchAttributes),
+  };
   const state = initialState(spec, nowMs);
   const workflow = new Workflow(
     state,
     [],
     {
-      memo: spec.memo?.fields && Object.keys(spec.memo.fields).length > 0
-        ? temporal.api.common.v1.Memo.encode(spec.memo).finish()
-        : null,
+      memo:
+        spec.memo?.fields && Object.keys(spec.memo.fields).length > 0
+          ? temporal.api.common.v1.Memo.encode(spec.memo).finish()
+          : null,
       searchAttributes: decodeSearchAttributes(spec.searchAttributes, spec.namespace.searchAttributes),
       parentWorkflowId: spec.parent?.workflowId ?? null,
       parentRunId: spec.parent?.runId ?? null,
@@ -111,7 +125,10 @@ function initialState(spec: RunSpec, nowMs: number): MutableState {
     bufferedEvents: [],
     updates: {},
     startRequestIds: spec.requestId ? [spec.requestId] : [],
-    memo: spec.memo?.fields && Object.keys(spec.memo.fields).length > 0 ? encodeBase64('temporal.api.common.v1.Memo', spec.memo) : null,
+    memo:
+      spec.memo?.fields && Object.keys(spec.memo.fields).length > 0
+        ? encodeBase64('temporal.api.common.v1.Memo', spec.memo)
+        : null,
     searchAttributes:
       spec.searchAttributes?.indexedFields && Object.keys(spec.searchAttributes.indexedFields).length > 0
         ? encodeBase64('temporal.api.common.v1.SearchAttributes', spec.searchAttributes)
@@ -121,13 +138,13 @@ function initialState(spec: RunSpec, nowMs: number): MutableState {
     completionCallbacks: spec.completionCallbacks.map((c) => encodeBase64('temporal.api.common.v1.Callback', c)),
     nexusOperations: {},
     historySizeBytes: 0,
-    ...(spec.prevAutoResetPoints && spec.prevAutoResetPoints.length > 0 ? { autoResetPoints: spec.prevAutoResetPoints.map((point) => ({ ...point })) } : {}),
+    ...(spec.prevAutoResetPoints && spec.prevAutoResetPoints.length > 0
+      ? { autoResetPoints: spec.prevAutoResetPoints.map((point) => ({ ...point })) }
+      : {}),
   };
 }
 
-function startedAttributes(
-  spec: RunSpec,
-): temporal.api.history.v1.IWorkflowExecutionStartedEventAttributes {
+function startedAttributes(spec: RunSpec): temporal.api.history.v1.IWorkflowExecutionStartedEventAttributes {
   const parent = spec.parent;
   return {
     workflowType: { name: spec.workflowType },
@@ -136,7 +153,9 @@ function startedAttributes(
     // As the Temporal server writes them: no execution timeout field when there is none, and a run
     // timeout field for a child or a new run (the server fills the command's default) or when set.
     ...(spec.executionTimeoutMs > 0 ? { workflowExecutionTimeout: durationFromMs(spec.executionTimeoutMs) } : {}),
-    ...(spec.runTimeoutMs > 0 || parent || spec.continuedExecutionRunId ? { workflowRunTimeout: durationFromMs(spec.runTimeoutMs) } : {}),
+    ...(spec.runTimeoutMs > 0 || parent || spec.continuedExecutionRunId
+      ? { workflowRunTimeout: durationFromMs(spec.runTimeoutMs) }
+      : {}),
     workflowTaskTimeout: durationFromMs(spec.workflowTaskTimeoutMs),
     originalExecutionRunId: spec.runId,
     identity: spec.identity,
@@ -147,15 +166,21 @@ function startedAttributes(
     searchAttributes: spec.searchAttributes ?? null,
     workflowId: spec.workflowId,
     ...(spec.retryPolicy ? { retryPolicy: retryPolicyToProto(spec.retryPolicy) } : {}),
-    ...(spec.executionExpirationMs > 0 ? { workflowExecutionExpirationTime: timestampFromMs(spec.executionExpirationMs) } : {}),
+    ...(spec.executionExpirationMs > 0
+      ? { workflowExecutionExpirationTime: timestampFromMs(spec.executionExpirationMs) }
+      : {}),
     // The Temporal server writes a zero backoff for a first run, and none for a continued run without one.
-    ...(spec.startDelayMs > 0 || !spec.continuedExecutionRunId ? { firstWorkflowTaskBackoff: durationFromMs(spec.startDelayMs) } : {}),
+    ...(spec.startDelayMs > 0 || !spec.continuedExecutionRunId
+      ? { firstWorkflowTaskBackoff: durationFromMs(spec.startDelayMs) }
+      : {}),
     ...(spec.continuedExecutionRunId ? { continuedExecutionRunId: spec.continuedExecutionRunId } : {}),
     ...(spec.initiator ? { initiator: spec.initiator } : {}),
     ...(spec.continuedFailure ? { continuedFailure: spec.continuedFailure } : {}),
     ...(spec.lastCompletionResult ? { lastCompletionResult: spec.lastCompletionResult } : {}),
     ...(spec.completionCallbacks.length > 0 ? { completionCallbacks: [...spec.completionCallbacks] } : {}),
-    ...(spec.prevAutoResetPoints && spec.prevAutoResetPoints.length > 0 ? { prevAutoResetPoints: resetPointsToProto(spec.prevAutoResetPoints) } : {}),
+    ...(spec.prevAutoResetPoints && spec.prevAutoResetPoints.length > 0
+      ? { prevAutoResetPoints: resetPointsToProto(spec.prevAutoResetPoints) }
+      : {}),
     ...(parent
       ? {
           parentWorkflowNamespace: parent.namespace,
@@ -165,6 +190,8 @@ function startedAttributes(
         }
       : {}),
     // The Temporal server records the root only in a child's history; a workflow without a parent is its own root.
-    ...(parent ? { rootWorkflowExecution: spec.rootExecution ?? { workflowId: parent.workflowId, runId: parent.runId } } : {}),
+    ...(parent
+      ? { rootWorkflowExecution: spec.rootExecution ?? { workflowId: parent.workflowId, runId: parent.runId } }
+      : {}),
   };
 }

@@ -10,7 +10,12 @@ import { isRunning } from './mutable-state';
 import { encodeTaskToken, type MatchTask, type TaskToken, runKeyOf } from './tasks';
 import { failWorkflowTask, scheduleWorkflowTask, startWorkflowTask } from './workflow-tasks';
 import { applyCommands, CommandError, hasCloseCommand, validateCommands, type CommandContext } from './command-handler';
-import { handleRemainingMessages, indexMessages, requeueUnansweredUpdates, updateRequestMessages } from './update-messages';
+import {
+  handleRemainingMessages,
+  indexMessages,
+  requeueUnansweredUpdates,
+  updateRequestMessages,
+} from './update-messages';
 import { answerQueries, attachBufferedQueries, dispatchBufferedQueries } from './query-api';
 import { EventType } from '../common/proto';
 import { recordResetPoint } from './reset-points';
@@ -26,18 +31,36 @@ export interface WorkflowPoll {
 }
 
 /** Starts the matched workflow task; undefined when the task is stale (already started, run closed). */
-export function recordWorkflowTaskStarted(engine: HistoryEngine, task: Extract<MatchTask, { kind: 'workflow-task' }>, poll: WorkflowPoll): PollResponse | undefined {
+export function recordWorkflowTaskStarted(
+  engine: HistoryEngine,
+  task: Extract<MatchTask, { kind: 'workflow-task' }>,
+  poll: WorkflowPoll,
+): PollResponse | undefined {
   return engine.run((tx) => {
     const workflow = tx.get(task.key);
     const wft = workflow?.state.workflowTask;
     if (!workflow || !isRunning(workflow.state) || !wft) return undefined;
-    if (wft.scheduledEventId !== task.scheduledEventId || wft.attempt !== task.attempt || wft.startedEventId !== 0) return undefined;
+    if (wft.scheduledEventId !== task.scheduledEventId || wft.attempt !== task.attempt || wft.startedEventId !== 0)
+      return undefined;
     const isStickyFallback = wft.isSticky && poll.taskQueue === workflow.state.taskQueue;
     if (wft.taskQueue !== poll.taskQueue && !isStickyFallback) return undefined;
     // A sticky task taken from the normal queue: its sticky worker is gone, so the new one gets full history.
     if (isStickyFallback) workflow.state.stickyTaskQueue = '';
-    const startedEventId = startWorkflowTask(workflow, { identity: poll.identity, requestId: engine.ctx.ids.uuid(), nowMs: tx.nowMs, buildId: poll.buildId ?? '' });
-    const token: TaskToken = { k: 'wft', ns: workflow.state.namespaceId, w: workflow.state.workflowId, r: workflow.state.runId, s: wft.scheduledEventId, st: startedEventId, a: wft.attempt };
+    const startedEventId = startWorkflowTask(workflow, {
+      identity: poll.identity,
+      requestId: engine.ctx.ids.uuid(),
+      nowMs: tx.nowMs,
+      buildId: poll.buildId ?? '',
+    });
+    const token: TaskToken = {
+      k: 'wft',
+      ns: workflow.state.namespaceId,
+      w: workflow.state.workflowId,
+      r: workflow.state.runId,
+      s: wft.scheduledEventId,
+      st: startedEventId,
+      a: wft.attempt,
+    };
     const s = workflow.state;
     const firstEventId = wft.isSticky && !isStickyFallback ? s.lastCompletedStartedEventId + 1 : 1;
     const response: PollResponse = {
@@ -49,7 +72,10 @@ export function recordWorkflowTaskStarted(engine: HistoryEngine, task: Extract<M
       attempt: wft.attempt,
       backlogCountHint: long(engine.backlogCount(s.namespaceId, poll.taskQueue, 'workflow')),
       history: { events: [...workflow.events.slice(Math.max(0, firstEventId - 1)), ...workflow.speculativeTaskEvents] },
-      workflowExecutionTaskQueue: { name: s.taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+      workflowExecutionTaskQueue: {
+        name: s.taskQueue,
+        kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL,
+      },
       scheduledTime: timestampFromMs(wft.scheduledTimeMs),
       startedTime: timestampFromMs(tx.nowMs),
       queries: attachBufferedQueries(workflow),
@@ -68,7 +94,11 @@ function currentTask(workflow: Workflow | undefined, token: Extract<TaskToken, {
   return workflow;
 }
 
-export function completeWorkflowTask(engine: HistoryEngine, token: Extract<TaskToken, { k: 'wft' }>, request: temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedRequest): temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedResponse {
+export function completeWorkflowTask(
+  engine: HistoryEngine,
+  token: Extract<TaskToken, { k: 'wft' }>,
+  request: temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedRequest,
+): temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedResponse {
   const ctx = engine.ctx;
   let resetHistoryEventId = 0;
   engine.run((tx) => {
@@ -85,32 +115,67 @@ export function completeWorkflowTask(engine: HistoryEngine, token: Extract<TaskT
     }
     const hasNewUpdates = [...workflow.updates.values()].some((u) => !u.isDelivered);
     if (hasCloseCommand(commands) && (workflow.hasBufferedEvents || hasNewUpdates)) {
-      failWorkflowTask(ctx, workflow, { nowMs: tx.nowMs, cause: temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND, identity, failure: { message: 'UnhandledCommand' } });
+      failWorkflowTask(ctx, workflow, {
+        nowMs: tx.nowMs,
+        cause: temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND,
+        identity,
+        failure: { message: 'UnhandledCommand' },
+      });
       return;
     }
     try {
       validateCommands(ctx, workflow, commands, tx.nowMs);
     } catch (error) {
       if (!(error instanceof CommandError)) throw error;
-      failWorkflowTask(ctx, workflow, { nowMs: tx.nowMs, cause: error.failedCause, identity, failure: { message: error.message } });
+      failWorkflowTask(ctx, workflow, {
+        nowMs: tx.nowMs,
+        cause: error.failedCause,
+        identity,
+        failure: { message: error.message },
+      });
       return;
     }
     const wft = s.workflowTask;
     if (!wft) return;
     const sticky = request.stickyAttributes?.workerTaskQueue?.name ?? '';
     s.stickyTaskQueue = sticky;
-    s.stickyScheduleToStartTimeoutMs = sticky ? (Number(request.stickyAttributes?.scheduleToStartTimeout?.seconds ?? 0) * 1000 || ctx.config.stickyScheduleToStartDefaultMs) : 0;
-    const completed = workflow.append(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, 'workflowTaskCompletedEventAttributes', {
-      scheduledEventId: wft.scheduledEventId, startedEventId: wft.startedEventId, identity,
-      binaryChecksum: request.binaryChecksum ?? '', sdkMetadata: request.sdkMetadata ?? null, meteringMetadata: request.meteringMetadata ?? null,
-      ...(request.workerVersionStamp ? { workerVersion: request.workerVersionStamp } : {}),
-      ...(request.versioningBehavior ? { versioningBehavior: request.versioningBehavior } : {}),
-    }, tx.nowMs);
+    s.stickyScheduleToStartTimeoutMs = sticky
+      ? Number(request.stickyAttributes?.scheduleToStartTimeout?.seconds ?? 0) * 1000 ||
+        ctx.config.stickyScheduleToStartDefaultMs
+      : 0;
+    const completed = workflow.append(
+      EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
+      'workflowTaskCompletedEventAttributes',
+      {
+        scheduledEventId: wft.scheduledEventId,
+        startedEventId: wft.startedEventId,
+        identity,
+        binaryChecksum: request.binaryChecksum ?? '',
+        sdkMetadata: request.sdkMetadata ?? null,
+        meteringMetadata: request.meteringMetadata ?? null,
+        ...(request.workerVersionStamp ? { workerVersion: request.workerVersionStamp } : {}),
+        ...(request.versioningBehavior ? { versioningBehavior: request.versioningBehavior } : {}),
+      },
+      tx.nowMs,
+    );
     s.lastCompletedStartedEventId = wft.startedEventId;
     s.lastCompletedWorkflowTaskEventId = Number(completed.eventId);
-    recordResetPoint(s, { buildId: request.workerVersionStamp?.buildId ?? '', binaryChecksum: request.binaryChecksum ?? '', completedEventId: Number(completed.eventId), nowMs: tx.nowMs });
+    recordResetPoint(s, {
+      buildId: request.workerVersionStamp?.buildId ?? '',
+      binaryChecksum: request.binaryChecksum ?? '',
+      completedEventId: Number(completed.eventId),
+      nowMs: tx.nowMs,
+    });
     s.workflowTask = null;
-    const c: CommandContext = { ctx, tx, workflow, completedEventId: Number(completed.eventId), identity, messages: indexMessages(request.messages ?? []), hooks: engine.hooks };
+    const c: CommandContext = {
+      ctx,
+      tx,
+      workflow,
+      completedEventId: Number(completed.eventId),
+      identity,
+      messages: indexMessages(request.messages ?? []),
+      hooks: engine.hooks,
+    };
     applyCommands(c, commands);
     handleRemainingMessages(c);
     if (!isRunning(s)) return;
@@ -127,10 +192,19 @@ export function completeWorkflowTask(engine: HistoryEngine, token: Extract<TaskT
   return resetHistoryEventId > 0 ? { resetHistoryEventId: long(resetHistoryEventId) } : {};
 }
 
-export function failWorkflowTaskFromWorker(engine: HistoryEngine, token: Extract<TaskToken, { k: 'wft' }>, request: temporal.api.workflowservice.v1.IRespondWorkflowTaskFailedRequest): void {
+export function failWorkflowTaskFromWorker(
+  engine: HistoryEngine,
+  token: Extract<TaskToken, { k: 'wft' }>,
+  request: temporal.api.workflowservice.v1.IRespondWorkflowTaskFailedRequest,
+): void {
   engine.run((tx) => {
     const workflow = currentTask(tx.get(runKeyOf(token)), token);
-    failWorkflowTask(engine.ctx, workflow, { nowMs: tx.nowMs, cause: request.cause ?? 0, failure: request.failure, identity: request.identity ?? '' });
+    failWorkflowTask(engine.ctx, workflow, {
+      nowMs: tx.nowMs,
+      cause: request.cause ?? 0,
+      failure: request.failure,
+      identity: request.identity ?? '',
+    });
     requeueUnansweredUpdates(workflow);
   });
 }
@@ -141,22 +215,40 @@ const REJECTION_TYPE_URL = 'type.googleapis.com/temporal.api.update.v1.Rejection
  * A speculative task (scheduled for an update) that produced nothing but update rejections leaves no
  * trace in history, as on the Temporal server.
  */
-function isDiscardable(workflow: Workflow, request: temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedRequest): boolean {
-  return Boolean(workflow.state.workflowTask?.speculativeEvents)
-    && (request.commands ?? []).length === 0
-    && !workflow.hasBufferedEvents
-    && !request.forceCreateNewWorkflowTask
-    && (request.messages ?? []).every((m) => m.body?.type_url === REJECTION_TYPE_URL);
+function isDiscardable(
+  workflow: Workflow,
+  request: temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedRequest,
+): boolean {
+  return (
+    Boolean(workflow.state.workflowTask?.speculativeEvents) &&
+    (request.commands ?? []).length === 0 &&
+    !workflow.hasBufferedEvents &&
+    !request.forceCreateNewWorkflowTask &&
+    (request.messages ?? []).every((m) => m.body?.type_url === REJECTION_TYPE_URL)
+  );
 }
 
-function discardSpeculativeTask(engine: HistoryEngine, tx: Transaction, workflow: Workflow, request: temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedRequest): void {
+function discardSpeculativeTask(
+  engine: HistoryEngine,
+  tx: Transaction,
+  workflow: Workflow,
+  request: temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedRequest,
+): void {
   const s = workflow.state;
   s.workflowTask = null;
   // The next task reuses the discarded task's event id: forget that it was handed to matching.
   for (const key of [...workflow.enqueued]) if (key.startsWith('wft:')) workflow.enqueued.delete(key);
   const sticky = request.stickyAttributes?.workerTaskQueue?.name ?? '';
   s.stickyTaskQueue = sticky;
-  handleRemainingMessages({ ctx: engine.ctx, tx, workflow, completedEventId: 0, identity: request.identity ?? '', messages: indexMessages(request.messages ?? []), hooks: engine.hooks });
+  handleRemainingMessages({
+    ctx: engine.ctx,
+    tx,
+    workflow,
+    completedEventId: 0,
+    identity: request.identity ?? '',
+    messages: indexMessages(request.messages ?? []),
+    hooks: engine.hooks,
+  });
   if (requeueUnansweredUpdates(workflow)) scheduleWorkflowTask(engine.ctx, workflow, tx.nowMs, 1, true);
   else dispatchBufferedQueries(engine, workflow);
 }

@@ -11,7 +11,13 @@ import { isRunning } from './mutable-state';
 const TaskQueueKind = temporal.api.enums.v1.TaskQueueKind;
 
 /** Schedules a workflow task unless one is pending or the first task is still delayed. */
-export function scheduleWorkflowTask(ctx: EngineContext, workflow: Workflow, nowMs: number, attempt = 1, isSpeculative = false): void {
+export function scheduleWorkflowTask(
+  ctx: EngineContext,
+  workflow: Workflow,
+  nowMs: number,
+  attempt = 1,
+  isSpeculative = false,
+): void {
   const s = workflow.state;
   if (!isRunning(s) || s.workflowTask !== null) return;
   if (s.firstWorkflowTaskAtMs > nowMs) return;
@@ -62,7 +68,8 @@ export function startWorkflowTask(
   const event = task.speculativeEvents
     ? buildEvent(task.scheduledEventId + 1, type, 'workflowTaskStartedEventAttributes', attributes, params.nowMs)
     : workflow.append(type, 'workflowTaskStartedEventAttributes', attributes, params.nowMs);
-  if (task.speculativeEvents) task.speculativeEvents = [...task.speculativeEvents, Buffer.from(encodeEvent(event)).toString('base64')];
+  if (task.speculativeEvents)
+    task.speculativeEvents = [...task.speculativeEvents, Buffer.from(encodeEvent(event)).toString('base64')];
   task.startedEventId = Number(event.eventId);
   task.startedTimeMs = params.nowMs;
   task.requestId = params.requestId;
@@ -114,8 +121,10 @@ export function failWorkflowTask(
     );
   }
   // An unhandled command is not the worker's fault: the next task starts again at attempt 1.
-  const isUnhandledCommand = params.cause === temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND;
-  const nextAttempt = params.timedOut === 'schedule-to-start' ? task.attempt : isUnhandledCommand ? 1 : task.attempt + 1;
+  const isUnhandledCommand =
+    params.cause === temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND;
+  const nextAttempt =
+    params.timedOut === 'schedule-to-start' ? task.attempt : isUnhandledCommand ? 1 : task.attempt + 1;
   s.workflowTask = null;
   s.stickyTaskQueue = '';
   workflow.flushBuffer();

@@ -159,7 +159,10 @@ export class Workflow {
   toWrite(): ExecutionWrite {
     this.state.bufferedEvents = this.buffered.map((e) => Buffer.from(encodeEvent(e)).toString('base64'));
     const record = this.toRecord();
-    assertContiguous(this.unpersisted.map((u) => u.event), this.persistedNextEventId ?? 1);
+    assertContiguous(
+      this.unpersisted.map((u) => u.event),
+      this.persistedNextEventId ?? 1,
+    );
     const write: ExecutionWrite = {
       record,
       newEvents: this.unpersisted.map(({ event, data }) => ({ eventId: Number(event.eventId), data })),
@@ -256,7 +259,14 @@ export const TERMINAL_EVENT_TYPES: ReadonlySet<number> = new Set([
 ]);
 
 /** A history event with the given id (not appended anywhere). */
-export function buildEvent(eventId: number, type: number, field: EventAttributesField, attributes: object, timeMs: number, extra?: object): HistoryEvent {
+export function buildEvent(
+  eventId: number,
+  type: number,
+  field: EventAttributesField,
+  attributes: object,
+  timeMs: number,
+  extra?: object,
+): HistoryEvent {
   return {
     eventId: long(eventId),
     eventTime: timestampFromMs(timeMs),

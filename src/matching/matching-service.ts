@@ -36,7 +36,10 @@ export class MatchingService<T> {
   /** Whether a poll waits on the queue now or took a task less than STICKY_POLLER_UNAVAILABLE_WINDOW_MS ago. */
   hasRecentPoller(namespaceId: string, name: string, kind: TaskQueueKind, nowMs: number): boolean {
     const queue = this.find(namespaceId, name, kind);
-    return queue !== undefined && (queue.waitingPollers > 0 || nowMs - queue.lastPollTimeMs < STICKY_POLLER_UNAVAILABLE_WINDOW_MS);
+    return (
+      queue !== undefined &&
+      (queue.waitingPollers > 0 || nowMs - queue.lastPollTimeMs < STICKY_POLLER_UNAVAILABLE_WINDOW_MS)
+    );
   }
 
   releaseAllPollers(): void {

@@ -43,7 +43,8 @@ export class CircuitBreakers {
     const state = this.state(key);
     if (state.openUntilMs === 0) return { allowed: true };
     const now = this.clock.nowMs();
-    if (now < state.openUntilMs || state.isTrialInFlight) return { allowed: false, retryAtMs: Math.max(now, state.openUntilMs) + (state.isTrialInFlight ? 1000 : 0) };
+    if (now < state.openUntilMs || state.isTrialInFlight)
+      return { allowed: false, retryAtMs: Math.max(now, state.openUntilMs) + (state.isTrialInFlight ? 1000 : 0) };
     state.isTrialInFlight = true;
     return { allowed: true };
   }

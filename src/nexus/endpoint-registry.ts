@@ -38,40 +38,63 @@ export class EndpointRegistry {
     for (const record of store.listNexusEndpoints()) this.byId.set(record.id, record);
   }
 
-  create(spec: EndpointSpec | null | undefined, allowedCallerNamespaces: string[] | null): temporal.api.nexus.v1.IEndpoint {
+  create(
+    spec: EndpointSpec | null | undefined,
+    allowedCallerNamespaces: string[] | null,
+  ): temporal.api.nexus.v1.IEndpoint {
     this.validateSpec(spec);
     const name = spec?.name ?? '';
-    if (this.findByName(name)) throw new ServiceError(ErrorCode.AlreadyExists, `Nexus endpoint with name "${name}" is already registered.`);
+    if (this.findByName(name))
+      throw new ServiceError(ErrorCode.AlreadyExists, `Nexus endpoint with name "${name}" is already registered.`);
     const now = this.clock.nowMs();
     const record: NexusEndpointRecord = {
-      id: randomUUID(), name, version: 1, spec: encodeBase64('temporal.api.nexus.v1.EndpointSpec', spec ?? {}),
-      allowedCallerNamespaces, createdMs: now, updatedMs: now,
+      id: randomUUID(),
+      name,
+      version: 1,
+      spec: encodeBase64('temporal.api.nexus.v1.EndpointSpec', spec ?? {}),
+      allowedCallerNamespaces,
+      createdMs: now,
+      updatedMs: now,
     };
     this.store.createNexusEndpoint(record);
     this.byId.set(record.id, record);
     return toEndpoint(record);
   }
 
-  update(id: string, version: number, spec: EndpointSpec | null | undefined, allowedCallerNamespaces: string[] | null | undefined): temporal.api.nexus.v1.IEndpoint {
+  update(
+    id: string,
+    version: number,
+    spec: EndpointSpec | null | undefined,
+    allowedCallerNamespaces: string[] | null | undefined,
+  ): temporal.api.nexus.v1.IEndpoint {
     validateId(id);
     if (version <= 0) throw invalidArgument('endpoint version is non-positive');
     this.validateSpec(spec);
     const existing = this.get(id);
     if (existing.version !== version) {
-      throw new ServiceError(ErrorCode.FailedPrecondition, `nexus endpoint version mismatch: expected ${existing.version}, got ${version}`);
+      throw new ServiceError(
+        ErrorCode.FailedPrecondition,
+        `nexus endpoint version mismatch: expected ${existing.version}, got ${version}`,
+      );
     }
     const name = spec?.name ?? '';
     const other = this.findByName(name);
-    if (other && other.id !== id) throw new ServiceError(ErrorCode.AlreadyExists, `Nexus endpoint with name "${name}" is already registered.`);
+    if (other && other.id !== id)
+      throw new ServiceError(ErrorCode.AlreadyExists, `Nexus endpoint with name "${name}" is already registered.`);
     const record: NexusEndpointRecord = {
-      ...existing, name, version: existing.version + 1, spec: encodeBase64('temporal.api.nexus.v1.EndpointSpec', spec ?? {}),
-      allowedCallerNamespaces: allowedCallerNamespaces === undefined ? existing.allowedCallerNamespaces : allowedCallerNamespaces,
+      ...existing,
+      name,
+      version: existing.version + 1,
+      spec: encodeBase64('temporal.api.nexus.v1.EndpointSpec', spec ?? {}),
+      allowedCallerNamespaces:
+        allowedCallerNamespaces === undefined ? existing.allowedCallerNamespaces : allowedCallerNamespaces,
       updatedMs: this.clock.nowMs(),
     };
     try {
       this.store.updateNexusEndpoint(record, version);
     } catch (error) {
-      if (error instanceof StoreConflictError) throw new ServiceError(ErrorCode.FailedPrecondition, 'nexus endpoint version mismatch');
+      if (error instanceof StoreConflictError)
+        throw new ServiceError(ErrorCode.FailedPrecondition, 'nexus endpoint version mismatch');
       throw error;
     }
     this.byId.set(id, record);
@@ -82,7 +105,11 @@ export class EndpointRegistry {
     validateId(id);
     if (version <= 0) throw invalidArgument('endpoint version is non-positive');
     const existing = this.get(id);
-    if (existing.version !== version) throw new ServiceError(ErrorCode.FailedPrecondition, `nexus endpoint version mismatch: expected ${existing.version}, got ${version}`);
+    if (existing.version !== version)
+      throw new ServiceError(
+        ErrorCode.FailedPrecondition,
+        `nexus endpoint version mismatch: expected ${existing.version}, got ${version}`,
+      );
     this.store.deleteNexusEndpoint(id);
     this.byId.delete(id);
   }
@@ -107,12 +134,22 @@ export class EndpointRegistry {
   resolve(id: string, name: string): ResolvedEndpoint | undefined {
     const record = (id ? this.byId.get(id) : undefined) ?? this.findByName(name);
     if (!record) return undefined;
-    return { id: record.id, name: record.name, spec: decodeBase64<EndpointSpec>('temporal.api.nexus.v1.EndpointSpec', record.spec), allowedCallerNamespaces: record.allowedCallerNamespaces };
+    return {
+      id: record.id,
+      name: record.name,
+      spec: decodeBase64<EndpointSpec>('temporal.api.nexus.v1.EndpointSpec', record.spec),
+      allowedCallerNamespaces: record.allowedCallerNamespaces,
+    };
   }
 
-  list(pageSize: number, nextPageToken: Uint8Array | null | undefined, name: string | null | undefined): { endpoints: temporal.api.nexus.v1.IEndpoint[]; nextPageToken: Uint8Array | null } {
+  list(
+    pageSize: number,
+    nextPageToken: Uint8Array | null | undefined,
+    name: string | null | undefined,
+  ): { endpoints: temporal.api.nexus.v1.IEndpoint[]; nextPageToken: Uint8Array | null } {
     if (pageSize < 0) throw invalidArgument('page_size is negative');
-    if (pageSize > ENDPOINT_LIST_PAGE_SIZE_MAX) throw invalidArgument(`page_size exceeds limit of ${ENDPOINT_LIST_PAGE_SIZE_MAX}`);
+    if (pageSize > ENDPOINT_LIST_PAGE_SIZE_MAX)
+      throw invalidArgument(`page_size exceeds limit of ${ENDPOINT_LIST_PAGE_SIZE_MAX}`);
     if (name) {
       const record = this.findByName(name);
       return { endpoints: record ? [toEndpoint(record)] : [], nextPageToken: null };
@@ -130,26 +167,34 @@ export class EndpointRegistry {
     const name = spec?.name ?? '';
     if (!name) issues.push('endpoint name not set');
     else {
-      if (name.length > ENDPOINT_NAME_LENGTH_MAX) issues.push(`endpoint name exceeds length limit of ${ENDPOINT_NAME_LENGTH_MAX}`);
-      if (!ENDPOINT_NAME_PATTERN.test(name)) issues.push(`endpoint name must match the regex: "${ENDPOINT_NAME_PATTERN.source}"`);
+      if (name.length > ENDPOINT_NAME_LENGTH_MAX)
+        issues.push(`endpoint name exceeds length limit of ${ENDPOINT_NAME_LENGTH_MAX}`);
+      if (!ENDPOINT_NAME_PATTERN.test(name))
+        issues.push(`endpoint name must match the regex: "${ENDPOINT_NAME_PATTERN.source}"`);
     }
     const target = spec?.target;
     if (target?.worker) {
       if (!target.worker.namespace) issues.push('target namespace not set');
       else if (!this.namespaces.findByName(target.worker.namespace)) {
-        throw new ServiceError(ErrorCode.FailedPrecondition, `could not verify namespace referenced by target exists: Namespace ${target.worker.namespace} is not found.`);
+        throw new ServiceError(
+          ErrorCode.FailedPrecondition,
+          `could not verify namespace referenced by target exists: Namespace ${target.worker.namespace} is not found.`,
+        );
       }
       if (!target.worker.taskQueue) issues.push('invalid target task queue: "taskQueue is not set"');
     } else if (target?.external) {
       const url = target.external.url ?? '';
       if (!url) issues.push('empty target URL');
-      else if (url.length > ENDPOINT_URL_LENGTH_MAX) issues.push(`target URL length exceeds limit of ${ENDPOINT_URL_LENGTH_MAX}`);
-      else if (!/^https?:\/\//.test(url)) issues.push(`invalid target URL scheme: "${url.split(':')[0]}", expected http or https`);
+      else if (url.length > ENDPOINT_URL_LENGTH_MAX)
+        issues.push(`target URL length exceeds limit of ${ENDPOINT_URL_LENGTH_MAX}`);
+      else if (!/^https?:\/\//.test(url))
+        issues.push(`invalid target URL scheme: "${url.split(':')[0]}", expected http or https`);
     } else {
       issues.push('empty target variant');
     }
     const description = spec?.description ? temporal.api.common.v1.Payload.encode(spec.description).finish().length : 0;
-    if (description > ENDPOINT_DESCRIPTION_SIZE_MAX_BYTES) issues.push(`description size exceeds limit of ${ENDPOINT_DESCRIPTION_SIZE_MAX_BYTES}`);
+    if (description > ENDPOINT_DESCRIPTION_SIZE_MAX_BYTES)
+      issues.push(`description size exceeds limit of ${ENDPOINT_DESCRIPTION_SIZE_MAX_BYTES}`);
     if (issues.length > 0) throw invalidArgument(issues.join(', '));
   }
 }

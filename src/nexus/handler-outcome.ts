@@ -5,8 +5,21 @@ import { type Failure, temporal } from '../common/proto';
 
 const RetryBehavior = temporal.api.enums.v1.NexusHandlerErrorRetryBehavior;
 
-export const RETRYABLE_HANDLER_ERRORS: ReadonlySet<string> = new Set(['RESOURCE_EXHAUSTED', 'INTERNAL', 'UNAVAILABLE', 'UPSTREAM_TIMEOUT', 'REQUEST_TIMEOUT']);
-export const NON_RETRYABLE_HANDLER_ERRORS: ReadonlySet<string> = new Set(['BAD_REQUEST', 'UNAUTHENTICATED', 'UNAUTHORIZED', 'NOT_FOUND', 'NOT_IMPLEMENTED', 'CONFLICT']);
+export const RETRYABLE_HANDLER_ERRORS: ReadonlySet<string> = new Set([
+  'RESOURCE_EXHAUSTED',
+  'INTERNAL',
+  'UNAVAILABLE',
+  'UPSTREAM_TIMEOUT',
+  'REQUEST_TIMEOUT',
+]);
+export const NON_RETRYABLE_HANDLER_ERRORS: ReadonlySet<string> = new Set([
+  'BAD_REQUEST',
+  'UNAUTHENTICATED',
+  'UNAUTHORIZED',
+  'NOT_FOUND',
+  'NOT_IMPLEMENTED',
+  'CONFLICT',
+]);
 
 /** What came back from one attempt at a handler (worker task or HTTP call). */
 export type HandlerReply =
@@ -15,7 +28,11 @@ export type HandlerReply =
   | { readonly kind: 'timeout' };
 
 export type StartOutcome =
-  | { readonly kind: 'sync-success'; readonly payload: temporal.api.common.v1.IPayload | null; readonly links: temporal.api.nexus.v1.ILink[] }
+  | {
+      readonly kind: 'sync-success';
+      readonly payload: temporal.api.common.v1.IPayload | null;
+      readonly links: temporal.api.nexus.v1.ILink[];
+    }
   | { readonly kind: 'async-started'; readonly operationToken: string; readonly links: temporal.api.nexus.v1.ILink[] }
   | { readonly kind: 'operation-failed'; readonly state: 'failed' | 'canceled'; readonly failure: Failure }
   | { readonly kind: 'retry'; readonly failure: Failure }
@@ -59,19 +76,33 @@ export function classifyStartReply(reply: HandlerReply): StartOutcome {
     return isRetryableHandlerFailure(failure) ? { kind: 'retry', failure } : { kind: 'fail', failure };
   }
   const start = reply.response.startOperation;
-  if (start?.syncSuccess) return { kind: 'sync-success', payload: start.syncSuccess.payload ?? null, links: start.syncSuccess.links ?? [] };
+  if (start?.syncSuccess)
+    return { kind: 'sync-success', payload: start.syncSuccess.payload ?? null, links: start.syncSuccess.links ?? [] };
   if (start?.asyncSuccess) {
     const token = start.asyncSuccess.operationToken || start.asyncSuccess.operationId || '';
     if (!token) return { kind: 'fail', failure: handlerErrorFailure('BAD_REQUEST', 'invalid operation token: empty') };
     return { kind: 'async-started', operationToken: token, links: start.asyncSuccess.links ?? [] };
   }
   if (start?.failure) {
-    return { kind: 'operation-failed', state: start.failure.canceledFailureInfo ? 'canceled' : 'failed', failure: start.failure };
+    return {
+      kind: 'operation-failed',
+      state: start.failure.canceledFailureInfo ? 'canceled' : 'failed',
+      failure: start.failure,
+    };
   }
   if (start?.operationError) {
     const nexusFailure = start.operationError.failure;
-    const failure: Failure = { message: nexusFailure?.message ?? 'operation failed', ...(start.operationError.operationState === 'canceled' ? { canceledFailureInfo: {} } : { applicationFailureInfo: {} }) };
-    return { kind: 'operation-failed', state: start.operationError.operationState === 'canceled' ? 'canceled' : 'failed', failure };
+    const failure: Failure = {
+      message: nexusFailure?.message ?? 'operation failed',
+      ...(start.operationError.operationState === 'canceled'
+        ? { canceledFailureInfo: {} }
+        : { applicationFailureInfo: {} }),
+    };
+    return {
+      kind: 'operation-failed',
+      state: start.operationError.operationState === 'canceled' ? 'canceled' : 'failed',
+      failure,
+    };
   }
   return { kind: 'fail', failure: handlerErrorFailure('INTERNAL', 'the handler returned an empty start response') };
 }

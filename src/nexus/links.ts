@@ -7,7 +7,12 @@ const EventType = temporal.api.enums.v1.EventType;
 
 function pascalEventType(type: number): string {
   const name = EventType[type] ?? 'EVENT_TYPE_UNSPECIFIED';
-  return name.replace(/^EVENT_TYPE_/, '').toLowerCase().split('_').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+  return name
+    .replace(/^EVENT_TYPE_/, '')
+    .toLowerCase()
+    .split('_')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
 }
 
 function eventTypeFromName(name: string): number {
@@ -16,7 +21,9 @@ function eventTypeFromName(name: string): number {
   return (EventType as unknown as Record<string, number>)[`EVENT_TYPE_${upper}`] ?? 0;
 }
 
-export function workflowEventLinkToNexus(link: temporal.api.common.v1.Link.IWorkflowEvent): temporal.api.nexus.v1.ILink {
+export function workflowEventLinkToNexus(
+  link: temporal.api.common.v1.Link.IWorkflowEvent,
+): temporal.api.nexus.v1.ILink {
   const path = `/namespaces/${encodeURIComponent(link.namespace ?? '')}/workflows/${encodeURIComponent(link.workflowId ?? '')}/${encodeURIComponent(link.runId ?? '')}/history`;
   const query = new URLSearchParams();
   if (link.requestIdRef) {
@@ -32,7 +39,9 @@ export function workflowEventLinkToNexus(link: temporal.api.common.v1.Link.IWork
 }
 
 /** Converts Nexus links to Temporal links; links that are not workflow-event links are dropped. */
-export function nexusLinksToTemporal(links: readonly temporal.api.nexus.v1.ILink[] | null | undefined): temporal.api.common.v1.ILink[] {
+export function nexusLinksToTemporal(
+  links: readonly temporal.api.nexus.v1.ILink[] | null | undefined,
+): temporal.api.common.v1.ILink[] {
   const result: temporal.api.common.v1.ILink[] = [];
   for (const link of links ?? []) {
     const converted = nexusLinkToWorkflowEvent(link);
@@ -41,7 +50,9 @@ export function nexusLinksToTemporal(links: readonly temporal.api.nexus.v1.ILink
   return result;
 }
 
-export function nexusLinkToWorkflowEvent(link: temporal.api.nexus.v1.ILink): temporal.api.common.v1.Link.IWorkflowEvent | undefined {
+export function nexusLinkToWorkflowEvent(
+  link: temporal.api.nexus.v1.ILink,
+): temporal.api.common.v1.Link.IWorkflowEvent | undefined {
   if (link.type !== WORKFLOW_EVENT_LINK_TYPE || !link.url) return undefined;
   let url: URL;
   try {
@@ -50,7 +61,8 @@ export function nexusLinkToWorkflowEvent(link: temporal.api.nexus.v1.ILink): tem
     return undefined;
   }
   const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
-  if (url.protocol !== 'temporal:' || parts[0] !== 'namespaces' || parts[2] !== 'workflows' || parts[5] !== 'history') return undefined;
+  if (url.protocol !== 'temporal:' || parts[0] !== 'namespaces' || parts[2] !== 'workflows' || parts[5] !== 'history')
+    return undefined;
   const base = { namespace: parts[1] ?? '', workflowId: parts[3] ?? '', runId: parts[4] ?? '' };
   const eventType = eventTypeFromName(url.searchParams.get('eventType') ?? '');
   if (url.searchParams.get('referenceType') === 'RequestIdReference') {

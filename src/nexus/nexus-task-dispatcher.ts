@@ -23,7 +23,12 @@ export class NexusTaskDispatcher {
 
   constructor(private readonly matching: TaskOffer) {}
 
-  dispatch(namespaceId: string, taskQueue: string, request: temporal.api.nexus.v1.IRequest, timeoutMs: number): Promise<HandlerReply> {
+  dispatch(
+    namespaceId: string,
+    taskQueue: string,
+    request: temporal.api.nexus.v1.IRequest,
+    timeoutMs: number,
+  ): Promise<HandlerReply> {
     if (this.pending.size >= PENDING_NEXUS_TASKS_MAX) return Promise.resolve({ kind: 'timeout' });
     const taskId = randomUUID();
     return new Promise((resolve) => {

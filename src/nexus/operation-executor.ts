@@ -12,14 +12,28 @@ import type { RunKey } from '../engine/tasks';
 import { runKeyString } from '../engine/tasks';
 import { NexusCancelStatus, NexusOperationStatus, type NexusOperationState } from '../engine/mutable-state';
 import {
-  nexusAttemptBlocked, nexusAttemptFailed, nexusCancelAttemptFailed, nexusCancelCompleted, nexusCancelFailed,
-  nexusOperationEnded, nexusOperationStarted, nexusOperationSucceeded,
+  nexusAttemptBlocked,
+  nexusAttemptFailed,
+  nexusCancelAttemptFailed,
+  nexusCancelCompleted,
+  nexusCancelFailed,
+  nexusOperationEnded,
+  nexusOperationStarted,
+  nexusOperationSucceeded,
 } from '../engine/nexus-operations';
 import { CALLBACK_TOKEN_HEADER, SYSTEM_CALLBACK_URL, encodeCallbackToken } from '../engine/nexus-completion';
 import type { EndpointRegistry, ResolvedEndpoint } from './endpoint-registry';
 import type { CircuitBreakers } from './circuit-breaker';
 import type { NexusTaskDispatcher } from './nexus-task-dispatcher';
-import { classifyCancelReply, classifyStartReply, countsAgainstBreaker, handlerErrorFailure, type CancelOutcome, type HandlerReply, type StartOutcome } from './handler-outcome';
+import {
+  classifyCancelReply,
+  classifyStartReply,
+  countsAgainstBreaker,
+  handlerErrorFailure,
+  type CancelOutcome,
+  type HandlerReply,
+  type StartOutcome,
+} from './handler-outcome';
 import { nexusLinksToTemporal, workflowEventLinkToNexus } from './links';
 import { nextNexusRetryDelayMs } from './retry';
 
@@ -66,7 +80,8 @@ export class NexusOperationExecutor {
   onRunClosed(workflow: Workflow): void {
     if (this.isStopped) return;
     for (const op of Object.values(workflow.state.nexusOperations)) {
-      if (op.status === NexusOperationStatus.Started && op.cancel?.status === NexusCancelStatus.Scheduled) this.launch(workflow, op, 'cancel');
+      if (op.status === NexusOperationStatus.Started && op.cancel?.status === NexusCancelStatus.Scheduled)
+        this.launch(workflow, op, 'cancel');
     }
   }
 
@@ -75,7 +90,8 @@ export class NexusOperationExecutor {
     if (this.isStopped) return;
     for (const op of Object.values(workflow.state.nexusOperations)) {
       if (op.status === NexusOperationStatus.Scheduled) this.launch(workflow, op, 'start');
-      if (op.status === NexusOperationStatus.Started && op.cancel?.status === NexusCancelStatus.Scheduled) this.launch(workflow, op, 'cancel');
+      if (op.status === NexusOperationStatus.Started && op.cancel?.status === NexusCancelStatus.Scheduled)
+        this.launch(workflow, op, 'cancel');
     }
   }
 
@@ -86,40 +102,88 @@ export class NexusOperationExecutor {
     this.inFlight.add(id);
     const key = workflow.key;
     const request = this.buildRequest(workflow, op, kind);
-    const snapshot = { scheduledEventId: op.scheduledEventId, attempt, endpointId: op.endpointId, endpoint: op.endpoint };
+    const snapshot = {
+      scheduledEventId: op.scheduledEventId,
+      attempt,
+      endpointId: op.endpointId,
+      endpoint: op.endpoint,
+    };
     void this.invoke(key, snapshot, request, kind)
       .catch((error: unknown) => this.logger.error('nexus invocation failed', { error: String(error) }))
       .finally(() => this.inFlight.delete(id));
   }
 
-  private buildRequest(workflow: Workflow, op: NexusOperationState, kind: 'start' | 'cancel'): { request: temporal.api.nexus.v1.IRequest; timeoutMs: number; callerNamespace: string } {
+  private buildRequest(
+    workflow: Workflow,
+    op: NexusOperationState,
+    kind: 'start' | 'cancel',
+  ): { request: temporal.api.nexus.v1.IRequest; timeoutMs: number; callerNamespace: string } {
     const s = workflow.state;
     const now = this.clock.nowMs();
     const scheduled = workflow.events[op.scheduledEventId - 1]?.nexusOperationScheduledEventAttributes;
     const remaining: number[] = [this.settings.requestTimeoutMs];
     if (op.scheduleToCloseTimeoutMs > 0) remaining.push(op.scheduledTimeMs + op.scheduleToCloseTimeoutMs - now);
-    if (kind === 'start' && op.scheduleToStartTimeoutMs > 0) remaining.push(op.scheduledTimeMs + op.scheduleToStartTimeoutMs - now);
-    if (kind === 'cancel' && op.startToCloseTimeoutMs > 0) remaining.push(op.startedTimeMs + op.startToCloseTimeoutMs - now);
+    if (kind === 'start' && op.scheduleToStartTimeoutMs > 0)
+      remaining.push(op.scheduledTimeMs + op.scheduleToStartTimeoutMs - now);
+    if (kind === 'cancel' && op.startToCloseTimeoutMs > 0)
+      remaining.push(op.startedTimeMs + op.startToCloseTimeoutMs - now);
     const timeoutMs = Math.max(0, Math.min(...remaining));
     const header: Record<string, string> = { ...(scheduled?.nexusHeader ?? {}), 'request-timeout': `${timeoutMs}ms` };
-    const operationTimeouts = [op.startToCloseTimeoutMs, op.scheduleToCloseTimeoutMs > 0 ? op.scheduledTimeMs + op.scheduleToCloseTimeoutMs - now : 0].filter((ms) => ms > 0);
-    if (operationTimeouts.length > 0 && !header['operation-timeout']) header['operation-timeout'] = `${Math.min(...operationTimeouts)}ms`;
+    const operationTimeouts = [
+      op.startToCloseTimeoutMs,
+      op.scheduleToCloseTimeoutMs > 0 ? op.scheduledTimeMs + op.scheduleToCloseTimeoutMs - now : 0,
+    ].filter((ms) => ms > 0);
+    if (operationTimeouts.length > 0 && !header['operation-timeout'])
+      header['operation-timeout'] = `${Math.min(...operationTimeouts)}ms`;
     const callerNamespace = this.engine.ctx.namespaces.getById(s.namespaceId).name;
-    const base = { header, scheduledTime: timestampFromMs(now), endpoint: op.endpoint, capabilities: { temporalFailureResponses: true } };
+    const base = {
+      header,
+      scheduledTime: timestampFromMs(now),
+      endpoint: op.endpoint,
+      capabilities: { temporalFailureResponses: true },
+    };
     if (kind === 'cancel') {
-      return { request: { ...base, cancelOperation: { service: op.service, operation: op.operation, operationToken: op.operationToken, operationId: op.operationToken } }, timeoutMs, callerNamespace };
+      return {
+        request: {
+          ...base,
+          cancelOperation: {
+            service: op.service,
+            operation: op.operation,
+            operationToken: op.operationToken,
+            operationId: op.operationToken,
+          },
+        },
+        timeoutMs,
+        callerNamespace,
+      };
     }
-    const token = encodeCallbackToken({ namespaceId: s.namespaceId, workflowId: s.workflowId, runId: s.runId, scheduledEventId: op.scheduledEventId, requestId: op.requestId });
+    const token = encodeCallbackToken({
+      namespaceId: s.namespaceId,
+      workflowId: s.workflowId,
+      runId: s.runId,
+      scheduledEventId: op.scheduledEventId,
+      requestId: op.requestId,
+    });
     const link = workflowEventLinkToNexus({
-      namespace: callerNamespace, workflowId: s.workflowId, runId: s.runId,
-      eventRef: { eventId: long(op.scheduledEventId), eventType: temporal.api.enums.v1.EventType.EVENT_TYPE_NEXUS_OPERATION_SCHEDULED },
+      namespace: callerNamespace,
+      workflowId: s.workflowId,
+      runId: s.runId,
+      eventRef: {
+        eventId: long(op.scheduledEventId),
+        eventType: temporal.api.enums.v1.EventType.EVENT_TYPE_NEXUS_OPERATION_SCHEDULED,
+      },
     });
     return {
       request: {
         ...base,
         startOperation: {
-          service: op.service, operation: op.operation, requestId: op.requestId, callback: SYSTEM_CALLBACK_URL,
-          payload: scheduled?.input ?? null, callbackHeader: { [CALLBACK_TOKEN_HEADER]: token }, links: [link],
+          service: op.service,
+          operation: op.operation,
+          requestId: op.requestId,
+          callback: SYSTEM_CALLBACK_URL,
+          payload: scheduled?.input ?? null,
+          callbackHeader: { [CALLBACK_TOKEN_HEADER]: token },
+          links: [link],
         },
       },
       timeoutMs,
@@ -136,13 +200,17 @@ export class NexusOperationExecutor {
     const endpoint = this.endpoints.resolve(op.endpointId, op.endpoint);
     const breakerKey = `${key.namespaceId}\u0000${op.endpoint}`;
     let reply: HandlerReply;
-    const refusal = endpoint ? this.refusal(endpoint, built.callerNamespace) : handlerErrorFailure('NOT_FOUND', `endpoint "${op.endpoint}" not found`);
+    const refusal = endpoint
+      ? this.refusal(endpoint, built.callerNamespace)
+      : handlerErrorFailure('NOT_FOUND', `endpoint "${op.endpoint}" not found`);
     if (refusal) {
       reply = { kind: 'handler-error', failure: refusal };
     } else {
       const decision = this.breakers.tryAcquire(breakerKey);
       if (!decision.allowed) {
-        this.apply(key, op.scheduledEventId, kind, op.attempt, (_workflow, current) => nexusAttemptBlocked(current, CIRCUIT_BREAKER_OPEN_REASON, decision.retryAtMs));
+        this.apply(key, op.scheduledEventId, kind, op.attempt, (_workflow, current) =>
+          nexusAttemptBlocked(current, CIRCUIT_BREAKER_OPEN_REASON, decision.retryAtMs),
+        );
         return;
       }
       reply = await this.call(endpoint as ResolvedEndpoint, built, kind);
@@ -153,46 +221,93 @@ export class NexusOperationExecutor {
 
   /** The allowlist: once an endpoint has one, only listed caller namespaces may use it. */
   private refusal(endpoint: ResolvedEndpoint, callerNamespace: string): Failure | undefined {
-    if (endpoint.allowedCallerNamespaces === null || endpoint.allowedCallerNamespaces.includes(callerNamespace)) return undefined;
-    return handlerErrorFailure('UNAUTHORIZED', `caller namespace "${callerNamespace}" is not allowed to use Nexus endpoint "${endpoint.name}"`);
+    if (endpoint.allowedCallerNamespaces === null || endpoint.allowedCallerNamespaces.includes(callerNamespace))
+      return undefined;
+    return handlerErrorFailure(
+      'UNAUTHORIZED',
+      `caller namespace "${callerNamespace}" is not allowed to use Nexus endpoint "${endpoint.name}"`,
+    );
   }
 
-  private call(endpoint: ResolvedEndpoint, built: { request: temporal.api.nexus.v1.IRequest; timeoutMs: number; callerNamespace: string }, kind: 'start' | 'cancel'): Promise<HandlerReply> {
+  private call(
+    endpoint: ResolvedEndpoint,
+    built: { request: temporal.api.nexus.v1.IRequest; timeoutMs: number; callerNamespace: string },
+    kind: 'start' | 'cancel',
+  ): Promise<HandlerReply> {
     const target = endpoint.spec.target;
     if (target?.worker) {
       const namespace = this.engine.ctx.namespaces.findByName(target.worker.namespace ?? '');
-      if (!namespace) return Promise.resolve({ kind: 'handler-error', failure: handlerErrorFailure('NOT_FOUND', `target namespace "${target.worker.namespace}" not found`) });
+      if (!namespace)
+        return Promise.resolve({
+          kind: 'handler-error',
+          failure: handlerErrorFailure('NOT_FOUND', `target namespace "${target.worker.namespace}" not found`),
+        });
       return this.dispatcher.dispatch(namespace.id, target.worker.taskQueue ?? '', built.request, built.timeoutMs);
     }
     const url = target?.external?.url ?? '';
-    if (!this.external) return Promise.resolve({ kind: 'handler-error', failure: handlerErrorFailure('NOT_IMPLEMENTED', 'external Nexus endpoints are not available') });
+    if (!this.external)
+      return Promise.resolve({
+        kind: 'handler-error',
+        failure: handlerErrorFailure('NOT_IMPLEMENTED', 'external Nexus endpoints are not available'),
+      });
     if (kind === 'cancel') return this.external.cancel(url, built.request, built.timeoutMs);
     const start = built.request.startOperation;
-    const request = start ? { ...built.request, startOperation: { ...start, callback: this.external.callbackUrl(built.callerNamespace) } } : built.request;
+    const request = start
+      ? { ...built.request, startOperation: { ...start, callback: this.external.callbackUrl(built.callerNamespace) } }
+      : built.request;
     return this.external.start(url, request, built.timeoutMs);
   }
 
-  private applyStart(key: RunKey, op: { scheduledEventId: number; attempt: number }, reply: HandlerReply, breakerKey: string | undefined): void {
+  private applyStart(
+    key: RunKey,
+    op: { scheduledEventId: number; attempt: number },
+    reply: HandlerReply,
+    breakerKey: string | undefined,
+  ): void {
     const outcome = classifyStartReply(reply);
     this.recordOutcome(breakerKey, outcome);
     const ctx = this.engine.ctx;
     this.apply(key, op.scheduledEventId, 'start', op.attempt, (workflow, current, nowMs) => {
       switch (outcome.kind) {
         case 'sync-success':
-          return nexusOperationSucceeded(ctx, workflow, current, outcome.payload, nexusLinksToTemporal(outcome.links), nowMs);
+          return nexusOperationSucceeded(
+            ctx,
+            workflow,
+            current,
+            outcome.payload,
+            nexusLinksToTemporal(outcome.links),
+            nowMs,
+          );
         case 'async-started':
-          return nexusOperationStarted(ctx, workflow, current, outcome.operationToken, nexusLinksToTemporal(outcome.links), nowMs);
+          return nexusOperationStarted(
+            ctx,
+            workflow,
+            current,
+            outcome.operationToken,
+            nexusLinksToTemporal(outcome.links),
+            nowMs,
+          );
         case 'operation-failed':
           return nexusOperationEnded(ctx, workflow, current, outcome.state, outcome.failure, nowMs);
         case 'retry':
-          return nexusAttemptFailed(current, outcome.failure, nowMs, nextNexusRetryDelayMs(current.attempt, this.settings.retryInitialIntervalMs));
+          return nexusAttemptFailed(
+            current,
+            outcome.failure,
+            nowMs,
+            nextNexusRetryDelayMs(current.attempt, this.settings.retryInitialIntervalMs),
+          );
         case 'fail':
           return nexusOperationEnded(ctx, workflow, current, 'failed', outcome.failure, nowMs);
       }
     });
   }
 
-  private applyCancel(key: RunKey, op: { scheduledEventId: number; attempt: number }, reply: HandlerReply, breakerKey: string | undefined): void {
+  private applyCancel(
+    key: RunKey,
+    op: { scheduledEventId: number; attempt: number },
+    reply: HandlerReply,
+    breakerKey: string | undefined,
+  ): void {
     const outcome = classifyCancelReply(reply);
     this.recordOutcome(breakerKey, outcome);
     const ctx = this.engine.ctx;
@@ -201,7 +316,12 @@ export class NexusOperationExecutor {
         case 'cancel-requested':
           return nexusCancelCompleted(ctx, workflow, current, nowMs);
         case 'retry':
-          return nexusCancelAttemptFailed(current, outcome.failure, nowMs, nextNexusRetryDelayMs(current.cancel?.attempt ?? 1, this.settings.retryInitialIntervalMs));
+          return nexusCancelAttemptFailed(
+            current,
+            outcome.failure,
+            nowMs,
+            nextNexusRetryDelayMs(current.cancel?.attempt ?? 1, this.settings.retryInitialIntervalMs),
+          );
         case 'fail':
           return nexusCancelFailed(ctx, workflow, current, outcome.failure, nowMs);
       }
@@ -215,15 +335,22 @@ export class NexusOperationExecutor {
   }
 
   /** Applies an outcome if the operation is still at the attempt it answers (else the answer is stale). */
-  private apply(key: RunKey, scheduledEventId: number, kind: 'start' | 'cancel', attempt: number, fn: (workflow: Workflow, op: NexusOperationState, nowMs: number) => void): void {
+  private apply(
+    key: RunKey,
+    scheduledEventId: number,
+    kind: 'start' | 'cancel',
+    attempt: number,
+    fn: (workflow: Workflow, op: NexusOperationState, nowMs: number) => void,
+  ): void {
     if (this.isStopped) return;
     this.engine.run((tx) => {
       const workflow = tx.get(key);
       const current = workflow?.state.nexusOperations[String(scheduledEventId)];
       if (!workflow || !current) return;
-      const isCurrent = kind === 'start'
-        ? current.status === NexusOperationStatus.Scheduled && current.attempt === attempt
-        : current.cancel?.status === NexusCancelStatus.Scheduled && current.cancel.attempt === attempt;
+      const isCurrent =
+        kind === 'start'
+          ? current.status === NexusOperationStatus.Scheduled && current.attempt === attempt
+          : current.cancel?.status === NexusCancelStatus.Scheduled && current.cancel.attempt === attempt;
       if (isCurrent) fn(workflow, current, tx.nowMs);
     });
   }

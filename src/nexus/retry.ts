@@ -5,7 +5,10 @@ export const NEXUS_RETRY_BACKOFF_COEFFICIENT = 2;
 export const NEXUS_RETRY_MAXIMUM_INTERVAL_MS = 60 * 60 * 1000;
 
 /** Delay before the next attempt, after `failedAttempt` (1-based) failed. */
-export function nextNexusRetryDelayMs(failedAttempt: number, initialIntervalMs = NEXUS_RETRY_INITIAL_INTERVAL_MS): number {
+export function nextNexusRetryDelayMs(
+  failedAttempt: number,
+  initialIntervalMs = NEXUS_RETRY_INITIAL_INTERVAL_MS,
+): number {
   const delay = initialIntervalMs * Math.pow(NEXUS_RETRY_BACKOFF_COEFFICIENT, Math.max(0, failedAttempt - 1));
   return Math.min(delay, NEXUS_RETRY_MAXIMUM_INTERVAL_MS);
 }

@@ -37,13 +37,21 @@ describe('conformance with the Temporal server', () => {
   for (const scenario of scenarios) {
     const knownBug = KNOWN_BUGS[scenario.name];
     // A scenario with a known Causeway bug is reported as todo (see conformance/differences.ts).
-    test(`${scenario.name}: ${scenario.description}`, knownBug === undefined ? {} : { todo: `known Causeway bug: ${knownBug}` }, () => {
-      if (runError !== undefined) throw runError;
-      const diff = diffs?.get(scenario.name);
-      assert.ok(diff, `scenario ${scenario.name} did not run`);
-      assert.ok(diff.eventsCompared > 0, `golden file for ${scenario.name} holds no events`);
-      assert.equal(diff.lines.length, 0, `differences from conformance/golden/${scenario.name}.json:\n${renderDiffs([diff])}`);
-    });
+    test(
+      `${scenario.name}: ${scenario.description}`,
+      knownBug === undefined ? {} : { todo: `known Causeway bug: ${knownBug}` },
+      () => {
+        if (runError !== undefined) throw runError;
+        const diff = diffs?.get(scenario.name);
+        assert.ok(diff, `scenario ${scenario.name} did not run`);
+        assert.ok(diff.eventsCompared > 0, `golden file for ${scenario.name} holds no events`);
+        assert.equal(
+          diff.lines.length,
+          0,
+          `differences from conformance/golden/${scenario.name}.json:\n${renderDiffs([diff])}`,
+        );
+      },
+    );
   }
 
   test('every known bug still shows (remove fixed ones from conformance/differences.ts)', () => {
@@ -54,7 +62,9 @@ describe('conformance with the Temporal server', () => {
 
   test('every golden file belongs to a scenario', () => {
     const names = new Set(scenarios.map((scenario) => scenario.name));
-    const stale = fs.readdirSync(GOLDEN_DIR).filter((file) => file.endsWith('.json') && !names.has(file.replace(/\.json$/, '')));
+    const stale = fs
+      .readdirSync(GOLDEN_DIR)
+      .filter((file) => file.endsWith('.json') && !names.has(file.replace(/\.json$/, '')));
     assert.deepEqual(stale, []);
   });
 });

@@ -7,7 +7,9 @@ import { defaultPayloadConverter } from '@temporalio/client';
 export const EventType = temporal.api.enums.v1.EventType;
 export type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
-export async function historyEvents(handle: { fetchHistory(): Promise<temporal.api.history.v1.IHistory> }): Promise<HistoryEvent[]> {
+export async function historyEvents(handle: {
+  fetchHistory(): Promise<temporal.api.history.v1.IHistory>;
+}): Promise<HistoryEvent[]> {
   const history = await handle.fetchHistory();
   return history.events ?? [];
 }

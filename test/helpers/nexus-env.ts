@@ -11,7 +11,10 @@ let bundle: Promise<{ code: string }> | undefined;
 let isRuntimeInstalled = false;
 
 function nexusBundle(): Promise<{ code: string }> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: path.join(__dirname, '..', 'fixtures', 'nexus', 'workflows.js'), logger: new DefaultLogger('WARN') });
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: path.join(__dirname, '..', 'fixtures', 'nexus', 'workflows.js'),
+    logger: new DefaultLogger('WARN'),
+  });
   return bundle;
 }
 
@@ -27,7 +30,11 @@ export interface NexusEnv {
   /** A new endpoint targeting a fresh task queue in the handler namespace. */
   newHandlerEndpoint(): Promise<{ endpoint: string; handlerTaskQueue: string }>;
   /** Runs fn with a caller worker and a handler worker (Nexus service registered) polling. */
-  withWorkers<T>(handlerTaskQueue: string, fn: (callerTaskQueue: string) => Promise<T>, extraHandlers?: { namespace: string; taskQueue: string; tag?: string }[]): Promise<T>;
+  withWorkers<T>(
+    handlerTaskQueue: string,
+    fn: (callerTaskQueue: string) => Promise<T>,
+    extraHandlers?: { namespace: string; taskQueue: string; tag?: string }[],
+  ): Promise<T>;
   stop(): Promise<void>;
 }
 
@@ -38,23 +45,38 @@ export async function startNexusEnv(options: Partial<ServerOptions> = {}): Promi
   }
   const callerNamespace = 'caller-ns';
   const handlerNamespace = 'handler-ns';
-  const server = await startServer({ port: 0, logLevel: 'error', namespaces: [callerNamespace, handlerNamespace, 'third-ns'], ...options });
+  const server = await startServer({
+    port: 0,
+    logLevel: 'error',
+    namespaces: [callerNamespace, handlerNamespace, 'third-ns'],
+    ...options,
+  });
   const connection = await Connection.connect({ address: server.address });
   const native = await NativeConnection.connect({ address: server.address });
   const code = await nexusBundle();
   // A second worker on one task queue needs a connection of its own (sdk-core allows one per connection).
   const worker = async (namespace: string, taskQueue: string, withHandler: boolean, tag?: string): Promise<Worker> =>
     Worker.create({
-      connection: tag ? await NativeConnection.connect({ address: server.address }) : native, namespace, taskQueue, workflowBundle: code,
+      connection: tag ? await NativeConnection.connect({ address: server.address }) : native,
+      namespace,
+      taskQueue,
+      workflowBundle: code,
       ...(withHandler ? { nexusServices: [tag ? createMyServiceHandler(tag) : myServiceHandler] } : {}),
     });
   async function createEndpoint(name: string, namespace: string, taskQueue: string, allow?: string[]): Promise<string> {
-    const call = () => connection.operatorService.createNexusEndpoint({ spec: { name, target: { worker: { namespace, taskQueue } } } });
-    const response = allow ? await connection.withMetadata({ 'causeway-allow-namespaces': allow.join(',') }, call) : await call();
+    const call = () =>
+      connection.operatorService.createNexusEndpoint({ spec: { name, target: { worker: { namespace, taskQueue } } } });
+    const response = allow
+      ? await connection.withMetadata({ 'causeway-allow-namespaces': allow.join(',') }, call)
+      : await call();
     return response.endpoint?.id ?? '';
   }
   return {
-    server, connection, native, callerNamespace, handlerNamespace,
+    server,
+    connection,
+    native,
+    callerNamespace,
+    handlerNamespace,
     caller: new Client({ connection, namespace: callerNamespace }),
     handler: new Client({ connection, namespace: handlerNamespace }),
     createEndpoint,

@@ -16,10 +16,15 @@ export interface ServerProcess {
 }
 
 export async function spawnServer(port: number, dbFilename: string): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [__filename, String(port), dbFilename], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [__filename, String(port), dbFilename], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const address = await new Promise<string>((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start within ${SERVER_START_TIMEOUT_MS} ms: ${output}`)), SERVER_START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`server did not start within ${SERVER_START_TIMEOUT_MS} ms: ${output}`)),
+      SERVER_START_TIMEOUT_MS,
+    );
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const match = /listening (\S+)/.exec(output);

@@ -3,7 +3,14 @@
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker, bundleWorkflowCode, Runtime, DefaultLogger, type WorkerOptions } from '@temporalio/worker';
+import {
+  NativeConnection,
+  Worker,
+  bundleWorkflowCode,
+  Runtime,
+  DefaultLogger,
+  type WorkerOptions,
+} from '@temporalio/worker';
 import { startServer, type RunningServer, type ServerOptions } from '../../src';
 import * as activities from '../fixtures/activities';
 
@@ -11,7 +18,10 @@ let bundle: Promise<{ code: string }> | undefined;
 let runtimeInstalled = false;
 
 export function workflowBundle(): Promise<{ code: string }> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: path.join(__dirname, '..', 'fixtures', 'workflows.js'), logger: new DefaultLogger('WARN') });
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: path.join(__dirname, '..', 'fixtures', 'workflows.js'),
+    logger: new DefaultLogger('WARN'),
+  });
   return bundle;
 }
 

@@ -30,7 +30,11 @@ describe('activities', () => {
 
   test('a failing activity is retried by its retry policy until it succeeds', async () => {
     await env.withWorker(async (taskQueue) => {
-      const handle = await env.client.workflow.start('retrying', { taskQueue, workflowId: uniqueId(), args: [uniqueId('key'), 3] });
+      const handle = await env.client.workflow.start('retrying', {
+        taskQueue,
+        workflowId: uniqueId(),
+        args: [uniqueId('key'), 3],
+      });
       assert.equal(await handle.result(), 3);
       const events = await historyEvents(handle);
       assertWellFormed(events);
@@ -39,7 +43,8 @@ describe('activities', () => {
       const attributes = started?.activityTaskStartedEventAttributes;
       assert.equal(attributes?.attempt, 3);
       assert.match(String(attributes?.lastFailure?.message), /attempt 2 failed/);
-      const completed = eventsOfType(events, EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED)[0]?.activityTaskCompletedEventAttributes;
+      const completed = eventsOfType(events, EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED)[0]
+        ?.activityTaskCompletedEventAttributes;
       assert.equal(Number(completed?.startedEventId), Number(started?.eventId));
     });
   });
@@ -49,8 +54,13 @@ describe('activities', () => {
       const handle = await env.client.workflow.start('nonRetryable', { taskQueue, workflowId: uniqueId() });
       assert.equal(await handle.result(), 'BadInput:no');
       const events = await historyEvents(handle);
-      assert.equal(eventsOfType(events, EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED)[0]?.activityTaskStartedEventAttributes?.attempt, 1);
-      const failed = eventsOfType(events, EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED)[0]?.activityTaskFailedEventAttributes;
+      assert.equal(
+        eventsOfType(events, EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED)[0]?.activityTaskStartedEventAttributes
+          ?.attempt,
+        1,
+      );
+      const failed = eventsOfType(events, EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED)[0]
+        ?.activityTaskFailedEventAttributes;
       assert.equal(failed?.retryState, RetryState.RETRY_STATE_NON_RETRYABLE_FAILURE);
       assert.equal(failed?.failure?.applicationFailureInfo?.type, 'BadInput');
     });
@@ -58,8 +68,13 @@ describe('activities', () => {
 
   test('an error type listed as non-retryable in the retry policy is not retried', async () => {
     await env.withWorker(async (taskQueue) => {
-      const options = { startToCloseTimeout: '10s', retry: { initialInterval: '50ms', nonRetryableErrorTypes: ['Error'] } };
-      const outcome = (await (await startOutcome(taskQueue, 'flaky', options, [uniqueId('key'), 3])).result()) as ActivityOutcome;
+      const options = {
+        startToCloseTimeout: '10s',
+        retry: { initialInterval: '50ms', nonRetryableErrorTypes: ['Error'] },
+      };
+      const outcome = (await (
+        await startOutcome(taskQueue, 'flaky', options, [uniqueId('key'), 3])
+      ).result()) as ActivityOutcome;
       assert.equal(outcome.failure?.retryState, 'NON_RETRYABLE_FAILURE');
       assert.equal(outcome.failure?.cause?.message, 'attempt 1 failed');
     });
@@ -71,7 +86,11 @@ describe('activities', () => {
       const handle = await startOutcome(taskQueue, 'resumable', options, [5]);
       assert.deepEqual(await handle.result(), { result: 2 });
       const events = await historyEvents(handle);
-      assert.equal(eventsOfType(events, EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED)[0]?.activityTaskStartedEventAttributes?.attempt, 2);
+      assert.equal(
+        eventsOfType(events, EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED)[0]?.activityTaskStartedEventAttributes
+          ?.attempt,
+        2,
+      );
     });
   });
 
@@ -102,7 +121,8 @@ describe('activities', () => {
       assert.equal(outcome.failure?.cause?.lastHeartbeatDetails, 'started');
       assert.equal(outcome.failure?.retryState, 'MAXIMUM_ATTEMPTS_REACHED');
       const events = await historyEvents(handle);
-      const timedOut = eventsOfType(events, EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT)[0]?.activityTaskTimedOutEventAttributes;
+      const timedOut = eventsOfType(events, EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT)[0]
+        ?.activityTaskTimedOutEventAttributes;
       assert.equal(timedOut?.failure?.timeoutFailureInfo?.timeoutType, TimeoutType.TIMEOUT_TYPE_HEARTBEAT);
       const started = eventsOfType(events, EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED)[0];
       assert.equal(Number(timedOut?.startedEventId), Number(started?.eventId));
@@ -111,14 +131,19 @@ describe('activities', () => {
 
   test('an activity on a task queue no worker polls times out with TIMEOUT_TYPE_SCHEDULE_TO_START', async () => {
     await env.withWorker(async (taskQueue) => {
-      const options = { taskQueue: `unpolled-${randomUUID()}`, scheduleToStartTimeout: '300ms', startToCloseTimeout: '10s' };
+      const options = {
+        taskQueue: `unpolled-${randomUUID()}`,
+        scheduleToStartTimeout: '300ms',
+        startToCloseTimeout: '10s',
+      };
       const handle = await startOutcome(taskQueue, 'greet', options, ['nobody']);
       const outcome = (await handle.result()) as ActivityOutcome;
       assert.equal(outcome.failure?.cause?.timeoutType, 'SCHEDULE_TO_START');
       const events = await historyEvents(handle);
       assertWellFormed(events);
       assert.equal(eventsOfType(events, EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED).length, 0);
-      const timedOut = eventsOfType(events, EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT)[0]?.activityTaskTimedOutEventAttributes;
+      const timedOut = eventsOfType(events, EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT)[0]
+        ?.activityTaskTimedOutEventAttributes;
       assert.equal(Number(timedOut?.startedEventId), 0);
       assert.equal(timedOut?.retryState, RetryState.RETRY_STATE_TIMEOUT);
     });
@@ -141,12 +166,18 @@ describe('activities', () => {
       assert.equal(outcome.failure?.cause?.timeoutType, 'START_TO_CLOSE');
       assert.equal(outcome.failure?.retryState, 'MAXIMUM_ATTEMPTS_REACHED');
       const events = await historyEvents(handle);
-      const started = eventsOfType(events, EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED)[0]?.activityTaskStartedEventAttributes;
+      const started = eventsOfType(events, EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED)[0]
+        ?.activityTaskStartedEventAttributes;
       assert.equal(started?.attempt, 2);
       assert.equal(started?.lastFailure?.timeoutFailureInfo?.timeoutType, TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE);
-      const timedOut = eventsOfType(events, EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT)[0]?.activityTaskTimedOutEventAttributes;
+      const timedOut = eventsOfType(events, EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT)[0]
+        ?.activityTaskTimedOutEventAttributes;
       assert.equal(timedOut?.retryState, RetryState.RETRY_STATE_MAXIMUM_ATTEMPTS_REACHED);
-      assert.equal(timedOut?.failure?.cause?.message, 'activity StartToClose timeout', 'the failure of the retried attempt is the cause');
+      assert.equal(
+        timedOut?.failure?.cause?.message,
+        'activity StartToClose timeout',
+        'the failure of the retried attempt is the cause',
+      );
     });
   });
 
@@ -158,7 +189,8 @@ describe('activities', () => {
       assertWellFormed(events);
       const requested = eventsOfType(events, EventType.EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED)[0];
       const started = eventsOfType(events, EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED)[0];
-      const canceled = eventsOfType(events, EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED)[0]?.activityTaskCanceledEventAttributes;
+      const canceled = eventsOfType(events, EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED)[0]
+        ?.activityTaskCanceledEventAttributes;
       assert.ok(requested && started && canceled, 'CancelRequested, Started and Canceled are all in history');
       assert.equal(Number(canceled.latestCancelRequestedEventId), Number(requested.eventId));
       assert.equal(Number(canceled.startedEventId), Number(started.eventId));
@@ -168,13 +200,24 @@ describe('activities', () => {
   test('an activity is completed asynchronously by workflow id and activity id', async () => {
     await env.withWorker(async (taskQueue) => {
       const workflowId = uniqueId();
-      const handle = await startOutcome(taskQueue, 'completeAsync', { activityId: 'async-1', startToCloseTimeout: '10s' }, [], workflowId);
-      await eventually(async () => (await handle.describe()).raw.pendingActivities?.[0]?.state === PendingActivityState.PENDING_ACTIVITY_STATE_STARTED);
+      const handle = await startOutcome(
+        taskQueue,
+        'completeAsync',
+        { activityId: 'async-1', startToCloseTimeout: '10s' },
+        [],
+        workflowId,
+      );
+      await eventually(
+        async () =>
+          (await handle.describe()).raw.pendingActivities?.[0]?.state ===
+          PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
+      );
       await env.client.activity.complete({ workflowId, activityId: 'async-1' }, 'done later');
       assert.deepEqual(await handle.result(), { result: 'done later' });
       const events = await historyEvents(handle);
       assertWellFormed(events);
-      const completed = eventsOfType(events, EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED)[0]?.activityTaskCompletedEventAttributes;
+      const completed = eventsOfType(events, EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED)[0]
+        ?.activityTaskCompletedEventAttributes;
       assert.equal(firstPayloadValue(completed?.result), 'done later');
     });
   });
@@ -190,7 +233,8 @@ describe('activities', () => {
       const events = await historyEvents(handle);
       assertWellFormed(events);
       const started = eventsOfType(events, EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED)[0];
-      const completed = eventsOfType(events, EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED)[0]?.activityTaskCompletedEventAttributes;
+      const completed = eventsOfType(events, EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED)[0]
+        ?.activityTaskCompletedEventAttributes;
       assert.ok(started, 'the server writes a Started event for the forced completion');
       assert.equal(Number(completed?.startedEventId), Number(started.eventId));
     });

@@ -6,7 +6,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  Client, QueryNotRegisteredError, QueryRejectedError, WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateStage,
+  Client,
+  QueryNotRegisteredError,
+  QueryRejectedError,
+  WorkflowFailedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateStage,
 } from '@temporalio/client';
 import { CancelledFailure, TerminatedFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
@@ -45,7 +50,10 @@ describe('cancel, terminate, queries and updates', () => {
   });
 
   test('terminate closes the workflow with the reason', async () => {
-    const handle = await env.client.workflow.start('waitForever', { taskQueue: uniqueId('tq'), workflowId: uniqueId() });
+    const handle = await env.client.workflow.start('waitForever', {
+      taskQueue: uniqueId('tq'),
+      workflowId: uniqueId(),
+    });
     await handle.terminate('enough');
     const { events } = await handle.fetchHistory();
     const last = events?.at(-1);
@@ -64,7 +72,10 @@ describe('cancel, terminate, queries and updates', () => {
       const error = await call().catch((e: unknown) => e);
       assert.ok(error instanceof WorkflowNotFoundError, String(error));
     }
-    const closed = await env.client.workflow.start('waitForever', { taskQueue: uniqueId('tq'), workflowId: uniqueId() });
+    const closed = await env.client.workflow.start('waitForever', {
+      taskQueue: uniqueId('tq'),
+      workflowId: uniqueId(),
+    });
     await closed.terminate();
     for (const call of [() => closed.cancel(), () => closed.terminate('again')]) {
       const error = await call().catch((e: unknown) => e);
@@ -75,15 +86,24 @@ describe('cancel, terminate, queries and updates', () => {
 
   test('a terminated parent terminates its child under ParentClosePolicy TERMINATE; describe lists pending children', async () => {
     await env.withWorker(async (taskQueue) => {
-      const parent = await env.client.workflow.start('parentWaitingOnLongChild', { taskQueue, workflowId: uniqueId('parent') });
+      const parent = await env.client.workflow.start('parentWaitingOnLongChild', {
+        taskQueue,
+        workflowId: uniqueId('parent'),
+      });
       const childId = `${parent.workflowId}-child`;
       const pending = await eventually(async () => {
         const children = (await parent.describe()).raw.pendingChildren ?? [];
-        return children.length === 1 && (await eventTypes(parent.workflowId)).includes(EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED) ? children : undefined;
+        return children.length === 1 &&
+          (await eventTypes(parent.workflowId)).includes(EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED)
+          ? children
+          : undefined;
       });
       assert.equal(pending[0]?.workflowId, childId);
       assert.equal(pending[0]?.workflowTypeName, 'sleeper');
-      assert.equal(pending[0]?.parentClosePolicy, temporal.api.enums.v1.ParentClosePolicy.PARENT_CLOSE_POLICY_TERMINATE);
+      assert.equal(
+        pending[0]?.parentClosePolicy,
+        temporal.api.enums.v1.ParentClosePolicy.PARENT_CLOSE_POLICY_TERMINATE,
+      );
       const child = env.client.workflow.getHandle(childId);
       assert.equal((await child.describe()).parentExecution?.workflowId, parent.workflowId);
 
@@ -113,18 +133,27 @@ describe('cancel, terminate, queries and updates', () => {
       assert.equal(await completed.query('total'), 4);
 
       const notOpen = new Client({ connection: env.connection, workflow: { queryRejectCondition: 'NOT_OPEN' } });
-      const rejected = await notOpen.workflow.getHandle(completed.workflowId).query('total').catch((e: unknown) => e);
+      const rejected = await notOpen.workflow
+        .getHandle(completed.workflowId)
+        .query('total')
+        .catch((e: unknown) => e);
       assert.ok(rejected instanceof QueryRejectedError, String(rejected));
       assert.equal(rejected.status, temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED);
 
-      const notCompletedCleanly = new Client({ connection: env.connection, workflow: { queryRejectCondition: 'NOT_COMPLETED_CLEANLY' } });
+      const notCompletedCleanly = new Client({
+        connection: env.connection,
+        workflow: { queryRejectCondition: 'NOT_COMPLETED_CLEANLY' },
+      });
       assert.equal(await notCompletedCleanly.workflow.getHandle(completed.workflowId).query('total'), 4);
       const terminated = await env.client.workflow.start('counter', { taskQueue, workflowId: uniqueId() });
       await terminated.signal('add', 2);
       assert.equal(await terminated.query('total'), 2);
       await terminated.terminate();
       assert.equal(await terminated.query('total'), 2);
-      const dirty = await notCompletedCleanly.workflow.getHandle(terminated.workflowId).query('total').catch((e: unknown) => e);
+      const dirty = await notCompletedCleanly.workflow
+        .getHandle(terminated.workflowId)
+        .query('total')
+        .catch((e: unknown) => e);
       assert.ok(dirty instanceof QueryRejectedError, String(dirty));
       assert.equal(dirty.status, temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED);
     });
@@ -146,7 +175,11 @@ describe('cancel, terminate, queries and updates', () => {
   test('startUpdate then result() polls the update to its outcome; an update on a closed workflow fails', async () => {
     await env.withWorker(async (taskQueue) => {
       const handle = await env.client.workflow.start('counter', { taskQueue, workflowId: uniqueId() });
-      const update = await handle.startUpdate('increment', { args: [6], waitForStage: WorkflowUpdateStage.ACCEPTED, updateId: 'inc-6' });
+      const update = await handle.startUpdate('increment', {
+        args: [6],
+        waitForStage: WorkflowUpdateStage.ACCEPTED,
+        updateId: 'inc-6',
+      });
       assert.equal(update.updateId, 'inc-6');
       assert.equal(await update.result(), 6);
       assert.equal(await handle.getUpdateHandle<number>('inc-6').result(), 6);

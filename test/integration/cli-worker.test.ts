@@ -23,10 +23,15 @@ interface CliResult {
 function runCli(args: readonly string[]): Promise<CliResult> {
   return new Promise((resolvePromise) => {
     const childEnv = { ...process.env, TEMPORAL_ADDRESS: env.server.address, TEMPORAL_NAMESPACE: 'default' };
-    execFile(process.execPath, [BIN_PATH, ...args], { env: childEnv, timeout: CLI_TIMEOUT_MS }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-      resolvePromise({ exitCode: code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [BIN_PATH, ...args],
+      { env: childEnv, timeout: CLI_TIMEOUT_MS },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+        resolvePromise({ exitCode: code, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -47,14 +52,43 @@ after(async () => {
 test('workflow execute shows progress and the result', async () => {
   await env.withWorker(async (taskQueue) => {
     const workflowId = uniqueId('cli-execute');
-    const text = await runOk(['workflow', 'execute', '--type', 'greeting', '-t', taskQueue, '-w', workflowId, '-i', '"CLI"']);
+    const text = await runOk([
+      'workflow',
+      'execute',
+      '--type',
+      'greeting',
+      '-t',
+      taskQueue,
+      '-w',
+      workflowId,
+      '-i',
+      '"CLI"',
+    ]);
     assert.match(text, new RegExp(`Running execution:\\n {2}WorkflowId +${workflowId}\\n`));
     assert.match(text, /Progress:\n\s+ID\s+Time\s+Type\n\s+1\s+\S+\s+WorkflowExecutionStarted\n/);
     assert.match(text, /ActivityTaskCompleted/);
     assert.match(text, /WorkflowExecutionCompleted/);
-    assert.match(text, /Results:\n {2}RunTime +\S+\n {2}Status +COMPLETED\n {2}Result +"Hello, CLI!"\n {2}ResultEncoding +json\/plain/);
+    assert.match(
+      text,
+      /Results:\n {2}RunTime +\S+\n {2}Status +COMPLETED\n {2}Result +"Hello, CLI!"\n {2}ResultEncoding +json\/plain/,
+    );
 
-    const json = JSON.parse(await runOk(['workflow', 'execute', '--type', 'greeting', '-t', taskQueue, '-w', uniqueId(), '-i', '"JSON"', '-o', 'json']));
+    const json = JSON.parse(
+      await runOk([
+        'workflow',
+        'execute',
+        '--type',
+        'greeting',
+        '-t',
+        taskQueue,
+        '-w',
+        uniqueId(),
+        '-i',
+        '"JSON"',
+        '-o',
+        'json',
+      ]),
+    );
     assert.equal(json.status, 'COMPLETED');
     assert.equal(json.result, 'Hello, JSON!');
     assert.equal(json.type, 'greeting');
@@ -65,7 +99,20 @@ test('workflow execute shows progress and the result', async () => {
 
 test('workflow execute follows Continue-As-New to the last run', async () => {
   await env.withWorker(async (taskQueue) => {
-    const text = await runOk(['workflow', 'execute', '--type', 'looping', '-t', taskQueue, '-w', uniqueId(), '-i', '0', '-i', '3']);
+    const text = await runOk([
+      'workflow',
+      'execute',
+      '--type',
+      'looping',
+      '-t',
+      taskQueue,
+      '-w',
+      uniqueId(),
+      '-i',
+      '0',
+      '-i',
+      '3',
+    ]);
     assert.match(text, /WorkflowExecutionContinuedAsNew/);
     assert.match(text, /Status +COMPLETED\n {2}Result +3\n/);
   });
@@ -73,7 +120,18 @@ test('workflow execute follows Continue-As-New to the last run', async () => {
 
 test('a failed workflow exits 1 and prints its failure', async () => {
   await env.withWorker(async (taskQueue) => {
-    const result = await runCli(['workflow', 'execute', '--type', 'failing', '-t', taskQueue, '-w', uniqueId(), '-i', '"kaput"']);
+    const result = await runCli([
+      'workflow',
+      'execute',
+      '--type',
+      'failing',
+      '-t',
+      taskQueue,
+      '-w',
+      uniqueId(),
+      '-i',
+      '"kaput"',
+    ]);
     assert.equal(result.exitCode, 1);
     assert.match(result.stdout, /Status +FAILED/);
     assert.match(result.stdout, /Failure +kaput \(Boom\)/);

@@ -66,7 +66,15 @@ test('help and usage errors', async () => {
   assert.match(root, /workflow/);
   assert.match(root, /operator/);
   const startHelp = await runOk(['workflow', 'start', '--help']);
-  for (const flag of ['--workflow-id', '--type', '--task-queue', '--input', '--id-reuse-policy', '--address', '--output']) {
+  for (const flag of [
+    '--workflow-id',
+    '--type',
+    '--task-queue',
+    '--input',
+    '--id-reuse-policy',
+    '--address',
+    '--output',
+  ]) {
     assert.ok(startHelp.includes(flag), `start help lists ${flag}`);
   }
   const unknownFlag = await runCli(['workflow', 'list', '--bogus']);
@@ -81,7 +89,21 @@ test('help and usage errors', async () => {
 });
 
 test('operator namespace create, describe, list and update', async () => {
-  const created = await runOk(['operator', 'namespace', 'create', '-n', NAMESPACE, '--retention', '3d', '--description', 'made by the CLI test', '--email', 'cli@example.com', '--data', 'team=platform']);
+  const created = await runOk([
+    'operator',
+    'namespace',
+    'create',
+    '-n',
+    NAMESPACE,
+    '--retention',
+    '3d',
+    '--description',
+    'made by the CLI test',
+    '--email',
+    'cli@example.com',
+    '--data',
+    'team=platform',
+  ]);
   assert.match(created, new RegExp(`Namespace ${NAMESPACE} successfully registered`));
 
   const described = await runJson(['operator', 'namespace', 'describe', '-n', NAMESPACE]);
@@ -109,7 +131,26 @@ test('operator namespace create, describe, list and update', async () => {
 });
 
 test('workflow start prints the running execution', async () => {
-  const started = await runJson(['workflow', 'start', '-n', NAMESPACE, '--type', WORKFLOW_TYPE, '-t', TASK_QUEUE, '-w', WORKFLOW_ID, '-i', '"hello"', '-i', '{"count":2}', '--memo', 'owner="cli"', '--execution-timeout', '1h']);
+  const started = await runJson([
+    'workflow',
+    'start',
+    '-n',
+    NAMESPACE,
+    '--type',
+    WORKFLOW_TYPE,
+    '-t',
+    TASK_QUEUE,
+    '-w',
+    WORKFLOW_ID,
+    '-i',
+    '"hello"',
+    '-i',
+    '{"count":2}',
+    '--memo',
+    'owner="cli"',
+    '--execution-timeout',
+    '1h',
+  ]);
   assert.equal(started.workflowId, WORKFLOW_ID);
   assert.equal(started.type, WORKFLOW_TYPE);
   assert.equal(started.namespace, NAMESPACE);
@@ -117,15 +158,54 @@ test('workflow start prints the running execution', async () => {
   assert.match(started.runId, /\S/);
 
   // Starting again without --fail-existing reports the run already going, as the temporal CLI does.
-  const again = await runOk(['workflow', 'start', '-n', NAMESPACE, '--type', WORKFLOW_TYPE, '-t', TASK_QUEUE, '-w', WORKFLOW_ID]);
+  const again = await runOk([
+    'workflow',
+    'start',
+    '-n',
+    NAMESPACE,
+    '--type',
+    WORKFLOW_TYPE,
+    '-t',
+    TASK_QUEUE,
+    '-w',
+    WORKFLOW_ID,
+  ]);
   assert.match(again, /Running execution:/);
   assert.match(again, new RegExp(`RunId\\s+${started.runId}`));
-  const failing = await runCli(['workflow', 'start', '-n', NAMESPACE, '--type', WORKFLOW_TYPE, '-t', TASK_QUEUE, '-w', WORKFLOW_ID, '--fail-existing']);
+  const failing = await runCli([
+    'workflow',
+    'start',
+    '-n',
+    NAMESPACE,
+    '--type',
+    WORKFLOW_TYPE,
+    '-t',
+    TASK_QUEUE,
+    '-w',
+    WORKFLOW_ID,
+    '--fail-existing',
+  ]);
   assert.equal(failing.exitCode, 1);
   assert.match(failing.stderr, /failed starting workflow/);
 
-  const textStart = await runOk(['workflow', 'start', '-n', NAMESPACE, '--type', WORKFLOW_TYPE, '-t', TASK_QUEUE, '-w', `${WORKFLOW_ID}-text`, '--address', server.address]);
-  assert.match(textStart, /Running execution:\n {2}WorkflowId +cli-workflow-1-text\n {2}RunId +\S+\n {2}Type +CliWorkflow\n {2}Namespace +cli-test\n {2}TaskQueue +cli-task-queue/);
+  const textStart = await runOk([
+    'workflow',
+    'start',
+    '-n',
+    NAMESPACE,
+    '--type',
+    WORKFLOW_TYPE,
+    '-t',
+    TASK_QUEUE,
+    '-w',
+    `${WORKFLOW_ID}-text`,
+    '--address',
+    server.address,
+  ]);
+  assert.match(
+    textStart,
+    /Running execution:\n {2}WorkflowId +cli-workflow-1-text\n {2}RunId +\S+\n {2}Type +CliWorkflow\n {2}Namespace +cli-test\n {2}TaskQueue +cli-task-queue/,
+  );
 });
 
 test('workflow describe shows the execution', async () => {
@@ -169,7 +249,18 @@ test('workflow list and count find the execution', async () => {
 });
 
 test('workflow signal adds a signal event with the input payload', async () => {
-  const signalled = await runOk(['workflow', 'signal', '-n', NAMESPACE, '-w', WORKFLOW_ID, '--name', 'cli-signal', '-i', '{"x":1}']);
+  const signalled = await runOk([
+    'workflow',
+    'signal',
+    '-n',
+    NAMESPACE,
+    '-w',
+    WORKFLOW_ID,
+    '--name',
+    'cli-signal',
+    '-i',
+    '{"x":1}',
+  ]);
   assert.match(signalled, /Signal workflow succeeded/);
   const history = await runJson(['workflow', 'show', '-n', NAMESPACE, '-w', WORKFLOW_ID]);
   const signal = history.events.find((event: any) => event.eventType === 'EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED');
@@ -182,7 +273,16 @@ test('workflow signal adds a signal event with the input payload', async () => {
 });
 
 test('workflow terminate closes it; result and show report the termination', async () => {
-  const terminated = await runOk(['workflow', 'terminate', '-n', NAMESPACE, '-w', WORKFLOW_ID, '--reason', 'cli test done']);
+  const terminated = await runOk([
+    'workflow',
+    'terminate',
+    '-n',
+    NAMESPACE,
+    '-w',
+    WORKFLOW_ID,
+    '--reason',
+    'cli test done',
+  ]);
   assert.match(terminated, /Workflow terminated/);
 
   const described = await runJson(['workflow', 'describe', '-n', NAMESPACE, '-w', WORKFLOW_ID]);
@@ -218,7 +318,24 @@ test('workflow terminate closes it; result and show report the termination', asy
 
 test('operator nexus endpoint create, describe, list, update and delete', async () => {
   const name = 'cli-endpoint';
-  const created = await runOk(['operator', 'nexus', 'endpoint', 'create', '--name', name, '--target-namespace', NAMESPACE, '--target-task-queue', 'nexus-queue', '--description', 'first', '--allow-namespace', NAMESPACE, '--allow-namespace', 'default']);
+  const created = await runOk([
+    'operator',
+    'nexus',
+    'endpoint',
+    'create',
+    '--name',
+    name,
+    '--target-namespace',
+    NAMESPACE,
+    '--target-task-queue',
+    'nexus-queue',
+    '--description',
+    'first',
+    '--allow-namespace',
+    NAMESPACE,
+    '--allow-namespace',
+    'default',
+  ]);
   assert.match(created, /Endpoint cli-endpoint successfully created/);
 
   const described = await runJson(['operator', 'nexus', 'endpoint', 'describe', '--name', name]);
@@ -229,7 +346,17 @@ test('operator nexus endpoint create, describe, list, update and delete', async 
   const listed = await runJson(['operator', 'nexus', 'endpoint', 'list']);
   assert.ok(listed.some((endpoint: any) => endpoint.spec.name === name));
 
-  await runOk(['operator', 'nexus', 'endpoint', 'update', '--name', name, '--target-task-queue', 'other-queue', '--unset-description']);
+  await runOk([
+    'operator',
+    'nexus',
+    'endpoint',
+    'update',
+    '--name',
+    name,
+    '--target-task-queue',
+    'other-queue',
+    '--unset-description',
+  ]);
   const text = await runOk(['operator', 'nexus', 'endpoint', 'get', '--name', name]);
   assert.match(text, /Target\.Worker\.TaskQueue\s+other-queue/);
   assert.match(text, /Target\.Worker\.Namespace\s+cli-test/);

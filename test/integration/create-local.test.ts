@@ -21,8 +21,16 @@ test('TestWorkflowEnvironment.createLocal runs causeway as an existing-path exec
   });
   try {
     const taskQueue = `local-${randomUUID()}`;
-    const worker = await Worker.create({ connection: env.nativeConnection, namespace: 'local-env-ns', taskQueue, workflowBundle: await workflowBundle(), activities });
-    const result = await worker.runUntil(env.client.workflow.execute('greeting', { taskQueue, workflowId: randomUUID(), args: ['local'] }));
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      namespace: 'local-env-ns',
+      taskQueue,
+      workflowBundle: await workflowBundle(),
+      activities,
+    });
+    const result = await worker.runUntil(
+      env.client.workflow.execute('greeting', { taskQueue, workflowId: randomUUID(), args: ['local'] }),
+    );
     assert.equal(result, 'Hello, local!');
     const description = await env.client.connection.workflowService.describeNamespace({ namespace: 'local-env-ns' });
     assert.equal(description.namespaceInfo?.name, 'local-env-ns');

@@ -39,7 +39,13 @@ async function connect(server: ServerProcess): Promise<Session> {
     async withWorkers(taskQueues, fn) {
       const [taskQueue, ...rest] = taskQueues;
       if (taskQueue === undefined) return fn();
-      const worker = await Worker.create({ connection: nativeConnection, namespace: 'default', taskQueue, workflowBundle: { code }, activities });
+      const worker = await Worker.create({
+        connection: nativeConnection,
+        namespace: 'default',
+        taskQueue,
+        workflowBundle: { code },
+        activities,
+      });
       return worker.runUntil(session.withWorkers(rest, fn));
     },
   };
@@ -79,9 +85,17 @@ describe('durability across a SIGKILL', () => {
     const first = await start(db);
     let session = await connect(first);
     const dueAtMs = await session.withWorkers([taskQueue], async () => {
-      const handles = await Promise.all(workflowIds.map((workflowId) => session.client.workflow.start('sleeper', { taskQueue, workflowId, args: [1500] })));
+      const handles = await Promise.all(
+        workflowIds.map((workflowId) =>
+          session.client.workflow.start('sleeper', { taskQueue, workflowId, args: [1500] }),
+        ),
+      );
       const started = await eventually(async () => {
-        const timers = await Promise.all(handles.map(async (handle) => eventsOfType(await historyEvents(handle), EventType.EVENT_TYPE_TIMER_STARTED)[0]));
+        const timers = await Promise.all(
+          handles.map(
+            async (handle) => eventsOfType(await historyEvents(handle), EventType.EVENT_TYPE_TIMER_STARTED)[0],
+          ),
+        );
         return timers.every(Boolean) ? timers : undefined;
       });
       return Math.max(...started.map((event) => msOf(event?.eventTime) + 1500));
@@ -96,7 +110,10 @@ describe('durability across a SIGKILL', () => {
     const results = await session.withWorkers([taskQueue], () =>
       Promise.all(workflowIds.map((workflowId) => session.client.workflow.getHandle(workflowId).result())),
     );
-    assert.deepEqual(results, workflowIds.map(() => 'woke'));
+    assert.deepEqual(
+      results,
+      workflowIds.map(() => 'woke'),
+    );
     for (const workflowId of workflowIds) {
       const events = await historyEvents(session.client.workflow.getHandle(workflowId));
       assertWellFormed(events);
@@ -116,9 +133,15 @@ describe('durability across a SIGKILL', () => {
     const first = await start(db);
     const session = await connect(first);
     const results = await session.withWorkers([taskQueue], async () => {
-      const handles = await Promise.all(workflowIds.map((workflowId) => session.client.workflow.start('sleeper', { taskQueue, workflowId, args: [1000] })));
+      const handles = await Promise.all(
+        workflowIds.map((workflowId) =>
+          session.client.workflow.start('sleeper', { taskQueue, workflowId, args: [1000] }),
+        ),
+      );
       await eventually(async () => {
-        const counts = await Promise.all(handles.map(async (handle) => countOf(await historyEvents(handle), EventType.EVENT_TYPE_TIMER_STARTED)));
+        const counts = await Promise.all(
+          handles.map(async (handle) => countOf(await historyEvents(handle), EventType.EVENT_TYPE_TIMER_STARTED)),
+        );
         return counts.every((count) => count === 1);
       });
       await first.kill();
@@ -166,9 +189,13 @@ describe('durability across a SIGKILL', () => {
     let session = await connect(first);
     await session.withWorkers([taskQueue], async () => {
       const handle = await session.client.workflow.start('activityOutcome', {
-        taskQueue, workflowId, args: ['greet', { taskQueue: activityQueue, startToCloseTimeout: '10s' }, ['durable']],
+        taskQueue,
+        workflowId,
+        args: ['greet', { taskQueue: activityQueue, startToCloseTimeout: '10s' }, ['durable']],
       });
-      await eventually(async () => countOf(await historyEvents(handle), EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) === 1);
+      await eventually(
+        async () => countOf(await historyEvents(handle), EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) === 1,
+      );
     });
     await session.close();
     await first.kill();
@@ -176,11 +203,16 @@ describe('durability across a SIGKILL', () => {
     const second = await start(db, first.port);
     session = await connect(second);
     const handle = session.client.workflow.getHandle(workflowId);
-    assert.deepEqual(await session.withWorkers([taskQueue, activityQueue], () => handle.result()), { result: 'Hello, durable!' });
+    assert.deepEqual(await session.withWorkers([taskQueue, activityQueue], () => handle.result()), {
+      result: 'Hello, durable!',
+    });
     const events = await historyEvents(handle);
     assertWellFormed(events);
     assert.equal(countOf(events, EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED), 1);
-    assert.equal(eventsOfType(events, EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED)[0]?.activityTaskStartedEventAttributes?.attempt, 1);
+    assert.equal(
+      eventsOfType(events, EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED)[0]?.activityTaskStartedEventAttributes?.attempt,
+      1,
+    );
     await session.close();
     await second.kill();
   });

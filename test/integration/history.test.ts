@@ -24,7 +24,9 @@ describe('workflow history', () => {
     await env?.stop();
   });
 
-  function history(request: Partial<temporal.api.workflowservice.v1.IGetWorkflowExecutionHistoryRequest>): Promise<temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryResponse> {
+  function history(
+    request: Partial<temporal.api.workflowservice.v1.IGetWorkflowExecutionHistoryRequest>,
+  ): Promise<temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryResponse> {
     return env.connection.withDeadline(Date.now() + CALLER_DEADLINE_MS, () =>
       env.connection.workflowService.getWorkflowExecutionHistory({ namespace: 'default', ...request }),
     );
@@ -32,7 +34,9 @@ describe('workflow history', () => {
 
   test('pages of maximumPageSize follow nextPageToken with contiguous event ids', async () => {
     const workflowId = uniqueId();
-    await env.withWorker((taskQueue) => env.client.workflow.execute('manyTimers', { taskQueue, workflowId, args: [5] }));
+    await env.withWorker((taskQueue) =>
+      env.client.workflow.execute('manyTimers', { taskQueue, workflowId, args: [5] }),
+    );
     const ids: number[] = [];
     let nextPageToken: Uint8Array | undefined;
     let pages = 0;
@@ -46,12 +50,20 @@ describe('workflow history', () => {
       assert.ok(pages < 100, 'paging does not end');
     } while (nextPageToken);
     assert.ok(ids.length > 6, `only ${ids.length} events`);
-    assert.deepEqual(ids, Array.from({ length: ids.length }, (_, i) => i + 1));
+    assert.deepEqual(
+      ids,
+      Array.from({ length: ids.length }, (_, i) => i + 1),
+    );
     const all = await history({ execution: { workflowId } });
     assert.equal(all.history?.events?.length, ids.length);
     const firstPage = await history({ execution: { workflowId }, maximumPageSize: 3 });
-    const mismatch = await history({ execution: { workflowId, runId: '00000000-0000-0000-0000-000000000000' }, nextPageToken: firstPage.nextPageToken })
-      .then(() => assert.fail('a token of another run was accepted'), (e: { code?: number; details?: string }) => e);
+    const mismatch = await history({
+      execution: { workflowId, runId: '00000000-0000-0000-0000-000000000000' },
+      nextPageToken: firstPage.nextPageToken,
+    }).then(
+      () => assert.fail('a token of another run was accepted'),
+      (e: { code?: number; details?: string }) => e,
+    );
     assert.equal(mismatch.code, GrpcStatus.INVALID_ARGUMENT);
     assert.match(String(mismatch.details), /does not match the NextPageToken/);
     assert.equal(all.nextPageToken?.length ?? 0, 0);
@@ -59,11 +71,17 @@ describe('workflow history', () => {
   });
 
   test('a long poll with waitNewEvent returns when a new event arrives', async () => {
-    const handle = await env.client.workflow.start('waitForever', { taskQueue: uniqueId('tq'), workflowId: uniqueId() });
+    const handle = await env.client.workflow.start('waitForever', {
+      taskQueue: uniqueId('tq'),
+      workflowId: uniqueId(),
+    });
     const execution = { workflowId: handle.workflowId };
     const first = await history({ execution, waitNewEvent: true });
     const known = first.history?.events ?? [];
-    assert.deepEqual(known.map((e) => e.eventType), [EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED, EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED]);
+    assert.deepEqual(
+      known.map((e) => e.eventType),
+      [EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED, EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED],
+    );
     assert.ok(first.nextPageToken?.length, 'a running workflow keeps a token for the long poll');
     const waiting = history({ execution, waitNewEvent: true, nextPageToken: first.nextPageToken });
     const signalledAt = Date.now();
@@ -78,7 +96,9 @@ describe('workflow history', () => {
 
   test('the CLOSE_EVENT filter returns exactly the close event', async () => {
     const workflowId = uniqueId();
-    await env.withWorker((taskQueue) => env.client.workflow.execute('greeting', { taskQueue, workflowId, args: ['close'] }));
+    await env.withWorker((taskQueue) =>
+      env.client.workflow.execute('greeting', { taskQueue, workflowId, args: ['close'] }),
+    );
     for (const waitNewEvent of [false, true]) {
       const response = await history({ execution: { workflowId }, historyEventFilterType: CLOSE_EVENT, waitNewEvent });
       const events = response.history?.events ?? [];
@@ -96,7 +116,10 @@ describe('workflow history', () => {
   });
 
   test('history long polls answer empty at the server expiry, before the caller deadline', async () => {
-    const handle = await env.client.workflow.start('waitForever', { taskQueue: uniqueId('tq'), workflowId: uniqueId() });
+    const handle = await env.client.workflow.start('waitForever', {
+      taskQueue: uniqueId('tq'),
+      workflowId: uniqueId(),
+    });
     const execution = { workflowId: handle.workflowId };
     const first = await history({ execution, waitNewEvent: true });
     for (const request of [
@@ -108,7 +131,10 @@ describe('workflow history', () => {
       const elapsedMs = Date.now() - startedAt;
       assert.equal(response.history?.events?.length ?? 0, 0);
       assert.ok(response.nextPageToken?.length, 'an expired long poll returns a token to continue with');
-      assert.ok(elapsedMs >= LONG_POLL_MS - 100 && elapsedMs < CALLER_DEADLINE_MS - 1000, `answered after ${elapsedMs} ms`);
+      assert.ok(
+        elapsedMs >= LONG_POLL_MS - 100 && elapsedMs < CALLER_DEADLINE_MS - 1000,
+        `answered after ${elapsedMs} ms`,
+      );
     }
     await handle.terminate();
   });
@@ -120,33 +146,53 @@ describe('workflow history', () => {
       ['workflow', () => service.pollWorkflowTaskQueue({ namespace: 'default', taskQueue, identity: 'test' })],
       ['activity', () => service.pollActivityTaskQueue({ namespace: 'default', taskQueue, identity: 'test' })],
     ];
-    await Promise.all(polls.map(async ([kind, poll]) => {
-      const startedAt = Date.now();
-      const response = await env.connection.withDeadline(Date.now() + CALLER_DEADLINE_MS, poll);
-      const elapsedMs = Date.now() - startedAt;
-      assert.equal(response.taskToken?.length ?? 0, 0, `${kind} poll returned a task`);
-      assert.ok(elapsedMs >= LONG_POLL_MS - 100 && elapsedMs < CALLER_DEADLINE_MS - 1000, `${kind} poll answered after ${elapsedMs} ms`);
-    }));
+    await Promise.all(
+      polls.map(async ([kind, poll]) => {
+        const startedAt = Date.now();
+        const response = await env.connection.withDeadline(Date.now() + CALLER_DEADLINE_MS, poll);
+        const elapsedMs = Date.now() - startedAt;
+        assert.equal(response.taskToken?.length ?? 0, 0, `${kind} poll returned a task`);
+        assert.ok(
+          elapsedMs >= LONG_POLL_MS - 100 && elapsedMs < CALLER_DEADLINE_MS - 1000,
+          `${kind} poll answered after ${elapsedMs} ms`,
+        );
+      }),
+    );
   });
 
   test('a long poll whose caller deadline comes before the server expiry answers empty before that deadline', async () => {
     const service = env.connection.workflowService;
-    const handle = await env.client.workflow.start('waitForever', { taskQueue: uniqueId('tq'), workflowId: uniqueId() });
+    const handle = await env.client.workflow.start('waitForever', {
+      taskQueue: uniqueId('tq'),
+      workflowId: uniqueId(),
+    });
     const first = await history({ execution: { workflowId: handle.workflowId }, waitNewEvent: true });
     const taskQueue = { name: uniqueId('tq') };
     const shortDeadlineMs = 900;
-    const polls: [string, () => Promise<{ taskToken?: Uint8Array | null; history?: { events?: unknown[] | null } | null }>][] = [
+    const polls: [
+      string,
+      () => Promise<{ taskToken?: Uint8Array | null; history?: { events?: unknown[] | null } | null }>,
+    ][] = [
       ['workflow', () => service.pollWorkflowTaskQueue({ namespace: 'default', taskQueue, identity: 'test' })],
       ['activity', () => service.pollActivityTaskQueue({ namespace: 'default', taskQueue, identity: 'test' })],
-      ['history', () => service.getWorkflowExecutionHistory({
-        namespace: 'default', execution: { workflowId: handle.workflowId }, waitNewEvent: true, nextPageToken: first.nextPageToken,
-      })],
+      [
+        'history',
+        () =>
+          service.getWorkflowExecutionHistory({
+            namespace: 'default',
+            execution: { workflowId: handle.workflowId },
+            waitNewEvent: true,
+            nextPageToken: first.nextPageToken,
+          }),
+      ],
     ];
-    await Promise.all(polls.map(async ([kind, poll]) => {
-      const response = await env.connection.withDeadline(Date.now() + shortDeadlineMs, poll);
-      assert.equal(response.taskToken?.length ?? 0, 0, `${kind} poll returned a task`);
-      assert.equal(response.history?.events?.length ?? 0, 0, `${kind} poll returned events`);
-    }));
+    await Promise.all(
+      polls.map(async ([kind, poll]) => {
+        const response = await env.connection.withDeadline(Date.now() + shortDeadlineMs, poll);
+        assert.equal(response.taskToken?.length ?? 0, 0, `${kind} poll returned a task`);
+        assert.equal(response.history?.events?.length ?? 0, 0, `${kind} poll returned events`);
+      }),
+    );
     await handle.terminate();
   });
 });

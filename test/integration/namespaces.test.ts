@@ -100,16 +100,22 @@ describe('namespaces', () => {
     } while (nextPageToken);
     assert.ok(pages >= 3);
     assert.equal(new Set(seen).size, seen.length, 'a namespace appeared on two pages');
-    for (const namespace of ['default', SECOND_NAMESPACE, ...registered]) assert.ok(seen.includes(namespace), namespace);
+    for (const namespace of ['default', SECOND_NAMESPACE, ...registered])
+      assert.ok(seen.includes(namespace), namespace);
   });
 
   test('registering an existing namespace is ALREADY_EXISTS', async () => {
     const error = await grpcFailure(
-      env.connection.workflowService.registerNamespace({ namespace: 'default', workflowExecutionRetentionPeriod: days(1) }),
+      env.connection.workflowService.registerNamespace({
+        namespace: 'default',
+        workflowExecutionRetentionPeriod: days(1),
+      }),
     );
     assert.equal(error.code, GrpcStatus.ALREADY_EXISTS);
     assert.match(error.details, /Namespace already exists/);
-    assert.deepEqual(detailTypes(error), ['type.googleapis.com/temporal.api.errordetails.v1.NamespaceAlreadyExistsFailure']);
+    assert.deepEqual(detailTypes(error), [
+      'type.googleapis.com/temporal.api.errordetails.v1.NamespaceAlreadyExistsFailure',
+    ]);
   });
 
   test('an unknown namespace is NOT_FOUND with NamespaceNotFoundFailure', async () => {
@@ -117,7 +123,9 @@ describe('namespaces', () => {
     const byName = await grpcFailure(service.describeNamespace({ namespace: 'nope' }));
     assert.equal(byName.code, GrpcStatus.NOT_FOUND);
     assert.match(byName.details, /Namespace nope is not found/);
-    assert.deepEqual(detailTypes(byName), ['type.googleapis.com/temporal.api.errordetails.v1.NamespaceNotFoundFailure']);
+    assert.deepEqual(detailTypes(byName), [
+      'type.googleapis.com/temporal.api.errordetails.v1.NamespaceNotFoundFailure',
+    ]);
     const byId = await grpcFailure(service.describeNamespace({ id: '00000000-0000-0000-0000-000000000000' }));
     assert.equal(byId.code, GrpcStatus.NOT_FOUND);
     const update = await grpcFailure(service.updateNamespace({ namespace: 'nope', updateInfo: { description: 'x' } }));
@@ -127,10 +135,15 @@ describe('namespaces', () => {
     assert.deepEqual(detailTypes(list), ['type.googleapis.com/temporal.api.errordetails.v1.NamespaceNotFoundFailure']);
 
     const client = new Client({ connection: env.connection, namespace: 'nope' });
-    const start = await client.workflow.start('greeting', { taskQueue: 'tq', workflowId: uniqueId(), args: ['x'] }).catch((e: unknown) => e);
+    const start = await client.workflow
+      .start('greeting', { taskQueue: 'tq', workflowId: uniqueId(), args: ['x'] })
+      .catch((e: unknown) => e);
     assert.ok(start instanceof NamespaceNotFoundError, String(start));
     assert.equal(start.namespace, 'nope');
-    const signal = await client.workflow.getHandle('any').signal('add', 1).catch((e: unknown) => e);
+    const signal = await client.workflow
+      .getHandle('any')
+      .signal('add', 1)
+      .catch((e: unknown) => e);
     assert.ok(signal instanceof NamespaceNotFoundError, String(signal));
   });
 
@@ -169,7 +182,10 @@ describe('namespaces', () => {
     assert.equal(result, 'Hello, second!');
     const description = await client.workflow.getHandle(workflowId).describe();
     assert.equal(description.status.name, 'COMPLETED');
-    const elsewhere = await env.client.workflow.getHandle(workflowId).describe().catch((e: unknown) => e);
+    const elsewhere = await env.client.workflow
+      .getHandle(workflowId)
+      .describe()
+      .catch((e: unknown) => e);
     assert.ok(elsewhere instanceof WorkflowNotFoundError, String(elsewhere));
   });
 });

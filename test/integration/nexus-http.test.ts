@@ -33,18 +33,30 @@ async function post(url: string, headers: Record<string, string>, body?: string)
   return { status: response.status, headers: response.headers, text, json: () => JSON.parse(text) as unknown };
 }
 
-function startOperation(base: string, operation: string, input: unknown, options: { callback?: string; headers?: Record<string, string> } = {}): Promise<HttpAnswer> {
+function startOperation(
+  base: string,
+  operation: string,
+  input: unknown,
+  options: { callback?: string; headers?: Record<string, string> } = {},
+): Promise<HttpAnswer> {
   const query = options.callback ? `?callback=${encodeURIComponent(options.callback)}` : '';
-  return post(`${base}/${encodeURIComponent(SERVICE)}/${encodeURIComponent(operation)}${query}`, {
-    'content-type': 'application/json',
-    'nexus-request-id': randomUUID(),
-    'request-timeout': '5000ms',
-    ...options.headers,
-  }, JSON.stringify(input));
+  return post(
+    `${base}/${encodeURIComponent(SERVICE)}/${encodeURIComponent(operation)}${query}`,
+    {
+      'content-type': 'application/json',
+      'nexus-request-id': randomUUID(),
+      'request-timeout': '5000ms',
+      ...options.headers,
+    },
+    JSON.stringify(input),
+  );
 }
 
 function cancelOperation(base: string, operation: string, token: string): Promise<HttpAnswer> {
-  return post(`${base}/${encodeURIComponent(SERVICE)}/${encodeURIComponent(operation)}/cancel`, { 'nexus-operation-token': token, 'request-timeout': '5000ms' });
+  return post(`${base}/${encodeURIComponent(SERVICE)}/${encodeURIComponent(operation)}/cancel`, {
+    'nexus-operation-token': token,
+    'request-timeout': '5000ms',
+  });
 }
 
 interface Recorded {
@@ -66,7 +78,9 @@ interface TestAnswer {
   body?: string;
 }
 
-async function startTestServer(respond: (request: Recorded, index: number) => Promise<TestAnswer> | TestAnswer): Promise<TestServer> {
+async function startTestServer(
+  respond: (request: Recorded, index: number) => Promise<TestAnswer> | TestAnswer,
+): Promise<TestServer> {
   const requests: Recorded[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -74,13 +88,16 @@ async function startTestServer(respond: (request: Recorded, index: number) => Pr
     req.on('end', () => {
       const recorded = { url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString() };
       requests.push(recorded);
-      void Promise.resolve(respond(recorded, requests.length - 1)).then((answer) => {
-        res.writeHead(answer.status, answer.headers ?? {});
-        res.end(answer.body ?? '');
-      }, () => {
-        res.writeHead(500);
-        res.end();
-      });
+      void Promise.resolve(respond(recorded, requests.length - 1)).then(
+        (answer) => {
+          res.writeHead(answer.status, answer.headers ?? {});
+          res.end(answer.body ?? '');
+        },
+        () => {
+          res.writeHead(500);
+          res.end();
+        },
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -88,19 +105,31 @@ async function startTestServer(respond: (request: Recorded, index: number) => Pr
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
 /** Sends a completion to the callback a start request carried, as a Nexus handler does. */
-function complete(start: Recorded, state: 'succeeded' | 'failed' | 'canceled', token: string, body: string): Promise<HttpAnswer> {
+function complete(
+  start: Recorded,
+  state: 'succeeded' | 'failed' | 'canceled',
+  token: string,
+  body: string,
+): Promise<HttpAnswer> {
   const callback = new URL(start.url, 'http://x').searchParams.get('callback') ?? '';
-  const headers: Record<string, string> = { 'nexus-operation-state': state, 'nexus-operation-token': token, 'content-type': 'application/json', 'nexus-operation-start-time': new Date().toUTCString() };
+  const headers: Record<string, string> = {
+    'nexus-operation-state': state,
+    'nexus-operation-token': token,
+    'content-type': 'application/json',
+    'nexus-operation-start-time': new Date().toUTCString(),
+  };
   for (const [key, value] of Object.entries(start.headers)) {
-    if (key.startsWith('nexus-callback-') && typeof value === 'string') headers[key.slice('nexus-callback-'.length)] = value;
+    if (key.startsWith('nexus-callback-') && typeof value === 'string')
+      headers[key.slice('nexus-callback-'.length)] = value;
   }
   return post(callback, headers, body);
 }
@@ -146,18 +175,33 @@ describe('Nexus over HTTP', () => {
           assert.match(sync.headers.get('content-type') ?? '', /^application\/json/);
           assert.deepEqual(sync.json(), { message: 'over http' });
 
-          const byQueue = await startOperation(`${httpBase()}/namespaces/${env.handlerNamespace}/task-queues/${handlerTaskQueue}/nexus-services`, 'echo', { message: 'by queue' });
+          const byQueue = await startOperation(
+            `${httpBase()}/namespaces/${env.handlerNamespace}/task-queues/${handlerTaskQueue}/nexus-services`,
+            'echo',
+            { message: 'by queue' },
+          );
           assert.deepEqual([byQueue.status, byQueue.json()], [200, { message: 'by queue' }]);
 
           const orderId = `order-${randomUUID()}`;
-          const started = await startOperation(base, 'processOrder', { orderId, items: ['a', 'b'] }, {
-            callback: `${callbacks.url}/complete?op=1`, headers: { 'nexus-callback-test-header': 'kept' },
-          });
+          const started = await startOperation(
+            base,
+            'processOrder',
+            { orderId, items: ['a', 'b'] },
+            {
+              callback: `${callbacks.url}/complete?op=1`,
+              headers: { 'nexus-callback-test-header': 'kept' },
+            },
+          );
           assert.equal(started.status, 201, started.text);
           const info = started.json() as { token: string; state: string };
           assert.equal(info.state, 'running');
           assert.ok(info.token);
-          assert.match(started.headers.get('nexus-link') ?? '', new RegExp(`^<temporal:///namespaces/${env.handlerNamespace}/workflows/${orderId}/.*>; type="${WORKFLOW_EVENT_LINK}"$`));
+          assert.match(
+            started.headers.get('nexus-link') ?? '',
+            new RegExp(
+              `^<temporal:///namespaces/${env.handlerNamespace}/workflows/${orderId}/.*>; type="${WORKFLOW_EVENT_LINK}"$`,
+            ),
+          );
 
           await eventually(() => callbacks.requests.length >= 2, { timeoutMs: 10_000 });
           const [first, second] = callbacks.requests;
@@ -169,9 +213,18 @@ describe('Nexus over HTTP', () => {
           assert.equal(second.headers['test-header'], 'kept', 'Nexus-Callback-* headers come back without the prefix');
           assert.match(second.headers['content-type'] ?? '', /^application\/json/);
           assert.deepEqual(JSON.parse(second.body), { status: `processed ${orderId} with 2 items` });
-          assert.ok(!Number.isNaN(Date.parse(String(second.headers['nexus-operation-start-time']))), 'start time is an HTTP date');
-          assert.match(String(second.headers['nexus-operation-close-time']), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-          assert.match(String(second.headers['nexus-link']), new RegExp(`workflows/${orderId}/.*eventType=WorkflowExecutionStarted`));
+          assert.ok(
+            !Number.isNaN(Date.parse(String(second.headers['nexus-operation-start-time']))),
+            'start time is an HTTP date',
+          );
+          assert.match(
+            String(second.headers['nexus-operation-close-time']),
+            /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/,
+          );
+          assert.match(
+            String(second.headers['nexus-link']),
+            new RegExp(`workflows/${orderId}/.*eventType=WorkflowExecutionStarted`),
+          );
         });
       } finally {
         await callbacks.close();
@@ -192,11 +245,16 @@ describe('Nexus over HTTP', () => {
           const canceled = await cancelOperation(base, 'waitForCancel', token);
           assert.equal(canceled.status, 202, canceled.text);
           assert.equal(canceled.text, '');
-          await eventually(async () => (await env.handler.workflow.getHandle(workflowId).describe()).status.name === 'CANCELLED');
+          await eventually(
+            async () => (await env.handler.workflow.getHandle(workflowId).describe()).status.name === 'CANCELLED',
+          );
           await eventually(() => callbacks.requests.length === 1);
           const callback = callbacks.requests[0];
           assert.equal(callback?.headers['nexus-operation-state'], 'canceled');
-          const failure = JSON.parse(callback?.body ?? '{}') as { metadata?: Record<string, string>; details?: Record<string, unknown> };
+          const failure = JSON.parse(callback?.body ?? '{}') as {
+            metadata?: Record<string, string>;
+            details?: Record<string, unknown>;
+          };
           assert.equal(failure.metadata?.['type'], 'temporal.api.failure.v1.Failure');
           assert.ok(failure.details?.['canceledFailureInfo'], 'the Failure carries the CanceledFailureInfo');
         });
@@ -211,27 +269,51 @@ describe('Nexus over HTTP', () => {
         const plain = await startOperation(base, 'failOperation', 'out of stock');
         assert.equal(plain.status, 424);
         assert.equal(plain.headers.get('nexus-operation-state'), 'failed');
-        const cause = plain.json() as { message: string; metadata: Record<string, string>; details: { applicationFailureInfo?: unknown } };
+        const cause = plain.json() as {
+          message: string;
+          metadata: Record<string, string>;
+          details: { applicationFailureInfo?: unknown };
+        };
         assert.equal(cause.message, 'out of stock');
         assert.equal(cause.metadata['type'], 'temporal.api.failure.v1.Failure', 'older clients get the cause only');
         assert.ok(cause.details.applicationFailureInfo);
 
-        const wrapped = await startOperation(base, 'failOperation', 'out of stock', { headers: { 'temporal-nexus-failure-support': 'true' } });
+        const wrapped = await startOperation(base, 'failOperation', 'out of stock', {
+          headers: { 'temporal-nexus-failure-support': 'true' },
+        });
         assert.equal(wrapped.status, 424);
-        const opError = wrapped.json() as { metadata: Record<string, string>; details: { state: string }; cause: { message: string } };
+        const opError = wrapped.json() as {
+          metadata: Record<string, string>;
+          details: { state: string };
+          cause: { message: string };
+        };
         assert.equal(opError.metadata['type'], 'nexus.OperationError');
         assert.equal(opError.details.state, 'failed');
         assert.equal(opError.cause.message, 'out of stock');
 
-        const bad = await startOperation(base, 'failHandler', { type: 'BAD_REQUEST', message: 'bad input' }, { headers: { 'temporal-nexus-failure-support': 'true' } });
+        const bad = await startOperation(
+          base,
+          'failHandler',
+          { type: 'BAD_REQUEST', message: 'bad input' },
+          { headers: { 'temporal-nexus-failure-support': 'true' } },
+        );
         assert.equal(bad.status, 400, bad.text);
         assert.equal(bad.headers.get('temporal-nexus-failure-source'), 'worker');
-        const handlerError = bad.json() as { message: string; metadata: Record<string, string>; details: { type: string } };
+        const handlerError = bad.json() as {
+          message: string;
+          metadata: Record<string, string>;
+          details: { type: string };
+        };
         assert.equal(handlerError.metadata['type'], 'nexus.HandlerError');
         assert.equal(handlerError.details.type, 'BAD_REQUEST');
         assert.equal(handlerError.message, 'bad input');
 
-        const unavailable = await startOperation(base, 'failHandler', { type: 'UNAVAILABLE', message: 'later' }, { headers: { 'temporal-nexus-failure-support': 'true' } });
+        const unavailable = await startOperation(
+          base,
+          'failHandler',
+          { type: 'UNAVAILABLE', message: 'later' },
+          { headers: { 'temporal-nexus-failure-support': 'true' } },
+        );
         assert.equal(unavailable.status, 503);
         assert.equal((unavailable.json() as { details: { type: string } }).details.type, 'UNAVAILABLE');
       });
@@ -250,30 +332,60 @@ describe('Nexus over HTTP', () => {
       assert.equal(get.status, 400, 'only POST is served');
       assert.equal((await startOperation(base, 'echo', {}, { headers: { 'request-timeout': 'soon' } })).status, 400);
       assert.equal((await startOperation(base, 'echo', {}, { headers: { 'nexus-link': 'not a link' } })).status, 400);
-      assert.equal((await post(`${base}/${SERVICE}/echo`, { 'content-type': 'application/json' }, 'x'.repeat(2 * 1024 * 1024 + 1))).status, 400);
+      assert.equal(
+        (await post(`${base}/${SERVICE}/echo`, { 'content-type': 'application/json' }, 'x'.repeat(2 * 1024 * 1024 + 1)))
+          .status,
+        400,
+      );
 
       const external = await externalEndpoint('http://127.0.0.1:1/nexus');
-      const externalId = (await env.connection.operatorService.listNexusEndpoints({ name: external })).endpoints?.[0]?.id ?? '';
+      const externalId =
+        (await env.connection.operatorService.listNexusEndpoints({ name: external })).endpoints?.[0]?.id ?? '';
       const invalidTarget = await startOperation(`${httpBase()}/nexus/endpoints/${externalId}/services`, 'echo', {});
       assert.equal(invalidTarget.status, 400);
       assert.equal((invalidTarget.json() as { message: string }).message, 'invalid endpoint target');
 
-      const silent = await startOperation(`${httpBase()}/nexus/endpoints/${id}/services`, 'echo', { message: 'x' }, { headers: { 'request-timeout': '800ms' } });
+      const silent = await startOperation(
+        `${httpBase()}/nexus/endpoints/${id}/services`,
+        'echo',
+        { message: 'x' },
+        { headers: { 'request-timeout': '800ms' } },
+      );
       assert.equal(silent.status, 520, 'no worker polls: UPSTREAM_TIMEOUT');
       assert.equal((silent.json() as { details: { type: string } }).details.type, 'UPSTREAM_TIMEOUT');
 
       const callbackBase = `${httpBase()}/namespaces/${env.callerNamespace}/nexus/callback`;
-      assert.equal((await post(callbackBase, { 'nexus-operation-state': 'succeeded' })).status, 400, 'no callback token');
-      const token = Buffer.from(JSON.stringify({ v: 1, namespaceId: 'nope', workflowId: 'w', runId: 'r', scheduledEventId: 5, requestId: 'q' })).toString('base64url');
-      assert.equal((await post(callbackBase, { 'temporal-callback-token': 'garbage', 'nexus-operation-state': 'succeeded' })).status, 400);
-      assert.equal((await post(`${httpBase()}/nexus/callback`, { 'temporal-callback-token': token, 'nexus-operation-state': 'succeeded' })).status, 404);
+      assert.equal(
+        (await post(callbackBase, { 'nexus-operation-state': 'succeeded' })).status,
+        400,
+        'no callback token',
+      );
+      const token = Buffer.from(
+        JSON.stringify({ v: 1, namespaceId: 'nope', workflowId: 'w', runId: 'r', scheduledEventId: 5, requestId: 'q' }),
+      ).toString('base64url');
+      assert.equal(
+        (await post(callbackBase, { 'temporal-callback-token': 'garbage', 'nexus-operation-state': 'succeeded' }))
+          .status,
+        400,
+      );
+      assert.equal(
+        (
+          await post(`${httpBase()}/nexus/callback`, {
+            'temporal-callback-token': token,
+            'nexus-operation-state': 'succeeded',
+          })
+        ).status,
+        404,
+      );
     });
   });
 
   describe('(b) a Nexus HTTP handler is the target of an external endpoint', () => {
     test('sync success: the request carries what the spec requires', async () => {
       const handler = await startTestServer((request) => ({
-        status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: `echo: ${(JSON.parse(request.body) as { message: string }).message}` }),
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ message: `echo: ${(JSON.parse(request.body) as { message: string }).message}` }),
       }));
       try {
         const endpoint = await externalEndpoint(`${handler.url}/prefix`);
@@ -286,11 +398,19 @@ describe('Nexus over HTTP', () => {
         assert.ok(request);
         const url = new URL(request.url, 'http://x');
         assert.equal(url.pathname, `/prefix/${SERVICE}/echo`);
-        assert.equal(url.searchParams.get('callback'), `${httpBase()}/namespaces/${env.callerNamespace}/nexus/callback`);
+        assert.equal(
+          url.searchParams.get('callback'),
+          `${httpBase()}/namespaces/${env.callerNamespace}/nexus/callback`,
+        );
         assert.ok(request.headers['nexus-request-id']);
         assert.match(String(request.headers['request-timeout']), /^\d+ms$/);
         assert.ok(request.headers['nexus-callback-temporal-callback-token']);
-        assert.match(String(request.headers['nexus-link']), new RegExp(`^<temporal:///namespaces/${env.callerNamespace}/workflows/${workflowId}/.*eventType=NexusOperationScheduled.*>; type="${WORKFLOW_EVENT_LINK}"$`));
+        assert.match(
+          String(request.headers['nexus-link']),
+          new RegExp(
+            `^<temporal:///namespaces/${env.callerNamespace}/workflows/${workflowId}/.*eventType=NexusOperationScheduled.*>; type="${WORKFLOW_EVENT_LINK}"$`,
+          ),
+        );
         assert.equal(request.headers['content-type'], 'application/json');
         assert.deepEqual(JSON.parse(request.body), { message: 'hello' });
       } finally {
@@ -302,9 +422,18 @@ describe('Nexus over HTTP', () => {
       let callbackAnswer: Promise<HttpAnswer> | undefined;
       const handler = await startTestServer((request) => {
         setTimeout(() => {
-          callbackAnswer = complete(request, 'succeeded', 'ext-token-1', JSON.stringify({ status: 'shipped over http' }));
+          callbackAnswer = complete(
+            request,
+            'succeeded',
+            'ext-token-1',
+            JSON.stringify({ status: 'shipped over http' }),
+          );
         }, 50);
-        return { status: 201, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: 'ext-token-1', state: 'running' }) };
+        return {
+          status: 201,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ token: 'ext-token-1', state: 'running' }),
+        };
       });
       try {
         const endpoint = await externalEndpoint(handler.url);
@@ -315,7 +444,10 @@ describe('Nexus over HTTP', () => {
         assert.equal(result, 'shipped over http');
         assert.equal((await callbackAnswer)?.status, 200);
         const events = (await env.caller.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
-        assert.equal(events.find((e) => e.eventType === 49)?.nexusOperationStartedEventAttributes?.operationToken, 'ext-token-1');
+        assert.equal(
+          events.find((e) => e.eventType === 49)?.nexusOperationStartedEventAttributes?.operationToken,
+          'ext-token-1',
+        );
         const late = await complete(handler.requests[0] as Recorded, 'succeeded', 'ext-token-1', '{}');
         assert.equal(late.status, 404, 'a second completion finds the operation done');
       } finally {
@@ -327,7 +459,11 @@ describe('Nexus over HTTP', () => {
       let early: HttpAnswer | undefined;
       const handler = await startTestServer(async (request) => {
         early = await complete(request, 'succeeded', 'early-token', JSON.stringify({ status: 'done before started' }));
-        return { status: 201, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: 'early-token', state: 'running' }) };
+        return {
+          status: 201,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ token: 'early-token', state: 'running' }),
+        };
       });
       try {
         const endpoint = await externalEndpoint(handler.url);
@@ -337,7 +473,9 @@ describe('Nexus over HTTP', () => {
         );
         assert.equal(result, 'done before started');
         assert.equal(early?.status, 200);
-        const types = ((await env.caller.workflow.getHandle(workflowId).fetchHistory()).events ?? []).map((e) => e.eventType);
+        const types = ((await env.caller.workflow.getHandle(workflowId).fetchHistory()).events ?? []).map(
+          (e) => e.eventType,
+        );
         assert.equal(types.filter((t) => t === 49).length, 1, 'one NexusOperationStarted (from the callback)');
         assert.equal(types.filter((t) => t === 50).length, 1, 'one NexusOperationCompleted');
       } finally {
@@ -347,15 +485,39 @@ describe('Nexus over HTTP', () => {
 
     test('a completion callback that says failed fails the operation with the handler failure', async () => {
       const handler = await startTestServer((request) => {
-        setTimeout(() => void complete(request, 'failed', 't-2', JSON.stringify({ message: 'payment declined', metadata: { type: 'nexus.OperationError' }, details: { state: 'failed' } })), 50);
-        return { status: 201, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: 't-2', state: 'running' }) };
+        setTimeout(
+          () =>
+            void complete(
+              request,
+              'failed',
+              't-2',
+              JSON.stringify({
+                message: 'payment declined',
+                metadata: { type: 'nexus.OperationError' },
+                details: { state: 'failed' },
+              }),
+            ),
+          50,
+        );
+        return {
+          status: 201,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ token: 't-2', state: 'running' }),
+        };
       });
       try {
         const endpoint = await externalEndpoint(handler.url);
         const result = await env.withWorkers(`unused-${randomUUID()}`, (taskQueue) =>
-          env.caller.workflow.execute('probeCaller', { taskQueue, workflowId: `ext-fail-${randomUUID()}`, args: [endpoint, 'processOrder', { orderId: 'x', items: [] }, {}] }),
+          env.caller.workflow.execute('probeCaller', {
+            taskQueue,
+            workflowId: `ext-fail-${randomUUID()}`,
+            args: [endpoint, 'processOrder', { orderId: 'x', items: [] }, {}],
+          }),
         );
-        assert.match(result, /^NexusOperationFailure\(.*\) <- ApplicationFailure\(payment declined; type=OperationError\)/);
+        assert.match(
+          result,
+          /^NexusOperationFailure\(.*\) <- ApplicationFailure\(payment declined; type=OperationError\)/,
+        );
       } finally {
         await handler.close();
       }
@@ -368,11 +530,23 @@ describe('Nexus over HTTP', () => {
         if (operation === 'flakyHandler') {
           flakyCount += 1;
           return flakyCount === 1
-            ? { status: 503, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'try later', metadata: { type: 'nexus.HandlerError' }, details: { type: 'UNAVAILABLE' } }) }
+            ? {
+                status: 503,
+                headers: { 'content-type': 'application/json' },
+                body: JSON.stringify({
+                  message: 'try later',
+                  metadata: { type: 'nexus.HandlerError' },
+                  details: { type: 'UNAVAILABLE' },
+                }),
+              }
             : { status: 200, headers: { 'content-type': 'application/json' }, body: '"ok after retry"' };
         }
         if (operation === 'failOperation') {
-          return { status: 424, headers: { 'content-type': 'application/json', 'nexus-operation-state': 'failed' }, body: JSON.stringify({ message: 'out of stock' }) };
+          return {
+            status: 424,
+            headers: { 'content-type': 'application/json', 'nexus-operation-state': 'failed' },
+            body: JSON.stringify({ message: 'out of stock' }),
+          };
         }
         return { status: 400, headers: { 'content-type': 'text/plain' }, body: 'no' };
       });
@@ -380,16 +554,32 @@ describe('Nexus over HTTP', () => {
         const endpoint = await externalEndpoint(handler.url);
         const [flaky, failed, rejected] = await env.withWorkers(`unused-${randomUUID()}`, async (taskQueue) => {
           const probe = (operation: string): Promise<string> =>
-            env.caller.workflow.execute('probeCaller', { taskQueue, workflowId: `ext-probe-${randomUUID()}`, args: [endpoint, operation, 'x', {}] });
+            env.caller.workflow.execute('probeCaller', {
+              taskQueue,
+              workflowId: `ext-probe-${randomUUID()}`,
+              args: [endpoint, operation, 'x', {}],
+            });
           return [await probe('flakyHandler'), await probe('failOperation'), await probe('failHandler')];
         });
         assert.equal(flaky, 'ok: "ok after retry"');
         const flakyRequests = handler.requests.filter((r) => r.url.includes('/flakyHandler'));
         assert.equal(flakyRequests.length, 2);
-        assert.equal(flakyRequests[0]?.headers['nexus-request-id'], flakyRequests[1]?.headers['nexus-request-id'], 'the request id is the idempotency key');
-        assert.equal(failed, 'NexusOperationFailure(nexus operation completed unsuccessfully) <- TemporalFailure(out of stock)', 'a bare Failure (older peers) keeps its message');
+        assert.equal(
+          flakyRequests[0]?.headers['nexus-request-id'],
+          flakyRequests[1]?.headers['nexus-request-id'],
+          'the request id is the idempotency key',
+        );
+        assert.equal(
+          failed,
+          'NexusOperationFailure(nexus operation completed unsuccessfully) <- TemporalFailure(out of stock)',
+          'a bare Failure (older peers) keeps its message',
+        );
         assert.match(rejected ?? '', /^NexusOperationFailure\(.*\) <- HandlerError\(.*\)/);
-        assert.equal(handler.requests.filter((r) => r.url.includes('/failHandler')).length, 1, 'BAD_REQUEST is not retried');
+        assert.equal(
+          handler.requests.filter((r) => r.url.includes('/failHandler')).length,
+          1,
+          'BAD_REQUEST is not retried',
+        );
       } finally {
         await handler.close();
       }
@@ -401,9 +591,16 @@ describe('Nexus over HTTP', () => {
         const endpoint = await externalEndpoint(handler.url);
         const workflowId = `ext-breaker-${randomUUID()}`;
         const result = await env.withWorkers(`unused-${randomUUID()}`, async (taskQueue) => {
-          const run = env.caller.workflow.execute('probeCaller', { taskQueue, workflowId, args: [endpoint, 'echo', { message: 'x' }, { scheduleToCloseTimeout: '4s' }] });
+          const run = env.caller.workflow.execute('probeCaller', {
+            taskQueue,
+            workflowId,
+            args: [endpoint, 'echo', { message: 'x' }, { scheduleToCloseTimeout: '4s' }],
+          });
           const blocked = await eventually(async () => {
-            const described = await env.connection.workflowService.describeWorkflowExecution({ namespace: env.callerNamespace, execution: { workflowId } });
+            const described = await env.connection.workflowService.describeWorkflowExecution({
+              namespace: env.callerNamespace,
+              execution: { workflowId },
+            });
             const pending = described.pendingNexusOperations?.[0];
             return pending?.blockedReason ? pending : undefined;
           });
@@ -422,7 +619,11 @@ describe('Nexus over HTTP', () => {
       const endpoint = await externalEndpoint(`${httpBase()}/nexus/endpoints/${id}/services`);
       const orderId = `loop-${randomUUID()}`;
       const result = await env.withWorkers(handlerTaskQueue, (taskQueue) =>
-        env.caller.workflow.execute('callerWorkflow', { taskQueue, workflowId: `loop-caller-${randomUUID()}`, args: [endpoint, orderId, ['a', 'b', 'c']] }),
+        env.caller.workflow.execute('callerWorkflow', {
+          taskQueue,
+          workflowId: `loop-caller-${randomUUID()}`,
+          args: [endpoint, orderId, ['a', 'b', 'c']],
+        }),
       );
       assert.equal(result, `processed ${orderId} with 3 items`);
       const handlerStart = (await env.handler.workflow.getHandle(orderId).fetchHistory()).events?.[0];

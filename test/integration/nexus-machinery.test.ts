@@ -30,9 +30,16 @@ describe('Nexus machinery', () => {
       await env.createEndpoint(endpoint, env.handlerNamespace, handlerTaskQueue);
       const workflowId = `breaker-${randomUUID()}`;
       const result = await env.withWorkers(handlerTaskQueue, async (taskQueue) => {
-        const handle = await env.caller.workflow.start('probeCaller', { taskQueue, workflowId, args: [endpoint, 'flakyHandler', { key: randomUUID(), failures: 3 }, {}] });
+        const handle = await env.caller.workflow.start('probeCaller', {
+          taskQueue,
+          workflowId,
+          args: [endpoint, 'flakyHandler', { key: randomUUID(), failures: 3 }, {}],
+        });
         const blocked = await eventually(async () => {
-          const description = await env.connection.workflowService.describeWorkflowExecution({ namespace: env.callerNamespace, execution: { workflowId } });
+          const description = await env.connection.workflowService.describeWorkflowExecution({
+            namespace: env.callerNamespace,
+            execution: { workflowId },
+          });
           const op = description.pendingNexusOperations?.[0];
           return op?.blockedReason ? op : undefined;
         });
@@ -57,16 +64,26 @@ describe('Nexus machinery', () => {
       const workflowId = `describe-${randomUUID()}`;
       const handlerWorkflowId = `signalled-${randomUUID()}`;
       await env.withWorkers(handlerTaskQueue, async (taskQueue) => {
-        const handle = await env.caller.workflow.start('signalledCaller', { taskQueue, workflowId, args: [endpoint, handlerWorkflowId] });
+        const handle = await env.caller.workflow.start('signalledCaller', {
+          taskQueue,
+          workflowId,
+          args: [endpoint, handlerWorkflowId],
+        });
         const op = await eventually(async () => {
-          const d = await env.connection.workflowService.describeWorkflowExecution({ namespace: env.callerNamespace, execution: { workflowId } });
+          const d = await env.connection.workflowService.describeWorkflowExecution({
+            namespace: env.callerNamespace,
+            execution: { workflowId },
+          });
           const pending = d.pendingNexusOperations?.[0];
           return pending?.state === 3 ? pending : undefined;
         });
         assert.equal(op.endpoint, endpoint);
         assert.equal(op.operation, 'waitForSignal');
         assert.ok(op.operationToken);
-        const handlerDescription = await env.connection.workflowService.describeWorkflowExecution({ namespace: env.handlerNamespace, execution: { workflowId: handlerWorkflowId } });
+        const handlerDescription = await env.connection.workflowService.describeWorkflowExecution({
+          namespace: env.handlerNamespace,
+          execution: { workflowId: handlerWorkflowId },
+        });
         assert.equal(handlerDescription.callbacks?.[0]?.callback?.nexus?.url, 'temporal://system');
         await env.handler.workflow.getHandle(handlerWorkflowId).signal('finish');
         assert.equal(await handle.result(), 'finished after signal');
@@ -79,23 +96,38 @@ describe('Nexus machinery', () => {
   test('a pending async operation survives a SIGKILL of the server and completes after restart', async () => {
     const dbFilename = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'causeway-nexus-')), 'causeway.db');
     const port = 20000 + Math.floor(Math.random() * 20000);
-    const code = await bundleWorkflowCode({ workflowsPath: path.join(__dirname, '..', 'fixtures', 'nexus', 'workflows.js'), logger: new DefaultLogger('WARN') });
+    const code = await bundleWorkflowCode({
+      workflowsPath: path.join(__dirname, '..', 'fixtures', 'nexus', 'workflows.js'),
+      logger: new DefaultLogger('WARN'),
+    });
     const handlerTaskQueue = `handler-${randomUUID()}`;
     const callerTaskQueue = `caller-${randomUUID()}`;
     const workflowId = `survivor-${randomUUID()}`;
     const handlerWorkflowId = `signalled-${randomUUID()}`;
     const endpoint = endpointName('kill');
 
-    const runWorkers = async (address: string, fn: (client: Client, handler: Client) => Promise<void>): Promise<void> => {
+    const runWorkers = async (
+      address: string,
+      fn: (client: Client, handler: Client) => Promise<void>,
+    ): Promise<void> => {
       const connection = await Connection.connect({ address });
       const native = await NativeConnection.connect({ address });
       const workers = await Promise.all([
         Worker.create({ connection: native, namespace: 'caller-ns', taskQueue: callerTaskQueue, workflowBundle: code }),
-        Worker.create({ connection: native, namespace: 'handler-ns', taskQueue: handlerTaskQueue, workflowBundle: code, nexusServices: [myServiceHandler] }),
+        Worker.create({
+          connection: native,
+          namespace: 'handler-ns',
+          taskQueue: handlerTaskQueue,
+          workflowBundle: code,
+          nexusServices: [myServiceHandler],
+        }),
       ]);
       const running = workers.map((w) => w.run());
       try {
-        await fn(new Client({ connection, namespace: 'caller-ns' }), new Client({ connection, namespace: 'handler-ns' }));
+        await fn(
+          new Client({ connection, namespace: 'caller-ns' }),
+          new Client({ connection, namespace: 'handler-ns' }),
+        );
       } finally {
         for (const w of workers) w.shutdown();
         await Promise.all(running);
@@ -107,11 +139,18 @@ describe('Nexus machinery', () => {
     const first = await spawnServer(port, dbFilename);
     try {
       const connection = await Connection.connect({ address: first.address });
-      for (const namespace of ['caller-ns', 'handler-ns']) await connection.workflowService.registerNamespace({ namespace });
-      await connection.operatorService.createNexusEndpoint({ spec: { name: endpoint, target: { worker: { namespace: 'handler-ns', taskQueue: handlerTaskQueue } } } });
+      for (const namespace of ['caller-ns', 'handler-ns'])
+        await connection.workflowService.registerNamespace({ namespace });
+      await connection.operatorService.createNexusEndpoint({
+        spec: { name: endpoint, target: { worker: { namespace: 'handler-ns', taskQueue: handlerTaskQueue } } },
+      });
       await connection.close();
       await runWorkers(first.address, async (caller) => {
-        await caller.workflow.start('signalledCaller', { taskQueue: callerTaskQueue, workflowId, args: [endpoint, handlerWorkflowId] });
+        await caller.workflow.start('signalledCaller', {
+          taskQueue: callerTaskQueue,
+          workflowId,
+          args: [endpoint, handlerWorkflowId],
+        });
         await eventually(async () => {
           const history = await caller.workflow.getHandle(workflowId).fetchHistory();
           return (history.events ?? []).some((e) => e.eventType === 49);

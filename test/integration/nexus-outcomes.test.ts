@@ -22,7 +22,11 @@ describe('Nexus operation outcomes', () => {
   test('the completion callback follows the handler workflow across continue-as-new', async () => {
     const { endpoint, handlerTaskQueue } = await setup();
     const result = await env.withWorkers(handlerTaskQueue, (taskQueue) =>
-      env.caller.workflow.execute('probeCaller', { taskQueue, workflowId: `can-${randomUUID()}`, args: [endpoint, 'continuing', `continuing-${randomUUID()}`, {}] }),
+      env.caller.workflow.execute('probeCaller', {
+        taskQueue,
+        workflowId: `can-${randomUUID()}`,
+        args: [endpoint, 'continuing', `continuing-${randomUUID()}`, {}],
+      }),
     );
     assert.equal(result, 'ok: "done after 1 continue-as-new"');
   });
@@ -31,7 +35,11 @@ describe('Nexus operation outcomes', () => {
     const { endpoint, handlerTaskQueue } = await setup();
     const handlerWorkflowId = `terminated-${randomUUID()}`;
     const result = await env.withWorkers(handlerTaskQueue, async (taskQueue) => {
-      const handle = await env.caller.workflow.start('probeCaller', { taskQueue, workflowId: `term-${randomUUID()}`, args: [endpoint, 'waitForSignal', handlerWorkflowId, {}] });
+      const handle = await env.caller.workflow.start('probeCaller', {
+        taskQueue,
+        workflowId: `term-${randomUUID()}`,
+        args: [endpoint, 'waitForSignal', handlerWorkflowId, {}],
+      });
       const handler = env.handler.workflow.getHandle(handlerWorkflowId);
       await eventually(async () => (await handler.describe()).status.name === 'RUNNING');
       await handler.terminate('stop it');
@@ -44,7 +52,12 @@ describe('Nexus operation outcomes', () => {
     const { endpoint, handlerTaskQueue } = await setup();
     const answers = await env.withWorkers(
       handlerTaskQueue,
-      (taskQueue) => env.caller.workflow.execute('whoAmICaller', { taskQueue, workflowId: `lb-${randomUUID()}`, args: [endpoint, 20] }),
+      (taskQueue) =>
+        env.caller.workflow.execute('whoAmICaller', {
+          taskQueue,
+          workflowId: `lb-${randomUUID()}`,
+          args: [endpoint, 20],
+        }),
       [{ namespace: env.handlerNamespace, taskQueue: handlerTaskQueue, tag: 'second' }],
     );
     assert.equal(answers.length, 20);

@@ -43,16 +43,46 @@ describe('Nexus endpoint registry, limits and seed commands', () => {
   test('bad endpoint requests get the Temporal server statuses', async () => {
     const operator = env.connection.operatorService;
     const worker = { namespace: env.handlerNamespace, taskQueue: 'tq' };
-    assert.equal(await grpcCode(operator.createNexusEndpoint({ spec: { name: 'bad_name', target: { worker } } })), status.INVALID_ARGUMENT);
-    assert.equal(await grpcCode(operator.createNexusEndpoint({ spec: { name: 'no-target' } })), status.INVALID_ARGUMENT);
-    assert.equal(await grpcCode(operator.createNexusEndpoint({ spec: { name: 'ghost-ns', target: { worker: { namespace: 'does-not-exist', taskQueue: 'tq' } } } })), status.FAILED_PRECONDITION);
-    assert.equal(await grpcCode(operator.createNexusEndpoint({ spec: { name: 'bad-url', target: { external: { url: 'ftp://x' } } } })), status.INVALID_ARGUMENT);
+    assert.equal(
+      await grpcCode(operator.createNexusEndpoint({ spec: { name: 'bad_name', target: { worker } } })),
+      status.INVALID_ARGUMENT,
+    );
+    assert.equal(
+      await grpcCode(operator.createNexusEndpoint({ spec: { name: 'no-target' } })),
+      status.INVALID_ARGUMENT,
+    );
+    assert.equal(
+      await grpcCode(
+        operator.createNexusEndpoint({
+          spec: { name: 'ghost-ns', target: { worker: { namespace: 'does-not-exist', taskQueue: 'tq' } } },
+        }),
+      ),
+      status.FAILED_PRECONDITION,
+    );
+    assert.equal(
+      await grpcCode(
+        operator.createNexusEndpoint({ spec: { name: 'bad-url', target: { external: { url: 'ftp://x' } } } }),
+      ),
+      status.INVALID_ARGUMENT,
+    );
     const name = endpointName('dup');
     const created = await operator.createNexusEndpoint({ spec: { name, target: { worker } } });
-    assert.equal(await grpcCode(operator.createNexusEndpoint({ spec: { name, target: { worker } } })), status.ALREADY_EXISTS);
+    assert.equal(
+      await grpcCode(operator.createNexusEndpoint({ spec: { name, target: { worker } } })),
+      status.ALREADY_EXISTS,
+    );
     const id = created.endpoint?.id ?? '';
-    assert.equal(await grpcCode(operator.updateNexusEndpoint({ id, version: Long.fromNumber(7), spec: { name, target: { worker } } })), status.FAILED_PRECONDITION);
-    const updated = await operator.updateNexusEndpoint({ id, version: Long.fromNumber(1), spec: { name, target: { worker: { ...worker, taskQueue: 'tq2' } } } });
+    assert.equal(
+      await grpcCode(
+        operator.updateNexusEndpoint({ id, version: Long.fromNumber(7), spec: { name, target: { worker } } }),
+      ),
+      status.FAILED_PRECONDITION,
+    );
+    const updated = await operator.updateNexusEndpoint({
+      id,
+      version: Long.fromNumber(1),
+      spec: { name, target: { worker: { ...worker, taskQueue: 'tq2' } } },
+    });
     assert.equal(Number(updated.endpoint?.version), 2);
     assert.ok(updated.endpoint?.lastModifiedTime, 'last modified time appears once updated');
     const listed = await operator.listNexusEndpoints({ name });
@@ -60,7 +90,10 @@ describe('Nexus endpoint registry, limits and seed commands', () => {
     assert.equal(listed.endpoints?.[0]?.spec?.target?.worker?.taskQueue, 'tq2');
     assert.equal(await grpcCode(operator.getNexusEndpoint({ id: randomUUID() })), status.NOT_FOUND);
     assert.equal(await grpcCode(operator.getNexusEndpoint({ id: 'not-a-uuid' })), status.INVALID_ARGUMENT);
-    assert.equal(await grpcCode(operator.deleteNexusEndpoint({ id, version: Long.fromNumber(1) })), status.FAILED_PRECONDITION);
+    assert.equal(
+      await grpcCode(operator.deleteNexusEndpoint({ id, version: Long.fromNumber(1) })),
+      status.FAILED_PRECONDITION,
+    );
     await operator.deleteNexusEndpoint({ id, version: Long.fromNumber(2) });
     assert.equal(await grpcCode(operator.getNexusEndpoint({ id })), status.NOT_FOUND);
   });
@@ -72,11 +105,25 @@ describe('Nexus endpoint registry, limits and seed commands', () => {
     await causeway('operator', 'namespace', 'create', '--namespace', `handler-ns-${suffix}`);
     await causeway('operator', 'namespace', 'create', '--namespace', `caller-ns-${suffix}`);
     const name = `my-endpoint-${suffix}`;
-    await causeway('operator', 'nexus', 'endpoint', 'create', '--name', name, '--target-namespace', `handler-ns-${suffix}`, '--target-task-queue', 'handler-tq');
+    await causeway(
+      'operator',
+      'nexus',
+      'endpoint',
+      'create',
+      '--name',
+      name,
+      '--target-namespace',
+      `handler-ns-${suffix}`,
+      '--target-task-queue',
+      'handler-tq',
+    );
     assert.match((await causeway('operator', 'nexus', 'endpoint', 'list')).stdout, new RegExp(name));
     assert.match((await causeway('operator', 'nexus', 'endpoint', 'describe', '--name', name)).stdout, /handler-tq/);
     await causeway('operator', 'nexus', 'endpoint', 'update', '--name', name, '--target-task-queue', 'new-handler-tq');
-    assert.match((await causeway('operator', 'nexus', 'endpoint', 'describe', '--name', name)).stdout, /new-handler-tq/);
+    assert.match(
+      (await causeway('operator', 'nexus', 'endpoint', 'describe', '--name', name)).stdout,
+      /new-handler-tq/,
+    );
     await causeway('operator', 'nexus', 'endpoint', 'delete', '--name', name);
     assert.doesNotMatch((await causeway('operator', 'nexus', 'endpoint', 'list')).stdout, new RegExp(name));
   });
@@ -87,9 +134,16 @@ describe('Nexus endpoint registry, limits and seed commands', () => {
     await env.createEndpoint(endpoint, env.handlerNamespace, handlerTaskQueue);
     const workflowId = `slow-${randomUUID()}`;
     const result = await env.withWorkers(handlerTaskQueue, async (taskQueue) => {
-      const handle = await env.caller.workflow.start('probeCaller', { taskQueue, workflowId, args: [endpoint, 'slowSync', 5000, { scheduleToCloseTimeout: '3500ms' }] });
+      const handle = await env.caller.workflow.start('probeCaller', {
+        taskQueue,
+        workflowId,
+        args: [endpoint, 'slowSync', 5000, { scheduleToCloseTimeout: '3500ms' }],
+      });
       const pending = await eventually(async () => {
-        const d = await env.connection.workflowService.describeWorkflowExecution({ namespace: env.callerNamespace, execution: { workflowId } });
+        const d = await env.connection.workflowService.describeWorkflowExecution({
+          namespace: env.callerNamespace,
+          execution: { workflowId },
+        });
         const op = d.pendingNexusOperations?.[0];
         return op && (op.attempt ?? 0) >= 2 ? op : undefined;
       });
@@ -105,7 +159,11 @@ describe('Nexus endpoint registry, limits and seed commands', () => {
     await env.createEndpoint(endpoint, env.handlerNamespace, handlerTaskQueue);
     const workflowId = `limit-${randomUUID()}`;
     await env.withWorkers(handlerTaskQueue, async (taskQueue) => {
-      const handle = await env.caller.workflow.start('manyOpsCaller', { taskQueue, workflowId, args: [endpoint, workflowId, 3] });
+      const handle = await env.caller.workflow.start('manyOpsCaller', {
+        taskQueue,
+        workflowId,
+        args: [endpoint, workflowId, 3],
+      });
       await eventually(async () => {
         const events = (await handle.fetchHistory()).events ?? [];
         return events.some((e) => e.workflowTaskFailedEventAttributes?.cause === 33);

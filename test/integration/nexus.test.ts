@@ -35,7 +35,11 @@ describe('Nexus operations with the TypeScript SDK', () => {
     const workflowId = `caller-${randomUUID()}`;
     const orderId = `order-${randomUUID()}`;
     const result = await env.withWorkers(handlerTaskQueue, (taskQueue) =>
-      env.caller.workflow.execute('callerWorkflow', { taskQueue, workflowId, args: [endpoint, orderId, ['item-a', 'item-b']] }),
+      env.caller.workflow.execute('callerWorkflow', {
+        taskQueue,
+        workflowId,
+        args: [endpoint, orderId, ['item-a', 'item-b']],
+      }),
     );
     assert.equal(result, `processed ${orderId} with 2 items`);
     const callerEvents = (await env.caller.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
@@ -46,16 +50,29 @@ describe('Nexus operations with the TypeScript SDK', () => {
     const callbacks = handlerStart?.workflowExecutionStartedEventAttributes?.completionCallbacks;
     assert.equal(callbacks?.length, 1);
     // As on the Temporal server, the link back to the caller is kept once, on the completion callback.
-    assert.equal(callbacks?.[0]?.links?.[0]?.workflowEvent?.workflowId, workflowId, 'handler start links back to the caller');
+    assert.equal(
+      callbacks?.[0]?.links?.[0]?.workflowEvent?.workflowId,
+      workflowId,
+      'handler start links back to the caller',
+    );
     assert.equal(handlerStart?.links?.length ?? 0, 0, 'no duplicate of the callback link on the event');
     const link = started?.links?.[0]?.workflowEvent;
     assert.equal(link?.workflowId, orderId, 'caller Started links to the handler workflow');
   });
 
-  async function probe(operation: string, input: unknown, timeouts: Record<string, string> = {}, handlerRuns = true): Promise<string> {
+  async function probe(
+    operation: string,
+    input: unknown,
+    timeouts: Record<string, string> = {},
+    handlerRuns = true,
+  ): Promise<string> {
     const { endpoint, handlerTaskQueue } = await setup();
     const run = (taskQueue: string): Promise<string> =>
-      env.caller.workflow.execute('probeCaller', { taskQueue, workflowId: `probe-${randomUUID()}`, args: [endpoint, operation, input, timeouts] });
+      env.caller.workflow.execute('probeCaller', {
+        taskQueue,
+        workflowId: `probe-${randomUUID()}`,
+        args: [endpoint, operation, input, timeouts],
+      });
     if (handlerRuns) return env.withWorkers(handlerTaskQueue, run);
     return env.withWorkers(`nobody-polls-${randomUUID()}`, run);
   }
@@ -76,8 +93,15 @@ describe('Nexus operations with the TypeScript SDK', () => {
   });
 
   test('schedule-to-close timeout: a handler that keeps failing times out', async () => {
-    const result = await probe('failHandler', { type: 'INTERNAL', message: 'always' }, { scheduleToCloseTimeout: '1500ms' });
-    assert.match(result, /^NexusOperationFailure\(.*\) <- TimeoutFailure\(operation timed out; timeout=SCHEDULE_TO_CLOSE/);
+    const result = await probe(
+      'failHandler',
+      { type: 'INTERNAL', message: 'always' },
+      { scheduleToCloseTimeout: '1500ms' },
+    );
+    assert.match(
+      result,
+      /^NexusOperationFailure\(.*\) <- TimeoutFailure\(operation timed out; timeout=SCHEDULE_TO_CLOSE/,
+    );
   });
 
   test('schedule-to-start timeout: no handler worker polls', async () => {
@@ -90,13 +114,22 @@ describe('Nexus operations with the TypeScript SDK', () => {
     assert.match(result, /TimeoutFailure\(operation timed out; timeout=START_TO_CLOSE/);
   });
 
-  for (const cancellationType of ['WAIT_CANCELLATION_COMPLETED', 'WAIT_CANCELLATION_REQUESTED', 'TRY_CANCEL', 'ABANDON'] as const) {
+  for (const cancellationType of [
+    'WAIT_CANCELLATION_COMPLETED',
+    'WAIT_CANCELLATION_REQUESTED',
+    'TRY_CANCEL',
+    'ABANDON',
+  ] as const) {
     test(`cancellation type ${cancellationType}`, async () => {
       const { endpoint, handlerTaskQueue } = await setup();
       const handlerWorkflowId = `wfc-${randomUUID()}`;
       const workflowId = `cancel-${randomUUID()}`;
       const result = await env.withWorkers(handlerTaskQueue, async (taskQueue) => {
-        const outcome = await env.caller.workflow.execute('cancelCaller', { taskQueue, workflowId, args: [endpoint, handlerWorkflowId, cancellationType] });
+        const outcome = await env.caller.workflow.execute('cancelCaller', {
+          taskQueue,
+          workflowId,
+          args: [endpoint, handlerWorkflowId, cancellationType],
+        });
         if (cancellationType !== 'ABANDON') {
           const handle = env.handler.workflow.getHandle(handlerWorkflowId);
           const { eventually } = await import('../helpers/eventually');
@@ -110,7 +143,8 @@ describe('Nexus operations with the TypeScript SDK', () => {
       if (cancellationType === 'ABANDON') assert.ok(!types.has(54), 'ABANDON sends no cancel request');
       else assert.ok(types.has(54), 'NexusOperationCancelRequested');
       if (cancellationType === 'WAIT_CANCELLATION_COMPLETED') assert.ok(types.has(52), 'NexusOperationCanceled');
-      if (cancellationType === 'WAIT_CANCELLATION_REQUESTED') assert.ok(types.has(56), 'NexusOperationCancelRequestCompleted');
+      if (cancellationType === 'WAIT_CANCELLATION_REQUESTED')
+        assert.ok(types.has(56), 'NexusOperationCancelRequestCompleted');
     });
   }
 
@@ -120,8 +154,14 @@ describe('Nexus operations with the TypeScript SDK', () => {
     const second = endpointName('third');
     await env.createEndpoint(second, 'third-ns', thirdTaskQueue);
     const orderId = randomUUID();
-    const result = await env.withWorkers(handlerTaskQueue, (taskQueue) =>
-      env.caller.workflow.execute('chainCaller', { taskQueue, workflowId: `chain-caller-${orderId}`, args: [endpoint, second, orderId] }),
+    const result = await env.withWorkers(
+      handlerTaskQueue,
+      (taskQueue) =>
+        env.caller.workflow.execute('chainCaller', {
+          taskQueue,
+          workflowId: `chain-caller-${orderId}`,
+          args: [endpoint, second, orderId],
+        }),
       [{ namespace: 'third-ns', taskQueue: thirdTaskQueue }],
     );
     assert.equal(result, `chained: processed ${orderId}-c with 1 items`);
@@ -131,9 +171,20 @@ describe('Nexus operations with the TypeScript SDK', () => {
     const { endpoint, handlerTaskQueue } = await setup();
     const ids = Array.from({ length: 40 }, () => randomUUID());
     const results = await env.withWorkers(handlerTaskQueue, (taskQueue) =>
-      Promise.all(ids.map((id) => env.caller.workflow.execute('callerWorkflow', { taskQueue, workflowId: `many-${id}`, args: [endpoint, `order-${id}`, ['a']] }))),
+      Promise.all(
+        ids.map((id) =>
+          env.caller.workflow.execute('callerWorkflow', {
+            taskQueue,
+            workflowId: `many-${id}`,
+            args: [endpoint, `order-${id}`, ['a']],
+          }),
+        ),
+      ),
     );
-    assert.deepEqual(results, ids.map((id) => `processed order-${id} with 1 items`));
+    assert.deepEqual(
+      results,
+      ids.map((id) => `processed order-${id} with 1 items`),
+    );
     for (const id of ids.slice(0, 5)) {
       const events = (await env.caller.workflow.getHandle(`many-${id}`).fetchHistory()).events ?? [];
       assert.equal(events.filter((e) => e.eventType === 50).length, 1, 'exactly one NexusOperationCompleted');
@@ -145,7 +196,11 @@ describe('Nexus operations with the TypeScript SDK', () => {
     const endpoint = endpointName('allow');
     await env.createEndpoint(endpoint, env.handlerNamespace, handlerTaskQueue, ['some-other-ns']);
     const result = await env.withWorkers(handlerTaskQueue, (taskQueue) =>
-      env.caller.workflow.execute('probeCaller', { taskQueue, workflowId: `allow-${randomUUID()}`, args: [endpoint, 'echo', { message: 'x' }, {}] }),
+      env.caller.workflow.execute('probeCaller', {
+        taskQueue,
+        workflowId: `allow-${randomUUID()}`,
+        args: [endpoint, 'echo', { message: 'x' }, {}],
+      }),
     );
     assert.match(result, /HandlerError\(caller namespace "caller-ns" is not allowed to use Nexus endpoint/);
   });

@@ -20,7 +20,11 @@ interface ProcessResult {
 }
 
 /** Runs a command without blocking the event loop (the server under test lives in this process). */
-function run(command: string, args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<ProcessResult> {
+function run(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number },
+): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -50,17 +54,41 @@ describe('other official SDKs against Causeway', () => {
     await server?.stop();
   });
 
-  test("the Go SDK runs a workflow with an activity and the seed's Nexus handler and caller (sdk-tests/go)", { timeout: GO_TEST_TIMEOUT_MS }, async () => {
-    const result = await run('go', ['test', '-count=1', './...'], { cwd: path.join(REPO_ROOT, 'sdk-tests', 'go'), env, timeoutMs: GO_TEST_TIMEOUT_MS - 5_000 });
-    assert.equal(result.code, 0, `go test failed (install its modules with: cd sdk-tests/go && go mod download):\n${result.output}`);
-    assert.match(result.output, /^ok\s+\S+\/plain/m, `the plain scenario did not run:\n${result.output}`);
-    assert.match(result.output, /^ok\s+\S+\/nexus/m, `the Nexus scenario did not run:\n${result.output}`);
-  });
+  test(
+    "the Go SDK runs a workflow with an activity and the seed's Nexus handler and caller (sdk-tests/go)",
+    { timeout: GO_TEST_TIMEOUT_MS },
+    async () => {
+      const result = await run('go', ['test', '-count=1', './...'], {
+        cwd: path.join(REPO_ROOT, 'sdk-tests', 'go'),
+        env,
+        timeoutMs: GO_TEST_TIMEOUT_MS - 5_000,
+      });
+      assert.equal(
+        result.code,
+        0,
+        `go test failed (install its modules with: cd sdk-tests/go && go mod download):\n${result.output}`,
+      );
+      assert.match(result.output, /^ok\s+\S+\/plain/m, `the plain scenario did not run:\n${result.output}`);
+      assert.match(result.output, /^ok\s+\S+\/nexus/m, `the Nexus scenario did not run:\n${result.output}`);
+    },
+  );
 
-  test('the Python SDK runs a workflow with an activity and Nexus operations (sdk-tests/python)', { timeout: PYTEST_TIMEOUT_MS }, async () => {
-    const result = await run('python3', ['-m', 'pytest', '-p', 'no:cacheprovider', '-q', 'sdk-tests/python'], { cwd: REPO_ROOT, env, timeoutMs: PYTEST_TIMEOUT_MS - 5_000 });
-    assert.equal(result.code, 0, `pytest failed (install its packages with: pip install -r sdk-tests/python/requirements.txt):\n${result.output}`);
-    assert.match(result.output, /\b2 passed\b/, `the plain and Nexus scenarios did not both pass:\n${result.output}`);
-    assert.doesNotMatch(result.output, /skipped/, `a scenario was skipped:\n${result.output}`);
-  });
+  test(
+    'the Python SDK runs a workflow with an activity and Nexus operations (sdk-tests/python)',
+    { timeout: PYTEST_TIMEOUT_MS },
+    async () => {
+      const result = await run('python3', ['-m', 'pytest', '-p', 'no:cacheprovider', '-q', 'sdk-tests/python'], {
+        cwd: REPO_ROOT,
+        env,
+        timeoutMs: PYTEST_TIMEOUT_MS - 5_000,
+      });
+      assert.equal(
+        result.code,
+        0,
+        `pytest failed (install its packages with: pip install -r sdk-tests/python/requirements.txt):\n${result.output}`,
+      );
+      assert.match(result.output, /\b2 passed\b/, `the plain and Nexus scenarios did not both pass:\n${result.output}`);
+      assert.doesNotMatch(result.output, /skipped/, `a scenario was skipped:\n${result.output}`);
+    },
+  );
 });

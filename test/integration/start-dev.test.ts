@@ -18,7 +18,11 @@ const BIN = path.join(__dirname, '..', '..', '..', 'bin', 'causeway.js');
 const run = promisify(execFile);
 
 async function startDev(port: number, dbFilename: string): Promise<ReturnType<typeof spawn>> {
-  const child = spawn(process.execPath, [BIN, 'server', 'start-dev', '--headless', '--port', String(port), '--db-filename', dbFilename, '-n', 'extra-ns'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [BIN, 'server', 'start-dev', '--headless', '--port', String(port), '--db-filename', dbFilename, '-n', 'extra-ns'],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   await eventually(() => output.includes('Server:'), { timeoutMs: 15_000 });
@@ -45,7 +49,20 @@ test('start-dev stops cleanly on SIGTERM and SIGINT, keeps its database, and ser
     const descriptionFile = path.join(path.dirname(dbFilename), 'description.md');
     fs.writeFileSync(descriptionFile, '# Orders\nThe order service.');
     for (const name of ['ep-one', 'ep-two', 'ep-three']) {
-      await cli('operator', 'nexus', 'endpoint', 'create', '--name', name, '--target-namespace', 'extra-ns', '--target-task-queue', 'tq', '--description-file', descriptionFile);
+      await cli(
+        'operator',
+        'nexus',
+        'endpoint',
+        'create',
+        '--name',
+        name,
+        '--target-namespace',
+        'extra-ns',
+        '--target-task-queue',
+        'tq',
+        '--description-file',
+        descriptionFile,
+      );
     }
   } finally {
     assert.equal(await stop(first, 'SIGTERM'), 0, 'SIGTERM exits 0');
@@ -54,12 +71,21 @@ test('start-dev stops cleanly on SIGTERM and SIGINT, keeps its database, and ser
   const second = await startDev(port, dbFilename);
   try {
     const connection = await Connection.connect({ address });
-    const history = await connection.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId: 'to-cancel' } });
-    assert.ok(history.history?.events?.some((e) => e.eventType === 20), 'the CLI cancel request survived the restart');
+    const history = await connection.workflowService.getWorkflowExecutionHistory({
+      namespace: 'default',
+      execution: { workflowId: 'to-cancel' },
+    });
+    assert.ok(
+      history.history?.events?.some((e) => e.eventType === 20),
+      'the CLI cancel request survived the restart',
+    );
     const names: string[] = [];
     let nextPageToken: Uint8Array | undefined;
     do {
-      const page = await connection.operatorService.listNexusEndpoints({ pageSize: 1, ...(nextPageToken ? { nextPageToken } : {}) });
+      const page = await connection.operatorService.listNexusEndpoints({
+        pageSize: 1,
+        ...(nextPageToken ? { nextPageToken } : {}),
+      });
       assert.ok((page.endpoints?.length ?? 0) <= 1);
       names.push(...(page.endpoints ?? []).map((e) => e.spec?.name ?? ''));
       nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;

@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import {
-  WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowIdConflictPolicy,
+  WorkflowIdReusePolicy,
 } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
@@ -35,7 +37,9 @@ describe('starting workflows', () => {
     await env?.stop();
   });
 
-  function rawStart(overrides: Partial<temporal.api.workflowservice.v1.IStartWorkflowExecutionRequest>): Promise<temporal.api.workflowservice.v1.StartWorkflowExecutionResponse> {
+  function rawStart(
+    overrides: Partial<temporal.api.workflowservice.v1.IStartWorkflowExecutionRequest>,
+  ): Promise<temporal.api.workflowservice.v1.StartWorkflowExecutionResponse> {
     return env.connection.workflowService.startWorkflowExecution({
       namespace: 'default',
       workflowId: uniqueId(),
@@ -62,7 +66,9 @@ describe('starting workflows', () => {
   test('a running workflow id is WorkflowExecutionAlreadyStartedError', async () => {
     const workflowId = uniqueId();
     await env.client.workflow.start('waitForever', { taskQueue: uniqueId('tq'), workflowId });
-    const error = await env.client.workflow.start('waitForever', { taskQueue: uniqueId('tq'), workflowId }).catch((e: unknown) => e);
+    const error = await env.client.workflow
+      .start('waitForever', { taskQueue: uniqueId('tq'), workflowId })
+      .catch((e: unknown) => e);
     assert.ok(error instanceof WorkflowExecutionAlreadyStartedError, String(error));
     assert.equal(error.workflowId, workflowId);
     assert.equal(error.workflowType, 'waitForever');
@@ -72,23 +78,41 @@ describe('starting workflows', () => {
     await env.withWorker(async (taskQueue) => {
       const completedId = uniqueId();
       await env.client.workflow.execute('greeting', { taskQueue, workflowId: completedId, args: ['a'] });
-      for (const policy of [WorkflowIdReusePolicy.REJECT_DUPLICATE, WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY]) {
+      for (const policy of [
+        WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+      ]) {
         const error = await env.client.workflow
           .start('greeting', { taskQueue, workflowId: completedId, args: ['b'], workflowIdReusePolicy: policy })
           .catch((e: unknown) => e);
         assert.ok(error instanceof WorkflowExecutionAlreadyStartedError, `${policy}: ${String(error)}`);
       }
-      const rerun = await env.client.workflow.execute('greeting', { taskQueue, workflowId: completedId, args: ['c'], workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE });
+      const rerun = await env.client.workflow.execute('greeting', {
+        taskQueue,
+        workflowId: completedId,
+        args: ['c'],
+        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+      });
       assert.equal(rerun, 'Hello, c!');
 
       const failedId = uniqueId();
-      await env.client.workflow.execute('failing', { taskQueue, workflowId: failedId, args: ['x'] }).catch(() => undefined);
+      await env.client.workflow
+        .execute('failing', { taskQueue, workflowId: failedId, args: ['x'] })
+        .catch(() => undefined);
       const retried = await env.client.workflow.execute('greeting', {
-        taskQueue, workflowId: failedId, args: ['again'], workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+        taskQueue,
+        workflowId: failedId,
+        args: ['again'],
+        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
       });
       assert.equal(retried, 'Hello, again!');
       const rejected = await env.client.workflow
-        .start('greeting', { taskQueue, workflowId: failedId, args: ['b'], workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE })
+        .start('greeting', {
+          taskQueue,
+          workflowId: failedId,
+          args: ['b'],
+          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        })
         .catch((e: unknown) => e);
       assert.ok(rejected instanceof WorkflowExecutionAlreadyStartedError, String(rejected));
     });
@@ -98,10 +122,18 @@ describe('starting workflows', () => {
     const workflowId = uniqueId();
     const taskQueue = uniqueId('tq');
     const first = await env.client.workflow.start('waitForever', { taskQueue, workflowId });
-    const existing = await env.client.workflow.start('waitForever', { taskQueue, workflowId, workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING });
+    const existing = await env.client.workflow.start('waitForever', {
+      taskQueue,
+      workflowId,
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    });
     assert.equal(existing.firstExecutionRunId, first.firstExecutionRunId);
 
-    const replacement = await env.client.workflow.start('waitForever', { taskQueue, workflowId, workflowIdConflictPolicy: WorkflowIdConflictPolicy.TERMINATE_EXISTING });
+    const replacement = await env.client.workflow.start('waitForever', {
+      taskQueue,
+      workflowId,
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.TERMINATE_EXISTING,
+    });
     assert.notEqual(replacement.firstExecutionRunId, first.firstExecutionRunId);
     const old = await env.client.workflow.getHandle(workflowId, first.firstExecutionRunId).describe();
     assert.equal(old.status.name, 'TERMINATED');
@@ -127,23 +159,40 @@ describe('starting workflows', () => {
     assert.deepEqual(description.searchAttributes['CustomKeyword'], ['blue']);
     assert.deepEqual(description.searchAttributes['CustomInt'], [7]);
     // The real server sets each registered attribute's type on the way out, so typed reads work too.
-    assert.equal(description.typedSearchAttributes.get(defineSearchAttributeKey('CustomKeyword', SearchAttributeType.KEYWORD)), 'blue');
-    assert.equal(description.typedSearchAttributes.get(defineSearchAttributeKey('CustomInt', SearchAttributeType.INT)), 7);
-    const count = await eventually(async () => (await env.client.workflow.count(`WorkflowId = '${workflowId}' AND CustomKeyword = 'blue' AND CustomInt = 7`)).count);
+    assert.equal(
+      description.typedSearchAttributes.get(defineSearchAttributeKey('CustomKeyword', SearchAttributeType.KEYWORD)),
+      'blue',
+    );
+    assert.equal(
+      description.typedSearchAttributes.get(defineSearchAttributeKey('CustomInt', SearchAttributeType.INT)),
+      7,
+    );
+    const count = await eventually(
+      async () =>
+        (await env.client.workflow.count(`WorkflowId = '${workflowId}' AND CustomKeyword = 'blue' AND CustomInt = 7`))
+          .count,
+    );
     assert.equal(count, 1);
   });
 
   test('a start delay postpones the first workflow task', async () => {
     await env.withWorker(async (taskQueue) => {
       const startedAt = Date.now();
-      const handle = await env.client.workflow.start('greeting', { taskQueue, workflowId: uniqueId(), args: ['later'], startDelay: '1s' });
+      const handle = await env.client.workflow.start('greeting', {
+        taskQueue,
+        workflowId: uniqueId(),
+        args: ['later'],
+        startDelay: '1s',
+      });
       assert.equal(await handle.result(), 'Hello, later!');
       assert.ok(Date.now() - startedAt >= 900, 'the workflow ran before its start delay');
       const events = (await handle.fetchHistory()).events ?? [];
       const started = events[0]?.workflowExecutionStartedEventAttributes;
       assert.equal(Number(started?.firstWorkflowTaskBackoff?.seconds), 1);
       const scheduled = events.find((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED);
-      const delayMs = Number(scheduled?.eventTime?.seconds) * 1000 + Number(scheduled?.eventTime?.nanos) / 1e6 -
+      const delayMs =
+        Number(scheduled?.eventTime?.seconds) * 1000 +
+        Number(scheduled?.eventTime?.nanos) / 1e6 -
         (Number(events[0]?.eventTime?.seconds) * 1000 + Number(events[0]?.eventTime?.nanos) / 1e6);
       assert.ok(delayMs >= 990, `first workflow task scheduled after ${delayMs} ms`);
       const description = await handle.describe();
@@ -163,7 +212,11 @@ describe('starting workflows', () => {
     ];
     for (const [overrides, message] of cases) {
       const error = await grpcFailure(rawStart(overrides));
-      assert.equal(error.code, GrpcStatus.INVALID_ARGUMENT, `${JSON.stringify(overrides).slice(0, 80)}: ${error.details}`);
+      assert.equal(
+        error.code,
+        GrpcStatus.INVALID_ARGUMENT,
+        `${JSON.stringify(overrides).slice(0, 80)}: ${error.details}`,
+      );
       assert.match(error.details, message);
     }
   });
@@ -171,16 +224,29 @@ describe('starting workflows', () => {
   test('SignalWithStart starts an absent workflow and signals a running one', async () => {
     await env.withWorker(async (taskQueue) => {
       const workflowId = uniqueId();
-      const first = await env.client.workflow.signalWithStart('counter', { taskQueue, workflowId, signal: 'add', signalArgs: [5] });
+      const first = await env.client.workflow.signalWithStart('counter', {
+        taskQueue,
+        workflowId,
+        signal: 'add',
+        signalArgs: [5],
+      });
       assert.equal(await first.query('total'), 5);
-      const second = await env.client.workflow.signalWithStart('counter', { taskQueue, workflowId, signal: 'add', signalArgs: [3] });
+      const second = await env.client.workflow.signalWithStart('counter', {
+        taskQueue,
+        workflowId,
+        signal: 'add',
+        signalArgs: [3],
+      });
       assert.equal(second.signaledRunId, first.signaledRunId);
       await eventually(async () => (await second.query('total')) === 8);
       await second.signal('done');
       assert.equal(await second.result(), 8);
       const events = (await second.fetchHistory()).events ?? [];
       const signals = events.filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED);
-      assert.deepEqual(signals.map((e) => e.workflowExecutionSignaledEventAttributes?.signalName), ['add', 'add', 'done']);
+      assert.deepEqual(
+        signals.map((e) => e.workflowExecutionSignaledEventAttributes?.signalName),
+        ['add', 'add', 'done'],
+      );
     });
   });
 
@@ -188,8 +254,12 @@ describe('starting workflows', () => {
     const service = env.connection.workflowService;
     const workflowId = uniqueId();
     const request = {
-      namespace: 'default', workflowId, workflowType: { name: 'waitForever' }, taskQueue: { name: uniqueId('tq') },
-      signalName: 'add', requestId: randomUUID(),
+      namespace: 'default',
+      workflowId,
+      workflowType: { name: 'waitForever' },
+      taskQueue: { name: uniqueId('tq') },
+      signalName: 'add',
+      requestId: randomUUID(),
     };
     const first = await service.signalWithStartWorkflowExecution(request);
     assert.equal(first.started, true);
@@ -198,11 +268,16 @@ describe('starting workflows', () => {
     await service.signalWithStartWorkflowExecution({ ...request, requestId: randomUUID() });
     const events = (await env.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
     assert.equal(events.filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED).length, 2);
-    for (const [overrides, message] of [[{ taskQueue: null }, /taskQueue/i], [{ signalName: '' }, /SignalName/], [{ workflowType: null }, /WorkflowType/]] as const) {
-      const error = await grpcFailure(service.signalWithStartWorkflowExecution({ ...request, requestId: randomUUID(), ...overrides }));
+    for (const [overrides, message] of [
+      [{ taskQueue: null }, /taskQueue/i],
+      [{ signalName: '' }, /SignalName/],
+      [{ workflowType: null }, /WorkflowType/],
+    ] as const) {
+      const error = await grpcFailure(
+        service.signalWithStartWorkflowExecution({ ...request, requestId: randomUUID(), ...overrides }),
+      );
       assert.equal(error.code, GrpcStatus.INVALID_ARGUMENT);
       assert.match(error.details, message);
     }
   });
 });
-

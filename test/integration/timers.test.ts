@@ -57,10 +57,15 @@ describe('timers and workflow timeouts', () => {
   test('50 workflows with a timer each all complete', async () => {
     await env.withWorker(async (taskQueue) => {
       const handles = await Promise.all(
-        Array.from({ length: 50 }, () => env.client.workflow.start('sleeper', { taskQueue, workflowId: uniqueId(), args: [300] })),
+        Array.from({ length: 50 }, () =>
+          env.client.workflow.start('sleeper', { taskQueue, workflowId: uniqueId(), args: [300] }),
+        ),
       );
       const results = await Promise.all(handles.map((handle) => handle.result()));
-      assert.deepEqual(results, Array.from({ length: 50 }, () => 'woke'));
+      assert.deepEqual(
+        results,
+        Array.from({ length: 50 }, () => 'woke'),
+      );
     });
   });
 
@@ -70,7 +75,9 @@ describe('timers and workflow timeouts', () => {
       assert.equal(await handle.result(), 'timer cancelled');
       const events = await historyEvents(handle);
       assertWellFormed(events);
-      const long = eventsOfType(events, EventType.EVENT_TYPE_TIMER_STARTED).find((e) => msOf(e.timerStartedEventAttributes?.startToFireTimeout) === 60_000);
+      const long = eventsOfType(events, EventType.EVENT_TYPE_TIMER_STARTED).find(
+        (e) => msOf(e.timerStartedEventAttributes?.startToFireTimeout) === 60_000,
+      );
       const canceled = eventsOfType(events, EventType.EVENT_TYPE_TIMER_CANCELED);
       assert.equal(canceled.length, 1);
       assert.equal(canceled[0]?.timerCanceledEventAttributes?.timerId, long?.timerStartedEventAttributes?.timerId);
@@ -81,7 +88,12 @@ describe('timers and workflow timeouts', () => {
 
   test('a run past its run timeout times out and the client sees a TimeoutFailure', async () => {
     await env.withWorker(async (taskQueue) => {
-      const handle = await env.client.workflow.start('sleeper', { taskQueue, workflowId: uniqueId(), args: [60_000], workflowRunTimeout: '1s' });
+      const handle = await env.client.workflow.start('sleeper', {
+        taskQueue,
+        workflowId: uniqueId(),
+        args: [60_000],
+        workflowRunTimeout: '1s',
+      });
       const error = await handle.result().catch((e: unknown) => e);
       assert.ok(error instanceof WorkflowFailedError, `expected WorkflowFailedError, got ${String(error)}`);
       assert.ok(error.cause instanceof TimeoutFailure);
@@ -95,9 +107,16 @@ describe('timers and workflow timeouts', () => {
 
   test('a workflow task whose worker never answers times out and is retried by another worker', async () => {
     const taskQueue = `tq-${randomUUID()}`;
-    const handle = await env.client.workflow.start('sleeper', { taskQueue, workflowId: uniqueId(), args: [10], workflowTaskTimeout: '1s' });
+    const handle = await env.client.workflow.start('sleeper', {
+      taskQueue,
+      workflowId: uniqueId(),
+      args: [10],
+      workflowTaskTimeout: '1s',
+    });
     const taken = await env.connection.workflowService.pollWorkflowTaskQueue({
-      namespace: 'default', taskQueue: { name: taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL }, identity: 'silent-worker',
+      namespace: 'default',
+      taskQueue: { name: taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+      identity: 'silent-worker',
     });
     assert.ok(taken.taskToken?.length, 'the silent worker took the first workflow task');
     const result = await env.withWorker(() => handle.result(), { taskQueue });
@@ -106,8 +125,12 @@ describe('timers and workflow timeouts', () => {
     assertWellFormed(events);
     const timedOut = eventsOfType(events, EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT);
     assert.equal(timedOut.length, 1);
-    assert.equal(timedOut[0]?.workflowTaskTimedOutEventAttributes?.timeoutType, TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE);
-    const retried = eventsOfType(events, EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED)[1]?.workflowTaskScheduledEventAttributes;
+    assert.equal(
+      timedOut[0]?.workflowTaskTimedOutEventAttributes?.timeoutType,
+      TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE,
+    );
+    const retried = eventsOfType(events, EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED)[1]
+      ?.workflowTaskScheduledEventAttributes;
     assert.equal(retried?.attempt, 2);
     const started = eventsOfType(events, EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED);
     assert.equal(started[0]?.workflowTaskStartedEventAttributes?.identity, 'silent-worker');
@@ -117,10 +140,13 @@ describe('timers and workflow timeouts', () => {
   test('once its sticky worker has shut down, a workflow task goes to the normal queue at once', async () => {
     const taskQueue = `tq-${randomUUID()}`;
     const handle = await env.client.workflow.start('counter', { taskQueue, workflowId: uniqueId() });
-    await env.withWorker(async () => {
-      await handle.signal('add', 1);
-      assert.equal(await handle.query('total'), 1);
-    }, { taskQueue });
+    await env.withWorker(
+      async () => {
+        await handle.signal('add', 1);
+        assert.equal(await handle.query('total'), 1);
+      },
+      { taskQueue },
+    );
     await handle.signal('done');
     const startedAtMs = Date.now();
     assert.equal(await env.withWorker(() => handle.result(), { taskQueue }), 1);

@@ -21,7 +21,8 @@ interface Runs {
 
 async function list(env: TestEnv, query: string, pageSize?: number): Promise<WorkflowExecutionInfo[]> {
   const found: WorkflowExecutionInfo[] = [];
-  for await (const execution of env.client.workflow.list({ query, ...(pageSize ? { pageSize } : {}) })) found.push(execution);
+  for await (const execution of env.client.workflow.list({ query, ...(pageSize ? { pageSize } : {}) }))
+    found.push(execution);
   return found;
 }
 
@@ -34,32 +35,42 @@ describe('visibility', () => {
   let runs: Runs;
   before(async () => {
     env = await startTestEnv({
-      searchAttributes: { CustomKeyword: 'Keyword', CustomDatetime: 'Datetime', CustomKeywordList: 'KeywordList', CustomInt: 'Int' },
+      searchAttributes: {
+        CustomKeyword: 'Keyword',
+        CustomDatetime: 'Datetime',
+        CustomKeywordList: 'KeywordList',
+        CustomInt: 'Int',
+      },
     });
     const taskQueue = uniqueId('tq');
     const beforeStart = new Date(Date.now() - 1000);
-    runs = await env.withWorker(async () => {
-      const completed = [uniqueId('done'), uniqueId('done')];
-      for (const workflowId of completed) {
-        await env.client.workflow.execute('greeting', { taskQueue, workflowId, args: ['v'] });
-      }
-      const failed = uniqueId('failed');
-      await env.client.workflow.execute('failing', { taskQueue, workflowId: failed, args: ['x'] }).catch(() => undefined);
-      const terminated = uniqueId('terminated');
-      await (await env.client.workflow.start('waitForever', { taskQueue, workflowId: terminated })).terminate('test');
-      const running = uniqueId('running');
-      await env.client.workflow.start('waitForever', {
-        taskQueue,
-        workflowId: running,
-        searchAttributes: {
-          CustomKeyword: ['tagged'],
-          CustomDatetime: [new Date('2030-01-02T03:04:05Z')],
-          CustomKeywordList: ['red', 'green'],
-          CustomInt: [42],
-        },
-      });
-      return { taskQueue, beforeStart, completed, failed, terminated, running };
-    }, { taskQueue });
+    runs = await env.withWorker(
+      async () => {
+        const completed = [uniqueId('done'), uniqueId('done')];
+        for (const workflowId of completed) {
+          await env.client.workflow.execute('greeting', { taskQueue, workflowId, args: ['v'] });
+        }
+        const failed = uniqueId('failed');
+        await env.client.workflow
+          .execute('failing', { taskQueue, workflowId: failed, args: ['x'] })
+          .catch(() => undefined);
+        const terminated = uniqueId('terminated');
+        await (await env.client.workflow.start('waitForever', { taskQueue, workflowId: terminated })).terminate('test');
+        const running = uniqueId('running');
+        await env.client.workflow.start('waitForever', {
+          taskQueue,
+          workflowId: running,
+          searchAttributes: {
+            CustomKeyword: ['tagged'],
+            CustomDatetime: [new Date('2030-01-02T03:04:05Z')],
+            CustomKeywordList: ['red', 'green'],
+            CustomInt: [42],
+          },
+        });
+        return { taskQueue, beforeStart, completed, failed, terminated, running };
+      },
+      { taskQueue },
+    );
   });
   after(async () => {
     await env?.stop();
@@ -89,7 +100,10 @@ describe('visibility', () => {
       await ids(env, `(${tq} AND ExecutionStatus = 'Failed') OR WorkflowId = '${runs.running}'`),
       [runs.failed, runs.running].sort(),
     );
-    assert.deepEqual(await ids(env, `${tq} AND WorkflowType != 'greeting' AND ExecutionStatus != 'Running'`), [runs.failed, runs.terminated].sort());
+    assert.deepEqual(
+      await ids(env, `${tq} AND WorkflowType != 'greeting' AND ExecutionStatus != 'Running'`),
+      [runs.failed, runs.terminated].sort(),
+    );
   });
 
   test('StartTime and CloseTime compare with RFC 3339 times', async () => {
@@ -107,13 +121,22 @@ describe('visibility', () => {
     const ascending = await list(env, `${tq} ORDER BY StartTime ASC`, 2);
     assert.equal(ascending.length, 5);
     const times = ascending.map((e) => e.startTime.getTime());
-    assert.deepEqual(times, [...times].sort((a, b) => a - b));
+    assert.deepEqual(
+      times,
+      [...times].sort((a, b) => a - b),
+    );
     assert.equal(ascending[0]?.workflowId, runs.completed[0]);
     assert.equal(ascending[4]?.workflowId, runs.running);
     const descending = await list(env, `${tq} ORDER BY StartTime DESC`, 2);
-    assert.deepEqual(descending.map((e) => e.workflowId), ascending.map((e) => e.workflowId).reverse());
+    assert.deepEqual(
+      descending.map((e) => e.workflowId),
+      ascending.map((e) => e.workflowId).reverse(),
+    );
     const byId = await list(env, `${tq} ORDER BY WorkflowId`);
-    assert.deepEqual(byId.map((e) => e.workflowId), byId.map((e) => e.workflowId).sort());
+    assert.deepEqual(
+      byId.map((e) => e.workflowId),
+      byId.map((e) => e.workflowId).sort(),
+    );
   });
 
   test('count, with GROUP BY ExecutionStatus', async () => {
@@ -141,9 +164,15 @@ describe('visibility', () => {
 
   test('search attributes upserted by a workflow are queryable, and an empty value removes one', async () => {
     await env.withWorker(async (taskQueue) => {
-      const handle = await env.client.workflow.start('upsertingSearchAttributes', { taskQueue, workflowId: uniqueId(), args: ['upserted'] });
+      const handle = await env.client.workflow.start('upsertingSearchAttributes', {
+        taskQueue,
+        workflowId: uniqueId(),
+        args: ['upserted'],
+      });
       const scope = `WorkflowId = '${handle.workflowId}'`;
-      await eventually(async () => (await ids(env, `${scope} AND CustomKeyword = 'upserted' AND CustomInt IS NULL`)).length === 1);
+      await eventually(
+        async () => (await ids(env, `${scope} AND CustomKeyword = 'upserted' AND CustomInt IS NULL`)).length === 1,
+      );
       const description = await handle.describe();
       assert.deepEqual(description.searchAttributes['CustomKeyword'], ['upserted']);
       assert.equal(description.searchAttributes['CustomInt'], undefined);
@@ -153,11 +182,20 @@ describe('visibility', () => {
   });
 
   test('a bad query is INVALID_ARGUMENT', async () => {
-    for (const query of ['WorkflowId = ', 'NoSuchAttribute = 1', "ExecutionStatus = 'Sleeping'", 'WorkflowId = 1 GROUP BY WorkflowType']) {
+    for (const query of [
+      'WorkflowId = ',
+      'NoSuchAttribute = 1',
+      "ExecutionStatus = 'Sleeping'",
+      'WorkflowId = 1 GROUP BY WorkflowType',
+    ]) {
       for (const call of [() => env.client.workflow.count(query), () => list(env, query)]) {
         const error = await call().catch((e: unknown) => e);
         assert.ok(error instanceof ServiceError, `${query}: ${String(error)}`);
-        assert.equal((error.cause as { code?: number }).code, GrpcStatus.INVALID_ARGUMENT, `${query}: ${String(error.cause)}`);
+        assert.equal(
+          (error.cause as { code?: number }).code,
+          GrpcStatus.INVALID_ARGUMENT,
+          `${query}: ${String(error.cause)}`,
+        );
       }
     }
   });

@@ -59,7 +59,9 @@ describe('workflows with the TypeScript SDK', () => {
 
   test('a failing workflow surfaces WorkflowFailedError with the cause', async () => {
     await env.withWorker(async (taskQueue) => {
-      const error = await env.client.workflow.execute('failing', { taskQueue, workflowId: uniqueId(), args: ['kaput'] }).catch((e: unknown) => e);
+      const error = await env.client.workflow
+        .execute('failing', { taskQueue, workflowId: uniqueId(), args: ['kaput'] })
+        .catch((e: unknown) => e);
       assert.ok(error instanceof WorkflowFailedError);
       assert.match(String((error.cause as Error).message), /kaput/);
     });

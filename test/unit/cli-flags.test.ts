@@ -83,8 +83,14 @@ test('unknown flags and missing values are usage errors naming the flag', () => 
 
 test('asking for an undeclared flag is a programming error, not a usage error', () => {
   const flags = parseFlags([], definitions);
-  assert.throws(() => flags.string('typo'), (error: unknown) => error instanceof Error && !(error instanceof UsageError));
-  assert.throws(() => flags.boolean('workflow-id'), (error: unknown) => error instanceof Error && !(error instanceof UsageError));
+  assert.throws(
+    () => flags.string('typo'),
+    (error: unknown) => error instanceof Error && !(error instanceof UsageError),
+  );
+  assert.throws(
+    () => flags.boolean('workflow-id'),
+    (error: unknown) => error instanceof Error && !(error instanceof UsageError),
+  );
 });
 
 test('value helpers parse integers, key=value pairs and choices', () => {
@@ -103,7 +109,10 @@ test('help lists every flag with its alias, ignored flags in their own list', ()
   assert.match(help.split('\n')[0] ?? '', /^ {2}-w, --workflow-id string +Workflow ID\.$/);
   assert.match(help, /--input string +Input\. Can be passed multiple times\./);
   assert.match(help, /-h, --help/);
-  assert.match(help, /\n\nAccepted for compatibility with the temporal CLI, and ignored:\n {6}--color string +Ignored\.$/);
+  assert.match(
+    help,
+    /\n\nAccepted for compatibility with the temporal CLI, and ignored:\n {6}--color string +Ignored\.$/,
+  );
 });
 
 test('durations read Go syntax plus days', () => {

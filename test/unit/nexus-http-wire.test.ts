@@ -7,9 +7,19 @@ import assert from 'node:assert/strict';
 import { long, temporal } from '../../src/common/proto';
 import { contentToPayload, payloadToContent } from '../../src/nexus/http/payload-content';
 import {
-  nexusFailureToTemporal, operationErrorFailure, parseNexusFailure, temporalFailureToNexus, unwrapOperationError, FailureFormatError,
+  nexusFailureToTemporal,
+  operationErrorFailure,
+  parseNexusFailure,
+  temporalFailureToNexus,
+  unwrapOperationError,
+  FailureFormatError,
 } from '../../src/nexus/http/nexus-failure';
-import { decodeLinkHeaders, encodeLinkHeader, LinkHeaderError, parseNexusDuration } from '../../src/nexus/http/nexus-headers';
+import {
+  decodeLinkHeaders,
+  encodeLinkHeader,
+  LinkHeaderError,
+  parseNexusDuration,
+} from '../../src/nexus/http/nexus-headers';
 import { handlerErrorTypeOfStatus, statusOfHandlerError } from '../../src/nexus/http/handler-error-status';
 
 const text = (bytes: Uint8Array | null | undefined): string => Buffer.from(bytes ?? []).toString();
@@ -18,7 +28,10 @@ test('payloads map to content and back as the Temporal payload serializer does',
   const json = { metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('{"a":1}') };
   assert.deepEqual(payloadToContent(json).header, { type: 'application/json' });
   assert.equal(text(contentToPayload(payloadToContent(json)).metadata?.['encoding']), 'json/plain');
-  const proto = { metadata: { encoding: Buffer.from('binary/protobuf'), messageType: Buffer.from('foo.Bar') }, data: Buffer.from([1, 2]) };
+  const proto = {
+    metadata: { encoding: Buffer.from('binary/protobuf'), messageType: Buffer.from('foo.Bar') },
+    data: Buffer.from([1, 2]),
+  };
   const protoContent = payloadToContent(proto);
   assert.equal(protoContent.header['type'], 'application/x-protobuf; message-type="foo.Bar"');
   assert.equal(text(contentToPayload(protoContent).metadata?.['messageType']), 'foo.Bar');
@@ -35,13 +48,20 @@ test('payloads map to content and back as the Temporal payload serializer does',
 
 test('a Temporal failure survives the Nexus Failure JSON', () => {
   const failure: temporal.api.failure.v1.IFailure = {
-    message: 'out of stock', stackTrace: 'at x',
-    applicationFailureInfo: { type: 'OutOfStock', nonRetryable: true, nextRetryDelay: { seconds: long(1), nanos: 500_000_000 } },
+    message: 'out of stock',
+    stackTrace: 'at x',
+    applicationFailureInfo: {
+      type: 'OutOfStock',
+      nonRetryable: true,
+      nextRetryDelay: { seconds: long(1), nanos: 500_000_000 },
+    },
     cause: { message: 'inner', canceledFailureInfo: {} },
   };
   const nexus = temporalFailureToNexus(failure);
   assert.equal(nexus.metadata?.['type'], 'temporal.api.failure.v1.Failure');
-  assert.deepEqual(nexus.details, { applicationFailureInfo: { type: 'OutOfStock', nonRetryable: true, nextRetryDelay: '1.500s' } });
+  assert.deepEqual(nexus.details, {
+    applicationFailureInfo: { type: 'OutOfStock', nonRetryable: true, nextRetryDelay: '1.500s' },
+  });
   const back = nexusFailureToTemporal(parseNexusFailure(JSON.stringify(nexus)));
   assert.equal(back.message, 'out of stock');
   assert.equal(back.applicationFailureInfo?.type, 'OutOfStock');
@@ -50,10 +70,21 @@ test('a Temporal failure survives the Nexus Failure JSON', () => {
 });
 
 test('handler errors and operation errors convert as in the Temporal server', () => {
-  const handler = temporalFailureToNexus({ message: 'busy', nexusHandlerFailureInfo: { type: 'UNAVAILABLE', retryBehavior: 2 } });
-  assert.deepEqual(handler, { message: 'busy', metadata: { type: 'nexus.HandlerError' }, details: { type: 'UNAVAILABLE', retryableOverride: false } });
+  const handler = temporalFailureToNexus({
+    message: 'busy',
+    nexusHandlerFailureInfo: { type: 'UNAVAILABLE', retryBehavior: 2 },
+  });
+  assert.deepEqual(handler, {
+    message: 'busy',
+    metadata: { type: 'nexus.HandlerError' },
+    details: { type: 'UNAVAILABLE', retryableOverride: false },
+  });
   assert.equal(nexusFailureToTemporal(handler).nexusHandlerFailureInfo?.retryBehavior, 2);
-  const opError = nexusFailureToTemporal({ message: 'nope', metadata: { type: 'nexus.OperationError' }, details: { state: 'failed' } });
+  const opError = nexusFailureToTemporal({
+    message: 'nope',
+    metadata: { type: 'nexus.OperationError' },
+    details: { state: 'failed' },
+  });
   assert.equal(opError.applicationFailureInfo?.type, 'OperationError');
   assert.equal(opError.applicationFailureInfo?.nonRetryable, true);
   const wrapper = operationErrorFailure('canceled', { message: 'cause' });
@@ -65,7 +96,10 @@ test('handler errors and operation errors convert as in the Temporal server', ()
 });
 
 test('Nexus-Link values encode and decode, repeated or comma-joined', () => {
-  const link = { url: 'temporal:///namespaces/ns/workflows/w/r/history?eventID=1&eventType=WorkflowExecutionStarted', type: 'temporal.api.common.v1.Link.WorkflowEvent' };
+  const link = {
+    url: 'temporal:///namespaces/ns/workflows/w/r/history?eventID=1&eventType=WorkflowExecutionStarted',
+    type: 'temporal.api.common.v1.Link.WorkflowEvent',
+  };
   const header = encodeLinkHeader(link);
   assert.equal(header, `<${link.url}>; type="${link.type}"`);
   assert.deepEqual(decodeLinkHeaders([`${header}, ${header}`]), [link, link]);

@@ -4,7 +4,13 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CircuitBreakers } from '../../src/nexus/circuit-breaker';
-import { classifyCancelReply, classifyStartReply, countsAgainstBreaker, handlerErrorFailure, isRetryableHandlerFailure } from '../../src/nexus/handler-outcome';
+import {
+  classifyCancelReply,
+  classifyStartReply,
+  countsAgainstBreaker,
+  handlerErrorFailure,
+  isRetryableHandlerFailure,
+} from '../../src/nexus/handler-outcome';
 import { nextNexusRetryDelayMs, NEXUS_RETRY_MAXIMUM_INTERVAL_MS } from '../../src/nexus/retry';
 import { nexusLinkToWorkflowEvent, workflowEventLinkToNexus } from '../../src/nexus/links';
 import { long, temporal } from '../../src/common/proto';
@@ -56,42 +62,72 @@ describe('handler reply classification', () => {
       assert.equal(isRetryableHandlerFailure(handlerErrorFailure(type, 'x')), false, type);
     }
     const Behavior = temporal.api.enums.v1.NexusHandlerErrorRetryBehavior;
-    assert.equal(isRetryableHandlerFailure(handlerErrorFailure('INTERNAL', 'x', Behavior.NEXUS_HANDLER_ERROR_RETRY_BEHAVIOR_NON_RETRYABLE)), false);
-    assert.equal(isRetryableHandlerFailure(handlerErrorFailure('BAD_REQUEST', 'x', Behavior.NEXUS_HANDLER_ERROR_RETRY_BEHAVIOR_RETRYABLE)), true);
+    assert.equal(
+      isRetryableHandlerFailure(
+        handlerErrorFailure('INTERNAL', 'x', Behavior.NEXUS_HANDLER_ERROR_RETRY_BEHAVIOR_NON_RETRYABLE),
+      ),
+      false,
+    );
+    assert.equal(
+      isRetryableHandlerFailure(
+        handlerErrorFailure('BAD_REQUEST', 'x', Behavior.NEXUS_HANDLER_ERROR_RETRY_BEHAVIOR_RETRYABLE),
+      ),
+      true,
+    );
   });
 
   test('start replies map to outcomes, and only destination-down outcomes count against the breaker', () => {
-    const sync = classifyStartReply({ kind: 'response', response: { startOperation: { syncSuccess: { payload: { data: Buffer.from('1') } } } } });
+    const sync = classifyStartReply({
+      kind: 'response',
+      response: { startOperation: { syncSuccess: { payload: { data: Buffer.from('1') } } } },
+    });
     assert.equal(sync.kind, 'sync-success');
-    const started = classifyStartReply({ kind: 'response', response: { startOperation: { asyncSuccess: { operationToken: 'tok' } } } });
+    const started = classifyStartReply({
+      kind: 'response',
+      response: { startOperation: { asyncSuccess: { operationToken: 'tok' } } },
+    });
     assert.deepEqual(started.kind === 'async-started' && started.operationToken, 'tok');
     const emptyToken = classifyStartReply({ kind: 'response', response: { startOperation: { asyncSuccess: {} } } });
     assert.equal(emptyToken.kind, 'fail');
-    const canceled = classifyStartReply({ kind: 'response', response: { startOperation: { failure: { message: 'c', canceledFailureInfo: {} } } } });
+    const canceled = classifyStartReply({
+      kind: 'response',
+      response: { startOperation: { failure: { message: 'c', canceledFailureInfo: {} } } },
+    });
     assert.deepEqual(canceled.kind === 'operation-failed' && canceled.state, 'canceled');
     const timeout = classifyStartReply({ kind: 'timeout' });
     assert.equal(timeout.kind, 'retry');
     assert.equal(countsAgainstBreaker(timeout), true);
     assert.equal(countsAgainstBreaker(canceled), false);
     assert.equal(classifyCancelReply({ kind: 'response', response: { cancelOperation: {} } }).kind, 'cancel-requested');
-    assert.equal(classifyCancelReply({ kind: 'handler-error', failure: handlerErrorFailure('NOT_FOUND', 'gone') }).kind, 'fail');
+    assert.equal(
+      classifyCancelReply({ kind: 'handler-error', failure: handlerErrorFailure('NOT_FOUND', 'gone') }).kind,
+      'fail',
+    );
   });
 });
 
 test('the retry schedule doubles from the initial interval and is capped at one hour', () => {
-  assert.deepEqual([1, 2, 3, 4].map((attempt) => nextNexusRetryDelayMs(attempt)), [1000, 2000, 4000, 8000]);
+  assert.deepEqual(
+    [1, 2, 3, 4].map((attempt) => nextNexusRetryDelayMs(attempt)),
+    [1000, 2000, 4000, 8000],
+  );
   assert.equal(nextNexusRetryDelayMs(40), NEXUS_RETRY_MAXIMUM_INTERVAL_MS);
   assert.equal(nextNexusRetryDelayMs(3, 100), 400);
 });
 
 test('workflow event links round-trip through the Nexus URL form', () => {
   const link = {
-    namespace: 'caller ns', workflowId: 'wf/1', runId: 'run-1',
+    namespace: 'caller ns',
+    workflowId: 'wf/1',
+    runId: 'run-1',
     eventRef: { eventId: long(48), eventType: temporal.api.enums.v1.EventType.EVENT_TYPE_NEXUS_OPERATION_SCHEDULED },
   };
   const nexus = workflowEventLinkToNexus(link);
   assert.equal(nexus.type, 'temporal.api.common.v1.Link.WorkflowEvent');
-  assert.match(nexus.url ?? '', /^temporal:\/\/\/namespaces\/caller%20ns\/workflows\/wf%2F1\/run-1\/history\?eventID=48&eventType=NexusOperationScheduled&referenceType=EventReference$/);
+  assert.match(
+    nexus.url ?? '',
+    /^temporal:\/\/\/namespaces\/caller%20ns\/workflows\/wf%2F1\/run-1\/history\?eventID=48&eventType=NexusOperationScheduled&referenceType=EventReference$/,
+  );
   const back = nexusLinkToWorkflowEvent(nexus);
   assert.equal(back?.namespace, 'caller ns');
   assert.equal(back?.workflowId, 'wf/1');

@@ -7,12 +7,24 @@ import { long } from '../../src/common/proto';
 
 test('defaults: 1 s initial interval, coefficient 2, maximum 100 x initial, unlimited attempts', () => {
   const policy = normalizeRetryPolicy(null, 'RetryPolicy');
-  assert.deepEqual(policy, { initialIntervalMs: 1000, backoffCoefficient: 2, maximumIntervalMs: 100_000, maximumAttempts: 0, nonRetryableErrorTypes: [] });
+  assert.deepEqual(policy, {
+    initialIntervalMs: 1000,
+    backoffCoefficient: 2,
+    maximumIntervalMs: 100_000,
+    maximumAttempts: 0,
+    nonRetryableErrorTypes: [],
+  });
 });
 
 test('invalid policies are rejected with INVALID_ARGUMENT messages', () => {
-  assert.throws(() => normalizeRetryPolicy({ backoffCoefficient: 0.5 }, 'RetryPolicy'), /BackoffCoefficient cannot be less than 1/);
-  assert.throws(() => normalizeRetryPolicy({ maximumAttempts: -1 }, 'RetryPolicy'), /MaximumAttempts cannot be negative/);
+  assert.throws(
+    () => normalizeRetryPolicy({ backoffCoefficient: 0.5 }, 'RetryPolicy'),
+    /BackoffCoefficient cannot be less than 1/,
+  );
+  assert.throws(
+    () => normalizeRetryPolicy({ maximumAttempts: -1 }, 'RetryPolicy'),
+    /MaximumAttempts cannot be negative/,
+  );
 });
 
 test('backoff grows by the coefficient, is capped, and stops at maximum attempts or expiration', () => {
@@ -22,15 +34,27 @@ test('backoff grows by the coefficient, is capped, and stops at maximum attempts
     return decision.retry ? decision.delayMs : undefined;
   };
   assert.deepEqual([1, 2, 3].map(delay), [1000, 2000, 4000]);
-  assert.deepEqual(decideRetry({ policy, attempt: 4, nowMs: 0, expirationMs: 0 }), { retry: false, retryState: RetryState.MaximumAttemptsReached });
+  assert.deepEqual(decideRetry({ policy, attempt: 4, nowMs: 0, expirationMs: 0 }), {
+    retry: false,
+    retryState: RetryState.MaximumAttemptsReached,
+  });
   const capped = normalizeRetryPolicy({ maximumInterval: { seconds: long(3) } }, 'RetryPolicy');
   const late = decideRetry({ policy: capped, attempt: 10, nowMs: 0, expirationMs: 0 });
   assert.deepEqual(late, { retry: true, delayMs: 3000 });
-  assert.deepEqual(decideRetry({ policy, attempt: 1, nowMs: 0, expirationMs: 500 }), { retry: false, retryState: RetryState.Timeout });
+  assert.deepEqual(decideRetry({ policy, attempt: 1, nowMs: 0, expirationMs: 500 }), {
+    retry: false,
+    retryState: RetryState.Timeout,
+  });
 });
 
 test('non-retryable failures and error types are never retried', () => {
   const policy = normalizeRetryPolicy({ nonRetryableErrorTypes: ['Fatal'] }, 'RetryPolicy');
-  assert.deepEqual(decideRetry({ policy, attempt: 1, nowMs: 0, expirationMs: 0, errorType: 'Fatal' }), { retry: false, retryState: RetryState.NonRetryableFailure });
-  assert.deepEqual(decideRetry({ policy, attempt: 1, nowMs: 0, expirationMs: 0, isNonRetryable: true }), { retry: false, retryState: RetryState.NonRetryableFailure });
+  assert.deepEqual(decideRetry({ policy, attempt: 1, nowMs: 0, expirationMs: 0, errorType: 'Fatal' }), {
+    retry: false,
+    retryState: RetryState.NonRetryableFailure,
+  });
+  assert.deepEqual(decideRetry({ policy, attempt: 1, nowMs: 0, expirationMs: 0, isNonRetryable: true }), {
+    retry: false,
+    retryState: RetryState.NonRetryableFailure,
+  });
 });

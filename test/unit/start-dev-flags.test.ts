@@ -30,18 +30,29 @@ test('no flags gives the default options', () => {
 
 test('the SDK test harness command line parses', () => {
   const options = optionsFor([
-    '--port', '41234',
-    '--ui-port', '42234',
-    '--namespace', 'default',
-    '--ip', '127.0.0.1',
-    '--log-format', 'pretty',
-    '--log-level', 'warn',
+    '--port',
+    '41234',
+    '--ui-port',
+    '42234',
+    '--namespace',
+    'default',
+    '--ip',
+    '127.0.0.1',
+    '--log-format',
+    'pretty',
+    '--log-level',
+    'warn',
     '--headless',
-    '--db-filename', '/tmp/causeway-test.db',
-    '--search-attribute', 'CustomKeyword=Keyword',
-    '--search-attribute', 'CustomInt=Int',
-    '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true',
-    '--dynamic-config-value', 'frontend.enableServerVersionCheck=false',
+    '--db-filename',
+    '/tmp/causeway-test.db',
+    '--search-attribute',
+    'CustomKeyword=Keyword',
+    '--search-attribute',
+    'CustomInt=Int',
+    '--dynamic-config-value',
+    'frontend.enableUpdateWorkflowExecution=true',
+    '--dynamic-config-value',
+    'frontend.enableServerVersionCheck=false',
   ]);
   assert.equal(options.port, 41234);
   assert.equal(options.uiPort, 42234);
@@ -72,11 +83,16 @@ test('repeated namespaces are created once', () => {
 
 test('dynamic config values are JSON and sqlite pragmas are name=value', () => {
   const options = optionsFor([
-    '--dynamic-config-value', 'limit.maxIDLength=255',
-    '--dynamic-config-value', 'system.forceSearchAttributesCacheRefreshOnRead={"x":[1]}',
-    '--dynamic-config-value', 'frontend.namespace="text"',
-    '--sqlite-pragma', 'journal_mode=wal',
-    '--sqlite-pragma', 'synchronous=2',
+    '--dynamic-config-value',
+    'limit.maxIDLength=255',
+    '--dynamic-config-value',
+    'system.forceSearchAttributesCacheRefreshOnRead={"x":[1]}',
+    '--dynamic-config-value',
+    'frontend.namespace="text"',
+    '--sqlite-pragma',
+    'journal_mode=wal',
+    '--sqlite-pragma',
+    'synchronous=2',
   ]);
   assert.deepEqual(options.dynamicConfig, {
     'limit.maxIDLength': 255,
@@ -95,11 +111,16 @@ test('"text" log format means pretty, and search attribute types ignore case', (
 
 test('UI flags and other unused temporal flags are accepted and ignored', () => {
   const options = optionsFor([
-    '--ui-ip', '0.0.0.0',
-    '--ui-asset-path', '/assets',
-    '--ui-codec-endpoint', 'http://localhost:8888',
-    '--ui-public-path', '/ui',
-    '--metrics-port', '9090',
+    '--ui-ip',
+    '0.0.0.0',
+    '--ui-asset-path',
+    '/assets',
+    '--ui-codec-endpoint',
+    'http://localhost:8888',
+    '--ui-public-path',
+    '/ui',
+    '--metrics-port',
+    '9090',
     '--log-config',
     '--ui-disable-news-fetch',
   ]);
@@ -128,6 +149,10 @@ test('bad values are usage errors that name the flag', () => {
     [['extra'], /unexpected argument/],
   ];
   for (const [argv, message] of cases) {
-    assert.throws(() => optionsFor(argv), (error: unknown) => error instanceof UsageError && message.test(error.message), argv.join(' '));
+    assert.throws(
+      () => optionsFor(argv),
+      (error: unknown) => error instanceof UsageError && message.test(error.message),
+      argv.join(' '),
+    );
   }
 });

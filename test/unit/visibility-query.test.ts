@@ -113,7 +113,12 @@ describe('parseVisibilityQuery', () => {
       ["''", ''],
     ];
     for (const [literal, value] of values) {
-      assert.deepEqual(where(`WorkflowId = ${literal}`), { kind: 'comparison', field: 'WorkflowId', operator: '=', value });
+      assert.deepEqual(where(`WorkflowId = ${literal}`), {
+        kind: 'comparison',
+        field: 'WorkflowId',
+        operator: '=',
+        value,
+      });
     }
   });
 
@@ -174,7 +179,10 @@ describe('parseVisibilityQuery', () => {
       left: { kind: 'not', operand: aEqualsOne },
       right: bEqualsTwo,
     });
-    assert.deepEqual(where('NOT (A = 1 OR B = 2)'), { kind: 'not', operand: { kind: 'or', left: aEqualsOne, right: bEqualsTwo } });
+    assert.deepEqual(where('NOT (A = 1 OR B = 2)'), {
+      kind: 'not',
+      operand: { kind: 'or', left: aEqualsOne, right: bEqualsTwo },
+    });
   });
 
   it('parses ORDER BY with or without a filter, ascending by default', () => {
@@ -186,7 +194,9 @@ describe('parseVisibilityQuery', () => {
         { field: 'CloseTime', direction: 'asc' },
       ],
     });
-    assert.deepEqual(parseVisibilityQuery('order by StartTime'), { orderBy: [{ field: 'StartTime', direction: 'asc' }] });
+    assert.deepEqual(parseVisibilityQuery('order by StartTime'), {
+      orderBy: [{ field: 'StartTime', direction: 'asc' }],
+    });
   });
 
   it('parses GROUP BY ExecutionStatus, alone or after a filter', () => {
@@ -216,7 +226,10 @@ describe('parseVisibilityQuery', () => {
     rejects('WorkflowId', /invalid expression: incomplete expression 'WorkflowId'/);
     rejects("WorkflowId AND A = 'b'", /incomplete expression/);
     rejects("'abc' = WorkflowId", /must be a column name but was the value 'abc'/);
-    rejects('WorkflowId = abc', /column name on the right side of comparison expression \(did you forget to quote "abc"\?\)/);
+    rejects(
+      'WorkflowId = abc',
+      /column name on the right side of comparison expression \(did you forget to quote "abc"\?\)/,
+    );
     rejects('WorkflowId = NULL', /NULL is not a value; use IS NULL or IS NOT NULL/);
     rejects('WorkflowId IS TRUE', /'IS' operator can only be used as 'IS NULL' or 'IS NOT NULL'/);
     rejects("WorkflowId LIKE 'a%'", /operation is not supported: operator 'LIKE'/);

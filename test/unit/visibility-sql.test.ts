@@ -202,7 +202,9 @@ describe('compileVisibilityQuery', () => {
     assert.deepEqual(list('StartTime < 1704153600000000000'), ['wf-a']);
     assert.deepEqual(list("CloseTime > '2024-01-04T00:00:00.25Z'"), ['wf-c']);
     assert.deepEqual(list("CloseTime > '2024-01-04T00:00:00.500000001Z'"), []);
-    assert.deepEqual(compile("CloseTime = '2024-01-04T00:00:00.123456Z'").params, [epochMs('2024-01-04T00:00:00Z') + 123.456]);
+    assert.deepEqual(compile("CloseTime = '2024-01-04T00:00:00.123456Z'").params, [
+      epochMs('2024-01-04T00:00:00Z') + 123.456,
+    ]);
     assert.deepEqual(
       list("ExecutionTime BETWEEN '2024-01-02T00:00:00Z' AND '2024-01-03T00:00:00Z' ORDER BY StartTime"),
       ['wf-b', 'wf-c'],
@@ -264,7 +266,8 @@ describe('compileVisibilityQuery', () => {
   });
 
   it('honours AND over OR, parentheses and NOT when executed', () => {
-    const orThenAnd = "WorkflowType = 'OrderWorkflow' OR WorkflowType = 'ShippingWorkflow' AND ExecutionStatus = 'Running'";
+    const orThenAnd =
+      "WorkflowType = 'OrderWorkflow' OR WorkflowType = 'ShippingWorkflow' AND ExecutionStatus = 'Running'";
     assert.deepEqual(listSorted(orThenAnd), ['wf-a', 'wf-b', 'wf-e']);
     const grouped = "(WorkflowType = 'ShippingWorkflow' OR CustomerId = 'alice') AND ExecutionStatus = 'Running'";
     assert.deepEqual(list(grouped), ['wf-a']);
@@ -309,10 +312,13 @@ describe('compileVisibilityQuery', () => {
   it('rejects operators that the attribute type does not support', () => {
     rejects("Notes > 'a'", /operator '>' not supported for Text type search attribute 'Notes'/);
     rejects("Notes IN ('a')", /operator 'IN' not supported for Text type/);
-    rejects("Tags STARTS_WITH 'r'", /operator 'STARTS_WITH' not supported for KeywordList type search attribute 'Tags'/);
+    rejects(
+      "Tags STARTS_WITH 'r'",
+      /operator 'STARTS_WITH' not supported for KeywordList type search attribute 'Tags'/,
+    );
     rejects("Tags > 'r'", /operator '>' not supported for KeywordList type/);
     rejects('IsVip BETWEEN false AND true', /operator 'BETWEEN' not supported for Bool type search attribute 'IsVip'/);
-    rejects('Priority STARTS_WITH \'1\'', /operator 'STARTS_WITH' not supported for Int type/);
+    rejects("Priority STARTS_WITH '1'", /operator 'STARTS_WITH' not supported for Int type/);
   });
 
   it('binds every user value as a parameter, never as SQL text', () => {

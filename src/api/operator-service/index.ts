@@ -3,7 +3,13 @@ import type { ApiDeps } from '../api-deps';
 import type { RpcHandler } from '../grpc-service';
 import { addSearchAttributes } from './add-search-attributes';
 import { listSearchAttributes } from './list-search-attributes';
-import { createNexusEndpoint, deleteNexusEndpoint, getNexusEndpoint, listNexusEndpoints, updateNexusEndpoint } from './nexus-endpoints';
+import {
+  createNexusEndpoint,
+  deleteNexusEndpoint,
+  getNexusEndpoint,
+  listNexusEndpoints,
+  updateNexusEndpoint,
+} from './nexus-endpoints';
 
 export function operatorServiceHandlers(deps: ApiDeps): Record<string, RpcHandler> {
   return {

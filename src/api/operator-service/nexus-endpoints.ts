@@ -12,28 +12,55 @@ export const ALLOW_NAMESPACES_HEADER = 'causeway-allow-namespaces';
 function allowlistFrom(context: CallContext): string[] | null | undefined {
   const values = context.metadata.get(ALLOW_NAMESPACES_HEADER);
   if (values.length === 0) return undefined;
-  const list = values.flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter(Boolean);
+  const list = values
+    .flatMap((v) => String(v).split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
   return list.length > 0 ? list : null;
 }
 
-export function createNexusEndpoint(deps: ApiDeps, request: temporal.api.operatorservice.v1.ICreateNexusEndpointRequest, context: CallContext): temporal.api.operatorservice.v1.ICreateNexusEndpointResponse {
+export function createNexusEndpoint(
+  deps: ApiDeps,
+  request: temporal.api.operatorservice.v1.ICreateNexusEndpointRequest,
+  context: CallContext,
+): temporal.api.operatorservice.v1.ICreateNexusEndpointResponse {
   return { endpoint: deps.nexus.endpoints.create(request.spec, allowlistFrom(context) ?? null) };
 }
 
-export function updateNexusEndpoint(deps: ApiDeps, request: temporal.api.operatorservice.v1.IUpdateNexusEndpointRequest, context: CallContext): temporal.api.operatorservice.v1.IUpdateNexusEndpointResponse {
-  return { endpoint: deps.nexus.endpoints.update(request.id ?? '', longToNumber(request.version), request.spec, allowlistFrom(context)) };
+export function updateNexusEndpoint(
+  deps: ApiDeps,
+  request: temporal.api.operatorservice.v1.IUpdateNexusEndpointRequest,
+  context: CallContext,
+): temporal.api.operatorservice.v1.IUpdateNexusEndpointResponse {
+  return {
+    endpoint: deps.nexus.endpoints.update(
+      request.id ?? '',
+      longToNumber(request.version),
+      request.spec,
+      allowlistFrom(context),
+    ),
+  };
 }
 
-export function deleteNexusEndpoint(deps: ApiDeps, request: temporal.api.operatorservice.v1.IDeleteNexusEndpointRequest): temporal.api.operatorservice.v1.IDeleteNexusEndpointResponse {
+export function deleteNexusEndpoint(
+  deps: ApiDeps,
+  request: temporal.api.operatorservice.v1.IDeleteNexusEndpointRequest,
+): temporal.api.operatorservice.v1.IDeleteNexusEndpointResponse {
   deps.nexus.endpoints.delete(request.id ?? '', longToNumber(request.version));
   return {};
 }
 
-export function getNexusEndpoint(deps: ApiDeps, request: temporal.api.operatorservice.v1.IGetNexusEndpointRequest): temporal.api.operatorservice.v1.IGetNexusEndpointResponse {
+export function getNexusEndpoint(
+  deps: ApiDeps,
+  request: temporal.api.operatorservice.v1.IGetNexusEndpointRequest,
+): temporal.api.operatorservice.v1.IGetNexusEndpointResponse {
   if (!request.id) throw invalidArgument('endpoint ID not set');
   return { endpoint: deps.nexus.endpoints.describe(request.id) };
 }
 
-export function listNexusEndpoints(deps: ApiDeps, request: temporal.api.operatorservice.v1.IListNexusEndpointsRequest): temporal.api.operatorservice.v1.IListNexusEndpointsResponse {
+export function listNexusEndpoints(
+  deps: ApiDeps,
+  request: temporal.api.operatorservice.v1.IListNexusEndpointsRequest,
+): temporal.api.operatorservice.v1.IListNexusEndpointsResponse {
   return deps.nexus.endpoints.list(request.pageSize ?? 0, request.nextPageToken, request.name);
 }

@@ -10,9 +10,16 @@ export function activityTargetFromToken(taskToken: Uint8Array | null | undefined
   return { kind: 'token', token };
 }
 
-export function activityTargetFromIds(deps: ApiDeps, request: { namespace?: string | null; workflowId?: string | null; runId?: string | null; activityId?: string | null }): ActivityTarget {
+export function activityTargetFromIds(
+  deps: ApiDeps,
+  request: { namespace?: string | null; workflowId?: string | null; runId?: string | null; activityId?: string | null },
+): ActivityTarget {
   const namespace = namespaceOf(deps, request);
   if (!request.workflowId) throw invalidArgument('WorkflowId is not set on request.');
   if (!request.activityId) throw invalidArgument('ActivityId is not set on request.');
-  return { kind: 'id', key: { namespaceId: namespace.id, workflowId: request.workflowId, runId: request.runId ?? '' }, activityId: request.activityId };
+  return {
+    kind: 'id',
+    key: { namespaceId: namespace.id, workflowId: request.workflowId, runId: request.runId ?? '' },
+    activityId: request.activityId,
+  };
 }

@@ -3,7 +3,10 @@ import { invalidArgument, workflowNotFound } from '../../common/errors';
 import { describeWorkflow } from '../../engine/describe';
 import { type ApiDeps, namespaceOf } from '../api-deps';
 
-export function describeWorkflowExecution(deps: ApiDeps, request: temporal.api.workflowservice.v1.IDescribeWorkflowExecutionRequest): temporal.api.workflowservice.v1.IDescribeWorkflowExecutionResponse {
+export function describeWorkflowExecution(
+  deps: ApiDeps,
+  request: temporal.api.workflowservice.v1.IDescribeWorkflowExecutionRequest,
+): temporal.api.workflowservice.v1.IDescribeWorkflowExecutionResponse {
   const namespace = namespaceOf(deps, request);
   const workflowId = request.execution?.workflowId ?? '';
   if (!workflowId) throw invalidArgument('WorkflowId is not set on request.');

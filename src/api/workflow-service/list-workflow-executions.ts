@@ -2,6 +2,9 @@ import type { temporal } from '../../common/proto';
 import { listWorkflowExecutions as list } from '../../engine/visibility-api';
 import { type ApiDeps, namespaceOf } from '../api-deps';
 
-export function listWorkflowExecutions(deps: ApiDeps, request: temporal.api.workflowservice.v1.IListWorkflowExecutionsRequest): temporal.api.workflowservice.v1.IListWorkflowExecutionsResponse {
+export function listWorkflowExecutions(
+  deps: ApiDeps,
+  request: temporal.api.workflowservice.v1.IListWorkflowExecutionsRequest,
+): temporal.api.workflowservice.v1.IListWorkflowExecutionsResponse {
   return list(deps.store, namespaceOf(deps, request), request);
 }

@@ -4,7 +4,9 @@ import { durationFromMs } from '../../common/time';
 import type { NamespaceRecord } from '../../store/store';
 import { CLUSTER_NAME } from './get-cluster-info';
 
-export function namespaceDescription(record: NamespaceRecord): temporal.api.workflowservice.v1.IDescribeNamespaceResponse {
+export function namespaceDescription(
+  record: NamespaceRecord,
+): temporal.api.workflowservice.v1.IDescribeNamespaceResponse {
   return {
     namespaceInfo: {
       name: record.name,

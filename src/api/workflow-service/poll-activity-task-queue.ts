@@ -4,7 +4,11 @@ import { recordActivityTaskStarted } from '../../engine/activity-task-api';
 import { type ApiDeps, namespaceOf } from '../api-deps';
 import type { CallContext } from '../grpc-service';
 
-export async function pollActivityTaskQueue(deps: ApiDeps, request: temporal.api.workflowservice.v1.IPollActivityTaskQueueRequest, context: CallContext): Promise<temporal.api.workflowservice.v1.IPollActivityTaskQueueResponse> {
+export async function pollActivityTaskQueue(
+  deps: ApiDeps,
+  request: temporal.api.workflowservice.v1.IPollActivityTaskQueueRequest,
+  context: CallContext,
+): Promise<temporal.api.workflowservice.v1.IPollActivityTaskQueueResponse> {
   const namespace = namespaceOf(deps, request);
   const taskQueue = request.taskQueue?.name ?? '';
   if (!taskQueue) throw invalidArgument('TaskQueue is not set on request.');
@@ -13,7 +17,10 @@ export async function pollActivityTaskQueue(deps: ApiDeps, request: temporal.api
     const task = await deps.matching.poll(namespace.id, taskQueue, 'activity', signal);
     if (!task) return {};
     if (task.kind !== 'activity-task') continue;
-    const response = recordActivityTaskStarted(deps.engine, task, { identity: request.identity ?? '', namespace: namespace.name });
+    const response = recordActivityTaskStarted(deps.engine, task, {
+      identity: request.identity ?? '',
+      namespace: namespace.name,
+    });
     if (response) return response;
   }
 }

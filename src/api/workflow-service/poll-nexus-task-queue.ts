@@ -4,7 +4,11 @@ import { encodeTaskToken } from '../../engine/tasks';
 import { type ApiDeps, namespaceOf } from '../api-deps';
 import type { CallContext } from '../grpc-service';
 
-export async function pollNexusTaskQueue(deps: ApiDeps, request: temporal.api.workflowservice.v1.IPollNexusTaskQueueRequest, context: CallContext): Promise<temporal.api.workflowservice.v1.IPollNexusTaskQueueResponse> {
+export async function pollNexusTaskQueue(
+  deps: ApiDeps,
+  request: temporal.api.workflowservice.v1.IPollNexusTaskQueueRequest,
+  context: CallContext,
+): Promise<temporal.api.workflowservice.v1.IPollNexusTaskQueueResponse> {
   const namespace = namespaceOf(deps, request);
   const taskQueue = request.taskQueue?.name ?? '';
   if (!taskQueue) throw invalidArgument('TaskQueue is not set on request.');
@@ -14,6 +18,7 @@ export async function pollNexusTaskQueue(deps: ApiDeps, request: temporal.api.wo
     if (!task) return {};
     if (task.kind !== 'nexus-task') continue;
     const nexusRequest = deps.nexus.dispatcher.take(task.taskId);
-    if (nexusRequest) return { taskToken: encodeTaskToken({ k: 'nx', ns: namespace.id, t: task.taskId }), request: nexusRequest };
+    if (nexusRequest)
+      return { taskToken: encodeTaskToken({ k: 'nx', ns: namespace.id, t: task.taskId }), request: nexusRequest };
   }
 }

@@ -7,12 +7,21 @@ import type { CallContext } from '../grpc-service';
 
 type Response = temporal.api.workflowservice.v1.IPollWorkflowTaskQueueResponse;
 
-export async function pollWorkflowTaskQueue(deps: ApiDeps, request: temporal.api.workflowservice.v1.IPollWorkflowTaskQueueRequest, context: CallContext): Promise<Response> {
+export async function pollWorkflowTaskQueue(
+  deps: ApiDeps,
+  request: temporal.api.workflowservice.v1.IPollWorkflowTaskQueueRequest,
+  context: CallContext,
+): Promise<Response> {
   const namespace = namespaceOf(deps, request);
   const taskQueue = request.taskQueue?.name ?? '';
   if (!taskQueue) throw invalidArgument('TaskQueue is not set on request.');
   const signal = AbortSignal.any([context.signal, AbortSignal.timeout(deps.config.longPollMs)]);
-  const poll = { identity: request.identity ?? '', namespace: namespace.name, taskQueue, buildId: request.workerVersionCapabilities?.buildId ?? '' };
+  const poll = {
+    identity: request.identity ?? '',
+    namespace: namespace.name,
+    taskQueue,
+    buildId: request.workerVersionCapabilities?.buildId ?? '',
+  };
   // Poll times tell the engine whether a sticky queue still has its worker (see TaskSink.isStickyWorkerAvailable).
   const queue = deps.matching.queue(namespace.id, taskQueue, 'workflow');
   queue.lastPollTimeMs = deps.clock.nowMs();
@@ -21,9 +30,11 @@ export async function pollWorkflowTaskQueue(deps: ApiDeps, request: temporal.api
     if (!task) return {};
     queue.lastPollTimeMs = deps.clock.nowMs();
     const response =
-      task.kind === 'workflow-task' ? recordWorkflowTaskStarted(deps.engine, task, poll)
-      : task.kind === 'query-task' ? recordQueryTaskStarted(deps.engine, task)
-      : undefined;
+      task.kind === 'workflow-task'
+        ? recordWorkflowTaskStarted(deps.engine, task, poll)
+        : task.kind === 'query-task'
+          ? recordQueryTaskStarted(deps.engine, task)
+          : undefined;
     if (response) return response;
   }
 }

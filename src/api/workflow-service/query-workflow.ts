@@ -4,7 +4,11 @@ import { queryWorkflow as query } from '../../engine/query-api';
 import { type ApiDeps, namespaceOf } from '../api-deps';
 import type { CallContext } from '../grpc-service';
 
-export function queryWorkflow(deps: ApiDeps, request: temporal.api.workflowservice.v1.IQueryWorkflowRequest, context: CallContext): Promise<temporal.api.workflowservice.v1.IQueryWorkflowResponse> {
+export function queryWorkflow(
+  deps: ApiDeps,
+  request: temporal.api.workflowservice.v1.IQueryWorkflowRequest,
+  context: CallContext,
+): Promise<temporal.api.workflowservice.v1.IQueryWorkflowResponse> {
   const namespace = namespaceOf(deps, request);
   const workflowId = request.execution?.workflowId ?? '';
   if (!workflowId) throw invalidArgument('WorkflowId is not set on request.');

@@ -3,10 +3,16 @@ import { heartbeatActivity } from '../../engine/activity-task-api';
 import type { ApiDeps } from '../api-deps';
 import { activityTargetFromIds, activityTargetFromToken } from './activity-target';
 
-export function recordActivityTaskHeartbeat(deps: ApiDeps, request: temporal.api.workflowservice.v1.IRecordActivityTaskHeartbeatRequest): temporal.api.workflowservice.v1.IRecordActivityTaskHeartbeatResponse {
+export function recordActivityTaskHeartbeat(
+  deps: ApiDeps,
+  request: temporal.api.workflowservice.v1.IRecordActivityTaskHeartbeatRequest,
+): temporal.api.workflowservice.v1.IRecordActivityTaskHeartbeatResponse {
   return heartbeatActivity(deps.engine, activityTargetFromToken(request.taskToken), request.details);
 }
 
-export function recordActivityTaskHeartbeatById(deps: ApiDeps, request: temporal.api.workflowservice.v1.IRecordActivityTaskHeartbeatByIdRequest): temporal.api.workflowservice.v1.IRecordActivityTaskHeartbeatByIdResponse {
+export function recordActivityTaskHeartbeatById(
+  deps: ApiDeps,
+  request: temporal.api.workflowservice.v1.IRecordActivityTaskHeartbeatByIdRequest,
+): temporal.api.workflowservice.v1.IRecordActivityTaskHeartbeatByIdResponse {
   return heartbeatActivity(deps.engine, activityTargetFromIds(deps, request), request.details);
 }

@@ -3,12 +3,31 @@ import { respondActivityFailed } from '../../engine/activity-task-api';
 import type { ApiDeps } from '../api-deps';
 import { activityTargetFromIds, activityTargetFromToken } from './activity-target';
 
-export function respondActivityTaskFailed(deps: ApiDeps, request: temporal.api.workflowservice.v1.IRespondActivityTaskFailedRequest): object {
-  respondActivityFailed(deps.engine, activityTargetFromToken(request.taskToken), request.failure, request.identity ?? '', request.lastHeartbeatDetails, request.workerVersion?.buildId ?? '');
+export function respondActivityTaskFailed(
+  deps: ApiDeps,
+  request: temporal.api.workflowservice.v1.IRespondActivityTaskFailedRequest,
+): object {
+  respondActivityFailed(
+    deps.engine,
+    activityTargetFromToken(request.taskToken),
+    request.failure,
+    request.identity ?? '',
+    request.lastHeartbeatDetails,
+    request.workerVersion?.buildId ?? '',
+  );
   return { failures: [] };
 }
 
-export function respondActivityTaskFailedById(deps: ApiDeps, request: temporal.api.workflowservice.v1.IRespondActivityTaskFailedByIdRequest): object {
-  respondActivityFailed(deps.engine, activityTargetFromIds(deps, request), request.failure, request.identity ?? '', request.lastHeartbeatDetails);
+export function respondActivityTaskFailedById(
+  deps: ApiDeps,
+  request: temporal.api.workflowservice.v1.IRespondActivityTaskFailedByIdRequest,
+): object {
+  respondActivityFailed(
+    deps.engine,
+    activityTargetFromIds(deps, request),
+    request.failure,
+    request.identity ?? '',
+    request.lastHeartbeatDetails,
+  );
   return { failures: [] };
 }

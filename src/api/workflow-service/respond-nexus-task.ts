@@ -5,23 +5,42 @@ import { decodeTaskToken } from '../../engine/tasks';
 import { handlerErrorFailure, type HandlerReply } from '../../nexus/handler-outcome';
 import { type ApiDeps, namespaceOf } from '../api-deps';
 
-function answer(deps: ApiDeps, request: { namespace?: string | null; taskToken?: Uint8Array | null }, reply: HandlerReply): void {
+function answer(
+  deps: ApiDeps,
+  request: { namespace?: string | null; taskToken?: Uint8Array | null },
+  reply: HandlerReply,
+): void {
   const namespace = namespaceOf(deps, request);
   const token = decodeTaskToken(request.taskToken);
   if (token.k !== 'nx') throw invalidArgument('Task token is not a Nexus task token.');
-  if (!deps.nexus.dispatcher.answer(namespace.id, token.t, reply)) throw notFound('Nexus task not found or already expired');
+  if (!deps.nexus.dispatcher.answer(namespace.id, token.t, reply))
+    throw notFound('Nexus task not found or already expired');
 }
 
-export function respondNexusTaskCompleted(deps: ApiDeps, request: temporal.api.workflowservice.v1.IRespondNexusTaskCompletedRequest): temporal.api.workflowservice.v1.IRespondNexusTaskCompletedResponse {
+export function respondNexusTaskCompleted(
+  deps: ApiDeps,
+  request: temporal.api.workflowservice.v1.IRespondNexusTaskCompletedRequest,
+): temporal.api.workflowservice.v1.IRespondNexusTaskCompletedResponse {
   if (!request.response) throw invalidArgument('Response is not set on request.');
   answer(deps, request, { kind: 'response', response: request.response });
   return {};
 }
 
-export function respondNexusTaskFailed(deps: ApiDeps, request: temporal.api.workflowservice.v1.IRespondNexusTaskFailedRequest): temporal.api.workflowservice.v1.IRespondNexusTaskFailedResponse {
-  const failure = request.failure ?? (request.error
-    ? { ...handlerErrorFailure(request.error.errorType ?? 'INTERNAL', request.error.failure?.message ?? 'handler error', request.error.retryBehavior ?? 0) }
-    : undefined);
+export function respondNexusTaskFailed(
+  deps: ApiDeps,
+  request: temporal.api.workflowservice.v1.IRespondNexusTaskFailedRequest,
+): temporal.api.workflowservice.v1.IRespondNexusTaskFailedResponse {
+  const failure =
+    request.failure ??
+    (request.error
+      ? {
+          ...handlerErrorFailure(
+            request.error.errorType ?? 'INTERNAL',
+            request.error.failure?.message ?? 'handler error',
+            request.error.retryBehavior ?? 0,
+          ),
+        }
+      : undefined);
   if (!failure) throw invalidArgument('Failure is not set on request.');
   answer(deps, request, { kind: 'handler-error', failure });
   return {};

@@ -4,7 +4,10 @@ import { failWorkflowTaskFromWorker } from '../../engine/workflow-task-api';
 import { decodeTaskToken } from '../../engine/tasks';
 import type { ApiDeps } from '../api-deps';
 
-export function respondWorkflowTaskFailed(deps: ApiDeps, request: temporal.api.workflowservice.v1.IRespondWorkflowTaskFailedRequest): temporal.api.workflowservice.v1.IRespondWorkflowTaskFailedResponse {
+export function respondWorkflowTaskFailed(
+  deps: ApiDeps,
+  request: temporal.api.workflowservice.v1.IRespondWorkflowTaskFailedRequest,
+): temporal.api.workflowservice.v1.IRespondWorkflowTaskFailedResponse {
   const token = decodeTaskToken(request.taskToken);
   if (token.k !== 'wft') throw invalidArgument('Task token is not a workflow task token.');
   failWorkflowTaskFromWorker(deps.engine, token, request);

@@ -3,7 +3,10 @@ import { msFromDuration } from '../../common/time';
 import { type ApiDeps, namespaceOf } from '../api-deps';
 import { namespaceDescription } from './namespace-description';
 
-export function updateNamespace(deps: ApiDeps, request: temporal.api.workflowservice.v1.IUpdateNamespaceRequest): temporal.api.workflowservice.v1.IUpdateNamespaceResponse {
+export function updateNamespace(
+  deps: ApiDeps,
+  request: temporal.api.workflowservice.v1.IUpdateNamespaceRequest,
+): temporal.api.workflowservice.v1.IUpdateNamespaceResponse {
   const record = { ...namespaceOf(deps, request) };
   const info = request.updateInfo;
   if (info?.description) record.description = info.description;
@@ -13,5 +16,11 @@ export function updateNamespace(deps: ApiDeps, request: temporal.api.workflowser
   if (retentionMs > 0) record.retentionMs = retentionMs;
   const updated = deps.namespaces.update(record);
   const description = namespaceDescription(updated);
-  return { namespaceInfo: description.namespaceInfo ?? null, config: description.config ?? null, replicationConfig: description.replicationConfig ?? null, failoverVersion: Long.fromNumber(0), isGlobalNamespace: false };
+  return {
+    namespaceInfo: description.namespaceInfo ?? null,
+    config: description.config ?? null,
+    replicationConfig: description.replicationConfig ?? null,
+    failoverVersion: Long.fromNumber(0),
+    isGlobalNamespace: false,
+  };
 }

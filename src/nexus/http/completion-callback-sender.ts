@@ -20,7 +20,14 @@ import { outcomeOfClose, type NexusOutcome } from '../../engine/nexus-completion
 import { isRetryableHandlerFailure } from '../handler-outcome';
 import { workflowEventLinkToNexus } from '../links';
 import { nextNexusRetryDelayMs } from '../retry';
-import { encodeLinkHeader, formatHttpDate, formatRfc3339, NexusHeader, USER_AGENT, type HeaderMap } from './nexus-headers';
+import {
+  encodeLinkHeader,
+  formatHttpDate,
+  formatRfc3339,
+  NexusHeader,
+  USER_AGENT,
+  type HeaderMap,
+} from './nexus-headers';
 import { payloadToContent } from './payload-content';
 import { temporalFailureToNexus } from './nexus-failure';
 import { handlerErrorFromResponse, readLimited, type FetchFunction } from './nexus-http-client';
@@ -65,11 +72,16 @@ export function completionDelivery(
   const headers: HeaderMap = {};
   for (const [key, value] of Object.entries(callback.header ?? {})) headers[key.toLowerCase()] = value;
   const startLink = workflowEventLinkToNexus({
-    namespace: handlerNamespace, workflowId: s.workflowId, runId: s.runId,
+    namespace: handlerNamespace,
+    workflowId: s.workflowId,
+    runId: s.runId,
     eventRef: { eventId: long(1), eventType: temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED },
   });
-  headers[NexusHeader.OperationState] = outcome.kind === 'succeeded' ? 'succeeded' : outcome.kind === 'canceled' ? 'canceled' : 'failed';
-  headers[NexusHeader.OperationStartTime] ??= formatHttpDate(msFromTimestamp(handler.events[0]?.eventTime) ?? closeTimeMs);
+  headers[NexusHeader.OperationState] =
+    outcome.kind === 'succeeded' ? 'succeeded' : outcome.kind === 'canceled' ? 'canceled' : 'failed';
+  headers[NexusHeader.OperationStartTime] ??= formatHttpDate(
+    msFromTimestamp(handler.events[0]?.eventTime) ?? closeTimeMs,
+  );
   headers[NexusHeader.OperationCloseTime] ??= formatRfc3339(closeTimeMs);
   headers[NexusHeader.Link] ??= encodeLinkHeader({ url: startLink.url ?? '', type: startLink.type ?? '' });
   headers[NexusHeader.UserAgent] ??= USER_AGENT;
@@ -116,7 +128,10 @@ export class CompletionCallbackSender {
   enqueue(delivery: CallbackDelivery): void {
     if (this.isStopped) return;
     if (this.pending.size >= CALLBACK_DELIVERIES_PENDING_MAX) {
-      this.logger.warn('nexus completion callback dropped: too many pending deliveries', { source: delivery.source, url: delivery.url });
+      this.logger.warn('nexus completion callback dropped: too many pending deliveries', {
+        source: delivery.source,
+        url: delivery.url,
+      });
       return;
     }
     const entry: PendingDelivery = { delivery, attempt: 1, timer: undefined };
@@ -144,17 +159,31 @@ export class CompletionCallbackSender {
     }
     if (result.kind === 'give-up') {
       this.pending.delete(entry);
-      this.logger.warn('nexus completion callback failed for good', { source: entry.delivery.source, url: entry.delivery.url, error: result.message });
+      this.logger.warn('nexus completion callback failed for good', {
+        source: entry.delivery.source,
+        url: entry.delivery.url,
+        error: result.message,
+      });
       return;
     }
-    const delayMs = Math.min(nextNexusRetryDelayMs(entry.attempt, this.settings.initialIntervalMs), this.settings.maxIntervalMs);
-    this.logger.debug('nexus completion callback attempt failed', { source: entry.delivery.source, attempt: entry.attempt, error: result.message, retryInMs: delayMs });
+    const delayMs = Math.min(
+      nextNexusRetryDelayMs(entry.attempt, this.settings.initialIntervalMs),
+      this.settings.maxIntervalMs,
+    );
+    this.logger.debug('nexus completion callback attempt failed', {
+      source: entry.delivery.source,
+      attempt: entry.attempt,
+      error: result.message,
+      retryInMs: delayMs,
+    });
     entry.attempt += 1;
     entry.timer = setTimeout(() => void this.attempt(entry), delayMs);
     entry.timer.unref();
   }
 
-  private async post(delivery: CallbackDelivery): Promise<{ kind: 'delivered' } | { kind: 'retry' | 'give-up'; message: string }> {
+  private async post(
+    delivery: CallbackDelivery,
+  ): Promise<{ kind: 'delivered' } | { kind: 'retry' | 'give-up'; message: string }> {
     let url: URL;
     let headers: Headers;
     try {
@@ -168,13 +197,24 @@ export class CompletionCallbackSender {
     this.inFlight.add(controller);
     const startedMs = this.clock.nowMs();
     try {
-      const response = await this.fetch(url, { method: 'POST', headers, body: delivery.body, signal: controller.signal, redirect: 'error' });
+      const response = await this.fetch(url, {
+        method: 'POST',
+        headers,
+        body: delivery.body,
+        signal: controller.signal,
+        redirect: 'error',
+      });
       const body = (await readLimited(response)) ?? Buffer.alloc(0);
       if (response.status >= 200 && response.status < 300) return { kind: 'delivered' };
       const failure = handlerErrorFromResponse(response, body);
-      return { kind: isRetryableHandlerFailure(failure) ? 'retry' : 'give-up', message: failure.message ?? `status ${response.status}` };
+      return {
+        kind: isRetryableHandlerFailure(failure) ? 'retry' : 'give-up',
+        message: failure.message ?? `status ${response.status}`,
+      };
     } catch (error) {
-      const message = controller.signal.aborted ? `request timed out after ${this.clock.nowMs() - startedMs} ms` : String(error);
+      const message = controller.signal.aborted
+        ? `request timed out after ${this.clock.nowMs() - startedMs} ms`
+        : String(error);
       return { kind: 'retry', message };
     } finally {
       clearTimeout(timer);

@@ -4,15 +4,33 @@
 // history in one engine transaction. 200 when applied, 404 when the operation is unknown or already done.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Payload } from '../../common/proto';
-import { applyCompletion, CALLBACK_TOKEN_HEADER, decodeCallbackToken, type NexusOutcome } from '../../engine/nexus-completion';
+import {
+  applyCompletion,
+  CALLBACK_TOKEN_HEADER,
+  decodeCallbackToken,
+  type NexusOutcome,
+} from '../../engine/nexus-completion';
 import { NEXUS_OPERATION_TOKEN_LENGTH_MAX } from '../../engine/nexus-operations';
 import { nexusLinksToTemporal } from '../links';
 import type { NexusHttpDeps } from './http-deps';
 import { badRequest, headerValues, NexusRequestError, readBody, requestHeaders } from './http-io';
-import { CONTENT_HEADER_PREFIX, decodeLinkHeaders, NexusHeader, parseHeaderTime, prefixStripped, type HeaderMap, type NexusLink } from './nexus-headers';
+import {
+  CONTENT_HEADER_PREFIX,
+  decodeLinkHeaders,
+  NexusHeader,
+  parseHeaderTime,
+  prefixStripped,
+  type HeaderMap,
+  type NexusLink,
+} from './nexus-headers';
 import { HandlerErrorType } from './handler-error-status';
 import { contentToPayload, isJsonContentType } from './payload-content';
-import { isOperationErrorFailure, nexusFailureToTemporal, parseNexusFailure, unwrapOperationError } from './nexus-failure';
+import {
+  isOperationErrorFailure,
+  nexusFailureToTemporal,
+  parseNexusFailure,
+  unwrapOperationError,
+} from './nexus-failure';
 
 const OperationStates = ['succeeded', 'failed', 'canceled'] as const;
 type CompletionState = (typeof OperationStates)[number];
@@ -22,7 +40,12 @@ function isCompletionState(value: string | undefined): value is CompletionState 
 }
 
 /** `urlNamespace` is the `{ns}` of the route, undefined on `/nexus/callback`. */
-export async function completeOperation(deps: NexusHttpDeps, urlNamespace: string | undefined, request: IncomingMessage, response: ServerResponse): Promise<void> {
+export async function completeOperation(
+  deps: NexusHttpDeps,
+  urlNamespace: string | undefined,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
   const headers = requestHeaders(request);
   const token = decodeCallbackToken(headers[CALLBACK_TOKEN_HEADER] ?? '');
   if (!token) throw badRequest('invalid callback token');
@@ -31,7 +54,11 @@ export async function completeOperation(deps: NexusHttpDeps, urlNamespace: strin
   if (urlNamespace !== undefined && urlNamespace !== namespace.name) throw badRequest('invalid callback token');
   const state = headers[NexusHeader.OperationState];
   if (!isCompletionState(state)) throw badRequest(`invalid request operation state: "${state ?? ''}"`);
-  const startTimeMs = optionalTime(headers, NexusHeader.OperationStartTime, 'failed to parse operation start time header');
+  const startTimeMs = optionalTime(
+    headers,
+    NexusHeader.OperationStartTime,
+    'failed to parse operation start time header',
+  );
   optionalTime(headers, NexusHeader.OperationCloseTime, 'failed to parse operation close time header');
   let links: NexusLink[];
   try {
@@ -41,13 +68,22 @@ export async function completeOperation(deps: NexusHttpDeps, urlNamespace: strin
   }
   const operationToken = headers[NexusHeader.OperationToken] ?? headers[NexusHeader.OperationId] ?? '';
   if (operationToken.length > NEXUS_OPERATION_TOKEN_LENGTH_MAX) {
-    throw badRequest(`operation token length exceeds allowed limit (${operationToken.length}/${NEXUS_OPERATION_TOKEN_LENGTH_MAX})`);
+    throw badRequest(
+      `operation token length exceeds allowed limit (${operationToken.length}/${NEXUS_OPERATION_TOKEN_LENGTH_MAX})`,
+    );
   }
   const body = await readBody(request);
-  const outcome = state === 'succeeded' ? { kind: 'succeeded' as const, result: resultPayload(headers, body) } : failureOutcome(state, headers, body);
-  const isApplied = deps.engine.run((tx) => applyCompletion(deps.engine.ctx, tx, token, outcome, {
-    operationToken, startTimeMs: startTimeMs ?? tx.nowMs, links: nexusLinksToTemporal(links),
-  }));
+  const outcome =
+    state === 'succeeded'
+      ? { kind: 'succeeded' as const, result: resultPayload(headers, body) }
+      : failureOutcome(state, headers, body);
+  const isApplied = deps.engine.run((tx) =>
+    applyCompletion(deps.engine.ctx, tx, token, outcome, {
+      operationToken,
+      startTimeMs: startTimeMs ?? tx.nowMs,
+      links: nexusLinksToTemporal(links),
+    }),
+  );
   if (!isApplied) throw new NexusRequestError(HandlerErrorType.NotFound, 'operation not found or already completed');
   response.writeHead(200);
   response.end();
@@ -74,7 +110,8 @@ function resultPayload(headers: HeaderMap, body: Buffer): Payload {
  * one) or, from older peers, the cause itself; the state comes from the header either way.
  */
 function failureOutcome(state: 'failed' | 'canceled', headers: HeaderMap, body: Buffer): NexusOutcome {
-  if (!isJsonContentType(headers[NexusHeader.ContentType])) throw badRequest(`invalid request content type: "${headers[NexusHeader.ContentType] ?? ''}"`);
+  if (!isJsonContentType(headers[NexusHeader.ContentType]))
+    throw badRequest(`invalid request content type: "${headers[NexusHeader.ContentType] ?? ''}"`);
   try {
     const failure = parseNexusFailure(body.toString('utf8'));
     const cause = nexusFailureToTemporal(isOperationErrorFailure(failure) ? unwrapOperationError(failure) : failure);

@@ -77,7 +77,13 @@ function isFailureSupported(request: IncomingMessage): boolean {
  * Writes a failure body. Callers that did not say `temporal-nexus-failure-support: true` get only the cause
  * of a wrapper failure (the Temporal server's compatibility rule for older peers).
  */
-export function writeFailure(request: IncomingMessage, response: ServerResponse, status: number, failure: NexusFailure, headers: HeaderMap = {}): void {
+export function writeFailure(
+  request: IncomingMessage,
+  response: ServerResponse,
+  status: number,
+  failure: NexusFailure,
+  headers: HeaderMap = {},
+): void {
   const body = !isFailureSupported(request) && failure.cause ? failure.cause : failure;
   if (response.headersSent) {
     response.end();
@@ -88,11 +94,24 @@ export function writeFailure(request: IncomingMessage, response: ServerResponse,
 }
 
 /** Writes a handler error from its Nexus failure (whose details name the type). */
-export function writeHandlerError(request: IncomingMessage, response: ServerResponse, type: string, failure: NexusFailure, retryable: boolean | undefined, headers: HeaderMap = {}): void {
+export function writeHandlerError(
+  request: IncomingMessage,
+  response: ServerResponse,
+  type: string,
+  failure: NexusFailure,
+  retryable: boolean | undefined,
+  headers: HeaderMap = {},
+): void {
   const retryHeader: HeaderMap = retryable === undefined ? {} : { [NexusHeader.RequestRetryable]: String(retryable) };
   writeFailure(request, response, statusOfHandlerError(type), failure, { ...headers, ...retryHeader });
 }
 
 export function writeRequestError(request: IncomingMessage, response: ServerResponse, error: NexusRequestError): void {
-  writeHandlerError(request, response, error.type, handlerErrorNexusFailure(error.type, error.message, error.retryable), error.retryable);
+  writeHandlerError(
+    request,
+    response,
+    error.type,
+    handlerErrorNexusFailure(error.type, error.message, error.retryable),
+    error.retryable,
+  );
 }

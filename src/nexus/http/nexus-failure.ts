@@ -33,7 +33,9 @@ export class FailureFormatError extends Error {
 }
 
 function detailsObject(details: unknown): Record<string, unknown> {
-  return typeof details === 'object' && details !== null && !Array.isArray(details) ? (details as Record<string, unknown>) : {};
+  return typeof details === 'object' && details !== null && !Array.isArray(details)
+    ? (details as Record<string, unknown>)
+    : {};
 }
 
 /** Parses and checks the shape of a Failure JSON body; throws FailureFormatError. */
@@ -49,7 +51,8 @@ export function parseNexusFailure(text: string): NexusFailure {
 
 function checkFailure(value: unknown, depth: number): NexusFailure {
   if (depth > FAILURE_DEPTH_MAX) throw new FailureFormatError('failure cause chain is too deep');
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new FailureFormatError('a failure must be a JSON object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new FailureFormatError('a failure must be a JSON object');
   const record = value as Record<string, unknown>;
   const failure: NexusFailure = {};
   if (record['message'] !== undefined) {
@@ -62,13 +65,18 @@ function checkFailure(value: unknown, depth: number): NexusFailure {
   }
   if (record['metadata'] !== undefined && record['metadata'] !== null) {
     const metadata = record['metadata'];
-    if (typeof metadata !== 'object' || Array.isArray(metadata) || Object.values(metadata).some((v) => typeof v !== 'string')) {
+    if (
+      typeof metadata !== 'object' ||
+      Array.isArray(metadata) ||
+      Object.values(metadata).some((v) => typeof v !== 'string')
+    ) {
       throw new FailureFormatError('failure metadata must map strings to strings');
     }
     failure.metadata = metadata as Record<string, string>;
   }
   if (record['details'] !== undefined && record['details'] !== null) failure.details = record['details'];
-  if (record['cause'] !== undefined && record['cause'] !== null) failure.cause = checkFailure(record['cause'], depth + 1);
+  if (record['cause'] !== undefined && record['cause'] !== null)
+    failure.cause = checkFailure(record['cause'], depth + 1);
   return failure;
 }
 
@@ -91,7 +99,11 @@ export function operationErrorFailure(state: OperationState, cause: NexusFailure
 }
 
 export function handlerErrorNexusFailure(type: string, message: string, retryable?: boolean): NexusFailure {
-  return { message, metadata: { type: NexusFailureType.HandlerError }, details: { type, ...(retryable !== undefined ? { retryableOverride: retryable } : {}) } };
+  return {
+    message,
+    metadata: { type: NexusFailureType.HandlerError },
+    details: { type, ...(retryable !== undefined ? { retryableOverride: retryable } : {}) },
+  };
 }
 
 /** The state an OperationError failure declares, if it is one. */
@@ -119,19 +131,31 @@ export function temporalFailureToNexus(failure: Failure): NexusFailure {
 function toNexus(failure: Failure, depth: number): NexusFailure {
   if (depth > FAILURE_DEPTH_MAX) throw new FailureFormatError('failure cause chain is too deep');
   const cause = failure.cause ? toNexus(failure.cause, depth + 1) : undefined;
-  const base: NexusFailure = { message: failure.message ?? '', ...(failure.stackTrace ? { stackTrace: failure.stackTrace } : {}) };
+  const base: NexusFailure = {
+    message: failure.message ?? '',
+    ...(failure.stackTrace ? { stackTrace: failure.stackTrace } : {}),
+  };
   const info = failure.nexusHandlerFailureInfo;
   if (info) {
     const details: Record<string, unknown> = {};
     if (info.type) details['type'] = info.type;
-    if (info.retryBehavior === RetryBehavior.NEXUS_HANDLER_ERROR_RETRY_BEHAVIOR_RETRYABLE) details['retryableOverride'] = true;
-    if (info.retryBehavior === RetryBehavior.NEXUS_HANDLER_ERROR_RETRY_BEHAVIOR_NON_RETRYABLE) details['retryableOverride'] = false;
+    if (info.retryBehavior === RetryBehavior.NEXUS_HANDLER_ERROR_RETRY_BEHAVIOR_RETRYABLE)
+      details['retryableOverride'] = true;
+    if (info.retryBehavior === RetryBehavior.NEXUS_HANDLER_ERROR_RETRY_BEHAVIOR_NON_RETRYABLE)
+      details['retryableOverride'] = false;
     if (failure.encodedAttributes) {
-      details['encodedAttributes'] = Buffer.from(JSON.stringify(messageToProtoJson('temporal.api.common.v1.Payload', failure.encodedAttributes))).toString('base64url');
+      details['encodedAttributes'] = Buffer.from(
+        JSON.stringify(messageToProtoJson('temporal.api.common.v1.Payload', failure.encodedAttributes)),
+      ).toString('base64url');
     }
     return { ...base, metadata: { type: NexusFailureType.HandlerError }, details, ...(cause ? { cause } : {}) };
   }
-  const details = messageToProtoJson('temporal.api.failure.v1.Failure', { ...failure, message: '', stackTrace: '', cause: null });
+  const details = messageToProtoJson('temporal.api.failure.v1.Failure', {
+    ...failure,
+    message: '',
+    stackTrace: '',
+    cause: null,
+  });
   return { ...base, metadata: { type: NexusFailureType.Temporal }, details, ...(cause ? { cause } : {}) };
 }
 
@@ -150,18 +174,30 @@ function toTemporal(failure: NexusFailure, depth: number): Failure {
     switch (failure.metadata['type']) {
       case NexusFailureType.Temporal:
         try {
-          result = { ...messageFromProtoJson<Failure>('temporal.api.failure.v1.Failure', failure.details ?? {}), message, stackTrace };
+          result = {
+            ...messageFromProtoJson<Failure>('temporal.api.failure.v1.Failure', failure.details ?? {}),
+            message,
+            stackTrace,
+          };
         } catch (error) {
           throw new FailureFormatError(error instanceof Error ? error.message : String(error));
         }
         break;
       case NexusFailureType.OperationError:
-        result = details['state'] === 'canceled'
-          ? { message, stackTrace, canceledFailureInfo: {} }
-          : { message, stackTrace, applicationFailureInfo: { nonRetryable: true, type: 'OperationError' } };
+        result =
+          details['state'] === 'canceled'
+            ? { message, stackTrace, canceledFailureInfo: {} }
+            : { message, stackTrace, applicationFailureInfo: { nonRetryable: true, type: 'OperationError' } };
         break;
       case NexusFailureType.HandlerError:
-        result = { message, stackTrace, nexusHandlerFailureInfo: { type: typeof details['type'] === 'string' ? details['type'] : '', retryBehavior: retryBehaviorOf(details['retryableOverride']) } };
+        result = {
+          message,
+          stackTrace,
+          nexusHandlerFailureInfo: {
+            type: typeof details['type'] === 'string' ? details['type'] : '',
+            retryBehavior: retryBehaviorOf(details['retryableOverride']),
+          },
+        };
         if (typeof details['encodedAttributes'] === 'string' && details['encodedAttributes']) {
           result.encodedAttributes = decodeEncodedAttributes(details['encodedAttributes']);
         }
@@ -184,9 +220,14 @@ function retryBehaviorOf(override: unknown): number {
 
 function decodeEncodedAttributes(encoded: string): temporal.api.common.v1.IPayload {
   try {
-    return messageFromProtoJson('temporal.api.common.v1.Payload', JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8')));
+    return messageFromProtoJson(
+      'temporal.api.common.v1.Payload',
+      JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8')),
+    );
   } catch (error) {
-    throw new FailureFormatError(`invalid HandlerError encodedAttributes: ${error instanceof Error ? error.message : String(error)}`);
+    throw new FailureFormatError(
+      `invalid HandlerError encodedAttributes: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 
@@ -199,6 +240,8 @@ function nexusFailureAsApplicationInfo(failure: NexusFailure): temporal.api.fail
   delete kept.stackTrace;
   return {
     type: 'NexusFailure',
-    details: { payloads: [{ metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from(JSON.stringify(kept)) }] },
+    details: {
+      payloads: [{ metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from(JSON.stringify(kept)) }],
+    },
   };
 }

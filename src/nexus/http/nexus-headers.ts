@@ -29,7 +29,11 @@ export const USER_AGENT = 'causeway';
 
 /** Headers never passed to a handler (Temporal's `frontend.nexusRequestHeadersBlacklist` default). */
 const HEADERS_NOT_FORWARDED: ReadonlySet<string> = new Set([
-  'accept-encoding', 'x-forwarded-for', 'xdc-redirection', 'xdc-redirection-api', NexusHeader.FailureSupport,
+  'accept-encoding',
+  'x-forwarded-for',
+  'xdc-redirection',
+  'xdc-redirection-api',
+  NexusHeader.FailureSupport,
 ]);
 
 export type HeaderMap = Record<string, string>;
@@ -80,7 +84,8 @@ const LINK_TYPE_PATTERN = /^[A-Za-z0-9_./]+$/;
 
 function validateLink(link: NexusLink): void {
   if (!link.url) throw new LinkHeaderError('link url is empty');
-  if (!LINK_TYPE_PATTERN.test(link.type)) throw new LinkHeaderError(`invalid link type "${link.type}" (valid characters: alphanumeric, '_', '.', '/')`);
+  if (!LINK_TYPE_PATTERN.test(link.type))
+    throw new LinkHeaderError(`invalid link type "${link.type}" (valid characters: alphanumeric, '_', '.', '/')`);
   const queryStart = link.url.indexOf('?');
   if (queryStart >= 0) {
     try {
@@ -118,7 +123,8 @@ function decodeLinkValue(raw: string): NexusLink {
     if (!trimmed || equals < 0) throw new LinkHeaderError(`invalid link parameter: ${param}`);
     const key = trimmed.slice(0, equals).trim();
     let paramValue = trimmed.slice(equals + 1).trim();
-    if (paramValue.startsWith('"') !== paramValue.endsWith('"') || paramValue === '"') throw new LinkHeaderError(`link parameter value missing a double quote: ${param}`);
+    if (paramValue.startsWith('"') !== paramValue.endsWith('"') || paramValue === '"')
+      throw new LinkHeaderError(`link parameter value missing a double quote: ${param}`);
     if (paramValue.startsWith('"')) paramValue = paramValue.slice(1, -1);
     if (key === 'type') type = paramValue;
   }

@@ -8,12 +8,25 @@ import { NEXUS_OPERATION_TOKEN_LENGTH_MAX } from '../../engine/nexus-operations'
 import type { ExternalNexusClient } from '../operation-executor';
 import { handlerErrorFailure, type HandlerReply } from '../handler-outcome';
 import {
-  CALLBACK_HEADER_PREFIX, decodeLinkHeaders, encodeLinkHeader, formatNexusDuration, NexusHeader, prefixStripped, USER_AGENT, type HeaderMap, type NexusLink,
+  CALLBACK_HEADER_PREFIX,
+  decodeLinkHeaders,
+  encodeLinkHeader,
+  formatNexusDuration,
+  NexusHeader,
+  prefixStripped,
+  USER_AGENT,
+  type HeaderMap,
+  type NexusLink,
 } from './nexus-headers';
 import { handlerErrorTypeOfStatus, STATUS_OPERATION_UNSUCCESSFUL } from './handler-error-status';
 import { contentToPayload, isJsonContentType, payloadToContent } from './payload-content';
 import {
-  isHandlerErrorFailure, isOperationErrorFailure, nexusFailureToTemporal, parseNexusFailure, unwrapOperationError, type NexusFailure,
+  isHandlerErrorFailure,
+  isOperationErrorFailure,
+  nexusFailureToTemporal,
+  parseNexusFailure,
+  unwrapOperationError,
+  type NexusFailure,
 } from './nexus-failure';
 import { NEXUS_BODY_SIZE_MAX_BYTES } from './http-io';
 
@@ -54,13 +67,18 @@ export class NexusHttpClient implements ExternalNexusClient {
 
   async start(url: string, request: temporal.api.nexus.v1.IRequest, timeoutMs: number): Promise<HandlerReply> {
     const start = request.startOperation;
-    if (!start) return { kind: 'handler-error', failure: handlerErrorFailure('BAD_REQUEST', 'not a start request', NON_RETRYABLE) };
+    if (!start)
+      return {
+        kind: 'handler-error',
+        failure: handlerErrorFailure('BAD_REQUEST', 'not a start request', NON_RETRYABLE),
+      };
     const target = operationUrl(url, start.service ?? '', start.operation ?? '');
     if (start.callback) target.searchParams.set('callback', start.callback);
     const headers = new Headers();
     setAll(headers, request.header ?? {});
     headers.set(NexusHeader.RequestId, start.requestId ?? '');
-    for (const [key, value] of Object.entries(start.callbackHeader ?? {})) headers.set(`${CALLBACK_HEADER_PREFIX}${key}`, value);
+    for (const [key, value] of Object.entries(start.callbackHeader ?? {}))
+      headers.set(`${CALLBACK_HEADER_PREFIX}${key}`, value);
     for (const link of start.links ?? []) {
       try {
         headers.append(NexusHeader.Link, encodeLinkHeader({ url: link.url ?? '', type: link.type ?? '' }));
@@ -76,18 +94,33 @@ export class NexusHttpClient implements ExternalNexusClient {
 
   async cancel(url: string, request: temporal.api.nexus.v1.IRequest, timeoutMs: number): Promise<HandlerReply> {
     const cancel = request.cancelOperation;
-    if (!cancel) return { kind: 'handler-error', failure: handlerErrorFailure('BAD_REQUEST', 'not a cancel request', NON_RETRYABLE) };
+    if (!cancel)
+      return {
+        kind: 'handler-error',
+        failure: handlerErrorFailure('BAD_REQUEST', 'not a cancel request', NON_RETRYABLE),
+      };
     const headers = new Headers();
     setAll(headers, request.header ?? {});
     headers.set(NexusHeader.OperationToken, cancel.operationToken || cancel.operationId || '');
-    const result = await this.post(operationUrl(url, cancel.service ?? '', cancel.operation ?? '', '/cancel'), headers, new Uint8Array(0), timeoutMs);
+    const result = await this.post(
+      operationUrl(url, cancel.service ?? '', cancel.operation ?? '', '/cancel'),
+      headers,
+      new Uint8Array(0),
+      timeoutMs,
+    );
     if ('reply' in result) return result.reply;
-    if (result.response.status >= 200 && result.response.status < 300) return { kind: 'response', response: { cancelOperation: {} } };
+    if (result.response.status >= 200 && result.response.status < 300)
+      return { kind: 'response', response: { cancelOperation: {} } };
     return { kind: 'handler-error', failure: handlerErrorFromResponse(result.response, result.body) };
   }
 
   /** One POST with the attempt's deadline; transport failures come back as a reply. */
-  private async post(url: URL, headers: Headers, body: Uint8Array, timeoutMs: number): Promise<{ response: Response; body: Buffer } | { reply: HandlerReply }> {
+  private async post(
+    url: URL,
+    headers: Headers,
+    body: Uint8Array,
+    timeoutMs: number,
+  ): Promise<{ response: Response; body: Buffer } | { reply: HandlerReply }> {
     headers.set(NexusHeader.RequestTimeout, formatNexusDuration(timeoutMs));
     headers.set(NexusHeader.FailureSupport, 'true');
     headers.set(NexusHeader.UserAgent, USER_AGENT);
@@ -96,13 +129,25 @@ export class NexusHttpClient implements ExternalNexusClient {
       const response = await this.fetch(url, { method: 'POST', headers, body, signal, redirect: 'error' });
       const read = await readLimited(response);
       if (read === undefined) {
-        return { reply: { kind: 'handler-error', failure: handlerErrorFailure('INTERNAL', 'http: response body too large', NON_RETRYABLE) } };
+        return {
+          reply: {
+            kind: 'handler-error',
+            failure: handlerErrorFailure('INTERNAL', 'http: response body too large', NON_RETRYABLE),
+          },
+        };
       }
       return { response, body: read };
     } catch (error) {
       if (signal.aborted) return { reply: { kind: 'timeout' } };
       const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
-      return { reply: { kind: 'handler-error', failure: unexpectedResponseFailure(`request failed: ${error instanceof Error ? error.message : String(error)}${cause}`) } };
+      return {
+        reply: {
+          kind: 'handler-error',
+          failure: unexpectedResponseFailure(
+            `request failed: ${error instanceof Error ? error.message : String(error)}${cause}`,
+          ),
+        },
+      };
     }
   }
 }
@@ -118,7 +163,10 @@ function setAll(headers: Headers, values: Record<string, string>): void {
 }
 
 /** Reads a response body up to the Nexus limit; undefined when it is larger. */
-export async function readLimited(response: Response, limitBytes = NEXUS_BODY_SIZE_MAX_BYTES): Promise<Buffer | undefined> {
+export async function readLimited(
+  response: Response,
+  limitBytes = NEXUS_BODY_SIZE_MAX_BYTES,
+): Promise<Buffer | undefined> {
   if (!response.body) return Buffer.alloc(0);
   const chunks: Buffer[] = [];
   let size = 0;
@@ -154,7 +202,10 @@ function readStartResponse(response: Response, body: Buffer): HandlerReply {
   try {
     links = responseLinks(response);
   } catch {
-    return { kind: 'handler-error', failure: unexpectedResponseFailure(`invalid links header: ${response.headers.get(NexusHeader.Link) ?? ''}`) };
+    return {
+      kind: 'handler-error',
+      failure: unexpectedResponseFailure(`invalid links header: ${response.headers.get(NexusHeader.Link) ?? ''}`),
+    };
   }
   const wireLinks = links.map((link) => ({ url: link.url, type: link.type }));
   switch (response.status) {
@@ -163,7 +214,10 @@ function readStartResponse(response: Response, body: Buffer): HandlerReply {
       try {
         payload = contentToPayload({ header: prefixStripped(collectHeaders(response), 'content-'), data: body });
       } catch (error) {
-        return { kind: 'handler-error', failure: unexpectedResponseFailure(`invalid result content: ${String(error)}`) };
+        return {
+          kind: 'handler-error',
+          failure: unexpectedResponseFailure(`invalid result content: ${String(error)}`),
+        };
       }
       return { kind: 'response', response: { startOperation: { syncSuccess: { payload, links: wireLinks } } } };
     }
@@ -178,7 +232,12 @@ function readStartResponse(response: Response, body: Buffer): HandlerReply {
 
 function readAsyncStart(response: Response, body: Buffer, links: temporal.api.nexus.v1.ILink[]): HandlerReply {
   if (!isJsonContentType(response.headers.get('content-type') ?? undefined)) {
-    return { kind: 'handler-error', failure: unexpectedResponseFailure(`invalid response content type: "${response.headers.get('content-type') ?? ''}"`) };
+    return {
+      kind: 'handler-error',
+      failure: unexpectedResponseFailure(
+        `invalid response content type: "${response.headers.get('content-type') ?? ''}"`,
+      ),
+    };
   }
   let info: { token?: unknown; id?: unknown; state?: unknown };
   try {
@@ -186,13 +245,27 @@ function readAsyncStart(response: Response, body: Buffer, links: temporal.api.ne
   } catch {
     return { kind: 'handler-error', failure: unexpectedResponseFailure('invalid operation info in response body') };
   }
-  if (info.state !== 'running') return { kind: 'handler-error', failure: unexpectedResponseFailure(`invalid operation state in response info: "${String(info.state)}"`) };
+  if (info.state !== 'running')
+    return {
+      kind: 'handler-error',
+      failure: unexpectedResponseFailure(`invalid operation state in response info: "${String(info.state)}"`),
+    };
   const token = typeof info.token === 'string' && info.token ? info.token : typeof info.id === 'string' ? info.id : '';
   if (!token) return { kind: 'handler-error', failure: unexpectedResponseFailure('empty operation token in response') };
   if (token.length > NEXUS_OPERATION_TOKEN_LENGTH_MAX) {
-    return { kind: 'handler-error', failure: handlerErrorFailure('BAD_REQUEST', `invalid operation token: length exceeds allowed limit (${token.length}/${NEXUS_OPERATION_TOKEN_LENGTH_MAX})`, NON_RETRYABLE) };
+    return {
+      kind: 'handler-error',
+      failure: handlerErrorFailure(
+        'BAD_REQUEST',
+        `invalid operation token: length exceeds allowed limit (${token.length}/${NEXUS_OPERATION_TOKEN_LENGTH_MAX})`,
+        NON_RETRYABLE,
+      ),
+    };
   }
-  return { kind: 'response', response: { startOperation: { asyncSuccess: { operationToken: token, operationId: token, links } } } };
+  return {
+    kind: 'response',
+    response: { startOperation: { asyncSuccess: { operationToken: token, operationId: token, links } } },
+  };
 }
 
 /** 424: an OperationError, or (older peers) its bare cause with the state in the header. */
@@ -202,7 +275,10 @@ function readOperationError(response: Response, body: Buffer): HandlerReply {
     if (!isJsonContentType(response.headers.get('content-type') ?? undefined)) throw new Error('not JSON');
     failure = parseNexusFailure(body.toString('utf8'));
   } catch {
-    return { kind: 'handler-error', failure: unexpectedResponseFailure(`invalid failure in ${STATUS_OPERATION_UNSUCCESSFUL} response`) };
+    return {
+      kind: 'handler-error',
+      failure: unexpectedResponseFailure(`invalid failure in ${STATUS_OPERATION_UNSUCCESSFUL} response`),
+    };
   }
   const headerState = response.headers.get(NexusHeader.OperationState);
   let state: 'failed' | 'canceled';
@@ -214,7 +290,10 @@ function readOperationError(response: Response, body: Buffer): HandlerReply {
       cause = nexusFailureToTemporal(unwrapOperationError(failure));
     } else {
       if (headerState !== 'failed' && headerState !== 'canceled') {
-        return { kind: 'handler-error', failure: unexpectedResponseFailure(`invalid operation state header: "${headerState ?? ''}"`) };
+        return {
+          kind: 'handler-error',
+          failure: unexpectedResponseFailure(`invalid operation state header: "${headerState ?? ''}"`),
+        };
       }
       state = headerState;
       cause = nexusFailureToTemporal(failure);
@@ -223,7 +302,10 @@ function readOperationError(response: Response, body: Buffer): HandlerReply {
     return { kind: 'handler-error', failure: unexpectedResponseFailure(`invalid failure: ${String(error)}`) };
   }
   // The operation's state decides canceled vs failed; a canceled operation's cause is shown under a CanceledFailure.
-  const recorded = state === 'canceled' && !cause.canceledFailureInfo ? { message: cause.message ?? 'operation canceled', canceledFailureInfo: {}, cause } : cause;
+  const recorded =
+    state === 'canceled' && !cause.canceledFailureInfo
+      ? { message: cause.message ?? 'operation canceled', canceledFailureInfo: {}, cause }
+      : cause;
   return { kind: 'response', response: { startOperation: { failure: recorded } } };
 }
 
@@ -245,9 +327,17 @@ export function handlerErrorFromResponse(response: Response, body: Buffer): Fail
     if (bodyFailure && isHandlerErrorFailure(bodyFailure)) return nexusFailureToTemporal(bodyFailure);
     const type = handlerErrorTypeOfStatus(response.status);
     const statusText = `${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
-    if (!type) return unexpectedResponseFailure(`unexpected response status: "${statusText}"${bodyFailure?.message ? `: ${bodyFailure.message}` : ''}`);
+    if (!type)
+      return unexpectedResponseFailure(
+        `unexpected response status: "${statusText}"${bodyFailure?.message ? `: ${bodyFailure.message}` : ''}`,
+      );
     const retryable = response.headers.get(NexusHeader.RequestRetryable)?.toLowerCase();
-    const retryBehavior = retryable === 'true' ? RetryBehavior.NEXUS_HANDLER_ERROR_RETRY_BEHAVIOR_RETRYABLE : retryable === 'false' ? NON_RETRYABLE : 0;
+    const retryBehavior =
+      retryable === 'true'
+        ? RetryBehavior.NEXUS_HANDLER_ERROR_RETRY_BEHAVIOR_RETRYABLE
+        : retryable === 'false'
+          ? NON_RETRYABLE
+          : 0;
     return {
       ...handlerErrorFailure(type, bodyFailure?.message || statusText, retryBehavior),
       ...(bodyFailure ? { cause: nexusFailureToTemporal(bodyFailure) } : {}),

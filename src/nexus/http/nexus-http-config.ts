@@ -11,7 +11,11 @@ export interface NexusHttpConfig {
   readonly callbacks: CallbackSenderSettings;
 }
 
-export const defaultCallbackSenderSettings: CallbackSenderSettings = { initialIntervalMs: 1000, maxIntervalMs: 60 * 60 * 1000, requestTimeoutMs: 10_000 };
+export const defaultCallbackSenderSettings: CallbackSenderSettings = {
+  initialIntervalMs: 1000,
+  maxIntervalMs: 60 * 60 * 1000,
+  requestTimeoutMs: 10_000,
+};
 
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
@@ -22,7 +26,9 @@ function toMs(key: string, value: unknown): number {
     const match = DURATION.exec(value.trim());
     if (match && Number(match[1]) > 0) return Number(match[1]) * (UNIT_MS[match[2] ?? 's'] ?? 1000);
   }
-  throw invalidArgument(`dynamic config ${key}: expected a positive duration such as "10s", got ${JSON.stringify(value)}`);
+  throw invalidArgument(
+    `dynamic config ${key}: expected a positive duration such as "10s", got ${JSON.stringify(value)}`,
+  );
 }
 
 export function nexusHttpConfigFromDynamicConfig(values: Readonly<Record<string, unknown>>): NexusHttpConfig {
@@ -32,7 +38,10 @@ export function nexusHttpConfigFromDynamicConfig(values: Readonly<Record<string,
     switch (key) {
       case 'nexusoperation.callback.endpoint.template':
       case 'component.nexusoperations.callback.endpoint.template':
-        if (typeof value !== 'string' || !/^https?:\/\//.test(value)) throw invalidArgument(`dynamic config ${key}: expected an http(s) URL template, got ${JSON.stringify(value)}`);
+        if (typeof value !== 'string' || !/^https?:\/\//.test(value))
+          throw invalidArgument(
+            `dynamic config ${key}: expected an http(s) URL template, got ${JSON.stringify(value)}`,
+          );
         callbackUrlTemplate = value;
         break;
       case 'callback.retryPolicy.initialInterval':

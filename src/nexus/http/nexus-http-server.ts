@@ -13,7 +13,13 @@ import { badRequest, NexusRequestError, requestHeaders, writeFailure, writeReque
 import { HandlerErrorType, statusOfHandlerError } from './handler-error-status';
 import { handlerErrorNexusFailure } from './nexus-failure';
 import { NexusHeader } from './nexus-headers';
-import { cancelOperation, startOperation, targetOfEndpoint, targetOfTaskQueue, type DispatchTarget } from './operation-routes';
+import {
+  cancelOperation,
+  startOperation,
+  targetOfEndpoint,
+  targetOfTaskQueue,
+  type DispatchTarget,
+} from './operation-routes';
 import { completeOperation } from './completion-route';
 
 export const HTTP_CONNECTIONS_MAX = 10_000;
@@ -45,12 +51,24 @@ function routeOf(deps: NexusHttpDeps, path: string): Route {
     const endpointId = decodeSegment(third);
     return { kind: 'operation', target: () => targetOfEndpoint(deps, endpointId), rest: parts.slice(5) };
   }
-  if (first === 'namespaces' && second !== undefined && third === 'task-queues' && fourth !== undefined && fifth === 'nexus-services') {
+  if (
+    first === 'namespaces' &&
+    second !== undefined &&
+    third === 'task-queues' &&
+    fourth !== undefined &&
+    fifth === 'nexus-services'
+  ) {
     const namespace = decodeSegment(second);
     const taskQueue = decodeSegment(fourth);
     return { kind: 'operation', target: () => targetOfTaskQueue(deps, namespace, taskQueue), rest: parts.slice(6) };
   }
-  if (first === 'namespaces' && second !== undefined && third === 'nexus' && fourth === 'callback' && parts.length === 5) {
+  if (
+    first === 'namespaces' &&
+    second !== undefined &&
+    third === 'nexus' &&
+    fourth === 'callback' &&
+    parts.length === 5
+  ) {
     return { kind: 'callback', namespace: decodeSegment(second) };
   }
   if (path === '/nexus/callback') return { kind: 'callback', namespace: undefined };
@@ -59,17 +77,27 @@ function routeOf(deps: NexusHttpDeps, path: string): Route {
 
 const NOT_FOUND = (): NexusRequestError => new NexusRequestError(HandlerErrorType.NotFound, 'not found');
 
-async function serveOperation(deps: NexusHttpDeps, route: Extract<Route, { kind: 'operation' }>, request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+async function serveOperation(
+  deps: NexusHttpDeps,
+  route: Extract<Route, { kind: 'operation' }>,
+  request: http.IncomingMessage,
+  response: http.ServerResponse,
+): Promise<void> {
   const [rawService, rawOperation, third, fourth, ...extra] = route.rest;
   if (!rawService || !rawOperation || extra.length > 0) throw NOT_FOUND();
   const service = decodeSegment(rawService);
   const operation = decodeSegment(rawOperation);
-  if (service.length > SERVICE_NAME_LENGTH_MAX || operation.length > SERVICE_NAME_LENGTH_MAX) throw badRequest('service or operation name is too long');
+  if (service.length > SERVICE_NAME_LENGTH_MAX || operation.length > SERVICE_NAME_LENGTH_MAX)
+    throw badRequest('service or operation name is too long');
   if (third === undefined) return startOperation(deps, route.target(), service, operation, request, response);
   // The legacy form /{service}/{operation}/{token}/cancel is still accepted, as by the Temporal server.
-  if (fourth === 'cancel') return cancelOperation(deps, route.target(), service, operation, decodeSegment(third), request, response);
+  if (fourth === 'cancel')
+    return cancelOperation(deps, route.target(), service, operation, decodeSegment(third), request, response);
   if (third !== 'cancel' || fourth !== undefined) throw NOT_FOUND();
-  const token = requestHeaders(request)[NexusHeader.OperationToken] || new URL(request.url ?? '/', 'http://nexus').searchParams.get('token') || '';
+  const token =
+    requestHeaders(request)[NexusHeader.OperationToken] ||
+    new URL(request.url ?? '/', 'http://nexus').searchParams.get('token') ||
+    '';
   if (!token) throw badRequest('missing operation token');
   return cancelOperation(deps, route.target(), service, operation, token, request, response);
 }
@@ -78,7 +106,8 @@ async function serve(deps: NexusHttpDeps, request: http.IncomingMessage, respons
   const path = (request.url ?? '/').split('?')[0] ?? '/';
   const route = routeOf(deps, path);
   if (route.kind === 'not-found') throw NOT_FOUND();
-  if (request.method !== 'POST') throw badRequest(`invalid request method: expected POST, got "${request.method ?? ''}"`);
+  if (request.method !== 'POST')
+    throw badRequest(`invalid request method: expected POST, got "${request.method ?? ''}"`);
   if (route.kind === 'callback') return completeOperation(deps, route.namespace, request, response);
   return serveOperation(deps, route, request, response);
 }
@@ -93,7 +122,12 @@ function handle(deps: NexusHttpDeps, request: http.IncomingMessage, response: ht
       return;
     }
     deps.logger.error('nexus http request failed', { path: request.url, error: String(error) });
-    writeFailure(request, response, statusOfHandlerError(HandlerErrorType.Internal), handlerErrorNexusFailure(HandlerErrorType.Internal, 'internal error'));
+    writeFailure(
+      request,
+      response,
+      statusOfHandlerError(HandlerErrorType.Internal),
+      handlerErrorNexusFailure(HandlerErrorType.Internal, 'internal error'),
+    );
   });
 }
 

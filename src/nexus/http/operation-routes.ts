@@ -9,15 +9,36 @@ import { timestampFromMs } from '../../common/time';
 import type { HandlerReply } from '../handler-outcome';
 import type { NexusHttpDeps } from './http-deps';
 import {
-  badRequest, headerValues, NEXUS_BODY_SIZE_MAX_BYTES, NexusRequestError, readBody, requestHeaders, writeFailure, writeHandlerError,
+  badRequest,
+  headerValues,
+  NEXUS_BODY_SIZE_MAX_BYTES,
+  NexusRequestError,
+  readBody,
+  requestHeaders,
+  writeFailure,
+  writeHandlerError,
 } from './http-io';
 import {
-  CALLBACK_HEADER_PREFIX, CONTENT_HEADER_PREFIX, decodeLinkHeaders, encodeLinkHeader, formatNexusDuration, handlerHeaders, NexusHeader,
-  parseNexusDuration, prefixStripped, type HeaderMap, type NexusLink,
+  CALLBACK_HEADER_PREFIX,
+  CONTENT_HEADER_PREFIX,
+  decodeLinkHeaders,
+  encodeLinkHeader,
+  formatNexusDuration,
+  handlerHeaders,
+  NexusHeader,
+  parseNexusDuration,
+  prefixStripped,
+  type HeaderMap,
+  type NexusLink,
 } from './nexus-headers';
 import { HandlerErrorType, statusOfHandlerError, STATUS_OPERATION_UNSUCCESSFUL } from './handler-error-status';
 import { contentToPayload, payloadToContent } from './payload-content';
-import { handlerErrorNexusFailure, operationErrorFailure, temporalFailureToNexus, type NexusFailure } from './nexus-failure';
+import {
+  handlerErrorNexusFailure,
+  operationErrorFailure,
+  temporalFailureToNexus,
+  type NexusFailure,
+} from './nexus-failure';
 
 /** No Request-Timeout: wait as long as the Temporal server's matching client does. */
 export const HTTP_DISPATCH_TIMEOUT_MAX_MS = 60_000;
@@ -35,7 +56,8 @@ export interface DispatchTarget {
 
 export function targetOfEndpoint(deps: NexusHttpDeps, endpointId: string): DispatchTarget {
   const endpoint = endpointId ? deps.endpoints.resolve(endpointId, '') : undefined;
-  if (!endpoint || endpoint.id !== endpointId) throw new NexusRequestError(HandlerErrorType.NotFound, 'nexus endpoint not found', false);
+  if (!endpoint || endpoint.id !== endpointId)
+    throw new NexusRequestError(HandlerErrorType.NotFound, 'nexus endpoint not found', false);
   const worker = endpoint.spec.target?.worker;
   if (!worker) throw badRequest('invalid endpoint target');
   const namespace = deps.namespaces.findByName(worker.namespace ?? '');
@@ -60,7 +82,13 @@ function dispatchTimeoutMs(headers: HeaderMap): number {
   return Math.max(0, capped - Math.min(DISPATCH_TIMEOUT_MARGIN_MAX_MS, Math.floor(capped / 10)));
 }
 
-function requestBase(deps: NexusHttpDeps, target: DispatchTarget, headers: HeaderMap, excluded: readonly string[], timeoutMs: number): temporal.api.nexus.v1.IRequest {
+function requestBase(
+  deps: NexusHttpDeps,
+  target: DispatchTarget,
+  headers: HeaderMap,
+  excluded: readonly string[],
+  timeoutMs: number,
+): temporal.api.nexus.v1.IRequest {
   return {
     header: { ...handlerHeaders(headers, excluded), [NexusHeader.RequestTimeout]: formatNexusDuration(timeoutMs) },
     scheduledTime: timestampFromMs(deps.clock.nowMs()),
@@ -69,7 +97,14 @@ function requestBase(deps: NexusHttpDeps, target: DispatchTarget, headers: Heade
   };
 }
 
-export async function startOperation(deps: NexusHttpDeps, target: DispatchTarget, service: string, operation: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+export async function startOperation(
+  deps: NexusHttpDeps,
+  target: DispatchTarget,
+  service: string,
+  operation: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
   const headers = requestHeaders(request);
   let links: NexusLink[];
   try {
@@ -85,12 +120,17 @@ export async function startOperation(deps: NexusHttpDeps, target: DispatchTarget
   } catch {
     throw badRequest('invalid input');
   }
-  if (temporal.api.common.v1.Payload.encode(payload).finish().length > NEXUS_BODY_SIZE_MAX_BYTES) throw badRequest('input exceeds size limit');
+  if (temporal.api.common.v1.Payload.encode(payload).finish().length > NEXUS_BODY_SIZE_MAX_BYTES)
+    throw badRequest('input exceeds size limit');
   const callback = new URL(request.url ?? '/', 'http://nexus').searchParams.get('callback') ?? '';
   const nexusRequest: temporal.api.nexus.v1.IRequest = {
     ...requestBase(deps, target, headers, [CONTENT_HEADER_PREFIX, CALLBACK_HEADER_PREFIX], timeoutMs),
     startOperation: {
-      service, operation, callback, payload, links: links.map((link) => ({ url: link.url, type: link.type })),
+      service,
+      operation,
+      callback,
+      payload,
+      links: links.map((link) => ({ url: link.url, type: link.type })),
       requestId: headers[NexusHeader.RequestId] || deps.ids.uuid(),
       callbackHeader: prefixStripped(headers, CALLBACK_HEADER_PREFIX),
     },
@@ -99,7 +139,15 @@ export async function startOperation(deps: NexusHttpDeps, target: DispatchTarget
   writeStartReply(request, response, reply);
 }
 
-export async function cancelOperation(deps: NexusHttpDeps, target: DispatchTarget, service: string, operation: string, token: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+export async function cancelOperation(
+  deps: NexusHttpDeps,
+  target: DispatchTarget,
+  service: string,
+  operation: string,
+  token: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
   const headers = requestHeaders(request);
   delete headers[NexusHeader.OperationToken];
   const timeoutMs = dispatchTimeoutMs(headers);
@@ -119,9 +167,20 @@ export async function cancelOperation(deps: NexusHttpDeps, target: DispatchTarge
 
 const FROM_WORKER: HeaderMap = { [NexusHeader.FailureSource]: 'worker' };
 
-function writeErrorReply(request: IncomingMessage, response: ServerResponse, reply: Exclude<HandlerReply, { kind: 'response' }>): void {
+function writeErrorReply(
+  request: IncomingMessage,
+  response: ServerResponse,
+  reply: Exclude<HandlerReply, { kind: 'response' }>,
+): void {
   if (reply.kind === 'timeout') {
-    writeHandlerError(request, response, HandlerErrorType.UpstreamTimeout, handlerErrorNexusFailure(HandlerErrorType.UpstreamTimeout, 'upstream timeout'), undefined, FROM_WORKER);
+    writeHandlerError(
+      request,
+      response,
+      HandlerErrorType.UpstreamTimeout,
+      handlerErrorNexusFailure(HandlerErrorType.UpstreamTimeout, 'upstream timeout'),
+      undefined,
+      FROM_WORKER,
+    );
     return;
   }
   writeWorkerFailure(request, response, reply.failure);
@@ -135,8 +194,12 @@ function writeWorkerFailure(request: IncomingMessage, response: ServerResponse, 
     writeFailure(request, response, statusOfHandlerError(HandlerErrorType.Internal), nexusFailure, FROM_WORKER);
     return;
   }
-  const retryable = info.retryBehavior === RetryBehavior.NEXUS_HANDLER_ERROR_RETRY_BEHAVIOR_RETRYABLE ? true
-    : info.retryBehavior === RetryBehavior.NEXUS_HANDLER_ERROR_RETRY_BEHAVIOR_NON_RETRYABLE ? false : undefined;
+  const retryable =
+    info.retryBehavior === RetryBehavior.NEXUS_HANDLER_ERROR_RETRY_BEHAVIOR_RETRYABLE
+      ? true
+      : info.retryBehavior === RetryBehavior.NEXUS_HANDLER_ERROR_RETRY_BEHAVIOR_NON_RETRYABLE
+        ? false
+        : undefined;
   writeHandlerError(request, response, info.type ?? '', nexusFailure, retryable, FROM_WORKER);
 }
 
@@ -152,8 +215,16 @@ function linkHeaders(links: readonly temporal.api.nexus.v1.ILink[] | null | unde
   return encoded;
 }
 
-function writeOperationError(request: IncomingMessage, response: ServerResponse, state: 'failed' | 'canceled', cause: NexusFailure): void {
-  writeFailure(request, response, STATUS_OPERATION_UNSUCCESSFUL, operationErrorFailure(state, cause), { ...FROM_WORKER, [NexusHeader.OperationState]: state });
+function writeOperationError(
+  request: IncomingMessage,
+  response: ServerResponse,
+  state: 'failed' | 'canceled',
+  cause: NexusFailure,
+): void {
+  writeFailure(request, response, STATUS_OPERATION_UNSUCCESSFUL, operationErrorFailure(state, cause), {
+    ...FROM_WORKER,
+    [NexusHeader.OperationState]: state,
+  });
 }
 
 function writeStartReply(request: IncomingMessage, response: ServerResponse, reply: HandlerReply): void {
@@ -171,20 +242,42 @@ function writeStartReply(request: IncomingMessage, response: ServerResponse, rep
   }
   if (start?.asyncSuccess) {
     const token = start.asyncSuccess.operationToken || start.asyncSuccess.operationId || '';
-    if (!token) return writeFailure(request, response, 500, { message: 'the handler returned an empty operation token' }, FROM_WORKER);
+    if (!token)
+      return writeFailure(
+        request,
+        response,
+        500,
+        { message: 'the handler returned an empty operation token' },
+        FROM_WORKER,
+      );
     const links = linkHeaders(start.asyncSuccess.links);
-    response.writeHead(201, { 'content-type': 'application/json', ...(links.length > 0 ? { [NexusHeader.Link]: links } : {}) });
+    response.writeHead(201, {
+      'content-type': 'application/json',
+      ...(links.length > 0 ? { [NexusHeader.Link]: links } : {}),
+    });
     response.end(JSON.stringify({ token, state: 'running' }));
     return;
   }
   if (start?.failure) {
-    return writeOperationError(request, response, start.failure.canceledFailureInfo ? 'canceled' : 'failed', temporalFailureToNexus(start.failure));
+    return writeOperationError(
+      request,
+      response,
+      start.failure.canceledFailureInfo ? 'canceled' : 'failed',
+      temporalFailureToNexus(start.failure),
+    );
   }
   if (start?.operationError) {
     const state = start.operationError.operationState === 'canceled' ? 'canceled' : 'failed';
     return writeOperationError(request, response, state, nexusProtoFailureToJson(start.operationError.failure));
   }
-  writeHandlerError(request, response, HandlerErrorType.Internal, handlerErrorNexusFailure(HandlerErrorType.Internal, 'empty outcome'), undefined, FROM_WORKER);
+  writeHandlerError(
+    request,
+    response,
+    HandlerErrorType.Internal,
+    handlerErrorNexusFailure(HandlerErrorType.Internal, 'empty outcome'),
+    undefined,
+    FROM_WORKER,
+  );
 }
 
 /** A legacy temporal.api.nexus.v1.Failure (details as JSON bytes) in its JSON form. */

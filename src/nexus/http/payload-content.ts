@@ -33,7 +33,8 @@ export function parseMediaType(value: string): { type: string; params: Record<st
     if (equals < 0) return undefined;
     const key = part.slice(0, equals).trim().toLowerCase();
     let paramValue = part.slice(equals + 1).trim();
-    if (paramValue.length >= 2 && paramValue.startsWith('"') && paramValue.endsWith('"')) paramValue = paramValue.slice(1, -1);
+    if (paramValue.length >= 2 && paramValue.startsWith('"') && paramValue.endsWith('"'))
+      paramValue = paramValue.slice(1, -1);
     if (!key) return undefined;
     params[key] = paramValue;
   }
@@ -65,14 +66,18 @@ export function contentToPayload(content: NexusContent): Payload {
   if (keys.length > 1) return unknownContent(header, data);
   const contentType = header['type'];
   if (!contentType) {
-    if (keys.length === 0 && data.length === 0) return { metadata: { encoding: Buffer.from('binary/null') }, data: new Uint8Array(0) };
+    if (keys.length === 0 && data.length === 0)
+      return { metadata: { encoding: Buffer.from('binary/null') }, data: new Uint8Array(0) };
     return unknownContent(header, data);
   }
   const media = parseMediaType(contentType);
   if (!media) return unknownContent(header, data);
   const params = Object.keys(media.params);
   const encoded = (encoding: string, messageType?: string): Payload => ({
-    metadata: { encoding: Buffer.from(encoding), ...(messageType !== undefined ? { messageType: Buffer.from(messageType) } : {}) },
+    metadata: {
+      encoding: Buffer.from(encoding),
+      ...(messageType !== undefined ? { messageType: Buffer.from(messageType) } : {}),
+    },
     data,
   });
   switch (media.type) {
@@ -80,14 +85,18 @@ export function contentToPayload(content: NexusContent): Payload {
       try {
         return temporal.api.common.v1.Payload.decode(data);
       } catch (error) {
-        throw new ContentError(`invalid ${TEMPORAL_PAYLOAD_TYPE} body: ${error instanceof Error ? error.message : String(error)}`);
+        throw new ContentError(
+          `invalid ${TEMPORAL_PAYLOAD_TYPE} body: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
     case 'application/json':
       if (params.length === 0) return encoded('json/plain');
-      if (params.length === 2 && media.params['format'] === 'protobuf' && media.params['message-type']) return encoded('json/protobuf', media.params['message-type']);
+      if (params.length === 2 && media.params['format'] === 'protobuf' && media.params['message-type'])
+        return encoded('json/protobuf', media.params['message-type']);
       return unknownContent(header, data);
     case 'application/x-protobuf':
-      if (params.length === 1 && media.params['message-type']) return encoded('binary/protobuf', media.params['message-type']);
+      if (params.length === 1 && media.params['message-type'])
+        return encoded('binary/protobuf', media.params['message-type']);
       return unknownContent(header, data);
     case 'application/octet-stream':
       return params.length === 0 ? encoded('binary/plain') : unknownContent(header, data);
@@ -116,9 +125,13 @@ export function payloadToContent(payload: Payload | null | undefined): NexusCont
       return { header, data };
     }
     case 'json/protobuf':
-      return keys.length === 2 && messageType ? { header: { type: `application/json; format=protobuf; message-type="${messageType}"` }, data } : wholePayload(payload);
+      return keys.length === 2 && messageType
+        ? { header: { type: `application/json; format=protobuf; message-type="${messageType}"` }, data }
+        : wholePayload(payload);
     case 'binary/protobuf':
-      return keys.length === 2 && messageType ? { header: { type: `application/x-protobuf; message-type="${messageType}"` }, data } : wholePayload(payload);
+      return keys.length === 2 && messageType
+        ? { header: { type: `application/x-protobuf; message-type="${messageType}"` }, data }
+        : wholePayload(payload);
     case 'json/plain':
       return keys.length === 1 ? { header: { type: 'application/json' }, data } : wholePayload(payload);
     case 'binary/null':

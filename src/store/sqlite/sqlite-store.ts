@@ -142,9 +142,7 @@ export class SqliteStore implements Store {
          WHERE namespace_id = @namespaceId AND workflow_id = @workflowId AND run_id = @runId
            AND next_event_id = @expectedNextEventId`,
       ),
-      getExecution: db.prepare(
-        'SELECT * FROM executions WHERE namespace_id = ? AND workflow_id = ? AND run_id = ?',
-      ),
+      getExecution: db.prepare('SELECT * FROM executions WHERE namespace_id = ? AND workflow_id = ? AND run_id = ?'),
       upsertCurrent: db.prepare(
         `INSERT INTO current_executions (namespace_id, workflow_id, run_id) VALUES (?, ?, ?)
          ON CONFLICT (namespace_id, workflow_id) DO UPDATE SET run_id = excluded.run_id`,
@@ -209,7 +207,10 @@ export class SqliteStore implements Store {
     if (write.expectedNextEventId === undefined) {
       this.statements.insertExecution.run(executionParams(r));
     } else {
-      const result = this.statements.updateExecution.run({ ...executionParams(r), expectedNextEventId: write.expectedNextEventId });
+      const result = this.statements.updateExecution.run({
+        ...executionParams(r),
+        expectedNextEventId: write.expectedNextEventId,
+      });
       if (result.changes !== 1) {
         throw new StoreConflictError(`execution ${r.workflowId}/${r.runId} changed concurrently`);
       }
@@ -222,15 +223,12 @@ export class SqliteStore implements Store {
 
   getExecution(key: ExecutionKey): ExecutionRecord | undefined {
     const row = this.statements.getExecution.get(key.namespaceId, key.workflowId, key.runId) as
-      | ExecutionRow
-      | undefined;
+      ExecutionRow | undefined;
     return row ? rowToExecution(row) : undefined;
   }
 
   getCurrentRunId(params: { namespaceId: string; workflowId: string }): string | undefined {
-    const row = this.statements.getCurrent.get(params.namespaceId, params.workflowId) as
-      | { run_id: string }
-      | undefined;
+    const row = this.statements.getCurrent.get(params.namespaceId, params.workflowId) as { run_id: string } | undefined;
     return row?.run_id;
   }
 

@@ -156,7 +156,9 @@ function compileContains(column: Column, values: readonly Literal[], isNegated: 
 }
 
 function compileTextMatch(column: Column, value: Literal, isNegated: boolean, context: Context): string {
-  const words = String(column.toSql(value, column)).split(/\s+/).filter((word) => word !== '');
+  const words = String(column.toSql(value, column))
+    .split(/\s+/)
+    .filter((word) => word !== '');
   if (words.length === 0) {
     throw invalidQuery('invalid expression: unexpected value for Text type search attribute (no tokens found)');
   }
