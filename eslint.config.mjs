@@ -2,6 +2,7 @@
 // (common <- store <- engine <- {matching, nexus} <- api <- server).
 import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
 const layer = (from, forbidden) => ({
   files: [`src/${from}/**/*.ts`],
@@ -16,6 +17,12 @@ export default tseslint.config(
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     plugins: { 'import-x': importX },
+    // import-x resolves `./foo` to `foo.ts` only with the TypeScript resolver; without it no-cycle checks nothing.
+    settings: {
+      'import-x/extensions': ['.ts', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: 'tsconfig.json' })],
+    },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       'import-x/no-cycle': 'error',

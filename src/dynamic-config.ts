@@ -6,6 +6,7 @@ import { invalidArgument } from './common/errors';
 import { defaultCircuitBreakerSettings, type CircuitBreakerSettings } from './nexus/circuit-breaker';
 import { NEXUS_RETRY_INITIAL_INTERVAL_MS } from './nexus/retry';
 import { NEXUS_REQUEST_TIMEOUT_MS } from './nexus/operation-executor';
+import { START_DEV_SHARD_COUNT } from './server-options';
 
 export const DEFAULT_TASK_QUEUE_LONG_POLL_MS = 60_000;
 
@@ -53,6 +54,15 @@ export function configFromDynamicConfig(values: Readonly<Record<string, unknown>
         break;
       case 'limit.numPendingChildExecutions.error':
         engine.pendingChildrenMax = toCount(key, value);
+        break;
+      case 'history.cacheMaxSize':
+        engine.runCacheMax = toCount(key, value) * START_DEV_SHARD_COUNT;
+        break;
+      case 'limit.historyMaxPageSize':
+        engine.historyPageSizeMax = toCount(key, value);
+        break;
+      case 'history.maximumSignalsPerExecution':
+        engine.signalsPerExecutionMax = toCount(key, value);
         break;
       case 'component.nexusoperations.limit.operation.concurrency':
         engine.pendingNexusOperationsMax = toCount(key, value);

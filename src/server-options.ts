@@ -24,7 +24,14 @@ export interface ServerOptions {
   readonly dynamicConfig: Readonly<Record<string, unknown>>;
   /** SQLite pragmas, name -> value. */
   readonly sqlitePragmas: Readonly<Record<string, string>>;
+  /** History shards of a new database (an existing database keeps its own count). */
+  readonly shardCount: number;
+  /** Check on every write that the engine marked every mutable state item it changed (for tests). */
+  readonly verifyItemTracking: boolean;
 }
+
+/** start-dev's shard count: a few, so that work on different workflows does not queue behind one writer. */
+export const START_DEV_SHARD_COUNT = 4;
 
 export const defaultServerOptions: ServerOptions = {
   port: 7233,
@@ -36,6 +43,8 @@ export const defaultServerOptions: ServerOptions = {
   searchAttributes: {},
   dynamicConfig: {},
   sqlitePragmas: {},
+  shardCount: START_DEV_SHARD_COUNT,
+  verifyItemTracking: process.env['CAUSEWAY_VERIFY_ITEM_TRACKING'] === '1',
 };
 
 export interface RunningServer {

@@ -1,9 +1,10 @@
-// Composition root: builds the store, engine, matching and API, and returns a running server.
+// Composition root: builds the store, engine, matching, Nexus and the API, and returns a running server.
 import type * as grpc from '@grpc/grpc-js';
-import { systemClock } from './common/clock';
-import { systemIds } from './common/ids';
+import { systemClock, type Clock } from './common/clock';
+import { systemIds, type Ids } from './common/ids';
 import { createLogger } from './common/logger';
 import { SqliteStore } from './store/sqlite/sqlite-store';
+import type { Store } from './store/store';
 import { NamespaceRegistry } from './engine/namespace-registry';
 import { HistoryEngine } from './engine/history-engine';
 import { MatchingService } from './matching/matching-service';
@@ -15,9 +16,9 @@ import { configFromDynamicConfig } from './dynamic-config';
 import { EndpointRegistry } from './nexus/endpoint-registry';
 import { NexusTaskDispatcher } from './nexus/nexus-task-dispatcher';
 import { CircuitBreakers } from './nexus/circuit-breaker';
-import { NexusOperationExecutor } from './nexus/operation-executor';
+import { NexusOperationExecutor, breakerKey } from './nexus/operation-executor';
+import { CallbackExecutor } from './nexus/callback-executor';
 import { NexusHttpClient } from './nexus/http/nexus-http-client';
-import { CompletionCallbackSender } from './nexus/http/completion-callback-sender';
 import { startNexusHttpServer, type NexusHttpServer } from './nexus/http/nexus-http-server';
 import { callbackUrlFor, nexusHttpConfigFromDynamicConfig } from './nexus/http/nexus-http-config';
 import { defaultServerOptions, type RunningServer, type ServerOptions } from './server-options';
@@ -27,17 +28,43 @@ export type { RunningServer, ServerOptions };
 
 export const SERVER_VERSION = '1.29.0';
 
-export async function startServer(partial: Partial<ServerOptions> = {}): Promise<RunningServer> {
+/** What tests may replace: time, randomness and the store. */
+export interface ServerOverrides {
+  readonly clock?: Clock;
+  readonly ids?: Ids;
+  readonly store?: Store;
+}
+
+export async function startServer(
+  partial: Partial<ServerOptions> = {},
+  overrides: ServerOverrides = {},
+): Promise<RunningServer> {
   const options: ServerOptions = { ...defaultServerOptions, ...partial };
   const logger = createLogger(options.logLevel, options.logFormat);
-  const clock = systemClock;
-  const ids = systemIds;
-  const store = new SqliteStore({ filename: options.dbFilename, pragmas: options.sqlitePragmas });
+  const clock = overrides.clock ?? systemClock;
+  const ids = overrides.ids ?? systemIds;
+  const store = overrides.store ?? new SqliteStore({ filename: options.dbFilename, pragmas: options.sqlitePragmas });
+  try {
+    return await startWith(options, store, clock, ids, logger);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+async function startWith(
+  options: ServerOptions,
+  store: Store,
+  clock: Clock,
+  ids: Ids,
+  logger: ReturnType<typeof createLogger>,
+): Promise<RunningServer> {
   const namespaces = new NamespaceRegistry(store, clock, ids);
+  await namespaces.load();
   const searchAttributes = Object.fromEntries(
     Object.entries(options.searchAttributes).map(([name, type]) => [name, searchAttributeTypeName(type)]),
   );
-  for (const name of new Set(['default', ...options.namespaces])) namespaces.ensure(name, searchAttributes);
+  for (const name of new Set(['default', ...options.namespaces])) await namespaces.ensure(name, searchAttributes);
   const config = configFromDynamicConfig(options.dynamicConfig);
   const matching = new MatchingService<MatchTask>();
   const sink: TaskSink = {
@@ -46,34 +73,35 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
     isStickyWorkerAvailable: (namespaceId, stickyTaskQueue) =>
       matching.hasRecentPoller(namespaceId, stickyTaskQueue, 'workflow', clock.nowMs()),
   };
-  const endpoints = new EndpointRegistry(store, namespaces, clock);
-  const nexusEndpoints = { findByName: (name: string) => endpoints.findByName(name) };
+  const endpoints = new EndpointRegistry(store, namespaces, clock, ids);
+  await endpoints.load();
+  const breakers = new CircuitBreakers(clock, config.circuitBreaker);
   const engine = new HistoryEngine(
-    { clock, ids, namespaces, config: config.engine, nexusEndpoints },
+    {
+      clock,
+      ids,
+      namespaces,
+      config: { ...config.engine, verifyItemTracking: config.engine.verifyItemTracking || options.verifyItemTracking },
+      nexusEndpoints: { findByName: (name: string) => endpoints.findByName(name) },
+      nexusCircuits: { isOpen: (namespaceId, endpoint) => breakers.isOpen(breakerKey(namespaceId, endpoint)) },
+    },
     store,
     sink,
     logger,
+    { shardCount: options.shardCount, owner: `causeway-${process.pid}-${ids.uuid()}` },
   );
-  const dispatcher = new NexusTaskDispatcher(matching);
-  const breakers = new CircuitBreakers(clock, config.circuitBreaker);
+  const dispatcher = new NexusTaskDispatcher(matching, clock, ids);
   const httpConfig = nexusHttpConfigFromDynamicConfig(options.dynamicConfig);
   const httpHost = options.ip === '0.0.0.0' || options.ip === '::' ? '127.0.0.1' : options.ip;
   let httpBaseUrl = '';
   const nexusHttpClient = new NexusHttpClient({
     callbackUrl: (callerNamespace) => callbackUrlFor(httpConfig.callbackUrlTemplate, httpBaseUrl, callerNamespace),
   });
-  const callbackSender = new CompletionCallbackSender(namespaces, clock, logger, httpConfig.callbacks);
-  const executor = new NexusOperationExecutor(engine, endpoints, dispatcher, breakers, clock, logger, nexusHttpClient, {
+  new NexusOperationExecutor(engine, endpoints, dispatcher, breakers, nexusHttpClient, {
     retryInitialIntervalMs: config.nexusRetryInitialIntervalMs,
     requestTimeoutMs: config.nexusRequestTimeoutMs,
-  });
-  engine.hooks = {
-    onRunClosed: (tx, workflow, closeEvent) => {
-      executor.onRunClosed(workflow);
-      callbackSender.onRunClosed(tx, workflow, closeEvent);
-    },
-    onSettled: (workflow) => executor.onSettled(workflow),
-  };
+  }).register();
+  new CallbackExecutor(engine, clock, httpConfig.callbacks).register();
   const deps: ApiDeps = {
     engine,
     namespaces,
@@ -83,14 +111,7 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
     config: { longPollMs: config.longPollMs, serverVersion: SERVER_VERSION },
     nexus: { endpoints, dispatcher },
   };
-  let grpcServer: grpc.Server;
-  let port: number;
-  try {
-    ({ server: grpcServer, port } = await startGrpcServer(deps, `${options.ip}:${options.port}`, logger));
-  } catch (error) {
-    store.close();
-    throw error;
-  }
+  const { server: grpcServer, port } = await startGrpcServer(deps, `${options.ip}:${options.port}`, logger);
   let httpServer: NexusHttpServer;
   try {
     httpServer = await startNexusHttpServer(
@@ -100,25 +121,38 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
     );
   } catch (error) {
     await new Promise<void>((resolve) => grpcServer.tryShutdown(() => resolve()));
-    store.close();
     throw error;
   }
   httpBaseUrl = `http://${httpHost.includes(':') ? `[${httpHost}]` : httpHost}:${httpServer.port}`;
-  engine.start();
+  await engine.start();
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
-      executor.stop();
       engine.stop();
-      callbackSender.stop();
       dispatcher.abandonAll();
       matching.releaseAllPollers();
       await httpServer.close();
-      await new Promise<void>((resolve) => grpcServer.tryShutdown(() => resolve()));
-      store.close();
+      await shutdownGrpc(grpcServer, clock);
+      await store.close();
     })();
     return stopping;
   };
   const host = options.ip.includes(':') ? `[${options.ip}]` : options.ip;
   return { address: `${host}:${port}`, port, httpPort: httpServer.port, stop };
 }
+
+/** Waits for calls in flight (long polls were released), and forces the rest after a grace period. */
+function shutdownGrpc(server: grpc.Server, clock: Clock): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const force = clock.setTimer(() => {
+      server.forceShutdown();
+      resolve();
+    }, GRPC_SHUTDOWN_GRACE_MS);
+    server.tryShutdown(() => {
+      force.cancel();
+      resolve();
+    });
+  });
+}
+
+const GRPC_SHUTDOWN_GRACE_MS = 5000;

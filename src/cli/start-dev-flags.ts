@@ -126,6 +126,7 @@ export function serverOptionsFromFlags(flags: ParsedFlags): ServerOptions {
   const metricsPort = flags.string('metrics-port');
   if (metricsPort !== undefined) parseIntegerFlag('metrics-port', metricsPort, 0, PORT_MAX);
   return {
+    ...defaultServerOptions,
     port,
     ip: flags.string('ip') ?? defaultServerOptions.ip,
     httpPort: optionalPort(flags, 'http-port'),

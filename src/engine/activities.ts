@@ -1,13 +1,27 @@
-// Activity state machine: scheduled -> started -> completed | failed | timed out | canceled, with
-// retries in between that write no events. ActivityTaskStarted is written lazily together with the
-// close event (attempt and last failure included), as the Temporal server does for retried activities.
+// Activities of a run: scheduling (with the dispatch task), attempts, retries that write no events,
+// timeouts and the close events (the machine is activity-machine.ts). ActivityTaskStarted is written
+// lazily together with the close event (attempt and last failure included), as the Temporal server
+// does for retried activities.
 import { type Failure, type Payloads, EventType, temporal, encodeBase64, decodeBase64 } from '../common/proto';
 import { durationFromMs, msFromDuration, timestampFromMs } from '../common/time';
 import type { EngineContext } from './engine-context';
-import type { ActivityState } from './mutable-state';
+import { ActivityStatus, type ActivityState } from './mutable-state';
 import type { Workflow } from './workflow';
 import { decideRetry, normalizeRetryPolicy, retryPolicyToProto, RetryState } from './retry-policy';
 import { scheduleWorkflowTask } from './workflow-tasks';
+import { transitionItem } from './item-transition';
+import type { Transition } from '../common/state-machine';
+import type { Followups } from './outbox';
+import {
+  ActivityAttemptFailed,
+  ActivityCanceled,
+  ActivityCompleted,
+  ActivityFailed,
+  ActivityRescheduled,
+  ActivityStarted,
+  ActivityTimedOut,
+  activityDispatchTask,
+} from './activity-machine';
 
 const TimeoutType = temporal.api.enums.v1.TimeoutType;
 
@@ -68,7 +82,8 @@ export function scheduleActivity(
     nowMs,
   );
   const scheduledEventId = Number(event.eventId);
-  s.activities[String(scheduledEventId)] = {
+  const activity: ActivityState = {
+    status: ActivityStatus.Scheduled,
     activityId: a.activityId ?? '',
     activityType: a.activityType?.name ?? '',
     scheduledEventId,
@@ -89,25 +104,39 @@ export function scheduleActivity(
     lastFailure: null,
     lastWorkerIdentity: '',
     cancelRequested: false,
+    cancelRequestedEventId: 0,
     retryAtMs: 0,
+    dispatchTaskId: 0,
   };
+  activity.dispatchTaskId = workflow.emit(activityDispatchTask(activity));
+  workflow.putItem('activities', String(scheduledEventId), activity);
 }
 
 export function findActivityById(workflow: Workflow, activityId: string): ActivityState | undefined {
   return Object.values(workflow.state.activities).find((a) => a.activityId === activityId);
 }
 
+function transition<E>(
+  workflow: Workflow,
+  activity: ActivityState,
+  t: Transition<ActivityState, E, Followups>,
+  event: E,
+): void {
+  transitionItem(workflow, 'activities', String(activity.scheduledEventId), activity, t, event);
+}
+
 /** Builds the poll response for an activity task and marks the attempt started. */
 export function startActivityTask(
   workflow: Workflow,
   activity: ActivityState,
+  scheduled: temporal.api.history.v1.IActivityTaskScheduledEventAttributes | null | undefined,
   params: { identity: string; requestId: string; nowMs: number; namespace: string; taskToken: Uint8Array },
 ): temporal.api.workflowservice.v1.IPollActivityTaskQueueResponse {
-  activity.startedTimeMs = params.nowMs;
-  activity.startedIdentity = params.identity;
-  activity.requestId = params.requestId;
-  activity.lastHeartbeatTimeMs = 0;
-  const a = workflow.events[activity.scheduledEventId - 1]?.activityTaskScheduledEventAttributes;
+  transition(workflow, activity, ActivityStarted, {
+    nowMs: params.nowMs,
+    identity: params.identity,
+    requestId: params.requestId,
+  });
   return {
     taskToken: params.taskToken,
     workflowNamespace: params.namespace,
@@ -115,8 +144,8 @@ export function startActivityTask(
     workflowExecution: { workflowId: workflow.state.workflowId, runId: workflow.state.runId },
     activityType: { name: activity.activityType },
     activityId: activity.activityId,
-    header: a?.header ?? null,
-    input: a?.input ?? null,
+    header: scheduled?.header ?? null,
+    input: scheduled?.input ?? null,
     heartbeatDetails: activity.heartbeatDetails
       ? decodeBase64<Payloads>('temporal.api.common.v1.Payloads', activity.heartbeatDetails)
       : null,
@@ -128,13 +157,26 @@ export function startActivityTask(
     startToCloseTimeout: durationFromMs(activity.startToCloseTimeoutMs),
     heartbeatTimeout: durationFromMs(activity.heartbeatTimeoutMs),
     retryPolicy: retryPolicyToProto(activity.retryPolicy),
-    ...(a?.priority ? { priority: a.priority } : {}),
+    ...(scheduled?.priority ? { priority: scheduled.priority } : {}),
   };
 }
 
-export function recordHeartbeat(activity: ActivityState, details: Payloads | null | undefined, nowMs: number): void {
+export function recordHeartbeat(
+  workflow: Workflow,
+  activity: ActivityState,
+  details: Payloads | null | undefined,
+  nowMs: number,
+): void {
   activity.lastHeartbeatTimeMs = nowMs;
   if (details) activity.heartbeatDetails = encodeBase64('temporal.api.common.v1.Payloads', details);
+  workflow.changed('activities', String(activity.scheduledEventId));
+}
+
+/** RequestCancelActivityTask of a running attempt: the worker learns it from its next heartbeat. */
+export function requestActivityCancel(workflow: Workflow, activity: ActivityState, requestedEventId: number): void {
+  activity.cancelRequested = true;
+  activity.cancelRequestedEventId = requestedEventId;
+  workflow.changed('activities', String(activity.scheduledEventId));
 }
 
 function appendLazyStarted(workflow: Workflow, activity: ActivityState, nowMs: number): number {
@@ -156,7 +198,7 @@ function appendLazyStarted(workflow: Workflow, activity: ActivityState, nowMs: n
 }
 
 function finish(ctx: EngineContext, workflow: Workflow, activity: ActivityState, nowMs: number): void {
-  delete workflow.state.activities[String(activity.scheduledEventId)];
+  workflow.removeItem('activities', String(activity.scheduledEventId));
   scheduleWorkflowTask(ctx, workflow, nowMs);
 }
 
@@ -168,16 +210,13 @@ export function completeActivity(
   identity: string,
   nowMs: number,
 ): void {
+  transition(workflow, activity, ActivityCompleted, undefined);
+  // Also when completed by id before any worker took it: the server writes a Started event all the same.
   const startedEventId = appendLazyStarted(workflow, activity, nowMs);
   workflow.appendExternal(
     EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED,
     'activityTaskCompletedEventAttributes',
-    {
-      result: result ?? null,
-      scheduledEventId: activity.scheduledEventId,
-      startedEventId,
-      identity,
-    },
+    { result: result ?? null, scheduledEventId: activity.scheduledEventId, startedEventId, identity },
     nowMs,
   );
   finish(ctx, workflow, activity, nowMs);
@@ -192,7 +231,9 @@ export function cancelActivity(
   nowMs: number,
   latestCancelRequestedEventId: number,
 ): void {
-  const startedEventId = activity.startedTimeMs > 0 ? appendLazyStarted(workflow, activity, nowMs) : 0;
+  const wasStarted = activity.status === ActivityStatus.Started;
+  transition(workflow, activity, ActivityCanceled, undefined);
+  const startedEventId = wasStarted ? appendLazyStarted(workflow, activity, nowMs) : 0;
   workflow.appendExternal(
     EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED,
     'activityTaskCanceledEventAttributes',
@@ -229,11 +270,15 @@ export function failActivity(
     isNonRetryable: info?.nonRetryable ?? false,
   });
   if (decision.retry && !activity.cancelRequested) {
-    activity.lastFailure = failure ? encodeBase64('temporal.api.failure.v1.Failure', failure) : null;
-    activity.lastWorkerIdentity = identity;
-    scheduleRetry(activity, nowMs, decision.delayMs);
+    transition(workflow, activity, ActivityAttemptFailed, {
+      nowMs,
+      delayMs: decision.delayMs,
+      failure: failure ? encodeBase64('temporal.api.failure.v1.Failure', failure) : null,
+      identity,
+    });
     return;
   }
+  transition(workflow, activity, ActivityFailed, undefined);
   const startedEventId = appendLazyStarted(workflow, activity, nowMs);
   workflow.appendExternal(
     EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED,
@@ -254,16 +299,6 @@ function expirationOf(activity: ActivityState): number {
   return activity.scheduleToCloseTimeoutMs > 0 ? activity.firstScheduledTimeMs + activity.scheduleToCloseTimeoutMs : 0;
 }
 
-function scheduleRetry(activity: ActivityState, nowMs: number, delayMs: number): void {
-  activity.attempt += 1;
-  activity.startedTimeMs = 0;
-  activity.startedIdentity = '';
-  delete activity.startedBuildId;
-  activity.requestId = '';
-  activity.lastHeartbeatTimeMs = 0;
-  activity.retryAtMs = nowMs + delayMs;
-}
-
 type ActivityTimeout = 'schedule-to-start' | 'schedule-to-close' | 'start-to-close' | 'heartbeat';
 
 /** The earliest moment this activity needs attention (timeout or retry), 0 = none. */
@@ -271,8 +306,8 @@ export function activityDeadline(activity: ActivityState): number {
   const candidates: number[] = [];
   if (activity.scheduleToCloseTimeoutMs > 0)
     candidates.push(activity.firstScheduledTimeMs + activity.scheduleToCloseTimeoutMs);
-  if (activity.retryAtMs > 0) candidates.push(activity.retryAtMs);
-  else if (activity.startedTimeMs === 0) {
+  if (activity.status === ActivityStatus.BackingOff) candidates.push(activity.retryAtMs);
+  else if (activity.status === ActivityStatus.Scheduled) {
     if (activity.scheduleToStartTimeoutMs > 0)
       candidates.push(activity.currentAttemptScheduledTimeMs + activity.scheduleToStartTimeoutMs);
   } else {
@@ -296,30 +331,31 @@ export function processActivityDeadline(
   ) {
     return timeOutActivity(ctx, workflow, activity, 'schedule-to-close', nowMs, false);
   }
-  if (activity.retryAtMs > 0) {
-    if (nowMs >= activity.retryAtMs) {
-      activity.retryAtMs = 0;
-      activity.currentAttemptScheduledTimeMs = nowMs;
-    }
-    return;
-  }
-  if (activity.startedTimeMs === 0) {
-    if (
-      activity.scheduleToStartTimeoutMs > 0 &&
-      nowMs >= activity.currentAttemptScheduledTimeMs + activity.scheduleToStartTimeoutMs
-    ) {
-      timeOutActivity(ctx, workflow, activity, 'schedule-to-start', nowMs, false);
-    }
-    return;
-  }
-  if (activity.startToCloseTimeoutMs > 0 && nowMs >= activity.startedTimeMs + activity.startToCloseTimeoutMs) {
-    return timeOutActivity(ctx, workflow, activity, 'start-to-close', nowMs, true);
-  }
-  if (
-    activity.heartbeatTimeoutMs > 0 &&
-    nowMs >= (activity.lastHeartbeatTimeMs || activity.startedTimeMs) + activity.heartbeatTimeoutMs
-  ) {
-    timeOutActivity(ctx, workflow, activity, 'heartbeat', nowMs, true);
+  switch (activity.status) {
+    case ActivityStatus.BackingOff:
+      if (nowMs >= activity.retryAtMs) transition(workflow, activity, ActivityRescheduled, { nowMs });
+      return;
+    case ActivityStatus.Scheduled:
+      if (
+        activity.scheduleToStartTimeoutMs > 0 &&
+        nowMs >= activity.currentAttemptScheduledTimeMs + activity.scheduleToStartTimeoutMs
+      ) {
+        timeOutActivity(ctx, workflow, activity, 'schedule-to-start', nowMs, false);
+      }
+      return;
+    case ActivityStatus.Started:
+      if (activity.startToCloseTimeoutMs > 0 && nowMs >= activity.startedTimeMs + activity.startToCloseTimeoutMs) {
+        return timeOutActivity(ctx, workflow, activity, 'start-to-close', nowMs, true);
+      }
+      if (
+        activity.heartbeatTimeoutMs > 0 &&
+        nowMs >= (activity.lastHeartbeatTimeMs || activity.startedTimeMs) + activity.heartbeatTimeoutMs
+      ) {
+        timeOutActivity(ctx, workflow, activity, 'heartbeat', nowMs, true);
+      }
+      return;
+    default:
+      return;
   }
 }
 
@@ -358,8 +394,13 @@ function timeOutActivity(
       expirationMs: expirationOf(activity),
     });
     if (decision.retry) {
-      activity.lastFailure = encodeBase64('temporal.api.failure.v1.Failure', failure);
-      scheduleRetry(activity, nowMs, decision.delayMs);
+      const encoded = encodeBase64('temporal.api.failure.v1.Failure', failure);
+      transition(workflow, activity, ActivityAttemptFailed, {
+        nowMs,
+        delayMs: decision.delayMs,
+        failure: encoded,
+        identity: '',
+      });
       return;
     }
     retryState = decision.retryState;
@@ -379,27 +420,13 @@ function timeOutActivity(
   }
   if (activity.lastFailure)
     failure.cause = decodeBase64<Failure>('temporal.api.failure.v1.Failure', activity.lastFailure);
-  writeTimedOut(ctx, workflow, activity, failure, retryState, nowMs);
-}
-
-function writeTimedOut(
-  ctx: EngineContext,
-  workflow: Workflow,
-  activity: ActivityState,
-  failure: Failure,
-  retryState: number,
-  nowMs: number,
-): void {
-  const startedEventId = activity.startedTimeMs > 0 ? appendLazyStarted(workflow, activity, nowMs) : 0;
+  const wasStarted = activity.status === ActivityStatus.Started;
+  transition(workflow, activity, ActivityTimedOut, undefined);
+  const startedEventId = wasStarted ? appendLazyStarted(workflow, activity, nowMs) : 0;
   workflow.appendExternal(
     EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT,
     'activityTaskTimedOutEventAttributes',
-    {
-      failure,
-      scheduledEventId: activity.scheduledEventId,
-      startedEventId,
-      retryState,
-    },
+    { failure, scheduledEventId: activity.scheduledEventId, startedEventId, retryState },
     nowMs,
   );
   finish(ctx, workflow, activity, nowMs);

@@ -1,10 +1,10 @@
 // Worker-facing activity task operations: start a matched task, heartbeat, complete, fail, cancel,
-// by task token or by workflow id + activity id.
+// by task token or by workflow id + activity id. Each is one transaction on the run's shard.
 import { type Payloads, type Failure, temporal } from '../common/proto';
 import { invalidArgument, notFound } from '../common/errors';
 import type { HistoryEngine } from './history-engine';
 import type { Workflow } from './workflow';
-import type { ActivityState } from './mutable-state';
+import { ActivityStatus, type ActivityState } from './mutable-state';
 import { isRunning } from './mutable-state';
 import { encodeTaskToken, type MatchTask, type RunKey, type TaskToken, runKeyOf } from './tasks';
 import {
@@ -15,18 +15,26 @@ import {
   recordHeartbeat,
   startActivityTask,
 } from './activities';
-import type { Transaction } from './engine-context';
+import type { Transaction } from './transaction';
 
 export function recordActivityTaskStarted(
   engine: HistoryEngine,
   task: Extract<MatchTask, { kind: 'activity-task' }>,
   poll: { identity: string; namespace: string },
-): temporal.api.workflowservice.v1.IPollActivityTaskQueueResponse | undefined {
-  return engine.run((tx) => {
-    const workflow = tx.get(task.key);
+): Promise<temporal.api.workflowservice.v1.IPollActivityTaskQueueResponse | undefined> {
+  return engine.run(task.key, async (tx) => {
+    const workflow = await tx.get(task.key);
     const activity = workflow?.state.activities[String(task.scheduledEventId)];
-    if (!workflow || !isRunning(workflow.state) || !activity) return undefined;
-    if (activity.attempt !== task.attempt || activity.startedTimeMs !== 0 || activity.retryAtMs !== 0) return undefined;
+    const isCurrent =
+      workflow !== undefined &&
+      isRunning(workflow.state) &&
+      activity?.status === ActivityStatus.Scheduled &&
+      activity.attempt === task.attempt;
+    if (!workflow || !activity || !isCurrent) {
+      // A stale pointer: its dispatch row (if it is still there) is not needed any more.
+      if (workflow && task.dispatchTaskId !== activity?.dispatchTaskId) workflow.completeTask(task.dispatchTaskId);
+      return undefined;
+    }
     const s = workflow.state;
     const token: TaskToken = {
       k: 'act',
@@ -37,7 +45,8 @@ export function recordActivityTaskStarted(
       a: activity.attempt,
       id: activity.activityId,
     };
-    return startActivityTask(workflow, activity, {
+    const scheduled = (await tx.event(workflow, activity.scheduledEventId))?.activityTaskScheduledEventAttributes;
+    return startActivityTask(workflow, activity, scheduled, {
       identity: poll.identity,
       requestId: engine.ctx.ids.uuid(),
       nowMs: tx.nowMs,
@@ -52,18 +61,22 @@ export type ActivityTarget =
   | { readonly kind: 'token'; readonly token: Extract<TaskToken, { k: 'act' }> }
   | { readonly kind: 'id'; readonly key: RunKey; readonly activityId: string };
 
-/** Finds the running attempt a response is for. Only completion by id may also force-complete an activity that is not running. */
-function resolve(
+function targetKey(target: ActivityTarget): { namespaceId: string; workflowId: string } {
+  return target.kind === 'token' ? runKeyOf(target.token) : target.key;
+}
+
+/** Finds the running attempt a response is for. Only completion by id may also complete an activity that is not running. */
+async function resolve(
   tx: Transaction,
   target: ActivityTarget,
   isForceCompletion = false,
-): { workflow: Workflow; activity: ActivityState } {
+): Promise<{ workflow: Workflow; activity: ActivityState }> {
   const workflow =
     target.kind === 'token'
-      ? tx.get(runKeyOf(target.token))
+      ? await tx.get(runKeyOf(target.token))
       : target.key.runId
-        ? tx.get(target.key)
-        : tx.getCurrent(target.key.namespaceId, target.key.workflowId);
+        ? await tx.get(target.key)
+        : await tx.getCurrent(target.key.namespaceId, target.key.workflowId);
   if (!workflow || !isRunning(workflow.state)) throw notFound('workflow execution already completed');
   const activity =
     target.kind === 'token'
@@ -71,8 +84,8 @@ function resolve(
       : findActivityById(workflow, target.activityId);
   if (!activity) throw notFound('activity task not found');
   if (target.kind === 'token' && activity.attempt !== target.token.a) throw notFound('activity task not found');
-  if (activity.startedTimeMs === 0 && !(isForceCompletion && target.kind === 'id'))
-    throw notFound('activity task not found');
+  const isForced = isForceCompletion && target.kind === 'id' && activity.status === ActivityStatus.Scheduled;
+  if (activity.status !== ActivityStatus.Started && !isForced) throw notFound('activity task not found');
   return { workflow, activity };
 }
 
@@ -80,10 +93,10 @@ export function heartbeatActivity(
   engine: HistoryEngine,
   target: ActivityTarget,
   details: Payloads | null | undefined,
-): temporal.api.workflowservice.v1.IRecordActivityTaskHeartbeatResponse {
-  return engine.run((tx) => {
-    const { activity } = resolve(tx, target);
-    recordHeartbeat(activity, details, tx.nowMs);
+): Promise<temporal.api.workflowservice.v1.IRecordActivityTaskHeartbeatResponse> {
+  return engine.run(targetKey(target), async (tx) => {
+    const { workflow, activity } = await resolve(tx, target);
+    recordHeartbeat(workflow, activity, details, tx.nowMs);
     return { cancelRequested: activity.cancelRequested, activityPaused: false, activityReset: false };
   });
 }
@@ -94,12 +107,12 @@ export function respondActivityCompleted(
   result: Payloads | null | undefined,
   identity: string,
   buildId = '',
-): void {
-  engine.run((tx) => {
-    const { workflow, activity } = resolve(tx, target, true);
+): Promise<void> {
+  return engine.run(targetKey(target), async (tx) => {
+    const { workflow, activity } = await resolve(tx, target, true);
     activity.startedBuildId = buildId;
     // The server writes a Started event for an activity completed by id before any worker took it.
-    if (activity.startedTimeMs === 0) activity.startedIdentity = identity;
+    if (activity.status === ActivityStatus.Scheduled) activity.startedIdentity = identity;
     completeActivity(engine.ctx, workflow, activity, result, identity, tx.nowMs);
   });
 }
@@ -111,9 +124,9 @@ export function respondActivityFailed(
   identity: string,
   lastHeartbeatDetails: Payloads | null | undefined,
   buildId = '',
-): void {
-  engine.run((tx) => {
-    const { workflow, activity } = resolve(tx, target);
+): Promise<void> {
+  return engine.run(targetKey(target), async (tx) => {
+    const { workflow, activity } = await resolve(tx, target);
     activity.startedBuildId = buildId;
     failActivity(engine.ctx, workflow, activity, failure, identity, tx.nowMs, lastHeartbeatDetails);
   });
@@ -124,18 +137,12 @@ export function respondActivityCanceled(
   target: ActivityTarget,
   details: Payloads | null | undefined,
   identity: string,
-): void {
-  engine.run((tx) => {
-    const { workflow, activity } = resolve(tx, target);
-    if (!activity.cancelRequested)
+): Promise<void> {
+  return engine.run(targetKey(target), async (tx) => {
+    const { workflow, activity } = await resolve(tx, target);
+    if (!activity.cancelRequested) {
       throw invalidArgument('unable to mark activity as canceled without activity being request canceled');
-    const requested = [...workflow.events]
-      .reverse()
-      .find(
-        (e) =>
-          e.activityTaskCancelRequestedEventAttributes &&
-          Number(e.activityTaskCancelRequestedEventAttributes.scheduledEventId) === activity.scheduledEventId,
-      );
-    cancelActivity(engine.ctx, workflow, activity, details, identity, tx.nowMs, Number(requested?.eventId ?? 0));
+    }
+    cancelActivity(engine.ctx, workflow, activity, details, identity, tx.nowMs, activity.cancelRequestedEventId);
   });
 }

@@ -4,7 +4,7 @@ import { invalidArgument, workflowNotFound } from '../common/errors';
 import { msFromDuration } from '../common/time';
 import type { NamespaceRecord } from '../store/store';
 import type { HistoryEngine } from './history-engine';
-import type { Transaction } from './engine-context';
+import type { Transaction } from './transaction';
 import type { Workflow } from './workflow';
 import { normalizeRetryPolicy } from './retry-policy';
 import type { RunSpec } from './workflow-start';
@@ -100,23 +100,26 @@ function linksNotOnCallbacks(
   return links.filter((link) => !onCallbacks.has(encode(link)));
 }
 
+function targetOf(
+  namespace: NamespaceRecord,
+  workflowId: string | null | undefined,
+): { namespaceId: string; workflowId: string } {
+  if (!workflowId) throw invalidArgument('WorkflowId is not set on request.');
+  return { namespaceId: namespace.id, workflowId };
+}
+
 export function startWorkflowExecution(
   engine: HistoryEngine,
   namespace: NamespaceRecord,
   request: StartRequest,
-): temporal.api.workflowservice.v1.IStartWorkflowExecutionResponse {
-  return engine.run((tx) => {
+): Promise<temporal.api.workflowservice.v1.IStartWorkflowExecutionResponse> {
+  validateStart(request);
+  return engine.run(targetOf(namespace, request.workflowId), async (tx) => {
     const spec = runSpecFromStart(engine, namespace, request, tx.nowMs);
-    const result = startWorkflow(
-      engine.ctx,
-      tx,
-      spec,
-      {
-        reusePolicy: request.workflowIdReusePolicy ?? 0,
-        conflictPolicy: request.workflowIdConflictPolicy ?? 0,
-      },
-      engine.hooks,
-    );
+    const result = await startWorkflow(engine.ctx, tx, spec, {
+      reusePolicy: request.workflowIdReusePolicy ?? 0,
+      conflictPolicy: request.workflowIdConflictPolicy ?? 0,
+    });
     return {
       runId: result.workflow.state.runId,
       started: result.started,
@@ -141,12 +144,12 @@ export function signalWithStartWorkflowExecution(
   engine: HistoryEngine,
   namespace: NamespaceRecord,
   request: temporal.api.workflowservice.v1.ISignalWithStartWorkflowExecutionRequest,
-): temporal.api.workflowservice.v1.ISignalWithStartWorkflowExecutionResponse {
+): Promise<temporal.api.workflowservice.v1.ISignalWithStartWorkflowExecutionResponse> {
   if (!request.signalName) throw invalidArgument('SignalName is not set on request.');
   // The real frontend validates the whole request even when the workflow is running and only gets a signal.
   validateStart(request);
-  return engine.run((tx) => {
-    const current = tx.getCurrent(namespace.id, request.workflowId ?? '');
+  return engine.run(targetOf(namespace, request.workflowId), async (tx) => {
+    const current = await tx.getCurrent(namespace.id, request.workflowId ?? '');
     const signal = {
       name: request.signalName ?? '',
       input: request.signalInput,
@@ -160,8 +163,8 @@ export function signalWithStartWorkflowExecution(
       request.workflowIdConflictPolicy !==
         temporal.api.enums.v1.WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING
     ) {
-      // A retried request (same request id) does not signal twice.
-      if (!isSignalRequested(current, request.requestId)) signalWorkflow(engine.ctx, tx, current, signal);
+      // A retried request (same request id) does not signal twice: signalWorkflow dedups by it.
+      signalWorkflow(engine.ctx, tx, current, signal);
       return { runId: current.state.runId, started: false };
     }
     // The signal schedules the first workflow task, after its own event.
@@ -169,56 +172,43 @@ export function signalWithStartWorkflowExecution(
       ...runSpecFromStart(engine, namespace, request, tx.nowMs),
       isFirstWorkflowTaskDeferred: true,
     };
-    const result = startWorkflow(
-      engine.ctx,
-      tx,
-      spec,
-      {
-        reusePolicy: request.workflowIdReusePolicy ?? 0,
-        conflictPolicy: temporal.api.enums.v1.WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING,
-      },
-      engine.hooks,
-    );
+    const result = await startWorkflow(engine.ctx, tx, spec, {
+      reusePolicy: request.workflowIdReusePolicy ?? 0,
+      conflictPolicy: temporal.api.enums.v1.WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING,
+    });
     signalWorkflow(engine.ctx, tx, result.workflow, signal);
     return { runId: result.workflow.state.runId, started: result.started };
   });
 }
 
 /** The run an execution refers to: the given run id, or the current run. Throws NOT_FOUND. */
-export function findRun(
+export async function findRun(
   tx: Transaction,
   namespace: NamespaceRecord,
   execution: temporal.api.common.v1.IWorkflowExecution | null | undefined,
   firstExecutionRunId?: string | null,
-): Workflow {
+): Promise<Workflow> {
   const workflowId = execution?.workflowId ?? '';
   if (!workflowId) throw invalidArgument('WorkflowId is not set on request.');
   const runId = execution?.runId ?? '';
   const workflow = runId
-    ? tx.get({ namespaceId: namespace.id, workflowId, runId })
-    : tx.getCurrent(namespace.id, workflowId);
+    ? await tx.get({ namespaceId: namespace.id, workflowId, runId })
+    : await tx.getCurrent(namespace.id, workflowId);
   if (!workflow) throw workflowNotFound(workflowId, runId || undefined);
   if (firstExecutionRunId && workflow.state.firstExecutionRunId !== firstExecutionRunId)
     throw workflowNotFound(workflowId, runId || undefined);
   return workflow;
 }
 
-function isSignalRequested(workflow: Workflow, requestId: string | null | undefined): boolean {
-  return (
-    Boolean(requestId) &&
-    workflow.events.some((e) => e.workflowExecutionSignaledEventAttributes?.requestId === requestId)
-  );
-}
-
 export function signalWorkflowExecution(
   engine: HistoryEngine,
   namespace: NamespaceRecord,
   request: temporal.api.workflowservice.v1.ISignalWorkflowExecutionRequest,
-): void {
+): Promise<void> {
   if (!request.signalName) throw invalidArgument('SignalName is not set on request.');
-  engine.run((tx) => {
-    const workflow = findRun(tx, namespace, request.workflowExecution);
-    if (isSignalRequested(workflow, request.requestId)) return;
+  return engine.run(targetOf(namespace, request.workflowExecution?.workflowId), async (tx) => {
+    const workflow = await findRun(tx, namespace, request.workflowExecution);
+    // A retried request (same request id) is applied once, also while a workflow task runs.
     signalWorkflow(engine.ctx, tx, workflow, {
       name: request.signalName ?? '',
       input: request.input,
@@ -233,9 +223,9 @@ export function requestCancelWorkflowExecution(
   engine: HistoryEngine,
   namespace: NamespaceRecord,
   request: temporal.api.workflowservice.v1.IRequestCancelWorkflowExecutionRequest,
-): void {
-  engine.run((tx) => {
-    const workflow = findRun(tx, namespace, request.workflowExecution, request.firstExecutionRunId);
+): Promise<void> {
+  return engine.run(targetOf(namespace, request.workflowExecution?.workflowId), async (tx) => {
+    const workflow = await findRun(tx, namespace, request.workflowExecution, request.firstExecutionRunId);
     assertRunning(workflow);
     requestCancelWorkflow(engine.ctx, tx, workflow, { cause: request.reason ?? '', identity: request.identity ?? '' });
   });
@@ -245,15 +235,13 @@ export function terminateWorkflowExecution(
   engine: HistoryEngine,
   namespace: NamespaceRecord,
   request: temporal.api.workflowservice.v1.ITerminateWorkflowExecutionRequest,
-): void {
-  engine.run((tx) => {
-    const workflow = findRun(tx, namespace, request.workflowExecution, request.firstExecutionRunId);
-    terminateWorkflow(
-      engine.ctx,
-      tx,
-      workflow,
-      { reason: request.reason ?? '', details: request.details, identity: request.identity ?? '' },
-      engine.hooks,
-    );
+): Promise<void> {
+  return engine.run(targetOf(namespace, request.workflowExecution?.workflowId), async (tx) => {
+    const workflow = await findRun(tx, namespace, request.workflowExecution, request.firstExecutionRunId);
+    terminateWorkflow(engine.ctx, tx, workflow, {
+      reason: request.reason ?? '',
+      details: request.details,
+      identity: request.identity ?? '',
+    });
   });
 }

@@ -2,13 +2,14 @@
 // WorkflowTaskCompleted. Commands are validated first; a bad command fails the whole task instead.
 import { type Command, CommandType, EventType, temporal } from '../common/proto';
 import { durationFromMs, msFromDuration } from '../common/time';
-import type { EngineContext, Transaction } from './engine-context';
+import type { EngineContext } from './engine-context';
+import type { Transaction } from './transaction';
 import type { Workflow } from './workflow';
 import { isRunning } from './mutable-state';
-import { normalizeActivityTimeouts, scheduleActivity, cancelActivity } from './activities';
+import { normalizeActivityTimeouts, scheduleActivity, cancelActivity, requestActivityCancel } from './activities';
 import { closeWorkflow } from './workflow-close';
-import type { EngineHooks } from './engine-hooks';
-import { startChild, deliverExternalRequest } from './children';
+import { TaskKind } from './outbox';
+import { ActivityStatus } from './mutable-state';
 import { handleProtocolMessage, type MessageIndex } from './update-messages';
 import { decodeSearchAttributes, withSearchAttributeTypes } from './search-attributes';
 import { encodeBase64, decodeBase64 } from '../common/proto';
@@ -113,7 +114,7 @@ export function validateCommands(
         break;
       }
       case CommandType.COMMAND_TYPE_SCHEDULE_NEXUS_OPERATION: {
-        const error = nexusScheduleError(ctx, workflow, command.scheduleNexusOperationCommandAttributes);
+        const error = nexusScheduleError(ctx, command.scheduleNexusOperationCommandAttributes);
         if (error)
           throw new CommandError(Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SCHEDULE_NEXUS_OPERATION_ATTRIBUTES, error);
         nexusOperations += 1;
@@ -148,7 +149,6 @@ export interface CommandContext {
   readonly completedEventId: number;
   readonly identity: string;
   readonly messages: MessageIndex;
-  readonly hooks: EngineHooks;
 }
 
 export function applyCommands(c: CommandContext, commands: readonly Command[]): void {
@@ -175,9 +175,12 @@ function applyCommand(c: CommandContext, command: Command): void {
         now,
       );
       if (!activity) return;
-      if (activity.startedTimeMs === 0)
+      // Not running (scheduled, or backing off between attempts): canceled at once.
+      if (activity.status !== ActivityStatus.Started) {
         cancelActivity(ctx, workflow, activity, null, c.identity, now, Number(requested.eventId));
-      else activity.cancelRequested = true;
+      } else {
+        requestActivityCancel(workflow, activity, Number(requested.eventId));
+      }
       return;
     }
     case CommandType.COMMAND_TYPE_START_TIMER: {
@@ -192,18 +195,18 @@ function applyCommand(c: CommandContext, command: Command): void {
         },
         now,
       );
-      s.timers[a.timerId ?? ''] = {
+      workflow.putItem('timers', a.timerId ?? '', {
         timerId: a.timerId ?? '',
         startedEventId: Number(event.eventId),
         fireAtMs: now + msFromDuration(a.startToFireTimeout),
-      };
+      });
       return;
     }
     case CommandType.COMMAND_TYPE_CANCEL_TIMER: {
       const timerId = command.cancelTimerCommandAttributes?.timerId ?? '';
       const timer = s.timers[timerId];
       if (!timer) return;
-      delete s.timers[timerId];
+      workflow.removeItem('timers', timerId);
       workflow.append(
         EventType.EVENT_TYPE_TIMER_CANCELED,
         'timerCanceledEventAttributes',
@@ -218,41 +221,29 @@ function applyCommand(c: CommandContext, command: Command): void {
       return;
     }
     case CommandType.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION:
-      return closeWorkflow(
-        ctx,
-        tx,
-        workflow,
-        { kind: 'completed', result: command.completeWorkflowExecutionCommandAttributes?.result, completedEventId },
-        c.hooks,
-      );
+      return closeWorkflow(ctx, tx, workflow, {
+        kind: 'completed',
+        result: command.completeWorkflowExecutionCommandAttributes?.result,
+        completedEventId,
+      });
     case CommandType.COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION:
-      return closeWorkflow(
-        ctx,
-        tx,
-        workflow,
-        { kind: 'failed', failure: command.failWorkflowExecutionCommandAttributes?.failure, completedEventId },
-        c.hooks,
-      );
+      return closeWorkflow(ctx, tx, workflow, {
+        kind: 'failed',
+        failure: command.failWorkflowExecutionCommandAttributes?.failure,
+        completedEventId,
+      });
     case CommandType.COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION:
-      return closeWorkflow(
-        ctx,
-        tx,
-        workflow,
-        { kind: 'canceled', details: command.cancelWorkflowExecutionCommandAttributes?.details, completedEventId },
-        c.hooks,
-      );
+      return closeWorkflow(ctx, tx, workflow, {
+        kind: 'canceled',
+        details: command.cancelWorkflowExecutionCommandAttributes?.details,
+        completedEventId,
+      });
     case CommandType.COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION:
-      return closeWorkflow(
-        ctx,
-        tx,
-        workflow,
-        {
-          kind: 'continued-as-new',
-          attributes: command.continueAsNewWorkflowExecutionCommandAttributes ?? {},
-          completedEventId,
-        },
-        c.hooks,
-      );
+      return closeWorkflow(ctx, tx, workflow, {
+        kind: 'continued-as-new',
+        attributes: command.continueAsNewWorkflowExecutionCommandAttributes ?? {},
+        completedEventId,
+      });
     case CommandType.COMMAND_TYPE_RECORD_MARKER: {
       const a = command.recordMarkerCommandAttributes ?? {};
       workflow.append(
@@ -361,7 +352,7 @@ function initiateChild(
     tx.nowMs,
   );
   const initiatedEventId = Number(event.eventId);
-  workflow.state.children[String(initiatedEventId)] = {
+  workflow.putItem('children', String(initiatedEventId), {
     initiatedEventId,
     startedEventId: 0,
     namespace: namespaceName,
@@ -371,9 +362,8 @@ function initiateChild(
     workflowType: a.workflowType?.name ?? '',
     parentClosePolicy: a.parentClosePolicy || temporal.api.enums.v1.ParentClosePolicy.PARENT_CLOSE_POLICY_TERMINATE,
     isStartResolved: false,
-  };
-  const key = workflow.key;
-  tx.after((next) => startChild(ctx, next, key, initiatedEventId, c.hooks));
+  });
+  workflow.emit({ kind: TaskKind.StartChild, initiatedEventId });
 }
 
 function initiateExternal(c: CommandContext, command: Command): void {
@@ -425,14 +415,14 @@ function initiateExternal(c: CommandContext, command: Command): void {
       ).eventId,
     );
   }
-  workflow.state.externalRequests[String(initiatedEventId)] = {
+  const isSignal = command.commandType === CommandType.COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION;
+  workflow.putItem('externalRequests', String(initiatedEventId), {
     initiatedEventId,
-    kind: command.commandType === CommandType.COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION ? 'signal' : 'cancel',
+    kind: isSignal ? 'signal' : 'cancel',
     namespace,
     ...target,
-  };
-  const key = workflow.key;
-  tx.after((next) => deliverExternalRequest(ctx, next, key, initiatedEventId));
+  });
+  workflow.emit({ kind: isSignal ? TaskKind.SignalExternal : TaskKind.CancelExternal, initiatedEventId });
 }
 
 function upsertSearchAttributes(

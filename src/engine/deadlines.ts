@@ -1,49 +1,48 @@
-// Everything in a run that fires at a time: user timers, workflow task and activity timeouts, activity
-// retries, the delayed first workflow task, and the run's own timeouts. The engine keeps one wake-up per
-// run at the earliest of these; when it fires, every due item is applied in one transaction.
+// Everything in a run that comes due at a time: user timers, workflow task and activity timeouts,
+// activity and Nexus retries, the delayed first workflow task, the run's own timeouts and, once it has
+// closed, the backoff of its completion callbacks. A run has one wake-up, persisted with every commit, at
+// the earliest of these (wakeup-queue.ts); when it fires, every due item is applied in one transaction.
 import { EventType } from '../common/proto';
-import type { EngineContext, Transaction } from './engine-context';
+import type { EngineContext } from './engine-context';
+import type { Transaction } from './transaction';
 import type { Workflow } from './workflow';
 import { isRunning } from './mutable-state';
 import { activityDeadline, processActivityDeadline } from './activities';
 import { failWorkflowTask, scheduleWorkflowTask } from './workflow-tasks';
 import { closeWorkflow } from './workflow-close';
 import { nexusOperationDeadline, processNexusOperationDeadline } from './nexus-operations';
-import type { EngineHooks } from './engine-hooks';
+import { callbackDeadline, processCallbackDeadline } from './callbacks';
 
 export function nextDeadline(workflow: Workflow): number {
   const s = workflow.state;
-  if (!isRunning(s)) return 0;
   const candidates: number[] = [];
-  const task = s.workflowTask;
-  if (task && task.startedEventId > 0) candidates.push(task.startedTimeMs + task.startToCloseTimeoutMs);
-  if (task && task.startedEventId === 0 && task.isSticky && s.stickyScheduleToStartTimeoutMs > 0) {
-    candidates.push(task.scheduledTimeMs + s.stickyScheduleToStartTimeoutMs);
+  for (const callback of Object.values(s.callbacks)) candidates.push(callbackDeadline(callback));
+  if (isRunning(s)) {
+    const task = s.workflowTask;
+    if (task && task.startedEventId > 0) candidates.push(task.startedTimeMs + task.startToCloseTimeoutMs);
+    if (task && task.startedEventId === 0 && task.isSticky && s.stickyScheduleToStartTimeoutMs > 0) {
+      candidates.push(task.scheduledTimeMs + s.stickyScheduleToStartTimeoutMs);
+    }
+    candidates.push(s.firstWorkflowTaskAtMs, s.runExpirationMs, s.executionExpirationMs);
+    for (const timer of Object.values(s.timers)) candidates.push(timer.fireAtMs);
+    for (const activity of Object.values(s.activities)) candidates.push(activityDeadline(activity));
+    for (const op of Object.values(s.nexusOperations)) candidates.push(nexusOperationDeadline(op));
   }
-  if (s.firstWorkflowTaskAtMs > 0) candidates.push(s.firstWorkflowTaskAtMs);
-  if (s.runExpirationMs > 0) candidates.push(s.runExpirationMs);
-  if (s.executionExpirationMs > 0) candidates.push(s.executionExpirationMs);
-  for (const timer of Object.values(s.timers)) candidates.push(timer.fireAtMs);
-  for (const activity of Object.values(s.activities)) {
-    const at = activityDeadline(activity);
-    if (at > 0) candidates.push(at);
-  }
-  for (const op of Object.values(s.nexusOperations)) {
-    const at = nexusOperationDeadline(op);
-    if (at > 0) candidates.push(at);
-  }
-  return candidates.length > 0 ? Math.min(...candidates) : 0;
+  let earliest = 0;
+  for (const at of candidates) if (at > 0 && (earliest === 0 || at < earliest)) earliest = at;
+  return earliest;
 }
 
-export function processDeadlines(ctx: EngineContext, tx: Transaction, workflow: Workflow, hooks: EngineHooks): void {
+export function processDeadlines(ctx: EngineContext, tx: Transaction, workflow: Workflow): void {
   const s = workflow.state;
   const now = tx.nowMs;
+  for (const callback of Object.values(s.callbacks)) processCallbackDeadline(workflow, callback, now);
   if (!isRunning(s)) return;
   const runExpired = s.runExpirationMs > 0 && now >= s.runExpirationMs;
   const executionExpired = s.executionExpirationMs > 0 && now >= s.executionExpirationMs;
   if (runExpired || executionExpired) {
     workflow.flushBuffer();
-    closeWorkflow(ctx, tx, workflow, { kind: 'timed-out' }, hooks);
+    closeWorkflow(ctx, tx, workflow, { kind: 'timed-out' });
     return;
   }
   const task = s.workflowTask;
@@ -63,7 +62,7 @@ export function processDeadlines(ctx: EngineContext, tx: Transaction, workflow: 
     .filter((t) => t.fireAtMs <= now)
     .sort((a, b) => a.startedEventId - b.startedEventId);
   for (const timer of dueTimers) {
-    delete s.timers[timer.timerId];
+    workflow.removeItem('timers', timer.timerId);
     workflow.appendExternal(
       EventType.EVENT_TYPE_TIMER_FIRED,
       'timerFiredEventAttributes',

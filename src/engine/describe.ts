@@ -8,6 +8,10 @@ import {
 } from './mutable-state';
 import { durationFromMs, timestampFromMs } from '../common/time';
 import type { Workflow } from './workflow';
+import type { EngineContext } from './engine-context';
+import { isRunning } from './mutable-state';
+import { recordOf } from './workflow-record';
+import { callbackInfos } from './callbacks';
 import { executionInfo } from './execution-info';
 import { retryPolicyToProto } from './retry-policy';
 import { resetPointsToProto } from './reset-points';
@@ -16,10 +20,12 @@ const PendingActivityState = temporal.api.enums.v1.PendingActivityState;
 const PendingWorkflowTaskState = temporal.api.enums.v1.PendingWorkflowTaskState;
 
 export function describeWorkflow(
+  ctx: EngineContext,
   workflow: Workflow,
 ): temporal.api.workflowservice.v1.IDescribeWorkflowExecutionResponse {
   const s = workflow.state;
-  const started = workflow.events[0]?.workflowExecutionStartedEventAttributes;
+  const started = workflow.startedEvent?.workflowExecutionStartedEventAttributes;
+  const isBlocked = (op: NexusOperationState): boolean => ctx.nexusCircuits.isOpen(s.namespaceId, op.endpoint);
   return {
     executionConfig: {
       taskQueue: { name: s.taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
@@ -28,7 +34,7 @@ export function describeWorkflow(
       defaultWorkflowTaskTimeout: durationFromMs(s.workflowTaskTimeoutMs),
     },
     workflowExecutionInfo: {
-      ...executionInfo(workflow.toRecord(), s),
+      ...executionInfo(recordOf(workflow, ''), s),
       rootExecution: started?.rootWorkflowExecution ?? { workflowId: s.workflowId, runId: s.runId },
       autoResetPoints: resetPointsToProto(s.autoResetPoints ?? []),
     },
@@ -70,8 +76,10 @@ export function describeWorkflow(
       initiatedId: long(c.initiatedEventId),
       parentClosePolicy: c.parentClosePolicy,
     })),
-    pendingNexusOperations: Object.values(s.nexusOperations).map(pendingNexusOperation),
-    callbacks: s.completionCallbacks.map((encoded) => callbackInfo(encoded, workflow)),
+    pendingNexusOperations: isRunning(s)
+      ? Object.values(s.nexusOperations).map((op) => pendingNexusOperation(op, isBlocked(op)))
+      : [],
+    callbacks: callbackInfos(workflow),
     ...(s.workflowTask
       ? {
           pendingWorkflowTask: {
@@ -92,8 +100,15 @@ export function describeWorkflow(
 const PendingNexusState = temporal.api.enums.v1.PendingNexusOperationState;
 const CancellationState = temporal.api.enums.v1.NexusOperationCancellationState;
 
-function pendingNexusOperation(op: NexusOperationState): temporal.api.workflow.v1.IPendingNexusOperationInfo {
-  const state = op.blockedReason
+const CIRCUIT_BREAKER_OPEN_REASON = 'The circuit breaker is open.';
+
+function pendingNexusOperation(
+  op: NexusOperationState,
+  isCircuitOpen: boolean,
+): temporal.api.workflow.v1.IPendingNexusOperationInfo {
+  // As the Temporal server: an attempt the circuit breaker holds back shows as blocked, and so does the cancel.
+  const isBlocked = isCircuitOpen && op.status === NexusOperationStatus.Scheduled;
+  const state = isBlocked
     ? PendingNexusState.PENDING_NEXUS_OPERATION_STATE_BLOCKED
     : op.status === NexusOperationStatus.Started
       ? PendingNexusState.PENDING_NEXUS_OPERATION_STATE_STARTED
@@ -113,29 +128,39 @@ function pendingNexusOperation(op: NexusOperationState): temporal.api.workflow.v
     state,
     attempt: op.attempt,
     scheduledEventId: long(op.scheduledEventId),
-    blockedReason: op.blockedReason,
+    blockedReason: isBlocked ? CIRCUIT_BREAKER_OPEN_REASON : '',
     ...(op.lastAttemptCompleteTimeMs ? { lastAttemptCompleteTime: timestampFromMs(op.lastAttemptCompleteTimeMs) } : {}),
     ...(op.lastAttemptFailure
       ? { lastAttemptFailure: decodeBase64('temporal.api.failure.v1.Failure', op.lastAttemptFailure) }
       : {}),
     ...(op.nextAttemptAtMs ? { nextAttemptScheduleTime: timestampFromMs(op.nextAttemptAtMs) } : {}),
-    ...(op.cancel ? { cancellationInfo: cancellationInfo(op.cancel) } : {}),
+    ...(op.cancel ? { cancellationInfo: cancellationInfo(op.cancel, isCircuitOpen) } : {}),
   };
 }
 
-function cancellationInfo(cancel: NexusCancelState): temporal.api.workflow.v1.INexusOperationCancellationInfo {
+function cancellationInfo(
+  cancel: NexusCancelState,
+  isCircuitOpen: boolean,
+): temporal.api.workflow.v1.INexusOperationCancellationInfo {
   const states: Record<NexusCancelState['status'], number> = {
-    [NexusCancelStatus.Pending]: CancellationState.NEXUS_OPERATION_CANCELLATION_STATE_BLOCKED,
+    [NexusCancelStatus.Blocked]: CancellationState.NEXUS_OPERATION_CANCELLATION_STATE_BLOCKED,
     [NexusCancelStatus.Scheduled]: CancellationState.NEXUS_OPERATION_CANCELLATION_STATE_SCHEDULED,
     [NexusCancelStatus.BackingOff]: CancellationState.NEXUS_OPERATION_CANCELLATION_STATE_BACKING_OFF,
     [NexusCancelStatus.Succeeded]: CancellationState.NEXUS_OPERATION_CANCELLATION_STATE_SUCCEEDED,
     [NexusCancelStatus.Failed]: CancellationState.NEXUS_OPERATION_CANCELLATION_STATE_FAILED,
   };
+  const isHeldBack = isCircuitOpen && cancel.status === NexusCancelStatus.Scheduled;
+  const blockedReason =
+    cancel.status === NexusCancelStatus.Blocked
+      ? 'the operation has not started yet'
+      : isHeldBack
+        ? CIRCUIT_BREAKER_OPEN_REASON
+        : '';
   return {
     requestedTime: timestampFromMs(cancel.requestedTimeMs),
-    state: states[cancel.status],
+    state: isHeldBack ? CancellationState.NEXUS_OPERATION_CANCELLATION_STATE_BLOCKED : states[cancel.status],
     attempt: cancel.attempt,
-    ...(cancel.status === NexusCancelStatus.Pending ? { blockedReason: 'the operation has not started yet' } : {}),
+    ...(blockedReason ? { blockedReason } : {}),
     ...(cancel.lastAttemptCompleteTimeMs
       ? { lastAttemptCompleteTime: timestampFromMs(cancel.lastAttemptCompleteTimeMs) }
       : {}),
@@ -143,20 +168,5 @@ function cancellationInfo(cancel: NexusCancelState): temporal.api.workflow.v1.IN
       ? { lastAttemptFailure: decodeBase64('temporal.api.failure.v1.Failure', cancel.lastFailure) }
       : {}),
     ...(cancel.nextAttemptAtMs ? { nextAttemptScheduleTime: timestampFromMs(cancel.nextAttemptAtMs) } : {}),
-  };
-}
-
-/** A completion callback: standby while the run is open, succeeded once the close was delivered. */
-function callbackInfo(encoded: string, workflow: Workflow): temporal.api.workflow.v1.ICallbackInfo {
-  const isOpen =
-    workflow.state.status === temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
-  return {
-    callback: decodeBase64('temporal.api.common.v1.Callback', encoded),
-    trigger: { workflowClosed: {} },
-    registrationTime: timestampFromMs(workflow.state.startTimeMs),
-    state: isOpen
-      ? temporal.api.enums.v1.CallbackState.CALLBACK_STATE_STANDBY
-      : temporal.api.enums.v1.CallbackState.CALLBACK_STATE_SUCCEEDED,
-    attempt: isOpen ? 0 : 1,
   };
 }

@@ -1,10 +1,8 @@
 // What every engine step works with: the injected clock and ids, namespaces, configuration, and the
-// transaction that collects the runs a step touched so they are committed together.
+// lookups other modules provide (Nexus endpoints, circuit breakers).
 import type { Clock } from '../common/clock';
 import type { Ids } from '../common/ids';
 import type { NamespaceRegistry } from './namespace-registry';
-import type { Workflow } from './workflow';
-import { type RunKey, runKeyString } from './tasks';
 import type { NexusEndpointLookup } from './nexus-operations';
 
 export interface EngineConfig {
@@ -19,6 +17,14 @@ export interface EngineConfig {
   readonly updateLongPollMs: number;
   readonly queryTimeoutMs: number;
   readonly pendingNexusOperationsMax: number;
+  /** The Temporal server's history.maximumSignalsPerExecution. */
+  readonly signalsPerExecutionMax: number;
+  /** Events per page of history in poll responses and GetWorkflowExecutionHistory (limit.historyMaxPageSize). */
+  readonly historyPageSizeMax: number;
+  /** Runs kept in memory across all shards (least recently used ones are dropped). */
+  readonly runCacheMax: number;
+  /** Check on every write that no mutable state item changed without being marked (tests). */
+  readonly verifyItemTracking: boolean;
 }
 
 export const defaultEngineConfig: EngineConfig = {
@@ -31,52 +37,15 @@ export const defaultEngineConfig: EngineConfig = {
   updateLongPollMs: 20_000,
   queryTimeoutMs: 60_000,
   pendingNexusOperationsMax: 30,
+  signalsPerExecutionMax: 10_000,
+  historyPageSizeMax: 256,
+  runCacheMax: 4096,
+  verifyItemTracking: false,
 };
 
-/** Reads runs for a transaction; implemented by the engine's cache. */
-export interface RunLoader {
-  load(key: RunKey): Workflow | undefined;
-  currentRunId(namespaceId: string, workflowId: string): string | undefined;
-}
-
-/** A unit of work run after a commit, in a transaction of its own (Temporal's transfer tasks). */
-export type Effect = (tx: Transaction) => void;
-
-export class Transaction {
-  readonly touched = new Map<string, Workflow>();
-  readonly effects: Effect[] = [];
-
-  constructor(
-    private readonly loader: RunLoader,
-    readonly nowMs: number,
-  ) {}
-
-  get(key: RunKey): Workflow | undefined {
-    const id = runKeyString(key);
-    const touched = this.touched.get(id);
-    if (touched) return touched;
-    const workflow = this.loader.load(key);
-    if (workflow) this.touched.set(id, workflow);
-    return workflow;
-  }
-
-  /** The current run of a workflow id, touched or from the loader. */
-  getCurrent(namespaceId: string, workflowId: string): Workflow | undefined {
-    for (const workflow of this.touched.values()) {
-      const s = workflow.state;
-      if (s.namespaceId === namespaceId && s.workflowId === workflowId && workflow.isCurrentCandidate) return workflow;
-    }
-    const runId = this.loader.currentRunId(namespaceId, workflowId);
-    return runId === undefined ? undefined : this.get({ namespaceId, workflowId, runId });
-  }
-
-  add(workflow: Workflow): void {
-    this.touched.set(runKeyString(workflow.key), workflow);
-  }
-
-  after(effect: Effect): void {
-    this.effects.push(effect);
-  }
+/** Whether the circuit breaker of a caller namespace + endpoint holds calls back now (for describe). */
+export interface NexusCircuitLookup {
+  isOpen(callerNamespaceId: string, endpoint: string): boolean;
 }
 
 export interface EngineContext {
@@ -85,4 +54,5 @@ export interface EngineContext {
   readonly namespaces: NamespaceRegistry;
   readonly config: EngineConfig;
   readonly nexusEndpoints: NexusEndpointLookup;
+  readonly nexusCircuits: NexusCircuitLookup;
 }

@@ -1,32 +1,34 @@
-// GetWorkflowExecutionHistory: pages of history, the close-event filter, and the long poll for new
-// events that `handle.result()` relies on.
+// GetWorkflowExecutionHistory: pages of history (also the rest of a task's history, named by the page
+// token of the poll response), the close-event filter, and the long poll for new events that
+// `handle.result()` relies on. The long poll ends when the engine stops, so a server can always exit.
 import { temporal, decodeEvent } from '../common/proto';
-import { invalidArgument, workflowNotFound } from '../common/errors';
+import { ErrorCode, ServiceError, invalidArgument, workflowNotFound } from '../common/errors';
 import type { NamespaceRecord } from '../store/store';
 import type { HistoryEngine } from './history-engine';
 import type { RunKey } from './tasks';
+import { isRunning } from './mutable-state';
+import { decodeHistoryPageToken, decodeTail, encodeHistoryPageToken, type HistoryPageToken } from './task-history';
 
-export const HISTORY_PAGE_SIZE_MAX = 1000;
 const CLOSE_EVENT = temporal.api.enums.v1.HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT;
 
-interface PageToken {
-  runId: string;
-  nextEventId: number;
+type Response = temporal.api.workflowservice.v1.IGetWorkflowExecutionHistoryResponse;
+
+/** Where a run's history stands: how far it goes and whether more may come. */
+async function runProgress(engine: HistoryEngine, key: RunKey): Promise<{ nextEventId: number; isOpen: boolean }> {
+  const progress = await engine.run(key, async (tx) => {
+    const workflow = await tx.get(key);
+    return workflow ? { nextEventId: workflow.persisted.nextEventId, isOpen: isRunning(workflow.state) } : undefined;
+  });
+  if (!progress) throw workflowNotFound(key.workflowId, key.runId);
+  return progress;
 }
 
-function decodePageToken(bytes: Uint8Array | null | undefined): PageToken | undefined {
-  if (!bytes || bytes.length === 0) return undefined;
-  try {
-    const token = JSON.parse(Buffer.from(bytes).toString('utf8')) as PageToken;
-    if (typeof token.runId === 'string' && typeof token.nextEventId === 'number') return token;
-  } catch {
-    // fall through
-  }
-  throw invalidArgument('Invalid NextPageToken.');
-}
-
-function encodePageToken(token: PageToken): Uint8Array {
-  return Buffer.from(JSON.stringify(token));
+async function currentRunId(
+  engine: HistoryEngine,
+  namespaceId: string,
+  workflowId: string,
+): Promise<string | undefined> {
+  return engine.store.getCurrentRunId({ namespaceId, workflowId });
 }
 
 export async function getWorkflowExecutionHistory(
@@ -34,42 +36,73 @@ export async function getWorkflowExecutionHistory(
   namespace: NamespaceRecord,
   request: temporal.api.workflowservice.v1.IGetWorkflowExecutionHistoryRequest,
   signal: AbortSignal,
-): Promise<temporal.api.workflowservice.v1.IGetWorkflowExecutionHistoryResponse> {
+): Promise<Response> {
   const workflowId = request.execution?.workflowId ?? '';
   if (!workflowId) throw invalidArgument('WorkflowId is not set on request.');
-  const token = decodePageToken(request.nextPageToken);
+  const token = decodeHistoryPageToken(request.nextPageToken);
   if (token && request.execution?.runId && request.execution.runId !== token.runId) {
     throw invalidArgument('RunId in the request does not match the NextPageToken.');
   }
-  const runId = token?.runId || request.execution?.runId || engine.currentRunId(namespace.id, workflowId);
+  const runId = token?.runId || request.execution?.runId || (await currentRunId(engine, namespace.id, workflowId));
   if (!runId) throw workflowNotFound(workflowId);
   const key: RunKey = { namespaceId: namespace.id, workflowId, runId };
-  if (!engine.store.getExecution(key)) throw workflowNotFound(workflowId, runId);
-  const pageSize = Math.min(request.maximumPageSize || HISTORY_PAGE_SIZE_MAX, HISTORY_PAGE_SIZE_MAX);
-  const deadline = AbortSignal.any([signal, AbortSignal.timeout(engine.ctx.config.historyLongPollMs)]);
+  const pageSize = Math.min(
+    request.maximumPageSize || engine.ctx.config.historyPageSizeMax,
+    engine.ctx.config.historyPageSizeMax,
+  );
+  if (token?.endEventId !== undefined) return taskHistoryPage(engine, key, token, pageSize);
+  const deadline = AbortSignal.any([
+    signal,
+    engine.stopSignal,
+    AbortSignal.timeout(engine.ctx.config.historyLongPollMs),
+  ]);
   const fromEventId = token?.nextEventId ?? 1;
   for (;;) {
-    const record = engine.store.getExecution(key);
-    if (!record) throw workflowNotFound(workflowId, runId);
-    const isOpen = record.status === temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+    const { nextEventId, isOpen } = await runProgress(engine, key);
     if (request.historyEventFilterType === CLOSE_EVENT) {
       if (!isOpen) {
-        const [last] = engine.store.readHistory({ key, fromEventId: record.nextEventId - 1, limit: 1 });
+        const [last] = await engine.readHistory({ key, fromEventId: nextEventId - 1, limit: 1 });
         return { history: { events: last ? [decodeEvent(last.data)] : [] } };
       }
-    } else if (fromEventId < record.nextEventId || !isOpen || !request.waitNewEvent) {
-      const stored = engine.store.readHistory({ key, fromEventId, limit: pageSize });
+    } else if (fromEventId < nextEventId || !isOpen || !request.waitNewEvent) {
+      const stored = await engine.readHistory({ key, fromEventId, toEventId: nextEventId, limit: pageSize });
       const events = stored.map((e) => decodeEvent(e.data));
-      const nextEventId = fromEventId + events.length;
-      const hasMore = nextEventId < record.nextEventId || (isOpen && request.waitNewEvent === true);
-      return { history: { events }, nextPageToken: hasMore ? encodePageToken({ runId, nextEventId }) : null };
+      const next = fromEventId + events.length;
+      const hasMore = next < nextEventId || (isOpen && request.waitNewEvent === true);
+      return {
+        history: { events },
+        nextPageToken: hasMore ? encodeHistoryPageToken({ runId, nextEventId: next }) : null,
+      };
     }
     // Only a CLOSE_EVENT request on an open run gets here without waitNewEvent; like the real server it
     // answers empty with no token, as there is nothing to continue.
     if (!request.waitNewEvent) return { history: { events: [] }, nextPageToken: null };
+    if (engine.stopSignal.aborted) throw new ServiceError(ErrorCode.Unavailable, 'the server is shutting down');
     if (deadline.aborted) {
-      return { history: { events: [] }, nextPageToken: encodePageToken({ runId, nextEventId: fromEventId }) };
+      return { history: { events: [] }, nextPageToken: encodeHistoryPageToken({ runId, nextEventId: fromEventId }) };
     }
     await engine.waitForHistory(key, deadline);
   }
+}
+
+/** The next page of a task's history: bounded by the task's started event, with its tail at the end. */
+async function taskHistoryPage(
+  engine: HistoryEngine,
+  key: RunKey,
+  token: HistoryPageToken,
+  pageSize: number,
+): Promise<Response> {
+  const endEventId = token.endEventId ?? token.nextEventId;
+  const stored = await engine.readHistory({
+    key,
+    fromEventId: token.nextEventId,
+    toEventId: endEventId,
+    limit: pageSize,
+  });
+  if (stored.length === 0 && token.nextEventId < endEventId) throw workflowNotFound(key.workflowId, key.runId);
+  const events = stored.map((e) => decodeEvent(e.data));
+  const next = token.nextEventId + events.length;
+  if (next < endEventId)
+    return { history: { events }, nextPageToken: encodeHistoryPageToken({ ...token, nextEventId: next }) };
+  return { history: { events: [...events, ...decodeTail(token)] }, nextPageToken: null };
 }

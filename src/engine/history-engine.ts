@@ -1,123 +1,182 @@
-// The history engine: owns open runs in memory, runs every change as a synchronous transaction that is
-// committed to the store before anything is acknowledged, and then hands out the consequences (tasks to
-// matching, the next wake-up of each run, history waiters, follow-up effects on other runs).
+// The history engine: the shards of this process, each with its writer (Shard), its outbox task
+// processor and its wake-ups. It routes every change to the shard of the workflow id, hands out what a
+// commit implies (tasks to the processor, the next wake-up, history waiters), and serves history reads.
 //
-// Modes: `start()` recovers every open run from the store (re-offering pending tasks and re-arming
-// wake-ups); `stop()` cancels wake-ups and waiters. Between the two, all mutation goes through `run()`.
-import type { Store } from '../store/store';
-import { type EngineContext, type Effect, type RunLoader, Transaction } from './engine-context';
-import { type EngineHooks, noHooks } from './engine-hooks';
-import type { TaskSink, RunKey } from './tasks';
-import { runKeyString } from './tasks';
-import { Workflow } from './workflow';
-import { isRunning } from './mutable-state';
-import { nextDeadline, processDeadlines } from './deadlines';
-import { decodeEvent } from '../common/proto';
-import { startChild, deliverExternalRequest } from './children';
+// Modes: created -> started (`start()`: the cluster's shard count is read or stored, every shard is
+// acquired, the processors and wake-ups start reading what the store holds; no run is loaded) ->
+// stopped (`stop()`: no new transactions, timers and waiters released).
+import { fnv1a32 } from '../common/hash';
 import type { Logger } from '../common/logger';
+import { ServiceError, ErrorCode } from '../common/errors';
+import type { Store, StoredEvent } from '../store/store';
+import type { EngineContext } from './engine-context';
+import type { Transaction } from './transaction';
+import { Shard } from './shard';
+import { TaskProcessor, defaultTaskProcessorSettings, type TaskProcessorSettings } from './task-processor';
+import { WakeupQueue, defaultWakeupQueueSettings, type WakeupQueueSettings } from './wakeup-queue';
+import type { TaskExecutors } from './outbox';
+import type { TaskSink, RunKey, MatchTask } from './tasks';
+import { runKeyString } from './tasks';
+import { nextDeadline, processDeadlines } from './deadlines';
 import type { PendingQuery } from './query-registry';
-import type { MatchTask } from './tasks';
+import { registerEngineExecutors } from './engine-executors';
+import { upgradeLegacyRuns } from './legacy-upgrade';
 
-const TIMER_DELAY_MAX_MS = 2 ** 31 - 1;
-const HISTORY_LOAD_PAGE = 10_000;
+export interface HistoryEngineOptions {
+  /** Shards of a new database (an existing one keeps its own count). */
+  readonly shardCount: number;
+  /** Names this process as the shards' owner. */
+  readonly owner: string;
+  readonly taskProcessor?: Partial<TaskProcessorSettings>;
+  readonly wakeups?: Partial<WakeupQueueSettings>;
+}
 
-export class HistoryEngine implements RunLoader {
-  private readonly cache = new Map<string, Workflow>();
-  private readonly wakeups = new Map<string, { atMs: number; handle: NodeJS.Timeout }>();
-  private readonly historyWaiters = new Map<string, Set<() => void>>();
+/** Waiters of one run's history (long polls), bounded by the RPCs in flight. */
+type Waiters = Set<() => void>;
+
+export class HistoryEngine {
+  private shards: Shard[] = [];
+  private readonly processors: TaskProcessor[] = [];
+  private readonly wakeupQueues: WakeupQueue[] = [];
+  private readonly historyWaiters = new Map<string, Waiters>();
   private isStopped = false;
-  hooks: EngineHooks = noHooks;
-  /** Queries in flight, by id, across all runs (closed runs are not cached, so they live here). */
+  /** Executors of outbox tasks by kind; the engine registers its own, server.ts the rest. */
+  readonly executors: TaskExecutors = {};
+  /** Queries in flight, by id, across all runs. */
   readonly pendingQueries = new Map<string, PendingQuery>();
+  /** Aborted by stop(): long polls end with it. */
+  private readonly stopping = new AbortController();
 
   constructor(
     readonly ctx: EngineContext,
     readonly store: Store,
     private readonly sink: TaskSink,
     private readonly logger: Logger,
-  ) {}
+    private readonly options: HistoryEngineOptions,
+  ) {
+    registerEngineExecutors(this);
+  }
 
-  /** Re-arms every open run after a restart. */
-  start(): void {
-    for (const record of this.store.listOpenExecutions()) {
-      const workflow = this.load(record);
-      if (!workflow) continue;
-      this.settle(workflow);
-      const key = workflow.key;
-      for (const child of Object.values(workflow.state.children)) {
-        if (!child.isStartResolved)
-          this.schedule((tx) => startChild(this.ctx, tx, key, child.initiatedEventId, this.hooks));
-      }
-      for (const request of Object.values(workflow.state.externalRequests)) {
-        this.schedule((tx) => deliverExternalRequest(this.ctx, tx, key, request.initiatedEventId));
-      }
+  get shardCount(): number {
+    return this.shards.length;
+  }
+
+  /** Aborts when the engine stops. */
+  get stopSignal(): AbortSignal {
+    return this.stopping.signal;
+  }
+
+  /** Runs in the caches of all shards. */
+  get cachedRuns(): number {
+    return this.shards.reduce((sum, shard) => sum + shard.cachedRuns, 0);
+  }
+
+  async start(): Promise<void> {
+    const { shardCount } = await this.store.initializeCluster({ shardCount: this.options.shardCount });
+    const cacheCapacity = Math.max(16, Math.ceil(this.ctx.config.runCacheMax / shardCount));
+    for (let shardId = 0; shardId < shardCount; shardId += 1) {
+      const lease = await this.store.acquireShard({ shardId, owner: this.options.owner });
+      const shard = new Shard(lease, {
+        store: this.store,
+        logger: this.logger,
+        nowMs: () => this.ctx.clock.nowMs(),
+        shardIdOf: (namespaceId, workflowId) => this.shardIdOf(namespaceId, workflowId),
+        cacheCapacity,
+        verifyItemTracking: this.ctx.config.verifyItemTracking,
+        wakeupOf: nextDeadline,
+        onCommitted: (_shard, committed) => this.onCommitted(shardId, committed),
+      });
+      this.shards.push(shard);
+      const serialize = <R>(fn: () => Promise<R>): Promise<R> => shard.run(() => fn());
+      this.processors.push(
+        new TaskProcessor(
+          {
+            shardId,
+            rangeId: shard.range,
+            store: this.store,
+            clock: this.ctx.clock,
+            logger: this.logger,
+            executors: this.executors,
+            serialize,
+          },
+          { ...defaultTaskProcessorSettings, ...this.options.taskProcessor },
+        ),
+      );
+      this.wakeupQueues.push(
+        new WakeupQueue(
+          {
+            shardId,
+            store: this.store,
+            clock: this.ctx.clock,
+            logger: this.logger,
+            serialize,
+            wake: (key) => this.wake(key),
+          },
+          { ...defaultWakeupQueueSettings, ...this.options.wakeups },
+        ),
+      );
     }
+    await upgradeLegacyRuns(this);
+    for (const processor of this.processors) processor.start();
+    for (const wakeups of this.wakeupQueues) wakeups.start();
   }
 
   stop(): void {
     this.isStopped = true;
-    for (const { handle } of this.wakeups.values()) clearTimeout(handle);
-    this.wakeups.clear();
-    for (const waiters of this.historyWaiters.values()) for (const wake of waiters) wake();
+    this.stopping.abort();
+    for (const processor of this.processors) processor.stop();
+    for (const wakeups of this.wakeupQueues) wakeups.stop();
+    for (const shard of this.shards) shard.stop();
+    for (const waiters of this.historyWaiters.values()) for (const wake of [...waiters]) wake();
     this.historyWaiters.clear();
   }
 
-  load(key: RunKey): Workflow | undefined {
-    const id = runKeyString(key);
-    const cached = this.cache.get(id);
-    if (cached) return cached;
-    const record = this.store.getExecution(key);
-    if (!record) return undefined;
-    const events = [];
-    let from = 1;
-    for (;;) {
-      const page = this.store.readHistory({ key, fromEventId: from, limit: HISTORY_LOAD_PAGE });
-      for (const stored of page) events.push(decodeEvent(stored.data));
-      if (page.length < HISTORY_LOAD_PAGE) break;
-      from += page.length;
-    }
-    const workflow = Workflow.fromRecord(record, events);
-    if (isRunning(workflow.state)) this.cache.set(id, workflow);
-    return workflow;
+  shardIdOf(namespaceId: string, workflowId: string): number {
+    return fnv1a32(`${namespaceId}\u0000${workflowId}`) % Math.max(1, this.shards.length);
   }
 
-  currentRunId(namespaceId: string, workflowId: string): string | undefined {
-    return this.store.getCurrentRunId({ namespaceId, workflowId });
+  shardOf(namespaceId: string, workflowId: string): Shard {
+    const shard = this.shards[this.shardIdOf(namespaceId, workflowId)];
+    if (!shard || this.isStopped) throw new ServiceError(ErrorCode.Unavailable, 'the history engine is not running');
+    return shard;
   }
 
-  /** Runs one transaction: `fn` mutates runs synchronously; they are committed together. */
-  run<R>(fn: (tx: Transaction) => R): R {
-    const tx = new Transaction(this, this.ctx.clock.nowMs());
-    let result: R;
+  /** Runs `fn` as one transaction on the shard of the workflow id. */
+  run<R>(
+    target: { readonly namespaceId: string; readonly workflowId: string },
+    fn: (tx: Transaction) => Promise<R> | R,
+  ): Promise<R> {
     try {
-      result = fn(tx);
-      const writes = [...tx.touched.values()].map((workflow) => workflow.toWrite());
-      if (writes.length > 0) this.store.writeExecutions(writes);
+      return this.shardOf(target.namespaceId, target.workflowId).run(fn);
     } catch (error) {
-      for (const id of tx.touched.keys()) this.cache.delete(id);
-      throw error;
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
-    for (const workflow of tx.touched.values()) {
-      workflow.committed();
-      this.settle(workflow);
-    }
-    for (const effect of tx.effects) this.schedule(effect);
-    return result;
   }
 
-  /** Runs an effect soon, in its own transaction. */
-  schedule(effect: Effect): void {
-    setImmediate(() => {
-      if (this.isStopped) return;
-      try {
-        this.run(effect);
-      } catch (error) {
-        this.logger.error('effect failed', { error: String(error) });
-      }
+  private wake(key: RunKey): Promise<void> {
+    return this.run(key, async (tx) => {
+      const workflow = await tx.get(key);
+      if (workflow) processDeadlines(this.ctx, tx, workflow);
     });
   }
 
-  /** Waits until the run has events past `nextEventId` (or closes), or the signal aborts. */
+  private onCommitted(
+    shardId: number,
+    committed: {
+      readonly tasks: readonly import('./outbox').QueuedTask[];
+      readonly runs: readonly import('./workflow').Workflow[];
+    },
+  ): void {
+    this.processors[shardId]?.onCommitted(committed.tasks);
+    const wakeups = this.wakeupQueues[shardId];
+    for (const workflow of committed.runs) {
+      wakeups?.arm(workflow.key, workflow.persisted.wakeupAtMs);
+      const waiters = this.historyWaiters.get(runKeyString(workflow.key));
+      if (waiters) for (const wake of [...waiters]) wake();
+    }
+  }
+
+  /** Waits until the run commits again (or the signal aborts, or the engine stops). */
   waitForHistory(key: RunKey, signal: AbortSignal): Promise<void> {
     const id = runKeyString(key);
     return new Promise((resolve) => {
@@ -139,78 +198,14 @@ export class HistoryEngine implements RunLoader {
     });
   }
 
-  /** After a commit: keep open runs cached, offer their tasks, arm their next wake-up, wake waiters. */
-  private settle(workflow: Workflow): void {
-    const id = runKeyString(workflow.key);
-    if (isRunning(workflow.state)) {
-      this.cache.set(id, workflow);
-      this.offerTasks(workflow);
-      this.hooks.onSettled(workflow);
-    } else {
-      this.cache.delete(id);
-    }
-    this.armWakeup(id, workflow);
-    const waiters = this.historyWaiters.get(id);
-    if (waiters) for (const wake of [...waiters]) wake();
-  }
-
-  private offerTasks(workflow: Workflow): void {
-    const s = workflow.state;
-    const task = s.workflowTask;
-    if (task && task.startedEventId === 0) {
-      // As matching's StickyWorkerUnavailable: a sticky task no worker is polling for (its worker left, or
-      // the server restarted) goes to the normal queue; the run stays sticky until a worker starts it.
-      const taskQueue =
-        task.isSticky && !this.sink.isStickyWorkerAvailable(s.namespaceId, task.taskQueue)
-          ? s.taskQueue
-          : task.taskQueue;
-      const key = `wft:${task.scheduledEventId}:${task.attempt}:${taskQueue}`;
-      if (!workflow.enqueued.has(key)) {
-        workflow.enqueued.add(key);
-        this.sink.offer(s.namespaceId, taskQueue, 'workflow', {
-          kind: 'workflow-task',
-          key: workflow.key,
-          scheduledEventId: task.scheduledEventId,
-          attempt: task.attempt,
-        });
-      }
-    }
-    for (const activity of Object.values(s.activities)) {
-      if (activity.startedTimeMs !== 0 || activity.retryAtMs !== 0) continue;
-      const key = `act:${activity.scheduledEventId}:${activity.attempt}`;
-      if (workflow.enqueued.has(key)) continue;
-      workflow.enqueued.add(key);
-      this.sink.offer(s.namespaceId, activity.taskQueue, 'activity', {
-        kind: 'activity-task',
-        key: workflow.key,
-        scheduledEventId: activity.scheduledEventId,
-        attempt: activity.attempt,
-      });
-    }
-  }
-
-  private armWakeup(id: string, workflow: Workflow): void {
-    const atMs = this.isStopped ? 0 : nextDeadline(workflow);
-    const existing = this.wakeups.get(id);
-    if (existing && existing.atMs === atMs) return;
-    if (existing) clearTimeout(existing.handle);
-    this.wakeups.delete(id);
-    if (atMs === 0) return;
-    const delayMs = Math.min(Math.max(0, atMs - this.ctx.clock.nowMs()), TIMER_DELAY_MAX_MS);
-    const key = workflow.key;
-    const handle = setTimeout(() => {
-      this.wakeups.delete(id);
-      try {
-        this.run((tx) => {
-          const run = tx.get(key);
-          if (run) processDeadlines(this.ctx, tx, run, this.hooks);
-        });
-      } catch (error) {
-        this.logger.error('deadline processing failed', { error: String(error) });
-      }
-    }, delayMs);
-    handle.unref();
-    this.wakeups.set(id, { atMs, handle });
+  readHistory(params: {
+    key: RunKey;
+    fromEventId: number;
+    toEventId?: number;
+    limit: number;
+    reverse?: boolean;
+  }): Promise<StoredEvent[]> {
+    return this.store.readHistory(params);
   }
 
   offerTask(namespaceId: string, taskQueue: string, kind: 'workflow' | 'activity' | 'nexus', task: MatchTask): void {
@@ -219,5 +214,9 @@ export class HistoryEngine implements RunLoader {
 
   backlogCount(namespaceId: string, taskQueue: string, kind: 'workflow' | 'activity' | 'nexus'): number {
     return this.sink.backlogCount(namespaceId, taskQueue, kind);
+  }
+
+  isStickyWorkerAvailable(namespaceId: string, stickyTaskQueue: string): boolean {
+    return this.sink.isStickyWorkerAvailable(namespaceId, stickyTaskQueue);
   }
 }

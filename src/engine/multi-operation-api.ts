@@ -25,19 +25,14 @@ export async function executeMultiOperation(
     throw invalidArgument('The update must target the workflow id of the start operation.');
   }
   const updateId = validateUpdate(update);
-  const started = engine.run((tx) => {
+  if (!start.workflowId) throw invalidArgument('WorkflowId is not set on request.');
+  const started = await engine.run({ namespaceId: namespace.id, workflowId: start.workflowId }, async (tx) => {
     const spec = runSpecFromStart(engine, namespace, start, tx.nowMs);
-    const result = startWorkflow(
-      engine.ctx,
-      tx,
-      spec,
-      {
-        reusePolicy: start.workflowIdReusePolicy ?? 0,
-        conflictPolicy: start.workflowIdConflictPolicy ?? 0,
-      },
-      engine.hooks,
-    );
-    admitUpdate(engine, tx.nowMs, result.workflow, update);
+    const result = await startWorkflow(engine.ctx, tx, spec, {
+      reusePolicy: start.workflowIdReusePolicy ?? 0,
+      conflictPolicy: start.workflowIdConflictPolicy ?? 0,
+    });
+    await admitUpdate(engine, tx, result.workflow, update);
     return {
       key: result.workflow.key,
       response: {

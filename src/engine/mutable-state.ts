@@ -1,6 +1,11 @@
 // The mutable state of one workflow run: everything the engine needs to decide what happens next,
-// without re-reading history. It is plain JSON (protobuf pieces are base64) and is persisted with every
-// history append, so a restart rebuilds timers and task queues from it alone.
+// without re-reading history. It is plain JSON (protobuf pieces are base64). The core is one row; each
+// entry of the item maps (ITEM_FIELDS) is a row of its own, written only when it changes, so a commit
+// writes what it changed and not the whole state. A restart needs nothing but these rows and the
+// run's tasks in the outbox.
+
+/** The version of this layout, kept in every persisted core; older layouts are upgraded on load. */
+export const MUTABLE_STATE_VERSION = 2;
 
 export interface RetryPolicyState {
   initialIntervalMs: number;
@@ -11,7 +16,20 @@ export interface RetryPolicyState {
   nonRetryableErrorTypes: string[];
 }
 
+// Each entity's states include its terminal ones: a record in a terminal state is removed from the run
+// by the transaction that put it there, so persisted records are never in one.
+
+export const WorkflowTaskStatus = {
+  Scheduled: 'scheduled',
+  Started: 'started',
+  Completed: 'completed',
+  Failed: 'failed',
+  TimedOut: 'timed-out',
+} as const;
+export type WorkflowTaskStatus = (typeof WorkflowTaskStatus)[keyof typeof WorkflowTaskStatus];
+
 export interface WorkflowTaskState {
+  status: WorkflowTaskStatus;
   scheduledEventId: number;
   /** 0 until a worker picks it up. */
   startedEventId: number;
@@ -23,11 +41,25 @@ export interface WorkflowTaskState {
   isSticky: boolean;
   startToCloseTimeoutMs: number;
   requestId: string;
+  /** The outbox task that hands it to matching (0 once it started). */
+  dispatchTaskId: number;
   /** Set while the task is speculative: its Scheduled (and Started) events, base64, not yet in history. */
   speculativeEvents?: string[] | null;
 }
 
+export const ActivityStatus = {
+  Scheduled: 'scheduled',
+  Started: 'started',
+  BackingOff: 'backing-off',
+  Completed: 'completed',
+  Failed: 'failed',
+  Canceled: 'canceled',
+  TimedOut: 'timed-out',
+} as const;
+export type ActivityStatus = (typeof ActivityStatus)[keyof typeof ActivityStatus];
+
 export interface ActivityState {
+  status: ActivityStatus;
   activityId: string;
   activityType: string;
   scheduledEventId: number;
@@ -56,8 +88,12 @@ export interface ActivityState {
   lastFailure: string | null;
   lastWorkerIdentity: string;
   cancelRequested: boolean;
+  /** The ActivityTaskCancelRequested event, 0 = none. */
+  cancelRequestedEventId: number;
   /** Set while backing off before the next attempt. */
   retryAtMs: number;
+  /** The outbox task that hands the current attempt to matching (0 once it started). */
+  dispatchTaskId: number;
 }
 
 export interface TimerState {
@@ -68,7 +104,7 @@ export interface TimerState {
 
 export interface ChildState {
   initiatedEventId: number;
-  /** 0 until the child run exists. */
+  /** 0 until the child run exists (negative while ChildWorkflowExecutionStarted is buffered). */
   startedEventId: number;
   namespace: string;
   namespaceId: string;
@@ -102,11 +138,20 @@ export interface UpdateRecord {
   completedEventId: number;
 }
 
-export const NexusOperationStatus = { Scheduled: 'scheduled', BackingOff: 'backing-off', Started: 'started' } as const;
+export const NexusOperationStatus = {
+  Scheduled: 'scheduled',
+  BackingOff: 'backing-off',
+  Started: 'started',
+  Succeeded: 'succeeded',
+  Failed: 'failed',
+  Canceled: 'canceled',
+  TimedOut: 'timed-out',
+} as const;
 export type NexusOperationStatus = (typeof NexusOperationStatus)[keyof typeof NexusOperationStatus];
 
 export const NexusCancelStatus = {
-  Pending: 'pending',
+  /** Requested before the operation started: it is sent once the operation has a token. */
+  Blocked: 'blocked',
   Scheduled: 'scheduled',
   BackingOff: 'backing-off',
   Succeeded: 'succeeded',
@@ -115,9 +160,9 @@ export const NexusCancelStatus = {
 export type NexusCancelStatus = (typeof NexusCancelStatus)[keyof typeof NexusCancelStatus];
 
 export interface NexusCancelState {
+  status: NexusCancelStatus;
   requestedEventId: number;
   requestedTimeMs: number;
-  status: NexusCancelStatus;
   attempt: number;
   nextAttemptAtMs: number;
   lastAttemptCompleteTimeMs: number;
@@ -127,13 +172,13 @@ export interface NexusCancelState {
 
 /** A Nexus operation the workflow scheduled and that has not reached a terminal event yet. */
 export interface NexusOperationState {
+  status: NexusOperationStatus;
   scheduledEventId: number;
   endpoint: string;
   endpointId: string;
   service: string;
   operation: string;
   requestId: string;
-  status: NexusOperationStatus;
   scheduledTimeMs: number;
   scheduleToCloseTimeoutMs: number;
   scheduleToStartTimeoutMs: number;
@@ -144,9 +189,31 @@ export interface NexusOperationState {
   /** Encoded Failure (base64) of the last failed attempt. */
   lastAttemptFailure: string | null;
   nextAttemptAtMs: number;
-  blockedReason: string;
   operationToken: string;
   cancel: NexusCancelState | null;
+}
+
+export const CallbackStatus = {
+  Standby: 'standby',
+  Scheduled: 'scheduled',
+  BackingOff: 'backing-off',
+  Succeeded: 'succeeded',
+  Failed: 'failed',
+} as const;
+export type CallbackStatus = (typeof CallbackStatus)[keyof typeof CallbackStatus];
+
+/** A completion callback attached to the run (a Nexus caller waiting for its close). */
+export interface CallbackState {
+  status: CallbackStatus;
+  id: string;
+  /** Encoded temporal.api.common.v1.Callback (base64). */
+  callback: string;
+  registrationTimeMs: number;
+  attempt: number;
+  lastAttemptCompleteTimeMs: number;
+  /** Encoded Failure (base64) of the last failed attempt. */
+  lastAttemptFailure: string | null;
+  nextAttemptAtMs: number;
 }
 
 /** One auto-reset point (see reset-points.ts); times in ms, 0 = unset. */
@@ -160,8 +227,40 @@ export interface ResetPointState {
   resettable: boolean;
 }
 
-export interface MutableState {
-  /** Auto-reset points of the execution chain; absent in records written before they were kept. */
+/** The item maps of the mutable state, each persisted entry by entry. */
+export interface MutableStateItems {
+  activities: Record<string, ActivityState>;
+  timers: Record<string, TimerState>;
+  children: Record<string, ChildState>;
+  externalRequests: Record<string, ExternalRequestState>;
+  nexusOperations: Record<string, NexusOperationState>;
+  updates: Record<string, UpdateRecord>;
+  callbacks: Record<string, CallbackState>;
+  /** Request ids of signals already applied (retried signals are applied once). */
+  signalRequestIds: Record<string, true>;
+  /** Events waiting for the running workflow task to finish, by provisional id (base64 HistoryEvent). */
+  bufferedEvents: Record<string, string>;
+}
+
+/** Field name -> the item kind its rows are stored under. */
+export const ITEM_KINDS = {
+  activities: 'activity',
+  timers: 'timer',
+  children: 'child',
+  externalRequests: 'external',
+  nexusOperations: 'nexus',
+  updates: 'update',
+  callbacks: 'callback',
+  signalRequestIds: 'signal',
+  bufferedEvents: 'buffered',
+} as const satisfies Record<keyof MutableStateItems, string>;
+
+export type ItemField = keyof MutableStateItems;
+export const ITEM_FIELDS = Object.keys(ITEM_KINDS) as ItemField[];
+
+export interface MutableStateCore {
+  stateVersion: number;
+  /** Auto-reset points of the execution chain. */
   autoResetPoints?: ResetPointState[];
   namespaceId: string;
   workflowId: string;
@@ -187,15 +286,12 @@ export interface MutableState {
   workflowTask: WorkflowTaskState | null;
   stickyTaskQueue: string;
   stickyScheduleToStartTimeoutMs: number;
-  activities: Record<string, ActivityState>;
-  timers: Record<string, TimerState>;
-  children: Record<string, ChildState>;
-  externalRequests: Record<string, ExternalRequestState>;
   parent: ParentState | null;
   cancelRequested: boolean;
-  /** Encoded events waiting for the running workflow task to finish (base64 HistoryEvent). */
-  bufferedEvents: string[];
-  updates: Record<string, UpdateRecord>;
+  /** The last provisional id given to a buffered event (negative; counts down, never reused). */
+  lastProvisionalId: number;
+  /** Signals applied to this run (the Temporal server's signal count, for its per-run limit). */
+  signalCount: number;
   /** Start request ids seen for this run (request-id dedup). */
   startRequestIds: string[];
   /** Encoded Memo / SearchAttributes (base64), null when empty. */
@@ -204,12 +300,25 @@ export interface MutableState {
   /** WorkflowExecutionStarted fields carried to a continued run. */
   retryPolicy: RetryPolicyState | null;
   attempt: number;
-  /** Nexus completion callbacks attached at start (base64 temporal.api.common.v1.Callback). */
-  completionCallbacks: string[];
-  nexusOperations: Record<string, NexusOperationState>;
   historySizeBytes: number;
 }
 
-export function isRunning(state: MutableState): boolean {
+export type MutableState = MutableStateCore & MutableStateItems;
+
+export function emptyItems(): MutableStateItems {
+  return {
+    activities: {},
+    timers: {},
+    children: {},
+    externalRequests: {},
+    nexusOperations: {},
+    updates: {},
+    callbacks: {},
+    signalRequestIds: {},
+    bufferedEvents: {},
+  };
+}
+
+export function isRunning(state: MutableStateCore): boolean {
   return state.status === 1;
 }

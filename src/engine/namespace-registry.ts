@@ -1,5 +1,6 @@
 // Namespaces: registration, lookup by name or id, and the defaults every namespace gets. Records are
-// cached in memory (they change rarely) and written through to the store.
+// cached in memory (they change rarely and are few) and written through to the store; `load()` reads
+// them all once at start.
 import type { Clock } from '../common/clock';
 import type { Ids } from '../common/ids';
 import { ServiceError, ErrorCode, invalidArgument, namespaceNotFound } from '../common/errors';
@@ -28,13 +29,15 @@ export class NamespaceRegistry {
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly ids: Ids,
-  ) {
-    for (const record of store.listNamespaces()) this.remember(record);
+  ) {}
+
+  async load(): Promise<void> {
+    for (const record of await this.store.listNamespaces()) this.remember(record);
   }
 
-  register(params: RegisterNamespaceParams): NamespaceRecord {
+  async register(params: RegisterNamespaceParams): Promise<NamespaceRecord> {
     validateNamespaceName(params.name);
-    if (this.byName.has(params.name) || this.store.getNamespaceByName(params.name)) {
+    if (this.byName.has(params.name) || (await this.store.getNamespaceByName(params.name))) {
       throw new ServiceError(ErrorCode.NamespaceAlreadyExists, 'Namespace already exists.', {
         typeName: 'temporal.api.errordetails.v1.NamespaceAlreadyExistsFailure',
         value: {},
@@ -51,24 +54,27 @@ export class NamespaceRegistry {
       searchAttributes: { ...params.searchAttributes },
       createdMs: this.clock.nowMs(),
     };
-    this.store.createNamespace(record);
+    await this.store.createNamespace(record);
     this.remember(record);
     return record;
   }
 
   /** Registers the namespace unless it exists (start-dev's --namespace). */
-  ensure(name: string, searchAttributes: Record<string, string> = {}): NamespaceRecord {
+  async ensure(name: string, searchAttributes: Record<string, string> = {}): Promise<NamespaceRecord> {
     const existing = this.byName.get(name);
     if (!existing) return this.register({ name, searchAttributes });
     const missing = Object.entries(searchAttributes).filter(([key]) => !(key in existing.searchAttributes));
     if (missing.length > 0) {
-      this.update({ ...existing, searchAttributes: { ...existing.searchAttributes, ...Object.fromEntries(missing) } });
+      await this.update({
+        ...existing,
+        searchAttributes: { ...existing.searchAttributes, ...Object.fromEntries(missing) },
+      });
     }
     return this.getByName(name);
   }
 
-  update(record: NamespaceRecord): NamespaceRecord {
-    this.store.updateNamespace(record);
+  async update(record: NamespaceRecord): Promise<NamespaceRecord> {
+    await this.store.updateNamespace(record);
     this.remember(record);
     return record;
   }

@@ -1,18 +1,17 @@
-// Completion callbacks of runs started by a Nexus operation. A callback to `temporal://system` names a
-// caller operation in this server (through our callback token); it is applied to the caller's history in
-// the same transaction that closes the handler run, so the completion is as durable as the close.
-import { type Failure, temporal, decodeBase64, long } from '../common/proto';
-import { msFromTimestamp } from '../common/time';
-import type { EngineContext, Transaction } from './engine-context';
-import type { Workflow } from './workflow';
-import { isRunning } from './mutable-state';
+// Completions of Nexus operations this server called. A callback to `temporal://system` names a caller
+// operation in this server (through our callback token); when the handler run closes, its callback
+// delivery (an outbox task, see callbacks.ts) applies the outcome to the caller's history in a
+// transaction on the caller's shard, fabricating NexusOperationStarted when the completion beats the
+// start response. Completions over HTTP (the callback route) land in the same function.
+import { type Failure, temporal, long } from '../common/proto';
+import type { HistoryEngine } from './history-engine';
+import { isRunning, NexusOperationStatus } from './mutable-state';
 import {
   nexusOperationEnded,
   nexusOperationStarted,
   nexusOperationSucceeded,
   type NexusTerminal,
 } from './nexus-operations';
-import { NexusOperationStatus } from './mutable-state';
 
 export const SYSTEM_CALLBACK_URL = 'temporal://system';
 export const CALLBACK_TOKEN_HEADER = 'temporal-callback-token';
@@ -52,7 +51,7 @@ export function decodeCallbackToken(value: string): CallbackToken | undefined {
   return undefined;
 }
 
-function headerValue(header: Record<string, string> | null | undefined, name: string): string | undefined {
+export function headerValue(header: Record<string, string> | null | undefined, name: string): string | undefined {
   for (const [key, value] of Object.entries(header ?? {})) if (key.toLowerCase() === name) return value;
   return undefined;
 }
@@ -66,11 +65,12 @@ export function outcomeOfClose(event: temporal.api.history.v1.IHistoryEvent): Ne
   if (event.workflowExecutionCompletedEventAttributes) {
     return { kind: 'succeeded', result: event.workflowExecutionCompletedEventAttributes.result?.payloads?.[0] ?? null };
   }
-  if (event.workflowExecutionFailedEventAttributes)
+  if (event.workflowExecutionFailedEventAttributes) {
     return {
       kind: 'failed',
       cause: event.workflowExecutionFailedEventAttributes.failure ?? { message: 'workflow failed' },
     };
+  }
   if (event.workflowExecutionCanceledEventAttributes) {
     return {
       kind: 'canceled',
@@ -80,8 +80,9 @@ export function outcomeOfClose(event: temporal.api.history.v1.IHistoryEvent): Ne
       },
     };
   }
-  if (event.workflowExecutionTerminatedEventAttributes)
+  if (event.workflowExecutionTerminatedEventAttributes) {
     return { kind: 'failed', cause: { message: 'operation terminated', terminatedFailureInfo: {} } };
+  }
   if (event.workflowExecutionTimedOutEventAttributes) {
     return {
       kind: 'failed',
@@ -94,56 +95,44 @@ export function outcomeOfClose(event: temporal.api.history.v1.IHistoryEvent): Ne
   return undefined;
 }
 
-/** Delivers the handler run's `temporal://system` callbacks to their caller runs. Others are left to hooks. */
-export function deliverSystemCallbacks(
-  ctx: EngineContext,
-  tx: Transaction,
-  handler: Workflow,
-  closeEvent: temporal.api.history.v1.IHistoryEvent,
-): void {
-  const outcome = outcomeOfClose(closeEvent);
-  if (!outcome) return;
-  for (const encoded of handler.state.completionCallbacks) {
-    const callback = decodeBase64<temporal.api.common.v1.ICallback>('temporal.api.common.v1.Callback', encoded);
-    if (callback.nexus?.url !== SYSTEM_CALLBACK_URL) continue;
-    const token = decodeCallbackToken(headerValue(callback.nexus.header, CALLBACK_TOKEN_HEADER) ?? '');
-    if (!token) continue;
-    const handlerNamespace = ctx.namespaces.getById(handler.state.namespaceId).name;
-    const startLink: temporal.api.common.v1.ILink = {
-      workflowEvent: {
-        namespace: handlerNamespace,
-        workflowId: handler.state.workflowId,
-        runId: handler.state.runId,
-        eventRef: {
-          eventId: long(1),
-          eventType: temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED,
-        },
-      },
-    };
-    applyCompletion(ctx, tx, token, outcome, {
-      operationToken: headerValue(callback.nexus.header, OPERATION_TOKEN_HEADER) ?? '',
-      startTimeMs: msFromTimestamp(handler.events[0]?.eventTime) ?? tx.nowMs,
-      links: [startLink],
-    });
-  }
+/** The link a handler run gives its caller: its WorkflowExecutionStarted event. */
+export function handlerStartLink(namespace: string, workflowId: string, runId: string): temporal.api.common.v1.ILink {
+  return {
+    workflowEvent: {
+      namespace,
+      workflowId,
+      runId,
+      eventRef: { eventId: long(1), eventType: temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED },
+    },
+  };
 }
 
-/** Applies a completion to the caller's operation; false when the operation is unknown or already done. */
+export interface CompletionStart {
+  readonly operationToken: string;
+  readonly startTimeMs: number;
+  readonly links: temporal.api.common.v1.ILink[];
+}
+
+/** Applies a completion to the caller's operation (one transaction on the caller's shard); false when the
+ * operation is unknown or already done. */
 export function applyCompletion(
-  ctx: EngineContext,
-  tx: Transaction,
+  engine: HistoryEngine,
   token: CallbackToken,
   outcome: NexusOutcome,
-  started: { operationToken: string; startTimeMs: number; links: temporal.api.common.v1.ILink[] },
-): boolean {
-  const caller = tx.get({ namespaceId: token.namespaceId, workflowId: token.workflowId, runId: token.runId });
-  if (!caller || !isRunning(caller.state)) return false;
-  const op = caller.state.nexusOperations[String(token.scheduledEventId)];
-  if (!op || op.requestId !== token.requestId) return false;
-  if (op.status !== NexusOperationStatus.Started) {
-    nexusOperationStarted(ctx, caller, op, started.operationToken, started.links, tx.nowMs, started.startTimeMs);
-  }
-  if (outcome.kind === 'succeeded') nexusOperationSucceeded(ctx, caller, op, outcome.result, [], tx.nowMs);
-  else nexusOperationEnded(ctx, caller, op, outcome.kind, outcome.cause, tx.nowMs);
-  return true;
+  started: CompletionStart,
+): Promise<boolean> {
+  const key = { namespaceId: token.namespaceId, workflowId: token.workflowId, runId: token.runId };
+  return engine.run(key, async (tx) => {
+    const caller = await tx.get(key);
+    if (!caller || !isRunning(caller.state)) return false;
+    const op = caller.state.nexusOperations[String(token.scheduledEventId)];
+    if (!op || op.requestId !== token.requestId) return false;
+    const ctx = engine.ctx;
+    if (op.status !== NexusOperationStatus.Started) {
+      nexusOperationStarted(ctx, caller, op, started.operationToken, started.links, tx.nowMs, started.startTimeMs);
+    }
+    if (outcome.kind === 'succeeded') nexusOperationSucceeded(ctx, caller, op, outcome.result, [], tx.nowMs);
+    else nexusOperationEnded(ctx, caller, op, outcome.kind, outcome.cause, tx.nowMs);
+    return true;
+  });
 }

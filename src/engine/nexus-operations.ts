@@ -1,13 +1,36 @@
-// The caller side of Nexus operations in a workflow: scheduling and cancel commands, and every outcome
-// (sync result, async start, failure, cancellation, timeout, completion callback) as history events.
-// The machine: scheduled -> (attempt failed) backing-off -> scheduled ... -> started -> terminal event.
-// Invocation I/O lives in src/nexus; it calls these functions inside engine transactions.
+// The caller side of Nexus operations in a workflow: the schedule and cancel commands, and every outcome
+// (sync result, async start, failure, cancellation, timeout, completion callback) as history events. The
+// machines are in nexus-operation-machine.ts; invocation I/O lives in src/nexus, which reports outcomes
+// that these functions apply inside transactions.
 import { type Failure, type Payload, EventType, temporal, encodeBase64, long } from '../common/proto';
 import { durationFromMs, msFromDuration } from '../common/time';
+import type { Transition } from '../common/state-machine';
 import type { Workflow } from './workflow';
 import type { EngineContext } from './engine-context';
-import { NexusCancelStatus, NexusOperationStatus, type NexusOperationState } from './mutable-state';
+import {
+  NexusCancelStatus,
+  NexusOperationStatus,
+  type NexusCancelState,
+  type NexusOperationState,
+} from './mutable-state';
 import { scheduleWorkflowTask } from './workflow-tasks';
+import { transitionItem } from './item-transition';
+import type { Followups } from './outbox';
+import {
+  CancelAttemptFailed,
+  CancelFailed,
+  CancelRescheduled,
+  CancelSucceeded,
+  NexusAttemptFailed,
+  NexusCanceled,
+  NexusFailed,
+  NexusRescheduled,
+  NexusStarted,
+  NexusSucceeded,
+  NexusTimedOut,
+  nexusCancelTask,
+  nexusStartTask,
+} from './nexus-operation-machine';
 
 const TimeoutType = temporal.api.enums.v1.TimeoutType;
 
@@ -24,7 +47,6 @@ const DISALLOWED_HEADERS = new Set(['request-timeout', 'temporal-callback-token'
 /** Validates a ScheduleNexusOperation command; returns a message on error. */
 export function nexusScheduleError(
   ctx: EngineContext,
-  workflow: Workflow,
   a: temporal.api.command.v1.IScheduleNexusOperationCommandAttributes | null | undefined,
 ): string | undefined {
   if (!a) return 'ScheduleNexusOperationCommandAttributes is not set.';
@@ -43,7 +65,6 @@ export function nexusScheduleError(
     headerBytes += key.length + value.length;
   }
   if (headerBytes > NEXUS_HEADER_SIZE_MAX_BYTES) return 'nexus header size exceeds the limit';
-  void workflow;
   return undefined;
 }
 
@@ -87,14 +108,14 @@ export function scheduleNexusOperation(
     userMetadata ? { userMetadata } : undefined,
   );
   const scheduledEventId = Number(event.eventId);
-  s.nexusOperations[String(scheduledEventId)] = {
+  const op: NexusOperationState = {
+    status: NexusOperationStatus.Scheduled,
     scheduledEventId,
     endpoint: a.endpoint ?? '',
     endpointId: endpoint?.id ?? '',
     service: a.service ?? '',
     operation: a.operation ?? '',
     requestId,
-    status: NexusOperationStatus.Scheduled,
     scheduledTimeMs: nowMs,
     scheduleToCloseTimeoutMs: scheduleToCloseMs,
     scheduleToStartTimeoutMs: scheduleToStartMs,
@@ -104,17 +125,19 @@ export function scheduleNexusOperation(
     lastAttemptCompleteTimeMs: 0,
     lastAttemptFailure: null,
     nextAttemptAtMs: 0,
-    blockedReason: '',
     operationToken: '',
     cancel: null,
   };
+  workflow.putItem('nexusOperations', String(scheduledEventId), op);
+  workflow.emit(nexusStartTask(op));
 }
 
 /** Returns a message if the cancel command is invalid. */
 export function nexusCancelError(workflow: Workflow, scheduledEventId: number): string | undefined {
   const op = workflow.state.nexusOperations[String(scheduledEventId)];
-  if (!op)
+  if (!op) {
     return `requested cancelation for a non-existing or already completed operation with scheduled event ID of ${scheduledEventId}`;
+  }
   if (op.cancel)
     return `cancelation was already requested for an operation with scheduled event ID ${scheduledEventId}`;
   return undefined;
@@ -131,25 +154,45 @@ export function requestCancelNexusOperation(
   const event = workflow.append(
     EventType.EVENT_TYPE_NEXUS_OPERATION_CANCEL_REQUESTED,
     'nexusOperationCancelRequestedEventAttributes',
-    {
-      scheduledEventId,
-      workflowTaskCompletedEventId: completedEventId,
-    },
+    { scheduledEventId, workflowTaskCompletedEventId: completedEventId },
     nowMs,
   );
-  op.cancel = {
+  const isStarted = op.status === NexusOperationStatus.Started;
+  const cancel: NexusCancelState = {
+    status: isStarted ? NexusCancelStatus.Scheduled : NexusCancelStatus.Blocked,
     requestedEventId: Number(event.eventId),
     requestedTimeMs: nowMs,
-    status: op.status === NexusOperationStatus.Started ? NexusCancelStatus.Scheduled : NexusCancelStatus.Pending,
     attempt: 1,
     nextAttemptAtMs: 0,
     lastAttemptCompleteTimeMs: 0,
     lastFailure: null,
   };
+  op.cancel = cancel;
+  workflow.changed('nexusOperations', String(scheduledEventId));
+  if (isStarted) workflow.emit(nexusCancelTask(op, cancel));
+}
+
+function transition<E>(
+  workflow: Workflow,
+  op: NexusOperationState,
+  t: Transition<NexusOperationState, E, Followups>,
+  event: E,
+): void {
+  transitionItem(workflow, 'nexusOperations', String(op.scheduledEventId), op, t, event);
+}
+
+function transitionCancel<E>(
+  workflow: Workflow,
+  op: NexusOperationState,
+  cancel: NexusCancelState,
+  t: Transition<NexusCancelState, E, Followups>,
+  event: E,
+): void {
+  transitionItem(workflow, 'nexusOperations', String(op.scheduledEventId), cancel, t, event);
 }
 
 function finish(ctx: EngineContext, workflow: Workflow, op: NexusOperationState, nowMs: number): void {
-  delete workflow.state.nexusOperations[String(op.scheduledEventId)];
+  workflow.removeItem('nexusOperations', String(op.scheduledEventId));
   scheduleWorkflowTask(ctx, workflow, nowMs);
 }
 
@@ -161,14 +204,11 @@ export function nexusOperationSucceeded(
   links: temporal.api.common.v1.ILink[],
   nowMs: number,
 ): void {
+  transition(workflow, op, NexusSucceeded, undefined);
   workflow.appendExternal(
     EventType.EVENT_TYPE_NEXUS_OPERATION_COMPLETED,
     'nexusOperationCompletedEventAttributes',
-    {
-      scheduledEventId: op.scheduledEventId,
-      result: result ?? null,
-      requestId: op.requestId,
-    },
+    { scheduledEventId: op.scheduledEventId, result: result ?? null, requestId: op.requestId },
     nowMs,
     links,
   );
@@ -184,24 +224,14 @@ export function nexusOperationStarted(
   nowMs: number,
   eventTimeMs = nowMs,
 ): void {
+  transition(workflow, op, NexusStarted, { nowMs, operationToken });
   workflow.appendExternal(
     EventType.EVENT_TYPE_NEXUS_OPERATION_STARTED,
     'nexusOperationStartedEventAttributes',
-    {
-      scheduledEventId: op.scheduledEventId,
-      operationId: operationToken,
-      requestId: op.requestId,
-      operationToken,
-    },
+    { scheduledEventId: op.scheduledEventId, operationId: operationToken, requestId: op.requestId, operationToken },
     eventTimeMs,
     links,
   );
-  op.status = NexusOperationStatus.Started;
-  op.startedTimeMs = nowMs;
-  op.operationToken = operationToken;
-  op.nextAttemptAtMs = 0;
-  op.blockedReason = '';
-  if (op.cancel?.status === NexusCancelStatus.Pending) op.cancel.status = NexusCancelStatus.Scheduled;
   scheduleWorkflowTask(ctx, workflow, nowMs);
 }
 
@@ -236,49 +266,51 @@ export function nexusOperationEnded(
     failure: nexusOperationFailure(op, cause),
     requestId: op.requestId,
   };
-  if (kind === 'failed')
-    workflow.appendExternal(
-      EventType.EVENT_TYPE_NEXUS_OPERATION_FAILED,
-      'nexusOperationFailedEventAttributes',
-      attributes,
-      nowMs,
-    );
-  else if (kind === 'canceled')
-    workflow.appendExternal(
-      EventType.EVENT_TYPE_NEXUS_OPERATION_CANCELED,
-      'nexusOperationCanceledEventAttributes',
-      attributes,
-      nowMs,
-    );
-  else
-    workflow.appendExternal(
-      EventType.EVENT_TYPE_NEXUS_OPERATION_TIMED_OUT,
-      'nexusOperationTimedOutEventAttributes',
-      attributes,
-      nowMs,
-    );
+  switch (kind) {
+    case 'failed':
+      transition(workflow, op, NexusFailed, undefined);
+      workflow.appendExternal(
+        EventType.EVENT_TYPE_NEXUS_OPERATION_FAILED,
+        'nexusOperationFailedEventAttributes',
+        attributes,
+        nowMs,
+      );
+      break;
+    case 'canceled':
+      transition(workflow, op, NexusCanceled, undefined);
+      workflow.appendExternal(
+        EventType.EVENT_TYPE_NEXUS_OPERATION_CANCELED,
+        'nexusOperationCanceledEventAttributes',
+        attributes,
+        nowMs,
+      );
+      break;
+    case 'timed-out':
+      transition(workflow, op, NexusTimedOut, undefined);
+      workflow.appendExternal(
+        EventType.EVENT_TYPE_NEXUS_OPERATION_TIMED_OUT,
+        'nexusOperationTimedOutEventAttributes',
+        attributes,
+        nowMs,
+      );
+      break;
+  }
   finish(ctx, workflow, op, nowMs);
 }
 
 /** A retryable attempt failure: back off and try again. */
 export function nexusAttemptFailed(
+  workflow: Workflow,
   op: NexusOperationState,
   failure: Failure,
   nowMs: number,
   retryDelayMs: number,
 ): void {
-  op.lastAttemptCompleteTimeMs = nowMs;
-  op.lastAttemptFailure = encodeBase64('temporal.api.failure.v1.Failure', failure);
-  op.attempt += 1;
-  op.status = NexusOperationStatus.BackingOff;
-  op.nextAttemptAtMs = nowMs + retryDelayMs;
-}
-
-/** The circuit breaker refused the attempt: wait without counting an attempt. */
-export function nexusAttemptBlocked(op: NexusOperationState, reason: string, retryAtMs: number): void {
-  op.status = NexusOperationStatus.BackingOff;
-  op.blockedReason = reason;
-  op.nextAttemptAtMs = retryAtMs;
+  transition(workflow, op, NexusAttemptFailed, {
+    nowMs,
+    failure: encodeBase64('temporal.api.failure.v1.Failure', failure),
+    retryDelayMs,
+  });
 }
 
 export function nexusCancelCompleted(
@@ -289,15 +321,11 @@ export function nexusCancelCompleted(
 ): void {
   const cancel = op.cancel;
   if (!cancel) return;
-  cancel.status = NexusCancelStatus.Succeeded;
-  cancel.lastAttemptCompleteTimeMs = nowMs;
+  transitionCancel(workflow, op, cancel, CancelSucceeded, { nowMs });
   workflow.appendExternal(
     EventType.EVENT_TYPE_NEXUS_OPERATION_CANCEL_REQUEST_COMPLETED,
     'nexusOperationCancelRequestCompletedEventAttributes',
-    {
-      requestedEventId: cancel.requestedEventId,
-      scheduledEventId: op.scheduledEventId,
-    },
+    { requestedEventId: cancel.requestedEventId, scheduledEventId: op.scheduledEventId },
     nowMs,
     undefined,
     true,
@@ -314,17 +342,14 @@ export function nexusCancelFailed(
 ): void {
   const cancel = op.cancel;
   if (!cancel) return;
-  cancel.status = NexusCancelStatus.Failed;
-  cancel.lastAttemptCompleteTimeMs = nowMs;
-  cancel.lastFailure = encodeBase64('temporal.api.failure.v1.Failure', failure);
+  transitionCancel(workflow, op, cancel, CancelFailed, {
+    nowMs,
+    failure: encodeBase64('temporal.api.failure.v1.Failure', failure),
+  });
   workflow.appendExternal(
     EventType.EVENT_TYPE_NEXUS_OPERATION_CANCEL_REQUEST_FAILED,
     'nexusOperationCancelRequestFailedEventAttributes',
-    {
-      requestedEventId: cancel.requestedEventId,
-      scheduledEventId: op.scheduledEventId,
-      failure,
-    },
+    { requestedEventId: cancel.requestedEventId, scheduledEventId: op.scheduledEventId, failure },
     nowMs,
     undefined,
     true,
@@ -333,6 +358,7 @@ export function nexusCancelFailed(
 }
 
 export function nexusCancelAttemptFailed(
+  workflow: Workflow,
   op: NexusOperationState,
   failure: Failure,
   nowMs: number,
@@ -340,11 +366,11 @@ export function nexusCancelAttemptFailed(
 ): void {
   const cancel = op.cancel;
   if (!cancel) return;
-  cancel.status = NexusCancelStatus.BackingOff;
-  cancel.attempt += 1;
-  cancel.lastAttemptCompleteTimeMs = nowMs;
-  cancel.lastFailure = encodeBase64('temporal.api.failure.v1.Failure', failure);
-  cancel.nextAttemptAtMs = nowMs + retryDelayMs;
+  transitionCancel(workflow, op, cancel, CancelAttemptFailed, {
+    nowMs,
+    failure: encodeBase64('temporal.api.failure.v1.Failure', failure),
+    retryDelayMs,
+  });
 }
 
 /** The earliest time this operation needs attention (timeout or next attempt); 0 = none. */
@@ -355,9 +381,8 @@ export function nexusOperationDeadline(op: NexusOperationState): number {
     at.push(op.scheduledTimeMs + op.scheduleToStartTimeoutMs);
   if (op.status === NexusOperationStatus.Started && op.startToCloseTimeoutMs > 0)
     at.push(op.startedTimeMs + op.startToCloseTimeoutMs);
-  if (op.status === NexusOperationStatus.BackingOff && op.nextAttemptAtMs > 0) at.push(op.nextAttemptAtMs);
-  if (op.cancel?.status === NexusCancelStatus.BackingOff && op.cancel.nextAttemptAtMs > 0)
-    at.push(op.cancel.nextAttemptAtMs);
+  if (op.status === NexusOperationStatus.BackingOff) at.push(op.nextAttemptAtMs);
+  if (op.cancel?.status === NexusCancelStatus.BackingOff) at.push(op.cancel.nextAttemptAtMs);
   return at.length > 0 ? Math.min(...at) : 0;
 }
 
@@ -372,6 +397,7 @@ export function processNexusOperationDeadline(
   op: NexusOperationState,
   nowMs: number,
 ): void {
+  const isStarted = op.status === NexusOperationStatus.Started;
   if (op.scheduleToCloseTimeoutMs > 0 && nowMs >= op.scheduledTimeMs + op.scheduleToCloseTimeoutMs) {
     return nexusOperationEnded(
       ctx,
@@ -382,11 +408,7 @@ export function processNexusOperationDeadline(
       nowMs,
     );
   }
-  if (
-    op.status !== NexusOperationStatus.Started &&
-    op.scheduleToStartTimeoutMs > 0 &&
-    nowMs >= op.scheduledTimeMs + op.scheduleToStartTimeoutMs
-  ) {
+  if (!isStarted && op.scheduleToStartTimeoutMs > 0 && nowMs >= op.scheduledTimeMs + op.scheduleToStartTimeoutMs) {
     return nexusOperationEnded(
       ctx,
       workflow,
@@ -396,11 +418,7 @@ export function processNexusOperationDeadline(
       nowMs,
     );
   }
-  if (
-    op.status === NexusOperationStatus.Started &&
-    op.startToCloseTimeoutMs > 0 &&
-    nowMs >= op.startedTimeMs + op.startToCloseTimeoutMs
-  ) {
+  if (isStarted && op.startToCloseTimeoutMs > 0 && nowMs >= op.startedTimeMs + op.startToCloseTimeoutMs) {
     return nexusOperationEnded(
       ctx,
       workflow,
@@ -410,12 +428,10 @@ export function processNexusOperationDeadline(
       nowMs,
     );
   }
-  if (op.status === NexusOperationStatus.BackingOff && nowMs >= op.nextAttemptAtMs) {
-    op.status = NexusOperationStatus.Scheduled;
-    op.nextAttemptAtMs = 0;
-  }
-  if (op.cancel?.status === NexusCancelStatus.BackingOff && nowMs >= op.cancel.nextAttemptAtMs) {
-    op.cancel.status = NexusCancelStatus.Scheduled;
-    op.cancel.nextAttemptAtMs = 0;
+  if (op.status === NexusOperationStatus.BackingOff && nowMs >= op.nextAttemptAtMs)
+    transition(workflow, op, NexusRescheduled, undefined);
+  const cancel = op.cancel;
+  if (cancel?.status === NexusCancelStatus.BackingOff && nowMs >= cancel.nextAttemptAtMs) {
+    transitionCancel(workflow, op, cancel, CancelRescheduled, { op });
   }
 }

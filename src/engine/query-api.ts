@@ -8,6 +8,7 @@ import type { Workflow } from './workflow';
 import { isRunning } from './mutable-state';
 import type { PendingQuery, QueryEntry } from './query-registry';
 import { encodeTaskToken, type MatchTask, type RunKey, type TaskToken } from './tasks';
+import { taskHistory } from './task-history';
 
 type WorkflowQueryResult = temporal.api.query.v1.IWorkflowQueryResult;
 const QueryResultType = temporal.api.enums.v1.QueryResultType;
@@ -62,10 +63,61 @@ export async function queryWorkflow(
   request: temporal.api.workflowservice.v1.IQueryWorkflowRequest,
   signal: AbortSignal,
 ): Promise<temporal.api.workflowservice.v1.IQueryWorkflowResponse> {
-  const workflow = engine.load(key);
-  if (!workflow) throw notFound('workflow not found');
+  const queryId = engine.ctx.ids.uuid();
+  const pending = pendingOf(engine);
+  let settle: (result: WorkflowQueryResult) => void = () => undefined;
+  const answered = new Promise<WorkflowQueryResult>((resolve) => (settle = resolve));
+  const entry: QueryEntry = {
+    queryId,
+    query: request.query ?? {},
+    mode: 'buffered',
+    isDelivered: false,
+    resolve: (result) => {
+      pending.delete(queryId);
+      settle(result);
+    },
+  };
+  const admitted = await engine.run(key, async (tx) => {
+    const workflow = await tx.get(key);
+    if (!workflow) throw notFound('workflow not found');
+    const rejected = rejection(workflow, request.queryRejectCondition ?? 0);
+    if (rejected) return { rejected } as const;
+    pending.set(queryId, { entry, key: workflow.key });
+    if (isRunning(workflow.state) && workflow.state.workflowTask) {
+      workflow.queries.set(queryId, entry);
+    } else {
+      entry.mode = 'task';
+      offerQueryTask(engine, workflow, queryId);
+    }
+    return { workflow } as const;
+  });
+  if ('rejected' in admitted && admitted.rejected) return admitted.rejected;
+  const result = await new Promise<WorkflowQueryResult>((resolve, reject) => {
+    const onAbort = (): void => {
+      admitted.workflow.queries.delete(queryId);
+      pending.delete(queryId);
+      reject(new ServiceError(ErrorCode.DeadlineExceeded, 'query timed out before a worker answered it'));
+    };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    void answered.then((answer) => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(answer);
+    });
+  });
+  if (result.resultType === QueryResultType.QUERY_RESULT_TYPE_ANSWERED) return { queryResult: result.answer ?? null };
+  throw new ServiceError(ErrorCode.QueryFailed, result.errorMessage || 'query failed', {
+    typeName: 'temporal.api.errordetails.v1.QueryFailedFailure',
+    value: { failure: result.failure ?? null },
+  });
+}
+
+/** The answer for a query the run cannot take, or undefined. Throws when it cannot be queried at all. */
+function rejection(
+  workflow: Workflow,
+  condition: number,
+): temporal.api.workflowservice.v1.IQueryWorkflowResponse | undefined {
   const s = workflow.state;
-  const condition = request.queryRejectCondition ?? 0;
   const closed = !isRunning(s);
   if (
     (condition === RejectCondition.QUERY_REJECT_CONDITION_NOT_OPEN && closed) ||
@@ -84,64 +136,44 @@ export async function queryWorkflow(
   if (s.workflowTask && s.workflowTask.attempt >= 3) {
     throw new ServiceError(ErrorCode.FailedPrecondition, 'Cannot query workflow due to Workflow Task in failed state.');
   }
-  const result = await new Promise<WorkflowQueryResult>((resolve, reject) => {
-    const queryId = engine.ctx.ids.uuid();
-    const pending = pendingOf(engine);
-    const onAbort = (): void => {
-      workflow.queries.delete(queryId);
-      pending.delete(queryId);
-      reject(new ServiceError(ErrorCode.DeadlineExceeded, 'query timed out before a worker answered it'));
-    };
-    const entry: QueryEntry = {
-      queryId,
-      query: request.query ?? {},
-      mode: 'buffered',
-      isDelivered: false,
-      resolve: (r) => {
-        pending.delete(queryId);
-        signal.removeEventListener('abort', onAbort);
-        resolve(r);
-      },
-    };
-    pending.set(queryId, { entry, key: workflow.key });
-    signal.addEventListener('abort', onAbort, { once: true });
-    if (!closed && s.workflowTask) {
-      workflow.queries.set(queryId, entry);
-    } else {
-      entry.mode = 'task';
-      offerQueryTask(engine, workflow, queryId);
-    }
-  });
-  if (result.resultType === QueryResultType.QUERY_RESULT_TYPE_ANSWERED) return { queryResult: result.answer ?? null };
-  throw new ServiceError(ErrorCode.QueryFailed, result.errorMessage || 'query failed', {
-    typeName: 'temporal.api.errordetails.v1.QueryFailedFailure',
-    value: { failure: result.failure ?? null },
-  });
+  return undefined;
 }
 
 /** The poll response for a query task; undefined when the query is gone (answered or abandoned). */
-export function recordQueryTaskStarted(
+export async function recordQueryTaskStarted(
   engine: HistoryEngine,
   task: Extract<MatchTask, { kind: 'query-task' }>,
-): temporal.api.workflowservice.v1.IPollWorkflowTaskQueueResponse | undefined {
+): Promise<temporal.api.workflowservice.v1.IPollWorkflowTaskQueueResponse | undefined> {
   const pending = pendingOf(engine).get(task.queryId);
   if (!pending || pending.entry.isDelivered) return undefined;
-  const workflow = engine.load(task.key);
-  if (!workflow) return undefined;
-  pending.entry.isDelivered = true;
-  const s = workflow.state;
-  const token: TaskToken = { k: 'qry', ns: s.namespaceId, w: s.workflowId, r: s.runId, q: task.queryId };
-  return {
-    taskToken: encodeTaskToken(token),
-    workflowExecution: { workflowId: s.workflowId, runId: s.runId },
-    workflowType: { name: s.workflowType },
-    previousStartedEventId: long(s.lastCompletedStartedEventId),
-    startedEventId: long(0),
-    attempt: 1,
-    history: { events: workflow.events },
-    query: pending.entry.query,
-    workflowExecutionTaskQueue: { name: s.taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
-  };
+  return engine.run(task.key, async (tx) => {
+    const workflow = await tx.get(task.key);
+    if (!workflow || pending.entry.isDelivered) return undefined;
+    pending.entry.isDelivered = true;
+    const s = workflow.state;
+    const token: TaskToken = { k: 'qry', ns: s.namespaceId, w: s.workflowId, r: s.runId, q: task.queryId };
+    const history = await taskHistory(tx, workflow, {
+      fromEventId: 1,
+      toEventId: s.nextEventId - 1,
+      pageSize: engine.ctx.config.historyPageSizeMax,
+      tail: [],
+    });
+    return {
+      taskToken: encodeTaskToken(token),
+      workflowExecution: { workflowId: s.workflowId, runId: s.runId },
+      workflowType: { name: s.workflowType },
+      previousStartedEventId: long(s.lastCompletedStartedEventId),
+      startedEventId: long(0),
+      attempt: 1,
+      history: { events: history.events },
+      nextPageToken: history.nextPageToken,
+      query: pending.entry.query,
+      workflowExecutionTaskQueue: {
+        name: s.taskQueue,
+        kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL,
+      },
+    };
+  });
 }
 
 export function respondQueryTaskCompleted(

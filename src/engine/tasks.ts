@@ -1,5 +1,6 @@
 // Tasks the engine hands to matching, and the task tokens workers send back. A task is only a pointer
 // into mutable state: when a poll takes it, the engine checks it is still current before starting it.
+// Workflow and activity tasks name the outbox row that dispatched them (deleted when the task starts).
 import { invalidArgument } from '../common/errors';
 
 export interface RunKey {
@@ -14,12 +15,14 @@ export type MatchTask =
       readonly key: RunKey;
       readonly scheduledEventId: number;
       readonly attempt: number;
+      readonly dispatchTaskId: number;
     }
   | {
       readonly kind: 'activity-task';
       readonly key: RunKey;
       readonly scheduledEventId: number;
       readonly attempt: number;
+      readonly dispatchTaskId: number;
     }
   | { readonly kind: 'query-task'; readonly key: RunKey; readonly queryId: string }
   | { readonly kind: 'nexus-task'; readonly taskId: string };

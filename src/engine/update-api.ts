@@ -5,6 +5,7 @@ import { invalidArgument, notFound } from '../common/errors';
 import type { NamespaceRecord } from '../store/store';
 import type { HistoryEngine } from './history-engine';
 import type { Workflow } from './workflow';
+import type { Transaction } from './transaction';
 import { isRunning } from './mutable-state';
 import { UpdateStage } from './update-registry';
 import { findRun } from './client-api';
@@ -18,15 +19,17 @@ interface UpdateStatus {
   outcome: temporal.api.update.v1.IOutcome | null;
 }
 
-function statusOf(workflow: Workflow, updateId: string): UpdateStatus | undefined {
+async function statusOf(tx: Transaction, workflow: Workflow, updateId: string): Promise<UpdateStatus | undefined> {
   const entry = workflow.updates.get(updateId);
   if (entry) return { stage: entry.stage, outcome: entry.outcome };
   const record = workflow.state.updates[updateId];
   if (!record) return undefined;
   if (record.completedEventId > 0) {
-    const outcome =
-      workflow.events[record.completedEventId - 1]?.workflowExecutionUpdateCompletedEventAttributes?.outcome ?? null;
-    return { stage: UpdateStage.Completed, outcome };
+    const completed = await tx.event(workflow, record.completedEventId);
+    return {
+      stage: UpdateStage.Completed,
+      outcome: completed?.workflowExecutionUpdateCompletedEventAttributes?.outcome ?? null,
+    };
   }
   return { stage: UpdateStage.Accepted, outcome: null };
 }
@@ -38,9 +41,11 @@ export async function updateWorkflowExecution(
   signal: AbortSignal,
 ): Promise<UpdateResponse> {
   const updateId = validateUpdate(request);
-  const key = engine.run((tx) => {
-    const workflow = findRun(tx, namespace, request.workflowExecution, request.firstExecutionRunId);
-    admitUpdate(engine, tx.nowMs, workflow, request);
+  const workflowId = request.workflowExecution?.workflowId ?? '';
+  if (!workflowId) throw invalidArgument('WorkflowId is not set on request.');
+  const key = await engine.run({ namespaceId: namespace.id, workflowId }, async (tx) => {
+    const workflow = await findRun(tx, namespace, request.workflowExecution, request.firstExecutionRunId);
+    await admitUpdate(engine, tx, workflow, request);
     return workflow.key;
   });
   return waitForStage(engine, key, updateId, request.waitPolicy?.lifecycleStage || UpdateStage.Accepted, signal);
@@ -55,15 +60,15 @@ export function validateUpdate(request: temporal.api.workflowservice.v1.IUpdateW
 }
 
 /** Admits the update to the run unless it already knows it (a retried request). */
-export function admitUpdate(
+export async function admitUpdate(
   engine: HistoryEngine,
-  nowMs: number,
+  tx: Transaction,
   workflow: Workflow,
   request: temporal.api.workflowservice.v1.IUpdateWorkflowExecutionRequest,
-): void {
+): Promise<void> {
   const updateId = request.request?.meta?.updateId ?? '';
   if (!isRunning(workflow.state)) throw notFound('workflow execution already completed');
-  if (statusOf(workflow, updateId)) return;
+  if (await statusOf(tx, workflow, updateId)) return;
   workflow.updates.set(updateId, {
     updateId,
     request: request.request ?? {},
@@ -73,7 +78,7 @@ export function admitUpdate(
     waiters: new Set(),
   });
   // With nothing else pending, the task is speculative: dropped from history if the update is rejected.
-  scheduleWorkflowTask(engine.ctx, workflow, nowMs, 1, !workflow.hasBufferedEvents);
+  scheduleWorkflowTask(engine.ctx, workflow, tx.nowMs, 1, !workflow.hasBufferedEvents);
 }
 
 export async function pollWorkflowExecutionUpdate(
@@ -84,7 +89,12 @@ export async function pollWorkflowExecutionUpdate(
 ): Promise<UpdateResponse> {
   const updateId = request.updateRef?.updateId ?? '';
   if (!updateId) throw invalidArgument('Update ID is not set on request.');
-  const key = engine.run((tx) => findRun(tx, namespace, request.updateRef?.workflowExecution).key);
+  const workflowId = request.updateRef?.workflowExecution?.workflowId ?? '';
+  if (!workflowId) throw invalidArgument('WorkflowId is not set on request.');
+  const key = await engine.run(
+    { namespaceId: namespace.id, workflowId },
+    async (tx) => (await findRun(tx, namespace, request.updateRef?.workflowExecution)).key,
+  );
   return waitForStage(engine, key, updateId, request.waitPolicy?.lifecycleStage || UpdateStage.Completed, signal);
 }
 
@@ -95,10 +105,17 @@ export async function waitForStage(
   stage: number,
   signal: AbortSignal,
 ): Promise<UpdateResponse> {
-  const deadline = AbortSignal.any([signal, AbortSignal.timeout(engine.ctx.config.updateLongPollMs)]);
+  const deadline = AbortSignal.any([
+    signal,
+    engine.stopSignal,
+    AbortSignal.timeout(engine.ctx.config.updateLongPollMs),
+  ]);
   for (;;) {
-    const workflow = engine.load(key);
-    const status = workflow ? statusOf(workflow, updateId) : undefined;
+    const found = await engine.run(key, async (tx) => {
+      const workflow = await tx.get(key);
+      return { workflow, status: workflow ? await statusOf(tx, workflow, updateId) : undefined };
+    });
+    const { workflow, status } = found;
     if (!workflow || !status) {
       throw notFound(
         workflow && !isRunning(workflow.state)

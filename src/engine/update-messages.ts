@@ -85,7 +85,7 @@ function accept(
     },
     c.tx.nowMs,
   );
-  c.workflow.state.updates[updateId] = { acceptedEventId: Number(event.eventId), completedEventId: 0 };
+  c.workflow.putItem('updates', updateId, { acceptedEventId: Number(event.eventId), completedEventId: 0 });
   if (entry) {
     entry.stage = UpdateStage.Accepted;
     wakeUpdateWaiters(entry);
@@ -111,6 +111,7 @@ function complete(
     c.tx.nowMs,
   );
   record.completedEventId = Number(event.eventId);
+  c.workflow.changed('updates', updateId);
   if (entry) {
     entry.stage = UpdateStage.Completed;
     entry.outcome = body.outcome ?? null;

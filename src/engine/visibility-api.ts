@@ -7,13 +7,13 @@ import { executionInfo } from './execution-info';
 export const LIST_PAGE_SIZE_MAX = 1000;
 export const LIST_PAGE_SIZE_DEFAULT = 100;
 
-export function listWorkflowExecutions(
+export async function listWorkflowExecutions(
   store: Store,
   namespace: NamespaceRecord,
   request: temporal.api.workflowservice.v1.IListWorkflowExecutionsRequest,
-): temporal.api.workflowservice.v1.IListWorkflowExecutionsResponse {
+): Promise<temporal.api.workflowservice.v1.IListWorkflowExecutionsResponse> {
   const pageSize = Math.min(request.pageSize || LIST_PAGE_SIZE_DEFAULT, LIST_PAGE_SIZE_MAX);
-  const result = store.listExecutions({
+  const result = await store.listExecutions({
     namespaceId: namespace.id,
     query: request.query ?? '',
     pageSize,
@@ -26,12 +26,12 @@ export function listWorkflowExecutions(
   };
 }
 
-export function countWorkflowExecutions(
+export async function countWorkflowExecutions(
   store: Store,
   namespace: NamespaceRecord,
   request: temporal.api.workflowservice.v1.ICountWorkflowExecutionsRequest,
-): temporal.api.workflowservice.v1.ICountWorkflowExecutionsResponse {
-  const result = store.countExecutions({
+): Promise<temporal.api.workflowservice.v1.ICountWorkflowExecutionsResponse> {
+  const result = await store.countExecutions({
     namespaceId: namespace.id,
     query: request.query ?? '',
     searchAttributeTypes: namespace.searchAttributes,

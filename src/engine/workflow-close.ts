@@ -1,20 +1,25 @@
-// Closing a run: the terminal event, clearing what was pending, and the work that follows a close
-// (telling the parent, applying the parent close policy to children, starting the next run of a
-// continue-as-new or a retry). Follow-up work on other runs is queued as effects of the transaction.
+// Closing a run: the terminal event, clearing what was pending, and the work that follows a close: the
+// next run of a continue-as-new or a retry (same workflow id, so same shard and same transaction), and
+// outbox tasks for everything that touches other runs (telling the parent, the parent close policy,
+// completion callbacks).
 import { type Failure, type Payloads, EventType, temporal } from '../common/proto';
 import { durationFromMs } from '../common/time';
-import type { EngineContext, Transaction } from './engine-context';
+import type { EngineContext } from './engine-context';
+import type { Transaction } from './transaction';
 import type { Workflow } from './workflow';
-import { isRunning } from './mutable-state';
+import { isRunning, NexusCancelStatus, NexusOperationStatus } from './mutable-state';
 import { decideRetry, RetryState } from './retry-policy';
 import { ContinueAsNewInitiator, createRun, type RunSpec } from './workflow-start';
 import { rolloverResetPoints } from './reset-points';
-import { notifyParentOfChildClose, applyParentClosePolicy } from './children';
-import { noHooks, type EngineHooks } from './engine-hooks';
-import { deliverSystemCallbacks } from './nexus-completion';
+import { TaskKind, type ChildToClose } from './outbox';
+import { dropWorkflowTask } from './workflow-tasks';
+import { transitionItem } from './item-transition';
+import { ActivityDropped } from './activity-machine';
+import { completionCallbacksOf, scheduleCallbacks } from './callbacks';
 import { decodeBase64, type Memo, type SearchAttributes } from '../common/proto';
 
 const Status = temporal.api.enums.v1.WorkflowExecutionStatus;
+const ParentClosePolicy = temporal.api.enums.v1.ParentClosePolicy;
 
 export type CloseOutcome =
   | { kind: 'completed'; result: Payloads | null | undefined; completedEventId: number }
@@ -28,36 +33,59 @@ export type CloseOutcome =
       completedEventId: number;
     };
 
-export function closeWorkflow(
-  ctx: EngineContext,
-  tx: Transaction,
-  workflow: Workflow,
-  outcome: CloseOutcome,
-  listener: EngineHooks | undefined,
-): void {
+export function closeWorkflow(ctx: EngineContext, tx: Transaction, workflow: Workflow, outcome: CloseOutcome): void {
   const s = workflow.state;
   if (!isRunning(s)) return;
   const nowMs = tx.nowMs;
   const next = nextRunFor(ctx, workflow, outcome, nowMs);
-  const event = appendCloseEvent(workflow, outcome, next?.spec.runId, next?.retryState, nowMs);
+  appendCloseEvent(workflow, outcome, next?.spec.runId, next?.retryState, nowMs);
   s.status = statusOf(outcome);
   s.closeTimeMs = nowMs;
-  s.workflowTask = null;
-  s.activities = {};
-  s.timers = {};
+  dropWorkflowTask(workflow);
+  for (const activity of Object.values(s.activities)) {
+    transitionItem(workflow, 'activities', String(activity.scheduledEventId), activity, ActivityDropped, undefined);
+  }
+  workflow.clearItems('activities');
+  workflow.clearItems('timers');
   s.stickyTaskQueue = '';
+  applyParentClosePolicy(workflow);
+  closeNexusOperations(workflow);
   if (next) {
-    const run = createRun(ctx, next.spec, nowMs);
-    tx.add(run);
-    s.nexusOperations = {};
+    tx.add(createRun(ctx, tx, next.spec, nowMs));
     return;
   }
-  if (s.parent) tx.after((next) => notifyParentOfChildClose(ctx, next, workflow.key, event));
-  const hooks = listener ?? noHooks;
-  applyParentClosePolicy(ctx, tx, workflow, hooks);
-  deliverSystemCallbacks(ctx, tx, workflow, event);
-  hooks.onRunClosed(tx, workflow, event);
-  s.nexusOperations = {};
+  if (s.parent) {
+    const { namespaceId, workflowId, runId, initiatedEventId } = s.parent;
+    workflow.emit({ kind: TaskKind.NotifyParent, parent: { namespaceId, workflowId, runId }, initiatedEventId });
+  }
+  scheduleCallbacks(workflow);
+}
+
+/**
+ * The parent close policy, as the Temporal server applies it whenever a run closes (continue-as-new and
+ * retries included): children with TERMINATE or REQUEST_CANCEL are told by a task of their own.
+ */
+function applyParentClosePolicy(workflow: Workflow): void {
+  const children: ChildToClose[] = [];
+  for (const child of Object.values(workflow.state.children)) {
+    const policy = child.parentClosePolicy || ParentClosePolicy.PARENT_CLOSE_POLICY_TERMINATE;
+    if (policy === ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON || !child.runId) continue;
+    children.push({ namespaceId: child.namespaceId, workflowId: child.workflowId, firstRunId: child.runId, policy });
+  }
+  if (children.length > 0) workflow.emit({ kind: TaskKind.ParentClosePolicy, children });
+}
+
+/**
+ * Operations end with their caller; a cancel already requested of a started one is still sent once (a
+ * TRY_CANCEL caller may finish right after asking), so that operation stays in the closed run's state
+ * for its cancel task to read.
+ */
+function closeNexusOperations(workflow: Workflow): void {
+  for (const op of Object.values(workflow.state.nexusOperations)) {
+    const isCancelPending =
+      op.status === NexusOperationStatus.Started && op.cancel?.status === NexusCancelStatus.Scheduled;
+    if (!isCancelPending) workflow.removeItem('nexusOperations', String(op.scheduledEventId));
+  }
 }
 
 function statusOf(outcome: CloseOutcome): number {
@@ -190,7 +218,7 @@ function nextRunFor(ctx: EngineContext, workflow: Workflow, outcome: CloseOutcom
 
 function inheritedSpec(ctx: EngineContext, workflow: Workflow, nowMs: number): RunSpec {
   const s = workflow.state;
-  const started = workflow.events[0]?.workflowExecutionStartedEventAttributes;
+  const started = workflow.startedEvent?.workflowExecutionStartedEventAttributes;
   const runTimeoutMs = s.runExpirationMs > 0 ? s.runExpirationMs - s.executionTimeMs : 0;
   return {
     namespace: ctx.namespaces.getById(s.namespaceId),
@@ -216,9 +244,7 @@ function inheritedSpec(ctx: EngineContext, workflow: Workflow, nowMs: number): R
     startDelayMs: 0,
     parent: s.parent,
     continuedExecutionRunId: s.runId,
-    completionCallbacks: s.completionCallbacks.map((c) =>
-      decodeBase64<temporal.api.common.v1.ICallback>('temporal.api.common.v1.Callback', c),
-    ),
+    completionCallbacks: completionCallbacksOf(workflow),
     links: [],
     rootExecution: started?.rootWorkflowExecution ?? null,
     prevAutoResetPoints: rolloverResetPoints(s, nowMs, ctx.namespaces.getById(s.namespaceId).retentionMs),

@@ -2,14 +2,14 @@
 // (children, external signals and cancels): start with id-reuse/conflict policies, signal, request
 // cancel, terminate.
 import { type Payloads, type Header, EventType, temporal } from '../common/proto';
-import { workflowAlreadyStarted, ServiceError, ErrorCode } from '../common/errors';
-import type { EngineContext, Transaction } from './engine-context';
+import { workflowAlreadyStarted, invalidArgument, ServiceError, ErrorCode } from '../common/errors';
+import type { EngineContext } from './engine-context';
+import type { Transaction } from './transaction';
 import type { Workflow } from './workflow';
 import { isRunning } from './mutable-state';
 import { createRun, type RunSpec } from './workflow-start';
 import { scheduleWorkflowTask, failWorkflowTask } from './workflow-tasks';
 import { closeWorkflow } from './workflow-close';
-import type { EngineHooks } from './engine-hooks';
 
 const ReusePolicy = temporal.api.enums.v1.WorkflowIdReusePolicy;
 const ConflictPolicy = temporal.api.enums.v1.WorkflowIdConflictPolicy;
@@ -26,14 +26,13 @@ export interface StartResult {
 }
 
 /** Starts a run under the id policies, or returns the run a repeated request id already started. */
-export function startWorkflow(
+export async function startWorkflow(
   ctx: EngineContext,
   tx: Transaction,
   spec: RunSpec,
   policies: StartPolicies,
-  hooks: EngineHooks,
-): StartResult {
-  const current = tx.getCurrent(spec.namespace.id, spec.workflowId);
+): Promise<StartResult> {
+  const current = await tx.getCurrent(spec.namespace.id, spec.workflowId);
   if (current) {
     if (spec.requestId && current.state.startRequestIds.includes(spec.requestId)) {
       // A retried start answers as the original did (the real server's respondToRetriedRequest).
@@ -54,18 +53,16 @@ export function startWorkflow(
           current.state.runId,
         );
       }
-      terminateWorkflow(
-        ctx,
-        tx,
-        current,
-        { reason: 'TerminateIfRunning WorkflowIdReusePolicy', details: null, identity: spec.identity },
-        hooks,
-      );
+      terminateWorkflow(ctx, tx, current, {
+        reason: 'TerminateIfRunning WorkflowIdReusePolicy',
+        details: null,
+        identity: spec.identity,
+      });
     } else {
       checkReusePolicy(current, spec, policies.reusePolicy);
     }
   }
-  const workflow = createRun(ctx, spec, tx.nowMs);
+  const workflow = createRun(ctx, tx, spec, tx.nowMs);
   tx.add(workflow);
   return { workflow, started: true };
 }
@@ -98,11 +95,22 @@ export function signalWorkflow(
     input: Payloads | null | undefined;
     header: Header | null | undefined;
     identity: string;
+    /** Written on the event (a client's request id). */
     requestId?: string;
+    /** A retried delivery with the same id is applied once (defaults to the request id). */
+    dedupeId?: string;
     externalWorkflowExecution?: temporal.api.common.v1.IWorkflowExecution | null;
   },
 ): void {
   assertRunning(workflow);
+  const s = workflow.state;
+  const dedupeId = signal.dedupeId ?? signal.requestId ?? '';
+  if (dedupeId && s.signalRequestIds[dedupeId]) return;
+  if (s.signalCount >= ctx.config.signalsPerExecutionMax) {
+    throw invalidArgument('exceeded workflow execution limit for signal events');
+  }
+  s.signalCount += 1;
+  if (dedupeId) workflow.putItem('signalRequestIds', dedupeId, true);
   workflow.appendExternal(
     EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED,
     'workflowExecutionSignaledEventAttributes',
@@ -152,7 +160,6 @@ export function terminateWorkflow(
   tx: Transaction,
   workflow: Workflow,
   request: { reason: string; details: Payloads | null | undefined; identity: string },
-  hooks: EngineHooks,
 ): void {
   assertRunning(workflow);
   const task = workflow.state.workflowTask;
@@ -165,7 +172,7 @@ export function terminateWorkflow(
   } else {
     workflow.flushBuffer();
   }
-  closeWorkflow(ctx, tx, workflow, { kind: 'terminated', ...request }, hooks);
+  closeWorkflow(ctx, tx, workflow, { kind: 'terminated', ...request });
 }
 
 export function assertRunning(workflow: Workflow): void {

@@ -13,13 +13,22 @@ import {
 } from '../common/proto';
 import { durationFromMs, timestampFromMs } from '../common/time';
 import type { NamespaceRecord } from '../store/store';
-import type { MutableState, ParentState, ResetPointState, RetryPolicyState } from './mutable-state';
+import {
+  MUTABLE_STATE_VERSION,
+  emptyItems,
+  type MutableState,
+  type ParentState,
+  type ResetPointState,
+  type RetryPolicyState,
+} from './mutable-state';
 import { resetPointsToProto } from './reset-points';
 import { retryPolicyToProto } from './retry-policy';
 import { decodeSearchAttributes, withSearchAttributeTypes } from './search-attributes';
 import { Workflow } from './workflow';
 import { scheduleWorkflowTask } from './workflow-tasks';
 import type { EngineContext } from './engine-context';
+import type { Transaction } from './transaction';
+import { addCompletionCallbacks } from './callbacks';
 
 /** temporal.api.enums.v1.ContinueAsNewInitiator */
 export const ContinueAsNewInitiator = { Workflow: 1, Retry: 2, CronSchedule: 3 } as const;
@@ -62,7 +71,7 @@ export interface RunSpec {
   readonly prevAutoResetPoints?: readonly ResetPointState[];
 }
 
-export function createRun(ctx: EngineContext, requested: RunSpec, nowMs: number): Workflow {
+export function createRun(ctx: EngineContext, tx: Transaction, requested: RunSpec, nowMs: number): Workflow {
   const spec: RunSpec = {
     ...requested,
     searchAttributes: withSearchAttributeTypes(requested.searchAttributes, requested.namespace.searchAttributes),
@@ -70,7 +79,6 @@ export function createRun(ctx: EngineContext, requested: RunSpec, nowMs: number)
   const state = initialState(spec, nowMs);
   const workflow = new Workflow(
     state,
-    [],
     {
       memo:
         spec.memo?.fields && Object.keys(spec.memo.fields).length > 0
@@ -81,6 +89,8 @@ export function createRun(ctx: EngineContext, requested: RunSpec, nowMs: number)
       parentRunId: spec.parent?.runId ?? null,
     },
     undefined,
+    { version: 0, nextEventId: 1, wakeupAtMs: 0, coreJson: '' },
+    tx.allocateTaskId,
   );
   workflow.append(
     EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED,
@@ -89,6 +99,7 @@ export function createRun(ctx: EngineContext, requested: RunSpec, nowMs: number)
     nowMs,
     spec.links.length > 0 ? { links: spec.links } : undefined,
   );
+  addCompletionCallbacks(workflow, spec.completionCallbacks, nowMs);
   workflow.markCurrent();
   if (spec.startDelayMs <= 0 && spec.isFirstWorkflowTaskDeferred !== true) scheduleWorkflowTask(ctx, workflow, nowMs);
   return workflow;
@@ -96,6 +107,8 @@ export function createRun(ctx: EngineContext, requested: RunSpec, nowMs: number)
 
 function initialState(spec: RunSpec, nowMs: number): MutableState {
   return {
+    ...emptyItems(),
+    stateVersion: MUTABLE_STATE_VERSION,
     namespaceId: spec.namespace.id,
     workflowId: spec.workflowId,
     runId: spec.runId,
@@ -116,14 +129,10 @@ function initialState(spec: RunSpec, nowMs: number): MutableState {
     workflowTask: null,
     stickyTaskQueue: '',
     stickyScheduleToStartTimeoutMs: 0,
-    activities: {},
-    timers: {},
-    children: {},
-    externalRequests: {},
     parent: spec.parent,
     cancelRequested: false,
-    bufferedEvents: [],
-    updates: {},
+    lastProvisionalId: 0,
+    signalCount: 0,
     startRequestIds: spec.requestId ? [spec.requestId] : [],
     memo:
       spec.memo?.fields && Object.keys(spec.memo.fields).length > 0
@@ -135,8 +144,6 @@ function initialState(spec: RunSpec, nowMs: number): MutableState {
         : null,
     retryPolicy: spec.retryPolicy,
     attempt: spec.attempt,
-    completionCallbacks: spec.completionCallbacks.map((c) => encodeBase64('temporal.api.common.v1.Callback', c)),
-    nexusOperations: {},
     historySizeBytes: 0,
     ...(spec.prevAutoResetPoints && spec.prevAutoResetPoints.length > 0
       ? { autoResetPoints: spec.prevAutoResetPoints.map((point) => ({ ...point })) }

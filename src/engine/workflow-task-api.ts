@@ -5,8 +5,8 @@ import { timestampFromMs } from '../common/time';
 import { notFound } from '../common/errors';
 import type { HistoryEngine } from './history-engine';
 import type { Workflow } from './workflow';
-import type { Transaction } from './engine-context';
-import { isRunning } from './mutable-state';
+import type { Transaction } from './transaction';
+import { isRunning, WorkflowTaskStatus } from './mutable-state';
 import { encodeTaskToken, type MatchTask, type TaskToken, runKeyOf } from './tasks';
 import { failWorkflowTask, scheduleWorkflowTask, startWorkflowTask } from './workflow-tasks';
 import { applyCommands, CommandError, hasCloseCommand, validateCommands, type CommandContext } from './command-handler';
@@ -19,6 +19,9 @@ import {
 import { answerQueries, attachBufferedQueries, dispatchBufferedQueries } from './query-api';
 import { EventType } from '../common/proto';
 import { recordResetPoint } from './reset-points';
+import { taskHistory } from './task-history';
+import { transitionRecord } from './item-transition';
+import { WorkflowTaskCompleted } from './workflow-task-machine';
 
 type PollResponse = temporal.api.workflowservice.v1.IPollWorkflowTaskQueueResponse;
 
@@ -35,15 +38,24 @@ export function recordWorkflowTaskStarted(
   engine: HistoryEngine,
   task: Extract<MatchTask, { kind: 'workflow-task' }>,
   poll: WorkflowPoll,
-): PollResponse | undefined {
-  return engine.run((tx) => {
-    const workflow = tx.get(task.key);
+): Promise<PollResponse | undefined> {
+  return engine.run(task.key, async (tx) => {
+    const workflow = await tx.get(task.key);
     const wft = workflow?.state.workflowTask;
-    if (!workflow || !isRunning(workflow.state) || !wft) return undefined;
-    if (wft.scheduledEventId !== task.scheduledEventId || wft.attempt !== task.attempt || wft.startedEventId !== 0)
+    const isStickyFallback =
+      wft !== undefined && wft !== null && wft.isSticky && poll.taskQueue === workflow?.state.taskQueue;
+    const isCurrent =
+      workflow !== undefined &&
+      isRunning(workflow.state) &&
+      wft?.status === WorkflowTaskStatus.Scheduled &&
+      wft.scheduledEventId === task.scheduledEventId &&
+      wft.attempt === task.attempt &&
+      (wft.taskQueue === poll.taskQueue || isStickyFallback);
+    if (!workflow || !wft || !isCurrent) {
+      // A stale pointer: its dispatch row (if it is still there) is not needed any more.
+      if (workflow && task.dispatchTaskId !== wft?.dispatchTaskId) workflow.completeTask(task.dispatchTaskId);
       return undefined;
-    const isStickyFallback = wft.isSticky && poll.taskQueue === workflow.state.taskQueue;
-    if (wft.taskQueue !== poll.taskQueue && !isStickyFallback) return undefined;
+    }
     // A sticky task taken from the normal queue: its sticky worker is gone, so the new one gets full history.
     if (isStickyFallback) workflow.state.stickyTaskQueue = '';
     const startedEventId = startWorkflowTask(workflow, {
@@ -52,17 +64,23 @@ export function recordWorkflowTaskStarted(
       nowMs: tx.nowMs,
       buildId: poll.buildId ?? '',
     });
+    const s = workflow.state;
     const token: TaskToken = {
       k: 'wft',
-      ns: workflow.state.namespaceId,
-      w: workflow.state.workflowId,
-      r: workflow.state.runId,
+      ns: s.namespaceId,
+      w: s.workflowId,
+      r: s.runId,
       s: wft.scheduledEventId,
       st: startedEventId,
       a: wft.attempt,
     };
-    const s = workflow.state;
-    const firstEventId = wft.isSticky && !isStickyFallback ? s.lastCompletedStartedEventId + 1 : 1;
+    const speculative = workflow.speculativeTaskEvents;
+    const history = await taskHistory(tx, workflow, {
+      fromEventId: wft.isSticky && !isStickyFallback ? s.lastCompletedStartedEventId + 1 : 1,
+      toEventId: s.nextEventId - 1,
+      pageSize: engine.ctx.config.historyPageSizeMax,
+      tail: speculative,
+    });
     const response: PollResponse = {
       taskToken: encodeTaskToken(token),
       workflowExecution: { workflowId: s.workflowId, runId: s.runId },
@@ -71,7 +89,8 @@ export function recordWorkflowTaskStarted(
       startedEventId: long(startedEventId),
       attempt: wft.attempt,
       backlogCountHint: long(engine.backlogCount(s.namespaceId, poll.taskQueue, 'workflow')),
-      history: { events: [...workflow.events.slice(Math.max(0, firstEventId - 1)), ...workflow.speculativeTaskEvents] },
+      history: { events: history.events },
+      nextPageToken: history.nextPageToken,
       workflowExecutionTaskQueue: {
         name: s.taskQueue,
         kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL,
@@ -94,15 +113,15 @@ function currentTask(workflow: Workflow | undefined, token: Extract<TaskToken, {
   return workflow;
 }
 
-export function completeWorkflowTask(
+export async function completeWorkflowTask(
   engine: HistoryEngine,
   token: Extract<TaskToken, { k: 'wft' }>,
   request: temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedRequest,
-): temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedResponse {
+): Promise<temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedResponse> {
   const ctx = engine.ctx;
   let resetHistoryEventId = 0;
-  engine.run((tx) => {
-    const workflow = currentTask(tx.get(runKeyOf(token)), token);
+  await engine.run(runKeyOf(token), async (tx) => {
+    const workflow = currentTask(await tx.get(runKeyOf(token)), token);
     answerQueries(workflow, request.queryResults ?? {});
     const s = workflow.state;
     const commands = request.commands ?? [];
@@ -166,6 +185,7 @@ export function completeWorkflowTask(
       completedEventId: Number(completed.eventId),
       nowMs: tx.nowMs,
     });
+    transitionRecord(workflow, wft, WorkflowTaskCompleted, undefined);
     s.workflowTask = null;
     const c: CommandContext = {
       ctx,
@@ -174,7 +194,6 @@ export function completeWorkflowTask(
       completedEventId: Number(completed.eventId),
       identity,
       messages: indexMessages(request.messages ?? []),
-      hooks: engine.hooks,
     };
     applyCommands(c, commands);
     handleRemainingMessages(c);
@@ -196,9 +215,9 @@ export function failWorkflowTaskFromWorker(
   engine: HistoryEngine,
   token: Extract<TaskToken, { k: 'wft' }>,
   request: temporal.api.workflowservice.v1.IRespondWorkflowTaskFailedRequest,
-): void {
-  engine.run((tx) => {
-    const workflow = currentTask(tx.get(runKeyOf(token)), token);
+): Promise<void> {
+  return engine.run(runKeyOf(token), async (tx) => {
+    const workflow = currentTask(await tx.get(runKeyOf(token)), token);
     failWorkflowTask(engine.ctx, workflow, {
       nowMs: tx.nowMs,
       cause: request.cause ?? 0,
@@ -235,9 +254,9 @@ function discardSpeculativeTask(
   request: temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedRequest,
 ): void {
   const s = workflow.state;
+  const task = s.workflowTask;
+  if (task) transitionRecord(workflow, task, WorkflowTaskCompleted, undefined);
   s.workflowTask = null;
-  // The next task reuses the discarded task's event id: forget that it was handed to matching.
-  for (const key of [...workflow.enqueued]) if (key.startsWith('wft:')) workflow.enqueued.delete(key);
   const sticky = request.stickyAttributes?.workerTaskQueue?.name ?? '';
   s.stickyTaskQueue = sticky;
   handleRemainingMessages({
@@ -247,7 +266,6 @@ function discardSpeculativeTask(
     completedEventId: 0,
     identity: request.identity ?? '',
     messages: indexMessages(request.messages ?? []),
-    hooks: engine.hooks,
   });
   if (requeueUnansweredUpdates(workflow)) scheduleWorkflowTask(engine.ctx, workflow, tx.nowMs, 1, true);
   else dispatchBufferedQueries(engine, workflow);

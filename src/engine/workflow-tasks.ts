@@ -1,12 +1,21 @@
-// The workflow task state machine: scheduled -> started -> completed | failed | timed out. Every attempt
-// is persisted (Scheduled/Started/Failed|TimedOut), which sdk-core accepts and keeps replay simple; the
-// exception is a speculative task (scheduled only to deliver updates), whose events stay out of history
-// until something makes it real (see Workflow.materializeSpeculativeTask).
+// Scheduling, starting and failing workflow tasks (the machine is workflow-task-machine.ts). Every
+// attempt is persisted (Scheduled/Started/Failed|TimedOut), which sdk-core accepts and keeps replay
+// simple; the exception is a speculative task (scheduled only to deliver updates), whose events stay out
+// of history until something makes it real (see Workflow.materializeSpeculativeTask). A scheduled task
+// is handed to matching by an outbox task, written with the schedule.
 import { EventType, encodeEvent, temporal } from '../common/proto';
 import { durationFromMs } from '../common/time';
 import type { EngineContext } from './engine-context';
 import { buildEvent, type Workflow } from './workflow';
-import { isRunning } from './mutable-state';
+import { isRunning, WorkflowTaskStatus } from './mutable-state';
+import { TaskKind } from './outbox';
+import { transitionRecord } from './item-transition';
+import {
+  WorkflowTaskDropped,
+  WorkflowTaskFailed,
+  WorkflowTaskStarted,
+  WorkflowTaskTimedOut,
+} from './workflow-task-machine';
 
 const TaskQueueKind = temporal.api.enums.v1.TaskQueueKind;
 
@@ -36,9 +45,19 @@ export function scheduleWorkflowTask(
   const event = isSpeculative
     ? buildEvent(s.nextEventId, type, 'workflowTaskScheduledEventAttributes', attributes, nowMs)
     : workflow.append(type, 'workflowTaskScheduledEventAttributes', attributes, nowMs);
+  const scheduledEventId = Number(event.eventId);
+  const dispatchTaskId = workflow.emit({
+    kind: TaskKind.WorkflowTask,
+    scheduledEventId,
+    attempt,
+    taskQueue,
+    normalTaskQueue: s.taskQueue,
+    isSticky,
+  });
   s.workflowTask = {
+    status: WorkflowTaskStatus.Scheduled,
     ...(isSpeculative ? { speculativeEvents: [Buffer.from(encodeEvent(event)).toString('base64')] } : {}),
-    scheduledEventId: Number(event.eventId),
+    scheduledEventId,
     startedEventId: 0,
     attempt,
     scheduledTimeMs: nowMs,
@@ -47,6 +66,7 @@ export function scheduleWorkflowTask(
     isSticky,
     startToCloseTimeoutMs,
     requestId: '',
+    dispatchTaskId,
   };
 }
 
@@ -70,10 +90,20 @@ export function startWorkflowTask(
     : workflow.append(type, 'workflowTaskStartedEventAttributes', attributes, params.nowMs);
   if (task.speculativeEvents)
     task.speculativeEvents = [...task.speculativeEvents, Buffer.from(encodeEvent(event)).toString('base64')];
-  task.startedEventId = Number(event.eventId);
-  task.startedTimeMs = params.nowMs;
-  task.requestId = params.requestId;
+  transitionRecord(workflow, task, WorkflowTaskStarted, {
+    startedEventId: Number(event.eventId),
+    nowMs: params.nowMs,
+    requestId: params.requestId,
+  });
   return task.startedEventId;
+}
+
+/** Ends the task with its run: the run closed while it was scheduled or running. */
+export function dropWorkflowTask(workflow: Workflow): void {
+  const task = workflow.state.workflowTask;
+  if (!task) return;
+  transitionRecord(workflow, task, WorkflowTaskDropped, undefined);
+  workflow.state.workflowTask = null;
 }
 
 /** Ends the running task as failed (or timed out), flushes buffered events and schedules the retry. */
@@ -93,6 +123,7 @@ export function failWorkflowTask(
   if (!task) return;
   const s = workflow.state;
   if (params.timedOut) {
+    transitionRecord(workflow, task, WorkflowTaskTimedOut, undefined);
     workflow.append(
       EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT,
       'workflowTaskTimedOutEventAttributes',
@@ -107,6 +138,7 @@ export function failWorkflowTask(
       params.nowMs,
     );
   } else {
+    transitionRecord(workflow, task, WorkflowTaskFailed, undefined);
     workflow.append(
       EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED,
       'workflowTaskFailedEventAttributes',

@@ -1,16 +1,20 @@
-// One workflow run in memory: its mutable state, its history (for open runs), the events appended since
-// the last commit, and the events buffered while a workflow task is running. The engine mutates it in a
-// synchronous step and then commits it; nothing here does I/O.
+// One workflow run in memory: its mutable state, its recent history, and what the running transaction
+// changed (new events, changed items, outbox tasks emitted and completed). The engine mutates it in a
+// step of a shard transaction and then commits it (workflow-record.ts turns it into a store write);
+// nothing here does I/O. Only the recent tail of history is kept; older events are read from the store.
 import { assert } from '../common/assert';
 import { type HistoryEvent, EventType, decodeEvent, encodeEvent, long } from '../common/proto';
 import { timestampFromMs } from '../common/time';
-import type { ExecutionRecord, ExecutionWrite } from '../store/store';
-import type { MutableState } from './mutable-state';
+import type { MutableState, ItemField } from './mutable-state';
 import type { UpdateEntry } from './update-registry';
 import type { QueryEntry } from './query-registry';
+import type { OutboxTask } from './outbox';
 
 /** Attribute field name of a HistoryEvent, e.g. 'timerFiredEventAttributes'. */
 export type EventAttributesField = Extract<keyof HistoryEvent, `${string}EventAttributes`>;
+
+/** How many recent events an open run keeps in memory (a sticky worker needs those since its last task). */
+export const RECENT_EVENTS_MAX = 1000;
 
 export interface VisibilityFields {
   memo: Uint8Array | null;
@@ -19,31 +23,44 @@ export interface VisibilityFields {
   parentRunId: string | null;
 }
 
+export interface PendingTask {
+  readonly taskId: number;
+  readonly task: OutboxTask;
+}
+
+/** Where a run stands in the store; set at load and after every commit. */
+export interface PersistedMark {
+  /** 0 = the run is not in the store yet. */
+  version: number;
+  nextEventId: number;
+  wakeupAtMs: number;
+  coreJson: string;
+}
+
 export class Workflow {
-  /** Persisted history (open runs keep all of it in memory). */
-  readonly events: HistoryEvent[];
+  /** Events from `recentFromEventId` to the last appended one. */
+  private recent: HistoryEvent[] = [];
+  private recentFromEventId: number;
   /** Events appended since the last commit, with their encoding (made once, for size and for the write). */
   private unpersisted: { event: HistoryEvent; data: Uint8Array }[] = [];
-  private buffered: HistoryEvent[];
-  private provisionalId = 0;
-  private persistedNextEventId: number | undefined;
+  private readonly changedItems = new Map<ItemField, Set<string>>();
   private makeCurrent = false;
-  /** Tasks already handed to matching, by key; rebuilt from nothing after a restart. */
-  readonly enqueued = new Set<string>();
-  /** Updates admitted but not yet completed (in memory only). */
+  private emitted: PendingTask[] = [];
+  private completed: number[] = [];
+  /** Updates admitted but not yet completed (in memory only; they pin the run in the cache). */
   readonly updates = new Map<string, UpdateEntry>();
-  /** Queries waiting for an answer (in memory only). */
+  /** Queries waiting for an answer (in memory only; they pin the run in the cache). */
   readonly queries = new Map<string, QueryEntry>();
 
   constructor(
     readonly state: MutableState,
-    events: HistoryEvent[],
     readonly visibility: VisibilityFields,
-    persistedNextEventId: number | undefined,
+    /** WorkflowExecutionStarted, kept for the whole life of the cached run. */
+    public startedEvent: HistoryEvent | undefined,
+    readonly persisted: PersistedMark,
+    private readonly allocateTaskId: () => number,
   ) {
-    this.events = events;
-    this.persistedNextEventId = persistedNextEventId;
-    this.buffered = state.bufferedEvents.map((b64) => decodeEvent(Buffer.from(b64, 'base64')));
+    this.recentFromEventId = state.nextEventId;
   }
 
   get key(): { namespaceId: string; workflowId: string; runId: string } {
@@ -55,11 +72,12 @@ export class Workflow {
   }
 
   get hasBufferedEvents(): boolean {
-    return this.buffered.length > 0;
+    return Object.keys(this.state.bufferedEvents).length > 0;
   }
 
-  get bufferedEvents(): readonly HistoryEvent[] {
-    return this.buffered;
+  /** In memory only state that a cache eviction would lose. */
+  get isPinned(): boolean {
+    return this.updates.size > 0 || this.queries.size > 0;
   }
 
   /** Appends an event now. Used for command events and whenever no workflow task is running. */
@@ -71,7 +89,8 @@ export class Workflow {
   private push(event: HistoryEvent): HistoryEvent {
     assert(Number(event.eventId) === this.state.nextEventId, 'an appended event must take the next event id');
     this.state.nextEventId += 1;
-    this.events.push(event);
+    this.recent.push(event);
+    if (Number(event.eventId) === 1) this.startedEvent = event;
     const data = encodeEvent(event);
     this.unpersisted.push({ event, data });
     this.state.historySizeBytes += data.length;
@@ -110,36 +129,115 @@ export class Workflow {
   ): number {
     const extra = { ...(links && links.length > 0 ? { links } : {}), ...(workerMayIgnore ? { workerMayIgnore } : {}) };
     if (!this.isWorkflowTaskStarted) return Number(this.append(type, field, attributes, timeMs, extra).eventId);
-    this.provisionalId -= 1;
-    const event: HistoryEvent = {
-      eventId: long(this.provisionalId),
-      eventTime: timestampFromMs(timeMs),
-      eventType: type,
-      ...(extra as Partial<HistoryEvent>),
-      [field]: attributes,
-    };
-    this.buffered.push(event);
-    return this.provisionalId;
+    const provisionalId = this.state.lastProvisionalId - 1;
+    this.state.lastProvisionalId = provisionalId;
+    const event = buildEvent(provisionalId, type, field, attributes, timeMs, extra);
+    this.putItem('bufferedEvents', String(provisionalId), Buffer.from(encodeEvent(event)).toString('base64'));
+    return provisionalId;
+  }
+
+  /** Buffered events in arrival order (provisional ids count down). */
+  get bufferedEvents(): HistoryEvent[] {
+    return Object.entries(this.state.bufferedEvents)
+      .sort(([a], [b]) => Number(b) - Number(a))
+      .map(([, b64]) => decodeEvent(Buffer.from(b64, 'base64')));
   }
 
   /** Writes buffered events into history in arrival order, rewriting provisional ids. */
   flushBuffer(): HistoryEvent[] {
-    if (this.buffered.length > 0) this.materializeSpeculativeTask();
+    const buffered = this.bufferedEvents;
+    if (buffered.length > 0) this.materializeSpeculativeTask();
     const ids = new Map<number, number>();
     const flushed: HistoryEvent[] = [];
-    for (const buffered of this.buffered) {
-      const provisional = Number(buffered.eventId);
+    for (const event of buffered) {
+      const provisional = Number(event.eventId);
       const eventId = this.state.nextEventId;
       ids.set(provisional, eventId);
-      rewriteStartedEventId(buffered, ids);
-      flushed.push(this.push({ ...buffered, eventId: long(eventId) }));
+      rewriteStartedEventId(event, ids);
+      this.removeItem('bufferedEvents', String(provisional));
+      flushed.push(this.push({ ...event, eventId: long(eventId) }));
     }
     for (const child of Object.values(this.state.children)) {
       const real = ids.get(child.startedEventId);
-      if (child.startedEventId < 0 && real !== undefined) child.startedEventId = real;
+      if (child.startedEventId < 0 && real !== undefined) {
+        child.startedEventId = real;
+        this.changed('children', String(child.initiatedEventId));
+      }
     }
-    this.buffered = [];
     return flushed;
+  }
+
+  /** The event if it is among the recent ones kept in memory. */
+  recentEvent(eventId: number): HistoryEvent | undefined {
+    if (eventId === 1 && this.startedEvent) return this.startedEvent;
+    return eventId >= this.recentFromEventId ? this.recent[eventId - this.recentFromEventId] : undefined;
+  }
+
+  /** Events from `fromEventId` on, if memory holds all of them. */
+  recentEventsFrom(fromEventId: number): HistoryEvent[] | undefined {
+    if (fromEventId < this.recentFromEventId) return undefined;
+    return this.recent.slice(fromEventId - this.recentFromEventId);
+  }
+
+  /** Forgets recent events before `eventId` (a worker will not ask for them again). */
+  forgetEventsBefore(eventId: number): void {
+    const drop = Math.min(this.recent.length, Math.max(0, eventId - this.recentFromEventId));
+    if (drop === 0) return;
+    this.recent = this.recent.slice(drop);
+    this.recentFromEventId += drop;
+  }
+
+  // Items: every change to an entry of an item map goes through these, so the commit writes just it.
+
+  putItem<F extends ItemField>(field: F, id: string, value: MutableState[F][string]): void {
+    (this.state[field] as Record<string, unknown>)[id] = value;
+    this.changed(field, id);
+  }
+
+  removeItem(field: ItemField, id: string): void {
+    delete (this.state[field] as Record<string, unknown>)[id];
+    this.changed(field, id);
+  }
+
+  /** Marks an entry changed in place (or removed, if it is gone from its map). */
+  changed(field: ItemField, id: string): void {
+    let ids = this.changedItems.get(field);
+    if (!ids) {
+      ids = new Set();
+      this.changedItems.set(field, ids);
+    }
+    ids.add(id);
+  }
+
+  /** Removes every entry of an item map. */
+  clearItems(field: ItemField): void {
+    for (const id of Object.keys(this.state[field])) this.removeItem(field, id);
+  }
+
+  get changedItemIds(): ReadonlyMap<ItemField, ReadonlySet<string>> {
+    return this.changedItems;
+  }
+
+  // Outbox: tasks this transaction causes, and tasks it finished.
+
+  /** Queues a follow-up task, written with this transaction; returns its id. */
+  emit(task: OutboxTask): number {
+    const taskId = this.allocateTaskId();
+    this.emitted.push({ taskId, task });
+    return taskId;
+  }
+
+  /** Deletes a task row with this transaction (a dispatch task whose workflow or activity task moved on). */
+  completeTask(taskId: number): void {
+    if (taskId > 0) this.completed.push(taskId);
+  }
+
+  get emittedTasks(): readonly PendingTask[] {
+    return this.emitted;
+  }
+
+  get completedTaskIds(): readonly number[] {
+    return this.completed;
   }
 
   markCurrent(): void {
@@ -151,73 +249,19 @@ export class Workflow {
     return this.makeCurrent;
   }
 
-  get hasUnpersistedEvents(): boolean {
-    return this.unpersisted.length > 0;
+  get unpersistedEvents(): readonly { event: HistoryEvent; data: Uint8Array }[] {
+    return this.unpersisted;
   }
 
-  /** The store write for everything changed since the last commit. */
-  toWrite(): ExecutionWrite {
-    this.state.bufferedEvents = this.buffered.map((e) => Buffer.from(encodeEvent(e)).toString('base64'));
-    const record = this.toRecord();
-    assertContiguous(
-      this.unpersisted.map((u) => u.event),
-      this.persistedNextEventId ?? 1,
-    );
-    const write: ExecutionWrite = {
-      record,
-      newEvents: this.unpersisted.map(({ event, data }) => ({ eventId: Number(event.eventId), data })),
-      ...(this.persistedNextEventId !== undefined ? { expectedNextEventId: this.persistedNextEventId } : {}),
-      ...(this.makeCurrent ? { becomeCurrent: true } : {}),
-    };
-    return write;
-  }
-
-  /** The run's row: visibility columns and serialized mutable state. */
-  toRecord(): ExecutionRecord {
-    const s = this.state;
-    return {
-      namespaceId: s.namespaceId,
-      workflowId: s.workflowId,
-      runId: s.runId,
-      workflowType: s.workflowType,
-      taskQueue: s.taskQueue,
-      status: s.status,
-      startTimeMs: s.startTimeMs,
-      executionTimeMs: s.executionTimeMs,
-      closeTimeMs: s.closeTimeMs > 0 ? s.closeTimeMs : null,
-      historyLength: s.nextEventId - 1,
-      nextEventId: s.nextEventId,
-      parentWorkflowId: this.visibility.parentWorkflowId,
-      parentRunId: this.visibility.parentRunId,
-      memo: this.visibility.memo,
-      searchAttributes: this.visibility.searchAttributes,
-      state: JSON.stringify(s),
-    };
-  }
-
-  /** Called once the write from toWrite() is committed. */
-  committed(): void {
-    this.persistedNextEventId = this.state.nextEventId;
+  /** Called once the write of this transaction is committed. */
+  committed(mark: PersistedMark): void {
+    Object.assign(this.persisted, mark);
     this.unpersisted = [];
+    this.changedItems.clear();
+    this.emitted = [];
+    this.completed = [];
     this.makeCurrent = false;
-  }
-
-  static fromRecord(record: ExecutionRecord, events: HistoryEvent[]): Workflow {
-    const state = JSON.parse(record.state) as MutableState;
-    // A speculative task is not durable (nor are the updates it carried): it ends with the process.
-    if (state.workflowTask?.speculativeEvents) state.workflowTask = null;
-    assertContiguous(events, 1);
-    return new Workflow(
-      state,
-      events,
-      {
-        memo: record.memo,
-        searchAttributes: record.searchAttributes,
-        parentWorkflowId: record.parentWorkflowId,
-        parentRunId: record.parentRunId,
-      },
-      record.nextEventId,
-    );
+    if (this.recent.length > RECENT_EVENTS_MAX) this.forgetEventsBefore(this.state.nextEventId - RECENT_EVENTS_MAX);
   }
 }
 
@@ -243,7 +287,7 @@ function rewriteStartedEventId(event: HistoryEvent, ids: Map<number, number>): v
   }
 }
 
-function assertContiguous(events: readonly HistoryEvent[], firstEventId: number): void {
+export function assertContiguous(events: readonly HistoryEvent[], firstEventId: number): void {
   events.forEach((event, index) => {
     assert(Number(event.eventId) === firstEventId + index, `history event ids must be contiguous at ${index}`);
   });

@@ -1,11 +1,12 @@
 // The Nexus endpoint registry: validated create/update/delete with optimistic versions, lookups by id
 // and name, and the Causeway caller-namespace allowlist stored with each endpoint. Endpoints are
 // cluster-wide and usable the moment they are created (the cache is written through).
-import { randomUUID } from 'node:crypto';
 import { temporal, encodeBase64, decodeBase64, long } from '../common/proto';
 import { ServiceError, ErrorCode, invalidArgument, notFound } from '../common/errors';
 import { timestampFromMs } from '../common/time';
 import type { Clock } from '../common/clock';
+import type { Ids } from '../common/ids';
+import { SerialQueue } from '../common/serial-queue';
 import type { NexusEndpointRecord, Store } from '../store/store';
 import { StoreConflictError } from '../store/store';
 import type { NamespaceRegistry } from '../engine/namespace-registry';
@@ -27,28 +28,56 @@ export interface ResolvedEndpoint {
   readonly allowedCallerNamespaces: readonly string[] | null;
 }
 
+/** Registry changes waiting to be written, one at a time (so a name check and its write are atomic). */
+const REGISTRY_WRITES_WAITING_MAX = 1000;
+
 export class EndpointRegistry {
   private readonly byId = new Map<string, NexusEndpointRecord>();
+  private readonly byName = new Map<string, NexusEndpointRecord>();
+  private readonly writes = new SerialQueue(REGISTRY_WRITES_WAITING_MAX);
 
   constructor(
     private readonly store: Store,
     private readonly namespaces: NamespaceRegistry,
     private readonly clock: Clock,
-  ) {
-    for (const record of store.listNexusEndpoints()) this.byId.set(record.id, record);
+    private readonly ids: Ids,
+  ) {}
+
+  async load(): Promise<void> {
+    for (const record of await this.store.listNexusEndpoints()) this.remember(record);
+  }
+
+  private remember(record: NexusEndpointRecord): void {
+    const previous = this.byId.get(record.id);
+    if (previous) this.byName.delete(previous.name);
+    this.byId.set(record.id, record);
+    this.byName.set(record.name, record);
+  }
+
+  private forget(id: string): void {
+    const previous = this.byId.get(id);
+    if (previous) this.byName.delete(previous.name);
+    this.byId.delete(id);
   }
 
   create(
     spec: EndpointSpec | null | undefined,
     allowedCallerNamespaces: string[] | null,
-  ): temporal.api.nexus.v1.IEndpoint {
+  ): Promise<temporal.api.nexus.v1.IEndpoint> {
+    return this.writes.run(() => this.createNow(spec, allowedCallerNamespaces));
+  }
+
+  private async createNow(
+    spec: EndpointSpec | null | undefined,
+    allowedCallerNamespaces: string[] | null,
+  ): Promise<temporal.api.nexus.v1.IEndpoint> {
     this.validateSpec(spec);
     const name = spec?.name ?? '';
     if (this.findByName(name))
       throw new ServiceError(ErrorCode.AlreadyExists, `Nexus endpoint with name "${name}" is already registered.`);
     const now = this.clock.nowMs();
     const record: NexusEndpointRecord = {
-      id: randomUUID(),
+      id: this.ids.uuid(),
       name,
       version: 1,
       spec: encodeBase64('temporal.api.nexus.v1.EndpointSpec', spec ?? {}),
@@ -56,8 +85,8 @@ export class EndpointRegistry {
       createdMs: now,
       updatedMs: now,
     };
-    this.store.createNexusEndpoint(record);
-    this.byId.set(record.id, record);
+    await this.store.createNexusEndpoint(record);
+    this.remember(record);
     return toEndpoint(record);
   }
 
@@ -66,7 +95,16 @@ export class EndpointRegistry {
     version: number,
     spec: EndpointSpec | null | undefined,
     allowedCallerNamespaces: string[] | null | undefined,
-  ): temporal.api.nexus.v1.IEndpoint {
+  ): Promise<temporal.api.nexus.v1.IEndpoint> {
+    return this.writes.run(() => this.updateNow(id, version, spec, allowedCallerNamespaces));
+  }
+
+  private async updateNow(
+    id: string,
+    version: number,
+    spec: EndpointSpec | null | undefined,
+    allowedCallerNamespaces: string[] | null | undefined,
+  ): Promise<temporal.api.nexus.v1.IEndpoint> {
     validateId(id);
     if (version <= 0) throw invalidArgument('endpoint version is non-positive');
     this.validateSpec(spec);
@@ -91,17 +129,21 @@ export class EndpointRegistry {
       updatedMs: this.clock.nowMs(),
     };
     try {
-      this.store.updateNexusEndpoint(record, version);
+      await this.store.updateNexusEndpoint(record, version);
     } catch (error) {
       if (error instanceof StoreConflictError)
         throw new ServiceError(ErrorCode.FailedPrecondition, 'nexus endpoint version mismatch');
       throw error;
     }
-    this.byId.set(id, record);
+    this.remember(record);
     return toEndpoint(record);
   }
 
-  delete(id: string, version: number): void {
+  delete(id: string, version: number): Promise<void> {
+    return this.writes.run(() => this.deleteNow(id, version));
+  }
+
+  private async deleteNow(id: string, version: number): Promise<void> {
     validateId(id);
     if (version <= 0) throw invalidArgument('endpoint version is non-positive');
     const existing = this.get(id);
@@ -110,8 +152,8 @@ export class EndpointRegistry {
         ErrorCode.FailedPrecondition,
         `nexus endpoint version mismatch: expected ${existing.version}, got ${version}`,
       );
-    this.store.deleteNexusEndpoint(id);
-    this.byId.delete(id);
+    await this.store.deleteNexusEndpoint(id);
+    this.forget(id);
   }
 
   get(id: string): NexusEndpointRecord {
@@ -126,8 +168,7 @@ export class EndpointRegistry {
   }
 
   findByName(name: string): NexusEndpointRecord | undefined {
-    for (const record of this.byId.values()) if (record.name === name) return record;
-    return undefined;
+    return this.byName.get(name);
   }
 
   /** Resolution at invocation time: by id, falling back to the name (the endpoint may be recreated). */

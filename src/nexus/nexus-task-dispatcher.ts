@@ -1,6 +1,7 @@
 // Nexus tasks for handler workers: a dispatch waits (sync match only, nothing persisted) until a worker
 // polls the task and answers, or the attempt deadline passes. Answers after the deadline find no task.
-import { randomUUID } from 'node:crypto';
+import type { Clock } from '../common/clock';
+import type { Ids } from '../common/ids';
 import type { temporal } from '../common/proto';
 import type { MatchTask } from '../engine/tasks';
 import type { HandlerReply } from './handler-outcome';
@@ -21,7 +22,11 @@ export interface TaskOffer {
 export class NexusTaskDispatcher {
   private readonly pending = new Map<string, PendingTask>();
 
-  constructor(private readonly matching: TaskOffer) {}
+  constructor(
+    private readonly matching: TaskOffer,
+    private readonly clock: Clock,
+    private readonly ids: Ids,
+  ) {}
 
   dispatch(
     namespaceId: string,
@@ -30,12 +35,12 @@ export class NexusTaskDispatcher {
     timeoutMs: number,
   ): Promise<HandlerReply> {
     if (this.pending.size >= PENDING_NEXUS_TASKS_MAX) return Promise.resolve({ kind: 'timeout' });
-    const taskId = randomUUID();
+    const taskId = this.ids.uuid();
     return new Promise((resolve) => {
-      const timer = setTimeout(() => finish({ kind: 'timeout' }), Math.max(0, timeoutMs));
+      const timer = this.clock.setTimer(() => finish({ kind: 'timeout' }), Math.max(0, timeoutMs));
       const finish = (reply: HandlerReply): void => {
         if (!this.pending.delete(taskId)) return;
-        clearTimeout(timer);
+        timer.cancel();
         resolve(reply);
       };
       this.pending.set(taskId, { namespaceId, request, isTaken: false, resolve: finish });

@@ -1,18 +1,17 @@
-// Invokes Nexus operations for caller workflows: after every commit it looks for operations whose start
-// (or cancel) is due, calls the handler (a worker task for worker endpoints, HTTP for external ones),
-// classifies the reply once, and applies the outcome to the caller in an engine transaction. Attempts
-// are at-least-once: the scheduled event's request id makes them idempotent at the handler.
-import type { Clock } from '../common/clock';
-import type { Logger } from '../common/logger';
+// Executes the Nexus start and cancel attempts of caller workflows (outbox tasks nexus-start and
+// nexus-cancel): reads the attempt in a transaction, calls the handler (a worker task for worker
+// endpoints, HTTP for external ones), classifies the reply once (handler-outcome.ts), and reports the
+// outcome, which the engine applies (with the task's deletion) in a transaction. Attempts are
+// at-least-once: the scheduled event's request id makes them idempotent at the handler. The circuit
+// breaker of the caller namespace + endpoint is asked outside any transaction; when it holds calls back
+// the task waits (defer) and nothing in the operation changes.
 import { temporal, type Failure, long } from '../common/proto';
 import { timestampFromMs } from '../common/time';
 import type { HistoryEngine } from '../engine/history-engine';
 import type { Workflow } from '../engine/workflow';
-import type { RunKey } from '../engine/tasks';
-import { runKeyString } from '../engine/tasks';
-import { NexusCancelStatus, NexusOperationStatus, type NexusOperationState } from '../engine/mutable-state';
+import { isRunning, NexusCancelStatus, NexusOperationStatus, type NexusOperationState } from '../engine/mutable-state';
+import { RELEASED, TaskKind, type QueuedTask, type TaskOutcome } from '../engine/outbox';
 import {
-  nexusAttemptBlocked,
   nexusAttemptFailed,
   nexusCancelAttemptFailed,
   nexusCancelCompleted,
@@ -44,7 +43,6 @@ export interface NexusExecutorSettings {
   /** Deadline of one attempt at the handler (the Temporal server's 10 s). */
   readonly requestTimeoutMs: number;
 }
-export const CIRCUIT_BREAKER_OPEN_REASON = 'The circuit breaker is open.';
 
 /** Calls an external (HTTP) Nexus endpoint; provided by the Nexus HTTP client. */
 export interface ExternalNexusClient {
@@ -54,73 +52,82 @@ export interface ExternalNexusClient {
   cancel(url: string, request: temporal.api.nexus.v1.IRequest, timeoutMs: number): Promise<HandlerReply>;
 }
 
-export class NexusOperationExecutor {
-  private readonly inFlight = new Set<string>();
-  private isStopped = false;
+type Kind = 'start' | 'cancel';
 
+/** One attempt, as read from the caller's state. */
+interface Attempt {
+  readonly request: temporal.api.nexus.v1.IRequest;
+  readonly timeoutMs: number;
+  readonly callerNamespace: string;
+  readonly endpointId: string;
+  readonly endpoint: string;
+  /** A cancel sent for a caller that has closed: its outcome has no run left to record in. */
+  readonly isCallerClosed: boolean;
+}
+
+export function breakerKey(callerNamespaceId: string, endpoint: string): string {
+  return `${callerNamespaceId}\u0000${endpoint}`;
+}
+
+export class NexusOperationExecutor {
   constructor(
     private readonly engine: HistoryEngine,
     private readonly endpoints: EndpointRegistry,
     private readonly dispatcher: NexusTaskDispatcher,
     private readonly breakers: CircuitBreakers,
-    private readonly clock: Clock,
-    private readonly logger: Logger,
     private readonly external: ExternalNexusClient | undefined,
     private readonly settings: NexusExecutorSettings,
   ) {}
 
-  stop(): void {
-    this.isStopped = true;
+  /** Registers the executors of the nexus-start and nexus-cancel tasks with the engine. */
+  register(): void {
+    this.engine.executors[TaskKind.NexusStart] = (queued) => this.execute(queued, 'start');
+    this.engine.executors[TaskKind.NexusCancel] = (queued) => this.execute(queued, 'cancel');
   }
 
-  /**
-   * Engine hook: the caller closed. Requested cancels of started operations are still sent once (a
-   * TRY_CANCEL caller may finish right after asking); their outcome has no run left to record in.
-   */
-  onRunClosed(workflow: Workflow): void {
-    if (this.isStopped) return;
-    for (const op of Object.values(workflow.state.nexusOperations)) {
-      if (op.status === NexusOperationStatus.Started && op.cancel?.status === NexusCancelStatus.Scheduled)
-        this.launch(workflow, op, 'cancel');
+  private async execute(queued: QueuedTask, kind: Kind): Promise<TaskOutcome> {
+    const task = queued.task;
+    if (task.kind !== TaskKind.NexusStart && task.kind !== TaskKind.NexusCancel)
+      throw new Error(`not a Nexus task: ${task.kind}`);
+    const { scheduledEventId, attempt } = task;
+    const planned = await this.engine.run(queued.key, async (tx) => {
+      const workflow = await tx.get(queued.key);
+      const op = workflow?.state.nexusOperations[String(scheduledEventId)];
+      if (!workflow || !op || !isAttemptCurrent(workflow, op, kind, attempt)) {
+        workflow?.completeTask(queued.taskId);
+        return undefined;
+      }
+      const scheduled = (await tx.event(workflow, scheduledEventId))?.nexusOperationScheduledEventAttributes;
+      return this.attemptOf(workflow, op, kind, scheduled, tx.nowMs);
+    });
+    if (!planned) return RELEASED;
+    const endpoint = this.endpoints.resolve(planned.endpointId, planned.endpoint);
+    const refusal = endpoint
+      ? this.refusal(endpoint, planned.callerNamespace)
+      : handlerErrorFailure('NOT_FOUND', `endpoint "${planned.endpoint}" not found`);
+    const key = breakerKey(queued.key.namespaceId, planned.endpoint);
+    let reply: HandlerReply;
+    if (refusal || !endpoint) {
+      reply = { kind: 'handler-error', failure: refusal ?? handlerErrorFailure('NOT_FOUND', 'endpoint not found') };
+    } else {
+      const decision = this.breakers.tryAcquire(key);
+      if (!decision.allowed) return { kind: 'defer', atMs: decision.retryAtMs };
+      reply = await this.call(endpoint, planned, kind);
     }
+    const outcome = kind === 'start' ? classifyStartReply(reply) : classifyCancelReply(reply);
+    if (!refusal) this.recordBreaker(key, outcome);
+    await this.report(queued, scheduledEventId, attempt, kind, outcome);
+    return RELEASED;
   }
 
-  /** Engine hook: called after every commit of an open run. */
-  onSettled(workflow: Workflow): void {
-    if (this.isStopped) return;
-    for (const op of Object.values(workflow.state.nexusOperations)) {
-      if (op.status === NexusOperationStatus.Scheduled) this.launch(workflow, op, 'start');
-      if (op.status === NexusOperationStatus.Started && op.cancel?.status === NexusCancelStatus.Scheduled)
-        this.launch(workflow, op, 'cancel');
-    }
-  }
-
-  private launch(workflow: Workflow, op: NexusOperationState, kind: 'start' | 'cancel'): void {
-    const attempt = kind === 'start' ? op.attempt : (op.cancel?.attempt ?? 0);
-    const id = `${runKeyString(workflow.key)}\u0000${op.scheduledEventId}\u0000${kind}\u0000${attempt}`;
-    if (this.inFlight.has(id)) return;
-    this.inFlight.add(id);
-    const key = workflow.key;
-    const request = this.buildRequest(workflow, op, kind);
-    const snapshot = {
-      scheduledEventId: op.scheduledEventId,
-      attempt,
-      endpointId: op.endpointId,
-      endpoint: op.endpoint,
-    };
-    void this.invoke(key, snapshot, request, kind)
-      .catch((error: unknown) => this.logger.error('nexus invocation failed', { error: String(error) }))
-      .finally(() => this.inFlight.delete(id));
-  }
-
-  private buildRequest(
+  private attemptOf(
     workflow: Workflow,
     op: NexusOperationState,
-    kind: 'start' | 'cancel',
-  ): { request: temporal.api.nexus.v1.IRequest; timeoutMs: number; callerNamespace: string } {
+    kind: Kind,
+    scheduled: temporal.api.history.v1.INexusOperationScheduledEventAttributes | null | undefined,
+    now: number,
+  ): Attempt {
     const s = workflow.state;
-    const now = this.clock.nowMs();
-    const scheduled = workflow.events[op.scheduledEventId - 1]?.nexusOperationScheduledEventAttributes;
     const remaining: number[] = [this.settings.requestTimeoutMs];
     if (op.scheduleToCloseTimeoutMs > 0) remaining.push(op.scheduledTimeMs + op.scheduleToCloseTimeoutMs - now);
     if (kind === 'start' && op.scheduleToStartTimeoutMs > 0)
@@ -142,20 +149,21 @@ export class NexusOperationExecutor {
       endpoint: op.endpoint,
       capabilities: { temporalFailureResponses: true },
     };
+    const common = {
+      timeoutMs,
+      callerNamespace,
+      endpointId: op.endpointId,
+      endpoint: op.endpoint,
+      isCallerClosed: !isRunning(s),
+    };
     if (kind === 'cancel') {
-      return {
-        request: {
-          ...base,
-          cancelOperation: {
-            service: op.service,
-            operation: op.operation,
-            operationToken: op.operationToken,
-            operationId: op.operationToken,
-          },
-        },
-        timeoutMs,
-        callerNamespace,
+      const cancelOperation = {
+        service: op.service,
+        operation: op.operation,
+        operationToken: op.operationToken,
+        operationId: op.operationToken,
       };
+      return { request: { ...base, cancelOperation }, ...common };
     }
     const token = encodeCallbackToken({
       namespaceId: s.namespaceId,
@@ -173,50 +181,16 @@ export class NexusOperationExecutor {
         eventType: temporal.api.enums.v1.EventType.EVENT_TYPE_NEXUS_OPERATION_SCHEDULED,
       },
     });
-    return {
-      request: {
-        ...base,
-        startOperation: {
-          service: op.service,
-          operation: op.operation,
-          requestId: op.requestId,
-          callback: SYSTEM_CALLBACK_URL,
-          payload: scheduled?.input ?? null,
-          callbackHeader: { [CALLBACK_TOKEN_HEADER]: token },
-          links: [link],
-        },
-      },
-      timeoutMs,
-      callerNamespace,
+    const startOperation = {
+      service: op.service,
+      operation: op.operation,
+      requestId: op.requestId,
+      callback: SYSTEM_CALLBACK_URL,
+      payload: scheduled?.input ?? null,
+      callbackHeader: { [CALLBACK_TOKEN_HEADER]: token },
+      links: [link],
     };
-  }
-
-  private async invoke(
-    key: RunKey,
-    op: { scheduledEventId: number; attempt: number; endpointId: string; endpoint: string },
-    built: { request: temporal.api.nexus.v1.IRequest; timeoutMs: number; callerNamespace: string },
-    kind: 'start' | 'cancel',
-  ): Promise<void> {
-    const endpoint = this.endpoints.resolve(op.endpointId, op.endpoint);
-    const breakerKey = `${key.namespaceId}\u0000${op.endpoint}`;
-    let reply: HandlerReply;
-    const refusal = endpoint
-      ? this.refusal(endpoint, built.callerNamespace)
-      : handlerErrorFailure('NOT_FOUND', `endpoint "${op.endpoint}" not found`);
-    if (refusal) {
-      reply = { kind: 'handler-error', failure: refusal };
-    } else {
-      const decision = this.breakers.tryAcquire(breakerKey);
-      if (!decision.allowed) {
-        this.apply(key, op.scheduledEventId, kind, op.attempt, (_workflow, current) =>
-          nexusAttemptBlocked(current, CIRCUIT_BREAKER_OPEN_REASON, decision.retryAtMs),
-        );
-        return;
-      }
-      reply = await this.call(endpoint as ResolvedEndpoint, built, kind);
-    }
-    if (kind === 'start') this.applyStart(key, op, reply, refusal ? undefined : breakerKey);
-    else this.applyCancel(key, op, reply, refusal ? undefined : breakerKey);
+    return { request: { ...base, startOperation }, ...common };
   }
 
   /** The allowlist: once an endpoint has one, only listed caller namespaces may use it. */
@@ -229,129 +203,114 @@ export class NexusOperationExecutor {
     );
   }
 
-  private call(
-    endpoint: ResolvedEndpoint,
-    built: { request: temporal.api.nexus.v1.IRequest; timeoutMs: number; callerNamespace: string },
-    kind: 'start' | 'cancel',
-  ): Promise<HandlerReply> {
+  private call(endpoint: ResolvedEndpoint, attempt: Attempt, kind: Kind): Promise<HandlerReply> {
     const target = endpoint.spec.target;
     if (target?.worker) {
       const namespace = this.engine.ctx.namespaces.findByName(target.worker.namespace ?? '');
-      if (!namespace)
-        return Promise.resolve({
-          kind: 'handler-error',
-          failure: handlerErrorFailure('NOT_FOUND', `target namespace "${target.worker.namespace}" not found`),
-        });
-      return this.dispatcher.dispatch(namespace.id, target.worker.taskQueue ?? '', built.request, built.timeoutMs);
+      if (!namespace) {
+        const failure = handlerErrorFailure('NOT_FOUND', `target namespace "${target.worker.namespace}" not found`);
+        return Promise.resolve({ kind: 'handler-error', failure });
+      }
+      return this.dispatcher.dispatch(namespace.id, target.worker.taskQueue ?? '', attempt.request, attempt.timeoutMs);
     }
     const url = target?.external?.url ?? '';
-    if (!this.external)
+    if (!this.external) {
       return Promise.resolve({
         kind: 'handler-error',
         failure: handlerErrorFailure('NOT_IMPLEMENTED', 'external Nexus endpoints are not available'),
       });
-    if (kind === 'cancel') return this.external.cancel(url, built.request, built.timeoutMs);
-    const start = built.request.startOperation;
+    }
+    if (kind === 'cancel') return this.external.cancel(url, attempt.request, attempt.timeoutMs);
+    const start = attempt.request.startOperation;
     const request = start
-      ? { ...built.request, startOperation: { ...start, callback: this.external.callbackUrl(built.callerNamespace) } }
-      : built.request;
-    return this.external.start(url, request, built.timeoutMs);
+      ? {
+          ...attempt.request,
+          startOperation: { ...start, callback: this.external.callbackUrl(attempt.callerNamespace) },
+        }
+      : attempt.request;
+    return this.external.start(url, request, attempt.timeoutMs);
   }
 
-  private applyStart(
-    key: RunKey,
-    op: { scheduledEventId: number; attempt: number },
-    reply: HandlerReply,
-    breakerKey: string | undefined,
-  ): void {
-    const outcome = classifyStartReply(reply);
-    this.recordOutcome(breakerKey, outcome);
-    const ctx = this.engine.ctx;
-    this.apply(key, op.scheduledEventId, 'start', op.attempt, (workflow, current, nowMs) => {
-      switch (outcome.kind) {
-        case 'sync-success':
-          return nexusOperationSucceeded(
-            ctx,
-            workflow,
-            current,
-            outcome.payload,
-            nexusLinksToTemporal(outcome.links),
-            nowMs,
-          );
-        case 'async-started':
-          return nexusOperationStarted(
-            ctx,
-            workflow,
-            current,
-            outcome.operationToken,
-            nexusLinksToTemporal(outcome.links),
-            nowMs,
-          );
-        case 'operation-failed':
-          return nexusOperationEnded(ctx, workflow, current, outcome.state, outcome.failure, nowMs);
-        case 'retry':
-          return nexusAttemptFailed(
-            current,
-            outcome.failure,
-            nowMs,
-            nextNexusRetryDelayMs(current.attempt, this.settings.retryInitialIntervalMs),
-          );
-        case 'fail':
-          return nexusOperationEnded(ctx, workflow, current, 'failed', outcome.failure, nowMs);
-      }
-    });
+  private recordBreaker(key: string, outcome: StartOutcome | CancelOutcome): void {
+    if (countsAgainstBreaker(outcome)) this.breakers.recordFailure(key);
+    else this.breakers.recordSuccess(key);
   }
 
-  private applyCancel(
-    key: RunKey,
-    op: { scheduledEventId: number; attempt: number },
-    reply: HandlerReply,
-    breakerKey: string | undefined,
-  ): void {
-    const outcome = classifyCancelReply(reply);
-    this.recordOutcome(breakerKey, outcome);
-    const ctx = this.engine.ctx;
-    this.apply(key, op.scheduledEventId, 'cancel', op.attempt, (workflow, current, nowMs) => {
-      switch (outcome.kind) {
-        case 'cancel-requested':
-          return nexusCancelCompleted(ctx, workflow, current, nowMs);
-        case 'retry':
-          return nexusCancelAttemptFailed(
-            current,
-            outcome.failure,
-            nowMs,
-            nextNexusRetryDelayMs(current.cancel?.attempt ?? 1, this.settings.retryInitialIntervalMs),
-          );
-        case 'fail':
-          return nexusCancelFailed(ctx, workflow, current, outcome.failure, nowMs);
-      }
-    });
-  }
-
-  private recordOutcome(breakerKey: string | undefined, outcome: StartOutcome | CancelOutcome): void {
-    if (!breakerKey) return;
-    if (countsAgainstBreaker(outcome)) this.breakers.recordFailure(breakerKey);
-    else this.breakers.recordSuccess(breakerKey);
-  }
-
-  /** Applies an outcome if the operation is still at the attempt it answers (else the answer is stale). */
-  private apply(
-    key: RunKey,
+  /** Applies the outcome if the operation is still at the attempt it answers (else it is stale), and deletes the task. */
+  private report(
+    queued: QueuedTask,
     scheduledEventId: number,
-    kind: 'start' | 'cancel',
     attempt: number,
-    fn: (workflow: Workflow, op: NexusOperationState, nowMs: number) => void,
-  ): void {
-    if (this.isStopped) return;
-    this.engine.run((tx) => {
-      const workflow = tx.get(key);
-      const current = workflow?.state.nexusOperations[String(scheduledEventId)];
-      if (!workflow || !current) return;
-      const isCurrent =
-        kind === 'start'
-          ? current.status === NexusOperationStatus.Scheduled && current.attempt === attempt
-          : current.cancel?.status === NexusCancelStatus.Scheduled && current.cancel.attempt === attempt;
-      if (isCurrent) fn(workflow, current, tx.nowMs);
+    kind: Kind,
+    outcome: StartOutcome | CancelOutcome,
+  ): Promise<void> {
+    return this.engine.run(queued.key, async (tx) => {
+      const workflow = await tx.get(queued.key);
+      if (!workflow) return;
+      workflow.completeTask(queued.taskId);
+      const op = workflow.state.nexusOperations[String(scheduledEventId)];
+      if (!op || !isAttemptCurrent(workflow, op, kind, attempt)) return;
+      if (!isRunning(workflow.state)) {
+        // The cancel of a closed caller was sent once; the operation ends with the caller.
+        workflow.removeItem('nexusOperations', String(scheduledEventId));
+        return;
+      }
+      if (kind === 'start') this.applyStart(workflow, op, outcome as StartOutcome, tx.nowMs);
+      else this.applyCancel(workflow, op, outcome as CancelOutcome, tx.nowMs);
     });
   }
+
+  private applyStart(workflow: Workflow, op: NexusOperationState, outcome: StartOutcome, nowMs: number): void {
+    const ctx = this.engine.ctx;
+    switch (outcome.kind) {
+      case 'sync-success':
+        return nexusOperationSucceeded(ctx, workflow, op, outcome.payload, nexusLinksToTemporal(outcome.links), nowMs);
+      case 'async-started':
+        return nexusOperationStarted(
+          ctx,
+          workflow,
+          op,
+          outcome.operationToken,
+          nexusLinksToTemporal(outcome.links),
+          nowMs,
+        );
+      case 'operation-failed':
+        return nexusOperationEnded(ctx, workflow, op, outcome.state, outcome.failure, nowMs);
+      case 'retry':
+        return nexusAttemptFailed(
+          workflow,
+          op,
+          outcome.failure,
+          nowMs,
+          nextNexusRetryDelayMs(op.attempt, this.settings.retryInitialIntervalMs),
+        );
+      case 'fail':
+        return nexusOperationEnded(ctx, workflow, op, 'failed', outcome.failure, nowMs);
+    }
+  }
+
+  private applyCancel(workflow: Workflow, op: NexusOperationState, outcome: CancelOutcome, nowMs: number): void {
+    const ctx = this.engine.ctx;
+    switch (outcome.kind) {
+      case 'cancel-requested':
+        return nexusCancelCompleted(ctx, workflow, op, nowMs);
+      case 'retry':
+        return nexusCancelAttemptFailed(
+          workflow,
+          op,
+          outcome.failure,
+          nowMs,
+          nextNexusRetryDelayMs(op.cancel?.attempt ?? 1, this.settings.retryInitialIntervalMs),
+        );
+      case 'fail':
+        return nexusCancelFailed(ctx, workflow, op, outcome.failure, nowMs);
+    }
+  }
+}
+
+/** Whether the task's attempt is still the one the operation waits for. */
+function isAttemptCurrent(workflow: Workflow, op: NexusOperationState, kind: Kind, attempt: number): boolean {
+  if (kind === 'start')
+    return isRunning(workflow.state) && op.status === NexusOperationStatus.Scheduled && op.attempt === attempt;
+  return op.cancel?.status === NexusCancelStatus.Scheduled && op.cancel.attempt === attempt;
 }

@@ -1,4 +1,5 @@
 // Numbered schema migrations, applied in order inside one transaction each. Never edit a released one.
+// The schema version of a database is the number of its last migration (SQLite's user_version).
 export interface Migration {
   readonly version: number;
   readonly name: string;
@@ -58,4 +59,55 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'shards, task outbox, wake-ups, mutable state items',
+    // Runs written before this migration keep shard_id -1 until the engine upgrades them (see
+    // engine/legacy-upgrade.ts): their state holds its items inline and they have no tasks yet.
+    sql: `
+      ALTER TABLE executions ADD COLUMN shard_id INTEGER NOT NULL DEFAULT -1;
+      ALTER TABLE executions ADD COLUMN db_version INTEGER NOT NULL DEFAULT 1;
+      CREATE INDEX executions_legacy ON executions (shard_id) WHERE shard_id = -1;
+      CREATE TABLE cluster_metadata (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        shard_count INTEGER NOT NULL
+      );
+      CREATE TABLE shards (
+        shard_id INTEGER PRIMARY KEY,
+        range_id INTEGER NOT NULL,
+        owner TEXT NOT NULL DEFAULT ''
+      );
+      CREATE TABLE execution_items (
+        namespace_id TEXT NOT NULL,
+        workflow_id TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        item_id TEXT NOT NULL,
+        data TEXT NOT NULL,
+        PRIMARY KEY (namespace_id, workflow_id, run_id, kind, item_id)
+      ) WITHOUT ROWID;
+      CREATE TABLE tasks (
+        shard_id INTEGER NOT NULL,
+        task_id INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        namespace_id TEXT NOT NULL,
+        workflow_id TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        PRIMARY KEY (shard_id, task_id)
+      ) WITHOUT ROWID;
+      CREATE TABLE wakeups (
+        namespace_id TEXT NOT NULL,
+        workflow_id TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        shard_id INTEGER NOT NULL,
+        at_ms INTEGER NOT NULL,
+        PRIMARY KEY (namespace_id, workflow_id, run_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX wakeups_due ON wakeups (shard_id, at_ms);
+    `,
+  },
 ];
+
+/** The schema version this build writes; a database with a newer one is refused. */
+export const SCHEMA_VERSION = migrations.length;

@@ -1,5 +1,7 @@
-// The persistence boundary. Every adapter (SQLite today) implements this interface; nothing above
-// store/ sees SQL. Writes that must be atomic together go through one `writeExecutions` call.
+// The persistence boundary. Every adapter (SQLite today) implements this interface and passes the one
+// contract suite in test/store/; nothing above store/ sees SQL. Methods are domain verbs on one readonly
+// parameter object. Everything a history shard changes in one transaction is one `commitShard` call,
+// fenced by the shard's range id (its ownership token) and by each run's version.
 
 export interface NamespaceRecord {
   readonly id: string;
@@ -15,7 +17,13 @@ export interface NamespaceRecord {
   createdMs: number;
 }
 
-/** The row that describes one run: visibility columns plus the serialized mutable state. */
+export interface ExecutionKey {
+  readonly namespaceId: string;
+  readonly workflowId: string;
+  readonly runId: string;
+}
+
+/** The row that describes one run: visibility columns plus the serialized core of its mutable state. */
 export interface ExecutionRecord {
   readonly namespaceId: string;
   readonly workflowId: string;
@@ -35,14 +43,30 @@ export interface ExecutionRecord {
   memo: Uint8Array | null;
   /** Custom search attributes as JSON-friendly values (Datetime as epoch ms). */
   searchAttributes: Record<string, unknown>;
-  /** The mutable state, serialized by the engine. */
+  /** The core of the mutable state (everything but its items), serialized by the engine. */
   state: string;
 }
 
-export interface ExecutionKey {
-  readonly namespaceId: string;
-  readonly workflowId: string;
-  readonly runId: string;
+/** One entry of a run's mutable state kept in a row of its own (an activity, a timer, a callback...). */
+export interface ExecutionItem {
+  readonly kind: string;
+  readonly id: string;
+  /** Serialized by the engine. */
+  readonly data: string;
+}
+
+export interface ExecutionItemKey {
+  readonly kind: string;
+  readonly id: string;
+}
+
+export interface StoredExecution {
+  readonly record: ExecutionRecord;
+  /** Incremented by every write of the run; a write names the version it read. */
+  readonly version: number;
+  readonly items: readonly ExecutionItem[];
+  /** The run's persisted wake-up time, 0 = none. */
+  readonly wakeupAtMs: number;
 }
 
 export interface StoredEvent {
@@ -52,11 +76,45 @@ export interface StoredEvent {
 
 export interface ExecutionWrite {
   readonly record: ExecutionRecord;
+  /** The version the writer loaded; absent for a new run. A mismatch is a StoreConflictError. */
+  readonly expectedVersion?: number;
+  readonly upsertItems: readonly ExecutionItem[];
+  readonly deleteItems: readonly ExecutionItemKey[];
   readonly newEvents: readonly StoredEvent[];
-  /** For an update: the next event id the caller loaded; a mismatch is a conflict. Absent = create. */
-  readonly expectedNextEventId?: number;
   /** Make this run the current run of its workflow id. */
   readonly becomeCurrent?: boolean;
+  /** The run's next wake-up: a time, 0 to remove it, absent to leave it as it is. */
+  readonly wakeupAtMs?: number;
+}
+
+/** A follow-up task, written in the transaction that causes it and deleted once it has been done. */
+export interface OutboxTaskRow {
+  readonly taskId: number;
+  readonly kind: string;
+  readonly key: ExecutionKey;
+  /** Serialized by the engine. */
+  readonly payload: string;
+}
+
+export interface ShardCommit {
+  readonly shardId: number;
+  /** The owner's fencing token: the commit fails with ShardOwnershipLostError if the shard moved on. */
+  readonly rangeId: number;
+  readonly executions: readonly ExecutionWrite[];
+  readonly newTasks: readonly OutboxTaskRow[];
+  readonly completedTaskIds: readonly number[];
+}
+
+export interface ShardLease {
+  readonly shardId: number;
+  readonly rangeId: number;
+  /** The highest task id the shard has used, so new ids keep increasing. */
+  readonly maxTaskId: number;
+}
+
+export interface WakeupRow {
+  readonly key: ExecutionKey;
+  readonly atMs: number;
 }
 
 export interface ListExecutionsParams {
@@ -88,44 +146,76 @@ export interface NexusEndpointRecord {
   updatedMs: number;
 }
 
-export interface Store {
-  createNamespace(record: NamespaceRecord): void;
-  updateNamespace(record: NamespaceRecord): void;
-  getNamespaceByName(name: string): NamespaceRecord | undefined;
-  getNamespaceById(id: string): NamespaceRecord | undefined;
-  listNamespaces(): NamespaceRecord[];
+export interface ClusterMetadata {
+  /** Fixed when the database is created. */
+  readonly shardCount: number;
+}
 
-  /** Creates or updates runs atomically, appending their new history events. */
-  writeExecutions(writes: readonly ExecutionWrite[]): void;
-  getExecution(key: ExecutionKey): ExecutionRecord | undefined;
-  getCurrentRunId(params: { readonly namespaceId: string; readonly workflowId: string }): string | undefined;
-  /** Events with fromEventId <= id < toEventId, at most `limit`, in order. */
+export interface Store {
+  /** Stores the shard count in a new database; an existing database keeps the count it has. */
+  initializeCluster(params: { readonly shardCount: number }): Promise<ClusterMetadata>;
+  /** Takes ownership of a shard: a new range id, which fences every earlier owner's writes. */
+  acquireShard(params: { readonly shardId: number; readonly owner: string }): Promise<ShardLease>;
+  /** Writes everything one shard transaction changed, atomically. */
+  commitShard(params: ShardCommit): Promise<void>;
+  /** Deletes done tasks (fenced like a commit). */
+  completeTasks(params: {
+    readonly shardId: number;
+    readonly rangeId: number;
+    readonly taskIds: readonly number[];
+  }): Promise<void>;
+  /** Tasks of a shard with ids above `afterTaskId`, in id order, at most `limit`. */
+  readTasks(params: {
+    readonly shardId: number;
+    readonly afterTaskId: number;
+    readonly limit: number;
+  }): Promise<OutboxTaskRow[]>;
+  /** Wake-ups of a shard due at or before `untilMs`, earliest first, at most `limit`. */
+  readWakeups(params: {
+    readonly shardId: number;
+    readonly untilMs: number;
+    readonly limit: number;
+  }): Promise<WakeupRow[]>;
+
+  createNamespace(record: NamespaceRecord): Promise<void>;
+  updateNamespace(record: NamespaceRecord): Promise<void>;
+  getNamespaceByName(name: string): Promise<NamespaceRecord | undefined>;
+  listNamespaces(): Promise<NamespaceRecord[]>;
+
+  /** A run with its items, or undefined. */
+  getExecution(params: { readonly key: ExecutionKey }): Promise<StoredExecution | undefined>;
+  getCurrentRunId(params: { readonly namespaceId: string; readonly workflowId: string }): Promise<string | undefined>;
+  /** Events with fromEventId <= id < toEventId, at most `limit`, in order (or reversed). */
   readHistory(params: {
     readonly key: ExecutionKey;
     readonly fromEventId: number;
     readonly toEventId?: number;
     readonly limit: number;
     readonly reverse?: boolean;
-  }): StoredEvent[];
-  /** Every run whose status is Running, for recovery at start. */
-  listOpenExecutions(): ExecutionRecord[];
-  listExecutions(params: ListExecutionsParams): ListExecutionsResult;
-  countExecutions(params: Omit<ListExecutionsParams, 'pageSize' | 'nextPageToken'>): {
-    count: number;
-    groups: CountGroup[];
-  };
+  }): Promise<StoredEvent[]>;
+  listExecutions(params: ListExecutionsParams): Promise<ListExecutionsResult>;
+  countExecutions(
+    params: Omit<ListExecutionsParams, 'pageSize' | 'nextPageToken'>,
+  ): Promise<{ count: number; groups: CountGroup[] }>;
 
-  createNexusEndpoint(record: NexusEndpointRecord): void;
+  createNexusEndpoint(record: NexusEndpointRecord): Promise<void>;
   /** Replaces the endpoint if its stored version is `expectedVersion`; else throws a conflict. */
-  updateNexusEndpoint(record: NexusEndpointRecord, expectedVersion: number): void;
-  deleteNexusEndpoint(id: string): boolean;
-  getNexusEndpoint(id: string): NexusEndpointRecord | undefined;
-  getNexusEndpointByName(name: string): NexusEndpointRecord | undefined;
-  listNexusEndpoints(): NexusEndpointRecord[];
+  updateNexusEndpoint(record: NexusEndpointRecord, expectedVersion: number): Promise<void>;
+  deleteNexusEndpoint(id: string): Promise<boolean>;
+  listNexusEndpoints(): Promise<NexusEndpointRecord[]>;
 
-  close(): void;
+  /** Runs written by schema version 1 that the engine has not upgraded yet (see engine/legacy-upgrade.ts). */
+  listLegacyExecutions(params: { readonly limit: number }): Promise<ExecutionKey[]>;
+
+  close(): Promise<void>;
 }
 
+/** A write named a run version (or endpoint version) that is no longer the stored one. */
 export class StoreConflictError extends Error {
   override name = 'StoreConflictError';
+}
+
+/** The shard's range id moved on: another owner acquired it, and this writer must stop. */
+export class ShardOwnershipLostError extends Error {
+  override name = 'ShardOwnershipLostError';
 }

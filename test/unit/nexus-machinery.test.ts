@@ -15,13 +15,14 @@ import { nextNexusRetryDelayMs, NEXUS_RETRY_MAXIMUM_INTERVAL_MS } from '../../sr
 import { nexusLinkToWorkflowEvent, workflowEventLinkToNexus } from '../../src/nexus/links';
 import { long, temporal } from '../../src/common/proto';
 
-function fakeClock(start = 1_000_000): { nowMs(): number; advance(ms: number): void } {
-  let now = start;
-  return { nowMs: () => now, advance: (ms) => void (now += ms) };
+import { FakeClock } from '../helpers/fake-clock';
+
+function fakeClock(): FakeClock {
+  return new FakeClock();
 }
 
 describe('circuit breaker', () => {
-  test('stays closed up to the threshold, opens past it, lets one trial through after the cool-down', () => {
+  test('stays closed up to the threshold, opens past it, lets one trial through after the cool-down', async () => {
     const clock = fakeClock();
     const breakers = new CircuitBreakers(clock, { failuresToTrip: 2, openMs: 1000 });
     for (let i = 0; i < 2; i++) {
@@ -33,20 +34,20 @@ describe('circuit breaker', () => {
     assert.equal(breakers.isOpen('k'), true);
     const refused = breakers.tryAcquire('k');
     assert.equal(refused.allowed, false);
-    clock.advance(1000);
+    await clock.advance(1000);
     assert.equal(breakers.tryAcquire('k').allowed, true, 'half-open: one trial');
     assert.equal(breakers.tryAcquire('k').allowed, false, 'only one trial at a time');
     breakers.recordSuccess('k');
     assert.equal(breakers.tryAcquire('k').allowed, true, 'a good trial closes it');
   });
 
-  test('a failed trial opens it again; breakers are independent per key', () => {
+  test('a failed trial opens it again; breakers are independent per key', async () => {
     const clock = fakeClock();
     const breakers = new CircuitBreakers(clock, { failuresToTrip: 0, openMs: 500 });
     breakers.recordFailure('a');
     assert.equal(breakers.isOpen('a'), true);
     assert.equal(breakers.tryAcquire('b').allowed, true);
-    clock.advance(500);
+    await clock.advance(500);
     assert.equal(breakers.tryAcquire('a').allowed, true);
     breakers.recordFailure('a');
     assert.equal(breakers.isOpen('a'), true);

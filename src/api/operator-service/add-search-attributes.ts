@@ -3,10 +3,10 @@ import { invalidArgument } from '../../common/errors';
 import { type ApiDeps, namespaceOf } from '../api-deps';
 import { isSystemSearchAttribute, searchAttributeTypeName } from '../search-attribute-types';
 
-export function addSearchAttributes(
+export async function addSearchAttributes(
   deps: ApiDeps,
   request: temporal.api.operatorservice.v1.IAddSearchAttributesRequest,
-): temporal.api.operatorservice.v1.IAddSearchAttributesResponse {
+): Promise<temporal.api.operatorservice.v1.IAddSearchAttributesResponse> {
   const namespace = namespaceOf(deps, request);
   const added: Record<string, string> = {};
   for (const [name, type] of Object.entries(request.searchAttributes ?? {})) {
@@ -17,6 +17,6 @@ export function addSearchAttributes(
       throw invalidArgument(`Search attribute ${name} already exists with type ${existing}.`);
     added[name] = typeName;
   }
-  deps.namespaces.update({ ...namespace, searchAttributes: { ...namespace.searchAttributes, ...added } });
+  await deps.namespaces.update({ ...namespace, searchAttributes: { ...namespace.searchAttributes, ...added } });
   return {};
 }

@@ -19,21 +19,21 @@ function allowlistFrom(context: CallContext): string[] | null | undefined {
   return list.length > 0 ? list : null;
 }
 
-export function createNexusEndpoint(
+export async function createNexusEndpoint(
   deps: ApiDeps,
   request: temporal.api.operatorservice.v1.ICreateNexusEndpointRequest,
   context: CallContext,
-): temporal.api.operatorservice.v1.ICreateNexusEndpointResponse {
-  return { endpoint: deps.nexus.endpoints.create(request.spec, allowlistFrom(context) ?? null) };
+): Promise<temporal.api.operatorservice.v1.ICreateNexusEndpointResponse> {
+  return { endpoint: await deps.nexus.endpoints.create(request.spec, allowlistFrom(context) ?? null) };
 }
 
-export function updateNexusEndpoint(
+export async function updateNexusEndpoint(
   deps: ApiDeps,
   request: temporal.api.operatorservice.v1.IUpdateNexusEndpointRequest,
   context: CallContext,
-): temporal.api.operatorservice.v1.IUpdateNexusEndpointResponse {
+): Promise<temporal.api.operatorservice.v1.IUpdateNexusEndpointResponse> {
   return {
-    endpoint: deps.nexus.endpoints.update(
+    endpoint: await deps.nexus.endpoints.update(
       request.id ?? '',
       longToNumber(request.version),
       request.spec,
@@ -42,11 +42,11 @@ export function updateNexusEndpoint(
   };
 }
 
-export function deleteNexusEndpoint(
+export async function deleteNexusEndpoint(
   deps: ApiDeps,
   request: temporal.api.operatorservice.v1.IDeleteNexusEndpointRequest,
-): temporal.api.operatorservice.v1.IDeleteNexusEndpointResponse {
-  deps.nexus.endpoints.delete(request.id ?? '', longToNumber(request.version));
+): Promise<temporal.api.operatorservice.v1.IDeleteNexusEndpointResponse> {
+  await deps.nexus.endpoints.delete(request.id ?? '', longToNumber(request.version));
   return {};
 }
 

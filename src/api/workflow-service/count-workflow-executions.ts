@@ -5,6 +5,6 @@ import { type ApiDeps, namespaceOf } from '../api-deps';
 export function countWorkflowExecutions(
   deps: ApiDeps,
   request: temporal.api.workflowservice.v1.ICountWorkflowExecutionsRequest,
-): temporal.api.workflowservice.v1.ICountWorkflowExecutionsResponse {
+): Promise<temporal.api.workflowservice.v1.ICountWorkflowExecutionsResponse> {
   return count(deps.store, namespaceOf(deps, request), request);
 }

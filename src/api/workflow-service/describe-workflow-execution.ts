@@ -1,17 +1,17 @@
 import type { temporal } from '../../common/proto';
-import { invalidArgument, workflowNotFound } from '../../common/errors';
+import { invalidArgument } from '../../common/errors';
 import { describeWorkflow } from '../../engine/describe';
+import { findRun } from '../../engine/client-api';
 import { type ApiDeps, namespaceOf } from '../api-deps';
 
 export function describeWorkflowExecution(
   deps: ApiDeps,
   request: temporal.api.workflowservice.v1.IDescribeWorkflowExecutionRequest,
-): temporal.api.workflowservice.v1.IDescribeWorkflowExecutionResponse {
+): Promise<temporal.api.workflowservice.v1.IDescribeWorkflowExecutionResponse> {
   const namespace = namespaceOf(deps, request);
   const workflowId = request.execution?.workflowId ?? '';
   if (!workflowId) throw invalidArgument('WorkflowId is not set on request.');
-  const runId = request.execution?.runId || deps.engine.currentRunId(namespace.id, workflowId);
-  const workflow = runId ? deps.engine.load({ namespaceId: namespace.id, workflowId, runId }) : undefined;
-  if (!workflow) throw workflowNotFound(workflowId, request.execution?.runId || undefined);
-  return describeWorkflow(workflow);
+  return deps.engine.run({ namespaceId: namespace.id, workflowId }, async (tx) =>
+    describeWorkflow(deps.engine.ctx, await findRun(tx, namespace, request.execution)),
+  );
 }

@@ -10,7 +10,7 @@ export function getClusterInfo(deps: ApiDeps): temporal.api.workflowservice.v1.I
     serverVersion: deps.config.serverVersion,
     clusterId: 'causeway',
     clusterName: CLUSTER_NAME,
-    historyShardCount: 1,
+    historyShardCount: deps.engine.shardCount,
     persistenceStore: 'sqlite',
     visibilityStore: 'sqlite',
     failoverVersionIncrement: Long.fromNumber(10),

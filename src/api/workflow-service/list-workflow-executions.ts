@@ -5,6 +5,6 @@ import { type ApiDeps, namespaceOf } from '../api-deps';
 export function listWorkflowExecutions(
   deps: ApiDeps,
   request: temporal.api.workflowservice.v1.IListWorkflowExecutionsRequest,
-): temporal.api.workflowservice.v1.IListWorkflowExecutionsResponse {
+): Promise<temporal.api.workflowservice.v1.IListWorkflowExecutionsResponse> {
   return list(deps.store, namespaceOf(deps, request), request);
 }

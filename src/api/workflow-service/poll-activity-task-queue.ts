@@ -17,10 +17,17 @@ export async function pollActivityTaskQueue(
     const task = await deps.matching.poll(namespace.id, taskQueue, 'activity', signal);
     if (!task) return {};
     if (task.kind !== 'activity-task') continue;
-    const response = recordActivityTaskStarted(deps.engine, task, {
-      identity: request.identity ?? '',
-      namespace: namespace.name,
-    });
+    let response;
+    try {
+      response = await recordActivityTaskStarted(deps.engine, task, {
+        identity: request.identity ?? '',
+        namespace: namespace.name,
+      });
+    } catch (error) {
+      // The attempt still waits for a worker: the task goes back to its queue.
+      deps.matching.offer(namespace.id, taskQueue, 'activity', task);
+      throw error;
+    }
     if (response) return response;
   }
 }

@@ -1,6 +1,7 @@
 import type { temporal } from '../../common/proto';
 import { invalidArgument } from '../../common/errors';
-import { recordWorkflowTaskStarted } from '../../engine/workflow-task-api';
+import { recordWorkflowTaskStarted, type WorkflowPoll } from '../../engine/workflow-task-api';
+import type { MatchTask } from '../../engine/tasks';
 import { recordQueryTaskStarted } from '../../engine/query-api';
 import { type ApiDeps, namespaceOf } from '../api-deps';
 import type { CallContext } from '../grpc-service';
@@ -29,12 +30,25 @@ export async function pollWorkflowTaskQueue(
     const task = await deps.matching.poll(namespace.id, taskQueue, 'workflow', signal);
     if (!task) return {};
     queue.lastPollTimeMs = deps.clock.nowMs();
-    const response =
-      task.kind === 'workflow-task'
-        ? recordWorkflowTaskStarted(deps.engine, task, poll)
-        : task.kind === 'query-task'
-          ? recordQueryTaskStarted(deps.engine, task)
-          : undefined;
+    const response = await startMatched(deps, task, poll, namespace.id, taskQueue);
     if (response) return response;
+  }
+}
+
+/** Starts a matched task; if that fails the task goes back to its queue (its run still waits for it). */
+async function startMatched(
+  deps: ApiDeps,
+  task: MatchTask,
+  poll: WorkflowPoll,
+  namespaceId: string,
+  taskQueue: string,
+): Promise<Response | undefined> {
+  try {
+    if (task.kind === 'workflow-task') return await recordWorkflowTaskStarted(deps.engine, task, poll);
+    if (task.kind === 'query-task') return await recordQueryTaskStarted(deps.engine, task);
+    return undefined;
+  } catch (error) {
+    deps.matching.offer(namespaceId, taskQueue, 'workflow', task);
+    throw error;
   }
 }

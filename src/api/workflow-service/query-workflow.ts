@@ -4,7 +4,7 @@ import { queryWorkflow as query } from '../../engine/query-api';
 import { type ApiDeps, namespaceOf } from '../api-deps';
 import type { CallContext } from '../grpc-service';
 
-export function queryWorkflow(
+export async function queryWorkflow(
   deps: ApiDeps,
   request: temporal.api.workflowservice.v1.IQueryWorkflowRequest,
   context: CallContext,
@@ -13,7 +13,8 @@ export function queryWorkflow(
   const workflowId = request.execution?.workflowId ?? '';
   if (!workflowId) throw invalidArgument('WorkflowId is not set on request.');
   if (!request.query?.queryType) throw invalidArgument('QueryType is not set on request.');
-  const runId = request.execution?.runId || deps.engine.currentRunId(namespace.id, workflowId);
+  const runId =
+    request.execution?.runId || (await deps.store.getCurrentRunId({ namespaceId: namespace.id, workflowId }));
   if (!runId) throw workflowNotFound(workflowId);
   return query(deps.engine, { namespaceId: namespace.id, workflowId, runId }, request, context.signal);
 }

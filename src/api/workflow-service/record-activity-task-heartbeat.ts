@@ -6,13 +6,13 @@ import { activityTargetFromIds, activityTargetFromToken } from './activity-targe
 export function recordActivityTaskHeartbeat(
   deps: ApiDeps,
   request: temporal.api.workflowservice.v1.IRecordActivityTaskHeartbeatRequest,
-): temporal.api.workflowservice.v1.IRecordActivityTaskHeartbeatResponse {
+): Promise<temporal.api.workflowservice.v1.IRecordActivityTaskHeartbeatResponse> {
   return heartbeatActivity(deps.engine, activityTargetFromToken(request.taskToken), request.details);
 }
 
 export function recordActivityTaskHeartbeatById(
   deps: ApiDeps,
   request: temporal.api.workflowservice.v1.IRecordActivityTaskHeartbeatByIdRequest,
-): temporal.api.workflowservice.v1.IRecordActivityTaskHeartbeatByIdResponse {
+): Promise<temporal.api.workflowservice.v1.IRecordActivityTaskHeartbeatByIdResponse> {
   return heartbeatActivity(deps.engine, activityTargetFromIds(deps, request), request.details);
 }

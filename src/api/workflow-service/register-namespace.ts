@@ -2,11 +2,11 @@ import type { temporal } from '../../common/proto';
 import { msFromDuration } from '../../common/time';
 import type { ApiDeps } from '../api-deps';
 
-export function registerNamespace(
+export async function registerNamespace(
   deps: ApiDeps,
   request: temporal.api.workflowservice.v1.IRegisterNamespaceRequest,
-): temporal.api.workflowservice.v1.IRegisterNamespaceResponse {
-  deps.namespaces.register({
+): Promise<temporal.api.workflowservice.v1.IRegisterNamespaceResponse> {
+  await deps.namespaces.register({
     name: request.namespace ?? '',
     description: request.description ?? '',
     ownerEmail: request.ownerEmail ?? '',

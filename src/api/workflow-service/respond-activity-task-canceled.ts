@@ -3,11 +3,11 @@ import { respondActivityCanceled } from '../../engine/activity-task-api';
 import type { ApiDeps } from '../api-deps';
 import { activityTargetFromIds, activityTargetFromToken } from './activity-target';
 
-export function respondActivityTaskCanceled(
+export async function respondActivityTaskCanceled(
   deps: ApiDeps,
   request: temporal.api.workflowservice.v1.IRespondActivityTaskCanceledRequest,
-): object {
-  respondActivityCanceled(
+): Promise<object> {
+  await respondActivityCanceled(
     deps.engine,
     activityTargetFromToken(request.taskToken),
     request.details,
@@ -16,10 +16,15 @@ export function respondActivityTaskCanceled(
   return {};
 }
 
-export function respondActivityTaskCanceledById(
+export async function respondActivityTaskCanceledById(
   deps: ApiDeps,
   request: temporal.api.workflowservice.v1.IRespondActivityTaskCanceledByIdRequest,
-): object {
-  respondActivityCanceled(deps.engine, activityTargetFromIds(deps, request), request.details, request.identity ?? '');
+): Promise<object> {
+  await respondActivityCanceled(
+    deps.engine,
+    activityTargetFromIds(deps, request),
+    request.details,
+    request.identity ?? '',
+  );
   return {};
 }

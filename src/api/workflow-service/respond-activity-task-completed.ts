@@ -3,11 +3,11 @@ import { respondActivityCompleted } from '../../engine/activity-task-api';
 import type { ApiDeps } from '../api-deps';
 import { activityTargetFromIds, activityTargetFromToken } from './activity-target';
 
-export function respondActivityTaskCompleted(
+export async function respondActivityTaskCompleted(
   deps: ApiDeps,
   request: temporal.api.workflowservice.v1.IRespondActivityTaskCompletedRequest,
-): object {
-  respondActivityCompleted(
+): Promise<object> {
+  await respondActivityCompleted(
     deps.engine,
     activityTargetFromToken(request.taskToken),
     request.result,
@@ -17,10 +17,15 @@ export function respondActivityTaskCompleted(
   return {};
 }
 
-export function respondActivityTaskCompletedById(
+export async function respondActivityTaskCompletedById(
   deps: ApiDeps,
   request: temporal.api.workflowservice.v1.IRespondActivityTaskCompletedByIdRequest,
-): object {
-  respondActivityCompleted(deps.engine, activityTargetFromIds(deps, request), request.result, request.identity ?? '');
+): Promise<object> {
+  await respondActivityCompleted(
+    deps.engine,
+    activityTargetFromIds(deps, request),
+    request.result,
+    request.identity ?? '',
+  );
   return {};
 }

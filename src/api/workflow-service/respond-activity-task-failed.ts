@@ -3,11 +3,11 @@ import { respondActivityFailed } from '../../engine/activity-task-api';
 import type { ApiDeps } from '../api-deps';
 import { activityTargetFromIds, activityTargetFromToken } from './activity-target';
 
-export function respondActivityTaskFailed(
+export async function respondActivityTaskFailed(
   deps: ApiDeps,
   request: temporal.api.workflowservice.v1.IRespondActivityTaskFailedRequest,
-): object {
-  respondActivityFailed(
+): Promise<object> {
+  await respondActivityFailed(
     deps.engine,
     activityTargetFromToken(request.taskToken),
     request.failure,
@@ -18,11 +18,11 @@ export function respondActivityTaskFailed(
   return { failures: [] };
 }
 
-export function respondActivityTaskFailedById(
+export async function respondActivityTaskFailedById(
   deps: ApiDeps,
   request: temporal.api.workflowservice.v1.IRespondActivityTaskFailedByIdRequest,
-): object {
-  respondActivityFailed(
+): Promise<object> {
+  await respondActivityFailed(
     deps.engine,
     activityTargetFromIds(deps, request),
     request.failure,

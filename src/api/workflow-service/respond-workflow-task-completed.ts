@@ -7,7 +7,7 @@ import type { ApiDeps } from '../api-deps';
 export function respondWorkflowTaskCompleted(
   deps: ApiDeps,
   request: temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedRequest,
-): temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedResponse {
+): Promise<temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedResponse> {
   const token = decodeTaskToken(request.taskToken);
   if (token.k !== 'wft') throw invalidArgument('Task token is not a workflow task token.');
   return completeWorkflowTask(deps.engine, token, request);

@@ -4,12 +4,12 @@ import { failWorkflowTaskFromWorker } from '../../engine/workflow-task-api';
 import { decodeTaskToken } from '../../engine/tasks';
 import type { ApiDeps } from '../api-deps';
 
-export function respondWorkflowTaskFailed(
+export async function respondWorkflowTaskFailed(
   deps: ApiDeps,
   request: temporal.api.workflowservice.v1.IRespondWorkflowTaskFailedRequest,
-): temporal.api.workflowservice.v1.IRespondWorkflowTaskFailedResponse {
+): Promise<temporal.api.workflowservice.v1.IRespondWorkflowTaskFailedResponse> {
   const token = decodeTaskToken(request.taskToken);
   if (token.k !== 'wft') throw invalidArgument('Task token is not a workflow task token.');
-  failWorkflowTaskFromWorker(deps.engine, token, request);
+  await failWorkflowTaskFromWorker(deps.engine, token, request);
   return {};
 }

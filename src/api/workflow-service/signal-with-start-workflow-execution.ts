@@ -5,6 +5,6 @@ import { type ApiDeps, namespaceOf } from '../api-deps';
 export function signalWithStartWorkflowExecution(
   deps: ApiDeps,
   request: temporal.api.workflowservice.v1.ISignalWithStartWorkflowExecutionRequest,
-): temporal.api.workflowservice.v1.ISignalWithStartWorkflowExecutionResponse {
+): Promise<temporal.api.workflowservice.v1.ISignalWithStartWorkflowExecutionResponse> {
   return signalWithStart(deps.engine, namespaceOf(deps, request), request);
 }

@@ -5,6 +5,6 @@ import { type ApiDeps, namespaceOf } from '../api-deps';
 export function startWorkflowExecution(
   deps: ApiDeps,
   request: temporal.api.workflowservice.v1.IStartWorkflowExecutionRequest,
-): temporal.api.workflowservice.v1.IStartWorkflowExecutionResponse {
+): Promise<temporal.api.workflowservice.v1.IStartWorkflowExecutionResponse> {
   return start(deps.engine, namespaceOf(deps, request), request);
 }

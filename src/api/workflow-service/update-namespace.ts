@@ -3,10 +3,10 @@ import { msFromDuration } from '../../common/time';
 import { type ApiDeps, namespaceOf } from '../api-deps';
 import { namespaceDescription } from './namespace-description';
 
-export function updateNamespace(
+export async function updateNamespace(
   deps: ApiDeps,
   request: temporal.api.workflowservice.v1.IUpdateNamespaceRequest,
-): temporal.api.workflowservice.v1.IUpdateNamespaceResponse {
+): Promise<temporal.api.workflowservice.v1.IUpdateNamespaceResponse> {
   const record = { ...namespaceOf(deps, request) };
   const info = request.updateInfo;
   if (info?.description) record.description = info.description;
@@ -14,7 +14,7 @@ export function updateNamespace(
   if (info?.data) record.data = { ...record.data, ...info.data };
   const retentionMs = msFromDuration(request.config?.workflowExecutionRetentionTtl);
   if (retentionMs > 0) record.retentionMs = retentionMs;
-  const updated = deps.namespaces.update(record);
+  const updated = await deps.namespaces.update(record);
   const description = namespaceDescription(updated);
   return {
     namespaceInfo: description.namespaceInfo ?? null,

@@ -77,13 +77,11 @@ export async function completeOperation(
     state === 'succeeded'
       ? { kind: 'succeeded' as const, result: resultPayload(headers, body) }
       : failureOutcome(state, headers, body);
-  const isApplied = deps.engine.run((tx) =>
-    applyCompletion(deps.engine.ctx, tx, token, outcome, {
-      operationToken,
-      startTimeMs: startTimeMs ?? tx.nowMs,
-      links: nexusLinksToTemporal(links),
-    }),
-  );
+  const isApplied = await applyCompletion(deps.engine, token, outcome, {
+    operationToken,
+    startTimeMs: startTimeMs ?? deps.clock.nowMs(),
+    links: nexusLinksToTemporal(links),
+  });
   if (!isApplied) throw new NexusRequestError(HandlerErrorType.NotFound, 'operation not found or already completed');
   response.writeHead(200);
   response.end();

@@ -3,7 +3,7 @@
 //   callback.retryPolicy.initialInterval / maxInterval  outbound completion callback backoff
 //   callback.request.timeout                            deadline of one callback attempt
 import { invalidArgument } from '../../common/errors';
-import type { CallbackSenderSettings } from './completion-callback-sender';
+import type { CallbackSenderSettings } from './http-callback';
 
 export interface NexusHttpConfig {
   /** Go-template-like URL with `{{.NamespaceName}}`; undefined = this server's own callback route. */

@@ -1,23 +1,32 @@
-// The SQLite adapter of Store (better-sqlite3, WAL). Every write is one transaction that is committed
-// before the call returns, so an acknowledged write survives a SIGKILL of the process.
+// The SQLite adapter of Store (better-sqlite3, WAL). better-sqlite3 is synchronous: every method does
+// its work before it returns (the promise only fits the async interface), and every write is one
+// transaction committed before the call returns, so an acknowledged write survives a SIGKILL.
 import Database from 'better-sqlite3';
-import { migrations } from '../migrations';
+import { migrations, SCHEMA_VERSION } from '../migrations';
 import {
+  type ClusterMetadata,
   type CountGroup,
   type ExecutionKey,
-  type ExecutionRecord,
   type ExecutionWrite,
   type ListExecutionsParams,
   type ListExecutionsResult,
   type NamespaceRecord,
   type NexusEndpointRecord,
+  type OutboxTaskRow,
+  type ShardCommit,
+  type ShardLease,
   type Store,
   type StoredEvent,
+  type StoredExecution,
+  type WakeupRow,
+  ShardOwnershipLostError,
   StoreConflictError,
 } from '../store';
 import { parseVisibilityQuery } from '../visibility-query';
 import { compileVisibilityQuery } from './visibility-sql';
-import { invalidArgument } from '../../common/errors';
+import { invalidArgument, failedPrecondition } from '../../common/errors';
+import { type ExecutionRow, executionParams, rowToExecution } from './sqlite-rows';
+import { prepareStatements, type Statements } from './sqlite-statements';
 
 export interface SqliteStoreOptions {
   /** File path; ':memory:' or undefined for an in-memory database. */
@@ -25,73 +34,21 @@ export interface SqliteStoreOptions {
   readonly pragmas?: Readonly<Record<string, string>>;
 }
 
-interface ExecutionRow {
-  namespace_id: string;
-  workflow_id: string;
-  run_id: string;
-  workflow_type: string;
-  task_queue: string;
-  status: number;
-  start_time: number;
-  execution_time: number;
-  close_time: number | null;
-  history_length: number;
-  next_event_id: number;
-  parent_workflow_id: string | null;
-  parent_run_id: string | null;
-  memo: Buffer | null;
-  search_attributes: string;
-  state: string;
-}
-
 const PRAGMA_NAME = /^[a-z_]+$/;
+
+/** Runs synchronous database work as the async interface expects: a throw becomes a rejection. */
+function settle<T>(work: () => T): Promise<T> {
+  try {
+    return Promise.resolve(work());
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
+}
 const PRAGMA_VALUE = /^[A-Za-z0-9_\-.]+$/;
-
-function rowToExecution(row: ExecutionRow): ExecutionRecord {
-  return {
-    namespaceId: row.namespace_id,
-    workflowId: row.workflow_id,
-    runId: row.run_id,
-    workflowType: row.workflow_type,
-    taskQueue: row.task_queue,
-    status: row.status,
-    startTimeMs: row.start_time,
-    executionTimeMs: row.execution_time,
-    closeTimeMs: row.close_time,
-    historyLength: row.history_length,
-    nextEventId: row.next_event_id,
-    parentWorkflowId: row.parent_workflow_id,
-    parentRunId: row.parent_run_id,
-    memo: row.memo ? new Uint8Array(row.memo) : null,
-    searchAttributes: JSON.parse(row.search_attributes) as Record<string, unknown>,
-    state: row.state,
-  };
-}
-
-function executionParams(r: ExecutionRecord): Record<string, unknown> {
-  return {
-    namespaceId: r.namespaceId,
-    workflowId: r.workflowId,
-    runId: r.runId,
-    workflowType: r.workflowType,
-    taskQueue: r.taskQueue,
-    status: r.status,
-    startTime: r.startTimeMs,
-    executionTime: r.executionTimeMs,
-    closeTime: r.closeTimeMs,
-    historyLength: r.historyLength,
-    nextEventId: r.nextEventId,
-    parentWorkflowId: r.parentWorkflowId,
-    parentRunId: r.parentRunId,
-    memo: r.memo ? Buffer.from(r.memo) : null,
-    searchAttributes: JSON.stringify(r.searchAttributes),
-    state: r.state,
-  };
-}
 
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
-  private readonly statements;
+  private readonly statements: Statements;
 
   constructor(options: SqliteStoreOptions = {}) {
     this.db = new Database(options.filename ?? ':memory:');
@@ -105,11 +62,17 @@ export class SqliteStore implements Store {
       this.db.pragma(`${name} = ${value}`);
     }
     this.migrate();
-    this.statements = this.prepare();
+    this.statements = prepareStatements(this.db);
   }
 
   private migrate(): void {
     const current = this.db.pragma('user_version', { simple: true }) as number;
+    if (current > SCHEMA_VERSION) {
+      this.db.close();
+      throw failedPrecondition(
+        `the database has schema version ${current}, newer than this Causeway's ${SCHEMA_VERSION}: upgrade Causeway`,
+      );
+    }
     for (const migration of migrations) {
       if (migration.version <= current) continue;
       this.db.transaction(() => {
@@ -119,120 +82,192 @@ export class SqliteStore implements Store {
     }
   }
 
-  private prepare() {
-    const db = this.db;
-    return {
-      insertNamespace: db.prepare('INSERT INTO namespaces (id, name, record) VALUES (?, ?, ?)'),
-      updateNamespace: db.prepare('UPDATE namespaces SET record = ? WHERE id = ?'),
-      namespaceByName: db.prepare('SELECT record FROM namespaces WHERE name = ?'),
-      namespaceById: db.prepare('SELECT record FROM namespaces WHERE id = ?'),
-      allNamespaces: db.prepare('SELECT record FROM namespaces ORDER BY rowid'),
-      insertExecution: db.prepare(
-        `INSERT INTO executions (namespace_id, workflow_id, run_id, workflow_type, task_queue, status,
-           start_time, execution_time, close_time, history_length, next_event_id, parent_workflow_id,
-           parent_run_id, memo, search_attributes, state)
-         VALUES (@namespaceId, @workflowId, @runId, @workflowType, @taskQueue, @status, @startTime, @executionTime,
-           @closeTime, @historyLength, @nextEventId, @parentWorkflowId, @parentRunId, @memo, @searchAttributes, @state)`,
-      ),
-      updateExecution: db.prepare(
-        `UPDATE executions SET workflow_type = @workflowType, task_queue = @taskQueue, status = @status,
-           start_time = @startTime, execution_time = @executionTime, close_time = @closeTime,
-           history_length = @historyLength, next_event_id = @nextEventId, parent_workflow_id = @parentWorkflowId,
-           parent_run_id = @parentRunId, memo = @memo, search_attributes = @searchAttributes, state = @state
-         WHERE namespace_id = @namespaceId AND workflow_id = @workflowId AND run_id = @runId
-           AND next_event_id = @expectedNextEventId`,
-      ),
-      getExecution: db.prepare('SELECT * FROM executions WHERE namespace_id = ? AND workflow_id = ? AND run_id = ?'),
-      upsertCurrent: db.prepare(
-        `INSERT INTO current_executions (namespace_id, workflow_id, run_id) VALUES (?, ?, ?)
-         ON CONFLICT (namespace_id, workflow_id) DO UPDATE SET run_id = excluded.run_id`,
-      ),
-      getCurrent: db.prepare('SELECT run_id FROM current_executions WHERE namespace_id = ? AND workflow_id = ?'),
-      insertEvent: db.prepare(
-        'INSERT INTO history_events (namespace_id, workflow_id, run_id, event_id, data) VALUES (?, ?, ?, ?, ?)',
-      ),
-      readHistory: db.prepare(
-        `SELECT event_id, data FROM history_events
-         WHERE namespace_id = ? AND workflow_id = ? AND run_id = ? AND event_id >= ? AND event_id < ?
-         ORDER BY event_id LIMIT ?`,
-      ),
-      readHistoryReverse: db.prepare(
-        `SELECT event_id, data FROM history_events
-         WHERE namespace_id = ? AND workflow_id = ? AND run_id = ? AND event_id >= ? AND event_id < ?
-         ORDER BY event_id DESC LIMIT ?`,
-      ),
-      openExecutions: db.prepare('SELECT * FROM executions WHERE status = 1'),
-      insertEndpoint: db.prepare('INSERT INTO nexus_endpoints (id, name, version, record) VALUES (?, ?, ?, ?)'),
-      updateEndpoint: db.prepare(
-        'UPDATE nexus_endpoints SET name = ?, version = ?, record = ? WHERE id = ? AND version = ?',
-      ),
-      deleteEndpoint: db.prepare('DELETE FROM nexus_endpoints WHERE id = ?'),
-      endpointById: db.prepare('SELECT record FROM nexus_endpoints WHERE id = ?'),
-      endpointByName: db.prepare('SELECT record FROM nexus_endpoints WHERE name = ?'),
-      allEndpoints: db.prepare('SELECT record FROM nexus_endpoints ORDER BY name'),
-    };
+  initializeCluster(params: { shardCount: number }): Promise<ClusterMetadata> {
+    return settle(() => {
+      const metadata = this.db.transaction((): ClusterMetadata => {
+        const row = this.statements.clusterMetadata.get() as { shard_count: number } | undefined;
+        const shardCount = row?.shard_count ?? params.shardCount;
+        if (!row) this.statements.insertClusterMetadata.run(shardCount);
+        for (let shardId = 0; shardId < shardCount; shardId += 1) this.statements.insertShard.run(shardId);
+        return { shardCount };
+      })();
+      return metadata;
+    });
   }
 
-  createNamespace(record: NamespaceRecord): void {
-    this.statements.insertNamespace.run(record.id, record.name, JSON.stringify(record));
+  acquireShard(params: { shardId: number; owner: string }): Promise<ShardLease> {
+    return settle(() => {
+      const lease = this.db.transaction((): ShardLease => {
+        const row = this.statements.acquireShard.get(params.owner, params.shardId) as { range_id: number } | undefined;
+        if (!row) throw new ShardOwnershipLostError(`shard ${params.shardId} does not exist`);
+        const max = this.statements.maxTaskId.get(params.shardId) as { id: number | null };
+        return { shardId: params.shardId, rangeId: row.range_id, maxTaskId: max.id ?? 0 };
+      })();
+      return lease;
+    });
   }
 
-  updateNamespace(record: NamespaceRecord): void {
-    this.statements.updateNamespace.run(JSON.stringify(record), record.id);
+  commitShard(params: ShardCommit): Promise<void> {
+    return settle(() => {
+      this.db.transaction(() => {
+        this.fence(params.shardId, params.rangeId);
+        for (const write of params.executions) this.writeExecution(params.shardId, write);
+        for (const task of params.newTasks) {
+          const { key } = task;
+          this.statements.insertTask.run(
+            params.shardId,
+            task.taskId,
+            task.kind,
+            key.namespaceId,
+            key.workflowId,
+            key.runId,
+            task.payload,
+          );
+        }
+        for (const taskId of params.completedTaskIds) this.statements.deleteTask.run(params.shardId, taskId);
+      })();
+    });
   }
 
-  getNamespaceByName(name: string): NamespaceRecord | undefined {
-    const row = this.statements.namespaceByName.get(name) as { record: string } | undefined;
-    return row ? (JSON.parse(row.record) as NamespaceRecord) : undefined;
+  completeTasks(params: { shardId: number; rangeId: number; taskIds: readonly number[] }): Promise<void> {
+    return settle(() => {
+      this.db.transaction(() => {
+        this.fence(params.shardId, params.rangeId);
+        for (const taskId of params.taskIds) this.statements.deleteTask.run(params.shardId, taskId);
+      })();
+    });
   }
 
-  getNamespaceById(id: string): NamespaceRecord | undefined {
-    const row = this.statements.namespaceById.get(id) as { record: string } | undefined;
-    return row ? (JSON.parse(row.record) as NamespaceRecord) : undefined;
+  private fence(shardId: number, rangeId: number): void {
+    const row = this.statements.fenceShard.get(shardId) as { range_id: number } | undefined;
+    if (row?.range_id !== rangeId) {
+      throw new ShardOwnershipLostError(
+        `shard ${shardId} is owned at range ${row?.range_id ?? 'none'}, not ${rangeId}`,
+      );
+    }
   }
 
-  listNamespaces(): NamespaceRecord[] {
-    const rows = this.statements.allNamespaces.all() as { record: string }[];
-    return rows.map((row) => JSON.parse(row.record) as NamespaceRecord);
-  }
-
-  writeExecutions(writes: readonly ExecutionWrite[]): void {
-    this.db.transaction(() => {
-      for (const write of writes) this.writeExecution(write);
-    })();
-  }
-
-  private writeExecution(write: ExecutionWrite): void {
+  private writeExecution(shardId: number, write: ExecutionWrite): void {
     const r = write.record;
-    if (write.expectedNextEventId === undefined) {
-      this.statements.insertExecution.run(executionParams(r));
+    const s = this.statements;
+    if (write.expectedVersion === undefined) {
+      s.insertExecution.run({ ...executionParams(r), shardId });
     } else {
-      const result = this.statements.updateExecution.run({
-        ...executionParams(r),
-        expectedNextEventId: write.expectedNextEventId,
-      });
-      if (result.changes !== 1) {
+      const result = s.updateExecution.run({ ...executionParams(r), shardId, expectedVersion: write.expectedVersion });
+      if (result.changes !== 1)
         throw new StoreConflictError(`execution ${r.workflowId}/${r.runId} changed concurrently`);
-      }
     }
-    if (write.becomeCurrent) this.statements.upsertCurrent.run(r.namespaceId, r.workflowId, r.runId);
+    for (const item of write.upsertItems)
+      s.upsertItem.run(r.namespaceId, r.workflowId, r.runId, item.kind, item.id, item.data);
+    for (const item of write.deleteItems) s.deleteItem.run(r.namespaceId, r.workflowId, r.runId, item.kind, item.id);
+    if (write.becomeCurrent) s.upsertCurrent.run(r.namespaceId, r.workflowId, r.runId);
     for (const event of write.newEvents) {
-      this.statements.insertEvent.run(r.namespaceId, r.workflowId, r.runId, event.eventId, Buffer.from(event.data));
+      s.insertEvent.run(r.namespaceId, r.workflowId, r.runId, event.eventId, Buffer.from(event.data));
     }
+    if (write.wakeupAtMs === 0) s.deleteWakeup.run(r.namespaceId, r.workflowId, r.runId);
+    else if (write.wakeupAtMs !== undefined)
+      s.upsertWakeup.run(r.namespaceId, r.workflowId, r.runId, shardId, write.wakeupAtMs);
   }
 
-  getExecution(key: ExecutionKey): ExecutionRecord | undefined {
-    const row = this.statements.getExecution.get(key.namespaceId, key.workflowId, key.runId) as
-      ExecutionRow | undefined;
-    return row ? rowToExecution(row) : undefined;
+  readTasks(params: { shardId: number; afterTaskId: number; limit: number }): Promise<OutboxTaskRow[]> {
+    return settle(() => {
+      const rows = this.statements.readTasks.all(params.shardId, params.afterTaskId, params.limit) as {
+        task_id: number;
+        kind: string;
+        namespace_id: string;
+        workflow_id: string;
+        run_id: string;
+        payload: string;
+      }[];
+      return rows.map((row) => ({
+        taskId: row.task_id,
+        kind: row.kind,
+        key: { namespaceId: row.namespace_id, workflowId: row.workflow_id, runId: row.run_id },
+        payload: row.payload,
+      }));
+    });
   }
 
-  getCurrentRunId(params: { namespaceId: string; workflowId: string }): string | undefined {
-    const row = this.statements.getCurrent.get(params.namespaceId, params.workflowId) as { run_id: string } | undefined;
-    return row?.run_id;
+  readWakeups(params: { shardId: number; untilMs: number; limit: number }): Promise<WakeupRow[]> {
+    return settle(() => {
+      const rows = this.statements.readWakeups.all(params.shardId, params.untilMs, params.limit) as {
+        namespace_id: string;
+        workflow_id: string;
+        run_id: string;
+        at_ms: number;
+      }[];
+      return rows.map((row) => ({
+        key: { namespaceId: row.namespace_id, workflowId: row.workflow_id, runId: row.run_id },
+        atMs: row.at_ms,
+      }));
+    });
+  }
+
+  createNamespace(record: NamespaceRecord): Promise<void> {
+    return settle(() => {
+      this.statements.insertNamespace.run(record.id, record.name, JSON.stringify(record));
+    });
+  }
+
+  updateNamespace(record: NamespaceRecord): Promise<void> {
+    return settle(() => {
+      this.statements.updateNamespace.run(JSON.stringify(record), record.id);
+    });
+  }
+
+  getNamespaceByName(name: string): Promise<NamespaceRecord | undefined> {
+    return settle(() => {
+      const row = this.statements.namespaceByName.get(name) as { record: string } | undefined;
+      return row ? (JSON.parse(row.record) as NamespaceRecord) : undefined;
+    });
+  }
+
+  listNamespaces(): Promise<NamespaceRecord[]> {
+    return settle(() => {
+      const rows = this.statements.allNamespaces.all() as { record: string }[];
+      return rows.map((row) => JSON.parse(row.record) as NamespaceRecord);
+    });
+  }
+
+  getExecution(params: { key: ExecutionKey }): Promise<StoredExecution | undefined> {
+    return settle(() => {
+      const { namespaceId, workflowId, runId } = params.key;
+      const row = this.statements.getExecution.get(namespaceId, workflowId, runId) as ExecutionRow | undefined;
+      if (!row) return undefined;
+      const items = this.statements.getItems.all(namespaceId, workflowId, runId) as {
+        kind: string;
+        item_id: string;
+        data: string;
+      }[];
+      const wakeup = this.statements.getWakeup.get(namespaceId, workflowId, runId) as { at_ms: number } | undefined;
+      return {
+        record: rowToExecution(row),
+        version: row.db_version,
+        items: items.map((item) => ({ kind: item.kind, id: item.item_id, data: item.data })),
+        wakeupAtMs: wakeup?.at_ms ?? 0,
+      };
+    });
+  }
+
+  getCurrentRunId(params: { namespaceId: string; workflowId: string }): Promise<string | undefined> {
+    return settle(() => {
+      const row = this.statements.getCurrent.get(params.namespaceId, params.workflowId) as
+        { run_id: string } | undefined;
+      return row?.run_id;
+    });
   }
 
   readHistory(params: {
+    key: ExecutionKey;
+    fromEventId: number;
+    toEventId?: number;
+    limit: number;
+    reverse?: boolean;
+  }): Promise<StoredEvent[]> {
+    return settle(() => this.readHistorySync(params));
+  }
+
+  private readHistorySync(params: {
     key: ExecutionKey;
     fromEventId: number;
     toEventId?: number;
@@ -252,24 +287,28 @@ export class SqliteStore implements Store {
     return rows.map((row) => ({ eventId: row.event_id, data: new Uint8Array(row.data) }));
   }
 
-  listOpenExecutions(): ExecutionRecord[] {
-    return (this.statements.openExecutions.all() as ExecutionRow[]).map(rowToExecution);
+  listExecutions(params: ListExecutionsParams): Promise<ListExecutionsResult> {
+    return settle(() => {
+      const compiled = compileVisibilityQuery(parseVisibilityQuery(params.query), params.searchAttributeTypes);
+      const offset = params.nextPageToken?.length ? decodeOffset(params.nextPageToken) : 0;
+      const where = compiled.where ? `AND (${compiled.where})` : '';
+      const sql = `SELECT * FROM executions WHERE namespace_id = ? ${where} ORDER BY ${compiled.orderBy} LIMIT ? OFFSET ?`;
+      const rows = this.db
+        .prepare(sql)
+        .all(params.namespaceId, ...compiled.params, params.pageSize + 1, offset) as ExecutionRow[];
+      const hasMore = rows.length > params.pageSize;
+      const page = rows.slice(0, params.pageSize).map(rowToExecution);
+      return { records: page, nextPageToken: hasMore ? encodeOffset(offset + params.pageSize) : undefined };
+    });
   }
 
-  listExecutions(params: ListExecutionsParams): ListExecutionsResult {
-    const compiled = compileVisibilityQuery(parseVisibilityQuery(params.query), params.searchAttributeTypes);
-    const offset = params.nextPageToken?.length ? decodeOffset(params.nextPageToken) : 0;
-    const where = compiled.where ? `AND (${compiled.where})` : '';
-    const sql = `SELECT * FROM executions WHERE namespace_id = ? ${where} ORDER BY ${compiled.orderBy} LIMIT ? OFFSET ?`;
-    const rows = this.db
-      .prepare(sql)
-      .all(params.namespaceId, ...compiled.params, params.pageSize + 1, offset) as ExecutionRow[];
-    const hasMore = rows.length > params.pageSize;
-    const page = rows.slice(0, params.pageSize).map(rowToExecution);
-    return { records: page, nextPageToken: hasMore ? encodeOffset(offset + params.pageSize) : undefined };
+  countExecutions(
+    params: Omit<ListExecutionsParams, 'pageSize' | 'nextPageToken'>,
+  ): Promise<{ count: number; groups: CountGroup[] }> {
+    return settle(() => this.countSync(params));
   }
 
-  countExecutions(params: Omit<ListExecutionsParams, 'pageSize' | 'nextPageToken'>): {
+  private countSync(params: Omit<ListExecutionsParams, 'pageSize' | 'nextPageToken'>): {
     count: number;
     groups: CountGroup[];
   } {
@@ -291,43 +330,53 @@ export class SqliteStore implements Store {
     return { count: total.n, groups };
   }
 
-  createNexusEndpoint(record: NexusEndpointRecord): void {
-    this.statements.insertEndpoint.run(record.id, record.name, record.version, JSON.stringify(record));
+  createNexusEndpoint(record: NexusEndpointRecord): Promise<void> {
+    return settle(() => {
+      this.statements.insertEndpoint.run(record.id, record.name, record.version, JSON.stringify(record));
+    });
   }
 
-  updateNexusEndpoint(record: NexusEndpointRecord, expectedVersion: number): void {
-    const result = this.statements.updateEndpoint.run(
-      record.name,
-      record.version,
-      JSON.stringify(record),
-      record.id,
-      expectedVersion,
-    );
-    if (result.changes !== 1) throw new StoreConflictError(`nexus endpoint ${record.id} changed concurrently`);
+  updateNexusEndpoint(record: NexusEndpointRecord, expectedVersion: number): Promise<void> {
+    return settle(() => {
+      const result = this.statements.updateEndpoint.run(
+        record.name,
+        record.version,
+        JSON.stringify(record),
+        record.id,
+        expectedVersion,
+      );
+      if (result.changes !== 1) throw new StoreConflictError(`nexus endpoint ${record.id} changed concurrently`);
+    });
   }
 
-  deleteNexusEndpoint(id: string): boolean {
-    return this.statements.deleteEndpoint.run(id).changes === 1;
+  deleteNexusEndpoint(id: string): Promise<boolean> {
+    return settle(() => {
+      return this.statements.deleteEndpoint.run(id).changes === 1;
+    });
   }
 
-  getNexusEndpoint(id: string): NexusEndpointRecord | undefined {
-    const row = this.statements.endpointById.get(id) as { record: string } | undefined;
-    return row ? (JSON.parse(row.record) as NexusEndpointRecord) : undefined;
+  listNexusEndpoints(): Promise<NexusEndpointRecord[]> {
+    return settle(() => {
+      const rows = this.statements.allEndpoints.all() as { record: string }[];
+      return rows.map((row) => JSON.parse(row.record) as NexusEndpointRecord);
+    });
   }
 
-  getNexusEndpointByName(name: string): NexusEndpointRecord | undefined {
-    const row = this.statements.endpointByName.get(name) as { record: string } | undefined;
-    return row ? (JSON.parse(row.record) as NexusEndpointRecord) : undefined;
+  listLegacyExecutions(params: { limit: number }): Promise<ExecutionKey[]> {
+    return settle(() => {
+      const rows = this.statements.legacyExecutions.all(params.limit) as {
+        namespace_id: string;
+        workflow_id: string;
+        run_id: string;
+      }[];
+      return rows.map((row) => ({ namespaceId: row.namespace_id, workflowId: row.workflow_id, runId: row.run_id }));
+    });
   }
 
-  listNexusEndpoints(): NexusEndpointRecord[] {
-    return (this.statements.allEndpoints.all() as { record: string }[]).map(
-      (row) => JSON.parse(row.record) as NexusEndpointRecord,
-    );
-  }
-
-  close(): void {
-    if (this.db.open) this.db.close();
+  close(): Promise<void> {
+    return settle(() => {
+      if (this.db.open) this.db.close();
+    });
   }
 }
 

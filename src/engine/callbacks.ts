@@ -1,0 +1,180 @@
+// Completion callbacks of a run (a Nexus caller waiting for it to close): attached at start (and carried
+// across continue-as-new), scheduled when the run closes, delivered by an outbox task whose executor
+// (nexus/callback-executor.ts) reads the attempt here, does the I/O and reports the result here. The
+// machine is callback-machine.ts; DescribeWorkflowExecution shows each callback's state from it.
+import { type Failure, temporal, decodeBase64, encodeBase64 } from '../common/proto';
+import { timestampFromMs } from '../common/time';
+import type { Transition } from '../common/state-machine';
+import type { HistoryEngine } from './history-engine';
+import { CallbackStatus, type CallbackState } from './mutable-state';
+import type { Workflow } from './workflow';
+import type { Followups, QueuedTask } from './outbox';
+import { transitionItem } from './item-transition';
+import {
+  CallbackAttemptFailed,
+  CallbackFailed,
+  CallbackRescheduled,
+  CallbackScheduled,
+  CallbackSucceeded,
+} from './callback-machine';
+import { outcomeOfClose, type NexusOutcome } from './nexus-completion';
+import type { RunKey } from './tasks';
+
+export function addCompletionCallbacks(
+  workflow: Workflow,
+  callbacks: readonly temporal.api.common.v1.ICallback[],
+  nowMs: number,
+): void {
+  let next = Object.keys(workflow.state.callbacks).length;
+  for (const callback of callbacks) {
+    const id = String(next);
+    next += 1;
+    workflow.putItem('callbacks', id, {
+      status: CallbackStatus.Standby,
+      id,
+      callback: encodeBase64('temporal.api.common.v1.Callback', callback),
+      registrationTimeMs: nowMs,
+      attempt: 0,
+      lastAttemptCompleteTimeMs: 0,
+      lastAttemptFailure: null,
+      nextAttemptAtMs: 0,
+    });
+  }
+}
+
+/** The run's callbacks, decoded (carried to the run that continues it). */
+export function completionCallbacksOf(workflow: Workflow): temporal.api.common.v1.ICallback[] {
+  return sortedCallbacks(workflow).map((c) =>
+    decodeBase64<temporal.api.common.v1.ICallback>('temporal.api.common.v1.Callback', c.callback),
+  );
+}
+
+function sortedCallbacks(workflow: Workflow): CallbackState[] {
+  return Object.values(workflow.state.callbacks).sort((a, b) => Number(a.id) - Number(b.id));
+}
+
+function transition<E>(
+  workflow: Workflow,
+  callback: CallbackState,
+  t: Transition<CallbackState, E, Followups>,
+  event: E,
+): void {
+  transitionItem(workflow, 'callbacks', callback.id, callback, t, event);
+}
+
+/** The run closed (not continued as new): every waiting callback is to be delivered. */
+export function scheduleCallbacks(workflow: Workflow): void {
+  for (const callback of sortedCallbacks(workflow)) {
+    if (callback.status === CallbackStatus.Standby) transition(workflow, callback, CallbackScheduled, undefined);
+  }
+}
+
+export function callbackDeadline(callback: CallbackState): number {
+  return callback.status === CallbackStatus.BackingOff ? callback.nextAttemptAtMs : 0;
+}
+
+export function processCallbackDeadline(workflow: Workflow, callback: CallbackState, nowMs: number): void {
+  if (callback.status === CallbackStatus.BackingOff && nowMs >= callback.nextAttemptAtMs) {
+    transition(workflow, callback, CallbackRescheduled, undefined);
+  }
+}
+
+/** Everything one delivery attempt needs, read from the closed handler run. */
+export interface CallbackAttempt {
+  readonly callback: temporal.api.common.v1.ICallback;
+  readonly handlerNamespace: string;
+  readonly handler: RunKey;
+  readonly startTimeMs: number;
+  readonly closeTimeMs: number;
+  readonly outcome: NexusOutcome;
+}
+
+/** The attempt a delivery task stands for; undefined when the task is stale (already delivered, retried). */
+export function readCallbackAttempt(
+  engine: HistoryEngine,
+  queued: QueuedTask,
+  callbackId: string,
+  attempt: number,
+): Promise<CallbackAttempt | undefined> {
+  return engine.run(queued.key, async (tx) => {
+    const workflow = await tx.get(queued.key);
+    const callback = workflow?.state.callbacks[callbackId];
+    if (!workflow || callback?.status !== CallbackStatus.Scheduled || callback.attempt !== attempt) {
+      workflow?.completeTask(queued.taskId);
+      return undefined;
+    }
+    const closeEvent = await tx.event(workflow, workflow.state.nextEventId - 1);
+    const outcome = closeEvent ? outcomeOfClose(closeEvent) : undefined;
+    if (!outcome) return undefined;
+    return {
+      callback: decodeBase64<temporal.api.common.v1.ICallback>('temporal.api.common.v1.Callback', callback.callback),
+      handlerNamespace: engine.ctx.namespaces.getById(workflow.state.namespaceId).name,
+      handler: workflow.key,
+      startTimeMs: workflow.state.startTimeMs,
+      closeTimeMs: workflow.state.closeTimeMs,
+      outcome,
+    };
+  });
+}
+
+export type CallbackResult =
+  | { readonly kind: 'succeeded' }
+  | { readonly kind: 'retry'; readonly failure: Failure; readonly retryDelayMs: number }
+  | { readonly kind: 'failed'; readonly failure: Failure };
+
+/** Applies the result of a delivery attempt, and deletes its task, in one transaction. */
+export function recordCallbackResult(
+  engine: HistoryEngine,
+  queued: QueuedTask,
+  callbackId: string,
+  attempt: number,
+  result: CallbackResult,
+): Promise<void> {
+  return engine.run(queued.key, async (tx) => {
+    const workflow = await tx.get(queued.key);
+    if (!workflow) return;
+    workflow.completeTask(queued.taskId);
+    const callback = workflow.state.callbacks[callbackId];
+    if (callback?.status !== CallbackStatus.Scheduled || callback.attempt !== attempt) return;
+    switch (result.kind) {
+      case 'succeeded':
+        return transition(workflow, callback, CallbackSucceeded, { nowMs: tx.nowMs });
+      case 'retry':
+        return transition(workflow, callback, CallbackAttemptFailed, {
+          nowMs: tx.nowMs,
+          failure: encodeBase64('temporal.api.failure.v1.Failure', result.failure),
+          retryDelayMs: result.retryDelayMs,
+        });
+      case 'failed':
+        return transition(workflow, callback, CallbackFailed, {
+          nowMs: tx.nowMs,
+          failure: encodeBase64('temporal.api.failure.v1.Failure', result.failure),
+        });
+    }
+  });
+}
+
+const ApiState = temporal.api.enums.v1.CallbackState;
+const STATE_OF: Record<CallbackStatus, number> = {
+  [CallbackStatus.Standby]: ApiState.CALLBACK_STATE_STANDBY,
+  [CallbackStatus.Scheduled]: ApiState.CALLBACK_STATE_SCHEDULED,
+  [CallbackStatus.BackingOff]: ApiState.CALLBACK_STATE_BACKING_OFF,
+  [CallbackStatus.Succeeded]: ApiState.CALLBACK_STATE_SUCCEEDED,
+  [CallbackStatus.Failed]: ApiState.CALLBACK_STATE_FAILED,
+};
+
+/** The callbacks as DescribeWorkflowExecution reports them. */
+export function callbackInfos(workflow: Workflow): temporal.api.workflow.v1.ICallbackInfo[] {
+  return sortedCallbacks(workflow).map((c) => ({
+    callback: decodeBase64('temporal.api.common.v1.Callback', c.callback),
+    trigger: { workflowClosed: {} },
+    registrationTime: timestampFromMs(c.registrationTimeMs),
+    state: STATE_OF[c.status],
+    attempt: c.attempt,
+    ...(c.lastAttemptCompleteTimeMs ? { lastAttemptCompleteTime: timestampFromMs(c.lastAttemptCompleteTimeMs) } : {}),
+    ...(c.lastAttemptFailure
+      ? { lastAttemptFailure: decodeBase64('temporal.api.failure.v1.Failure', c.lastAttemptFailure) }
+      : {}),
+    ...(c.nextAttemptAtMs ? { nextAttemptScheduleTime: timestampFromMs(c.nextAttemptAtMs) } : {}),
+  }));
+}

@@ -1,0 +1,211 @@
+// A history shard: the runs whose workflow id hashes to it, with one writer. Every change runs as a
+// transaction on the shard's serial queue (one at a time, in arrival order); the runs it touched, the
+// tasks it emitted and the tasks it finished are committed in one store write fenced by the shard's
+// range id. Open runs stay in a bounded LRU cache; anything else is read from the store on demand.
+//
+// Modes: owned (from acquire, between start() and stop()) -> stopped (stop(), or the store reports that
+// another owner took the shard: ShardOwnershipLostError). A stopped shard refuses new transactions.
+import { LruCache } from '../common/lru-cache';
+import { QueueFullError, SerialQueue } from '../common/serial-queue';
+import { ServiceError, ErrorCode } from '../common/errors';
+import type { Logger } from '../common/logger';
+import { decodeEvent } from '../common/proto';
+import {
+  type ShardLease,
+  type Store,
+  type ExecutionWrite,
+  type OutboxTaskRow,
+  ShardOwnershipLostError,
+} from '../store/store';
+import { Transaction, type TransactionHost } from './transaction';
+import type { Workflow } from './workflow';
+import { workflowFromStored, workflowWrite, takeItemSnapshot, coreOf } from './workflow-record';
+import { type RunKey, runKeyString } from './tasks';
+import { encodeTask, type QueuedTask } from './outbox';
+
+/** Transactions that may wait for a shard's writer before new ones are refused (RESOURCE_EXHAUSTED). */
+export const SHARD_QUEUE_MAX = 10_000;
+/** Events read from the store in one go. */
+const HISTORY_READ_PAGE = 1000;
+
+export interface ShardDeps {
+  readonly store: Store;
+  readonly logger: Logger;
+  readonly nowMs: () => number;
+  readonly shardIdOf: (namespaceId: string, workflowId: string) => number;
+  readonly cacheCapacity: number;
+  readonly verifyItemTracking: boolean;
+  /** The run's earliest deadline (0 = none), persisted as its wake-up. */
+  readonly wakeupOf: (workflow: Workflow) => number;
+  /** After every commit (also of a transaction that wrote nothing): what the shard must act on next. */
+  readonly onCommitted: (
+    shard: Shard,
+    committed: { readonly tasks: readonly QueuedTask[]; readonly runs: readonly Workflow[] },
+  ) => void;
+}
+
+export class Shard implements TransactionHost {
+  readonly shardId: number;
+  private readonly rangeId: number;
+  private lastTaskId: number;
+  private readonly queue = new SerialQueue(SHARD_QUEUE_MAX);
+  private readonly cache: LruCache<string, Workflow>;
+  private isStopped = false;
+
+  constructor(
+    lease: ShardLease,
+    private readonly deps: ShardDeps,
+  ) {
+    this.shardId = lease.shardId;
+    this.rangeId = lease.rangeId;
+    this.lastTaskId = lease.maxTaskId;
+    this.cache = new LruCache(deps.cacheCapacity, (workflow) => workflow.isPinned);
+  }
+
+  get range(): number {
+    return this.rangeId;
+  }
+
+  get cachedRuns(): number {
+    return this.cache.size;
+  }
+
+  get isOwned(): boolean {
+    return !this.isStopped;
+  }
+
+  stop(): void {
+    this.isStopped = true;
+    this.cache.clear();
+  }
+
+  shardIdOf(namespaceId: string, workflowId: string): number {
+    return this.deps.shardIdOf(namespaceId, workflowId);
+  }
+
+  /** Runs `fn` as one transaction of this shard and commits what it changed. */
+  run<R>(fn: (tx: Transaction) => Promise<R> | R): Promise<R> {
+    if (this.isStopped) return Promise.reject(shardUnavailable(this.shardId));
+    return this.queue
+      .run(() => this.transact(fn))
+      .catch((error: unknown) => {
+        if (error instanceof QueueFullError) {
+          throw new ServiceError(
+            ErrorCode.ResourceExhausted,
+            `history shard ${this.shardId} is busy: ${error.message}`,
+          );
+        }
+        throw error;
+      });
+  }
+
+  private async transact<R>(fn: (tx: Transaction) => Promise<R> | R): Promise<R> {
+    if (this.isStopped) throw shardUnavailable(this.shardId);
+    const tx = new Transaction(this, this.deps.nowMs());
+    try {
+      const result = await fn(tx);
+      await this.commit(tx);
+      return result;
+    } catch (error) {
+      // The cached runs may hold uncommitted changes: the next access reloads what was committed.
+      for (const id of tx.touched.keys()) this.cache.delete(id);
+      if (error instanceof ShardOwnershipLostError) this.lose(error);
+      throw error;
+    }
+  }
+
+  private lose(error: ShardOwnershipLostError): void {
+    this.deps.logger.error('shard ownership lost: it stops taking writes', {
+      shard: this.shardId,
+      error: error.message,
+    });
+    this.stop();
+  }
+
+  async load(key: RunKey): Promise<Workflow | undefined> {
+    const id = runKeyString(key);
+    const cached = this.cache.get(id);
+    if (cached) return cached;
+    const stored = await this.deps.store.getExecution({ key });
+    if (!stored) return undefined;
+    const [first] = await this.deps.store.readHistory({ key, fromEventId: 1, limit: 1 });
+    const workflow = workflowFromStored(stored, first ? decodeEvent(first.data) : undefined, () => this.nextTaskId());
+    if (this.deps.verifyItemTracking) takeItemSnapshot(workflow);
+    this.cache.set(id, workflow);
+    return workflow;
+  }
+
+  currentRunId(namespaceId: string, workflowId: string): Promise<string | undefined> {
+    return this.deps.store.getCurrentRunId({ namespaceId, workflowId });
+  }
+
+  async readEvent(key: RunKey, eventId: number): Promise<Uint8Array | undefined> {
+    const [stored] = await this.deps.store.readHistory({ key, fromEventId: eventId, toEventId: eventId + 1, limit: 1 });
+    return stored?.data;
+  }
+
+  async readEvents(key: RunKey, fromEventId: number, toEventId: number): Promise<Uint8Array[]> {
+    const stored = await this.deps.store.readHistory({ key, fromEventId, toEventId, limit: HISTORY_READ_PAGE });
+    return stored.map((event) => event.data);
+  }
+
+  /** Allocator handed to new runs of this shard. */
+  nextTaskId(): number {
+    this.lastTaskId += 1;
+    return this.lastTaskId;
+  }
+
+  private async commit(tx: Transaction): Promise<void> {
+    const runs = [...tx.touched.values()];
+    const executions: ExecutionWrite[] = [];
+    const written = new Map<Workflow, { write: ExecutionWrite; wakeupAtMs: number }>();
+    const newTasks: OutboxTaskRow[] = [];
+    const queued: QueuedTask[] = [];
+    const completedTaskIds: number[] = [];
+    for (const workflow of runs) {
+      const wakeupAtMs = this.deps.wakeupOf(workflow);
+      const write = workflowWrite(workflow, wakeupAtMs, this.deps.verifyItemTracking);
+      if (write) {
+        executions.push(write);
+        written.set(workflow, { write, wakeupAtMs });
+      }
+      for (const { taskId, task } of workflow.emittedTasks) {
+        newTasks.push({ taskId, kind: task.kind, key: workflow.key, payload: encodeTask(task) });
+        queued.push({ taskId, key: workflow.key, task });
+      }
+      completedTaskIds.push(...workflow.completedTaskIds);
+    }
+    if (executions.length > 0 || newTasks.length > 0 || completedTaskIds.length > 0) {
+      await this.deps.store.commitShard({
+        shardId: this.shardId,
+        rangeId: this.rangeId,
+        executions,
+        newTasks,
+        completedTaskIds,
+      });
+    }
+    for (const workflow of runs) {
+      const entry = written.get(workflow);
+      if (entry) {
+        workflow.committed({
+          version: workflow.persisted.version + 1,
+          nextEventId: workflow.state.nextEventId,
+          wakeupAtMs: entry.wakeupAtMs,
+          coreJson: entry.write.record.state,
+        });
+      } else {
+        workflow.committed({
+          ...workflow.persisted,
+          coreJson: workflow.persisted.coreJson || JSON.stringify(coreOf(workflow.state)),
+        });
+      }
+      if (this.deps.verifyItemTracking) takeItemSnapshot(workflow);
+      this.cache.set(runKeyString(workflow.key), workflow);
+    }
+    this.deps.onCommitted(this, { tasks: queued, runs });
+  }
+}
+
+function shardUnavailable(shardId: number): ServiceError {
+  return new ServiceError(ErrorCode.Unavailable, `shard ${shardId} is not owned by this process`);
+}

@@ -1,0 +1,93 @@
+// Executes completion callback deliveries (outbox task `callback`): reads the attempt from the closed
+// handler run, delivers it (to a caller run of this server for `temporal://system`, by HTTP POST for an
+// http(s) URL), and reports the result, which moves the callback's state machine (engine/callbacks.ts)
+// and deletes the task in one transaction. A failed attempt backs off exponentially (the
+// `callback.retryPolicy` dynamic config); a non-retryable one fails the callback.
+import type { Clock } from '../common/clock';
+import type { HistoryEngine } from '../engine/history-engine';
+import { RELEASED, TaskKind, type QueuedTask, type TaskOutcome } from '../engine/outbox';
+import {
+  readCallbackAttempt,
+  recordCallbackResult,
+  type CallbackAttempt,
+  type CallbackResult,
+} from '../engine/callbacks';
+import {
+  CALLBACK_TOKEN_HEADER,
+  OPERATION_TOKEN_HEADER,
+  SYSTEM_CALLBACK_URL,
+  applyCompletion,
+  decodeCallbackToken,
+  handlerStartLink,
+  headerValue,
+} from '../engine/nexus-completion';
+import { handlerErrorFailure } from './handler-outcome';
+import { nextNexusRetryDelayMs } from './retry';
+import {
+  completionDelivery,
+  isHttpCallbackUrl,
+  postCompletion,
+  type CallbackSenderSettings,
+} from './http/http-callback';
+import type { FetchFunction } from './http/nexus-http-client';
+
+export class CallbackExecutor {
+  constructor(
+    private readonly engine: HistoryEngine,
+    private readonly clock: Clock,
+    private readonly settings: CallbackSenderSettings,
+    private readonly fetch: FetchFunction = globalThis.fetch,
+  ) {}
+
+  register(): void {
+    this.engine.executors[TaskKind.Callback] = (queued) => this.execute(queued);
+  }
+
+  private async execute(queued: QueuedTask): Promise<TaskOutcome> {
+    const task = queued.task;
+    if (task.kind !== TaskKind.Callback) throw new Error(`not a callback task: ${task.kind}`);
+    const attempt = await readCallbackAttempt(this.engine, queued, task.callbackId, task.attempt);
+    if (!attempt) return RELEASED;
+    const result = await this.deliver(attempt, task.attempt);
+    await recordCallbackResult(this.engine, queued, task.callbackId, task.attempt, result);
+    return RELEASED;
+  }
+
+  private async deliver(attempt: CallbackAttempt, attemptsSoFar: number): Promise<CallbackResult> {
+    const url = attempt.callback.nexus?.url ?? '';
+    if (url === SYSTEM_CALLBACK_URL) return this.deliverToCaller(attempt);
+    if (!isHttpCallbackUrl(url)) {
+      return { kind: 'failed', failure: handlerErrorFailure('BAD_REQUEST', `unsupported callback URL: "${url}"`) };
+    }
+    const posted = await postCompletion(completionDelivery(attempt), this.settings, this.clock, this.fetch);
+    switch (posted.kind) {
+      case 'delivered':
+        return { kind: 'succeeded' };
+      case 'give-up':
+        return { kind: 'failed', failure: posted.failure };
+      case 'retry':
+        return {
+          kind: 'retry',
+          failure: posted.failure,
+          retryDelayMs: Math.min(
+            nextNexusRetryDelayMs(attemptsSoFar + 1, this.settings.initialIntervalMs),
+            this.settings.maxIntervalMs,
+          ),
+        };
+    }
+  }
+
+  /** `temporal://system`: the token names a caller operation of this server. */
+  private async deliverToCaller(attempt: CallbackAttempt): Promise<CallbackResult> {
+    const header = attempt.callback.nexus?.header;
+    const token = decodeCallbackToken(headerValue(header, CALLBACK_TOKEN_HEADER) ?? '');
+    if (!token) return { kind: 'failed', failure: handlerErrorFailure('BAD_REQUEST', 'invalid callback token') };
+    const isApplied = await applyCompletion(this.engine, token, attempt.outcome, {
+      operationToken: headerValue(header, OPERATION_TOKEN_HEADER) ?? '',
+      startTimeMs: attempt.startTimeMs,
+      links: [handlerStartLink(attempt.handlerNamespace, attempt.handler.workflowId, attempt.handler.runId)],
+    });
+    if (isApplied) return { kind: 'succeeded' };
+    return { kind: 'failed', failure: handlerErrorFailure('NOT_FOUND', 'operation not found or already completed') };
+  }
+}
