@@ -5,6 +5,7 @@ import { buildService } from './grpc-service';
 import { workflowServiceHandlers } from './workflow-service';
 import { operatorServiceHandlers } from './operator-service';
 import type { Logger } from '../common/logger';
+import { installOneShotDecompression } from './grpc-decompression';
 
 const MESSAGE_SIZE_MAX_BYTES = 128 * 1024 * 1024;
 
@@ -13,6 +14,7 @@ export async function startGrpcServer(
   address: string,
   logger: Logger,
 ): Promise<{ server: grpc.Server; port: number }> {
+  if (!installOneShotDecompression()) logger.warn('grpc-js changed: compressed requests are inflated the slow way');
   const server = new grpc.Server({
     'grpc.max_receive_message_length': MESSAGE_SIZE_MAX_BYTES,
     'grpc.max_send_message_length': MESSAGE_SIZE_MAX_BYTES,

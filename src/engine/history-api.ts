@@ -7,6 +7,7 @@ import type { NamespaceRecord } from '../store/store';
 import type { HistoryEngine } from './history-engine';
 import type { RunKey } from './tasks';
 import { isRunning } from './mutable-state';
+import { withDeadline } from '../common/deadline';
 import { decodeHistoryPageToken, decodeTail, encodeHistoryPageToken, type HistoryPageToken } from './task-history';
 
 const CLOSE_EVENT = temporal.api.enums.v1.HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT;
@@ -51,12 +52,22 @@ export async function getWorkflowExecutionHistory(
     engine.ctx.config.historyPageSizeMax,
   );
   if (token?.endEventId !== undefined) return taskHistoryPage(engine, key, token, pageSize);
-  const deadline = AbortSignal.any([
-    signal,
-    engine.stopSignal,
-    AbortSignal.timeout(engine.ctx.config.historyLongPollMs),
-  ]);
   const fromEventId = token?.nextEventId ?? 1;
+  return withDeadline(engine.ctx.clock, [signal, engine.stopSignal], engine.ctx.config.historyLongPollMs, (deadline) =>
+    historyPage(engine, key, request, fromEventId, pageSize, deadline),
+  );
+}
+
+/** A page of history, or, with `waitNewEvent`, the next events once they come (until the deadline). */
+async function historyPage(
+  engine: HistoryEngine,
+  key: RunKey,
+  request: temporal.api.workflowservice.v1.IGetWorkflowExecutionHistoryRequest,
+  fromEventId: number,
+  pageSize: number,
+  deadline: AbortSignal,
+): Promise<Response> {
+  const runId = key.runId;
   for (;;) {
     const { nextEventId, isOpen } = await runProgress(engine, key);
     if (request.historyEventFilterType === CLOSE_EVENT) {

@@ -26,6 +26,7 @@ export function transitionRecord<R extends { status: string }, E>(
   transition: Transition<R, E, Followups>,
   event: E,
 ): void {
+  workflow.touchCore();
   const { tasks, doneTaskIds, dispatch } = applyTransition(transition, record, event);
   for (const task of tasks) workflow.emit(task);
   for (const taskId of doneTaskIds) workflow.completeTask(taskId);

@@ -19,7 +19,8 @@ import {
 } from '../store/store';
 import { Transaction, type TransactionHost } from './transaction';
 import type { Workflow } from './workflow';
-import { workflowFromStored, workflowWrite, takeItemSnapshot, coreOf } from './workflow-record';
+import { workflowFromStored, workflowWrite, takeItemSnapshot, coreOf, wakeupToPersist } from './workflow-record';
+import { isRunning } from './mutable-state';
 import { type RunKey, runKeyString } from './tasks';
 import { encodeTask, type QueuedTask } from './outbox';
 
@@ -163,7 +164,15 @@ export class Shard implements TransactionHost {
     const queued: QueuedTask[] = [];
     const completedTaskIds: number[] = [];
     for (const workflow of runs) {
-      const wakeupAtMs = this.deps.wakeupOf(workflow);
+      const persisted = workflow.persisted;
+      // A run that was only read, and whose wake-up has not come, needs no deadline computed.
+      const isUntouched =
+        !workflow.isModified &&
+        persisted.version > 0 &&
+        !(persisted.wakeupAtMs > 0 && persisted.wakeupAtMs <= tx.nowMs);
+      const wakeupAtMs = isUntouched
+        ? persisted.wakeupAtMs
+        : wakeupToPersist(persisted.wakeupAtMs, this.deps.wakeupOf(workflow), tx.nowMs, isRunning(workflow.state));
       const write = workflowWrite(workflow, wakeupAtMs, this.deps.verifyItemTracking);
       if (write) {
         executions.push(write);

@@ -11,6 +11,7 @@ import { UpdateStage } from './update-registry';
 import { findRun } from './client-api';
 import { scheduleWorkflowTask } from './workflow-tasks';
 import type { RunKey } from './tasks';
+import { withDeadline } from '../common/deadline';
 
 type UpdateResponse = temporal.api.workflowservice.v1.IUpdateWorkflowExecutionResponse;
 
@@ -105,11 +106,19 @@ export async function waitForStage(
   stage: number,
   signal: AbortSignal,
 ): Promise<UpdateResponse> {
-  const deadline = AbortSignal.any([
-    signal,
-    engine.stopSignal,
-    AbortSignal.timeout(engine.ctx.config.updateLongPollMs),
-  ]);
+  const signals = [signal, engine.stopSignal];
+  return withDeadline(engine.ctx.clock, signals, engine.ctx.config.updateLongPollMs, (deadline) =>
+    waitUntil(engine, key, updateId, stage, deadline),
+  );
+}
+
+async function waitUntil(
+  engine: HistoryEngine,
+  key: RunKey,
+  updateId: string,
+  stage: number,
+  deadline: AbortSignal,
+): Promise<UpdateResponse> {
   for (;;) {
     const found = await engine.run(key, async (tx) => {
       const workflow = await tx.get(key);

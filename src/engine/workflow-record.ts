@@ -19,9 +19,33 @@ import { upgradeLegacyState } from './legacy-state';
 const FIELD_OF_KIND = new Map<string, ItemField>(ITEM_FIELDS.map((field) => [ITEM_KINDS[field], field]));
 
 export function coreOf(state: MutableState): MutableStateCore {
-  const core: Record<string, unknown> = { ...state };
-  for (const field of ITEM_FIELDS) delete core[field];
-  return core as unknown as MutableStateCore;
+  // Destructuring keeps the object fast; `delete` would turn it into a slow dictionary.
+  const {
+    activities: _activities,
+    timers: _timers,
+    children: _children,
+    externalRequests: _externalRequests,
+    nexusOperations: _nexusOperations,
+    updates: _updates,
+    callbacks: _callbacks,
+    signalRequestIds: _signalRequestIds,
+    bufferedEvents: _bufferedEvents,
+    ...core
+  } = state;
+  return core;
+}
+
+/**
+ * The wake-up to persist: a run may wake early (its deadlines are then simply not due yet), so an
+ * earlier deadline is written at once, but a later one only once the persisted wake-up has passed or the
+ * run has closed. Most commits move the deadline later (a started workflow task, a new timer) and so
+ * write none.
+ */
+export function wakeupToPersist(persistedAtMs: number, nextAtMs: number, nowMs: number, isOpen: boolean): number {
+  if (nextAtMs === persistedAtMs) return persistedAtMs;
+  if (nextAtMs > 0 && (persistedAtMs === 0 || nextAtMs < persistedAtMs)) return nextAtMs;
+  if (persistedAtMs <= nowMs || (!isOpen && nextAtMs === 0)) return nextAtMs;
+  return persistedAtMs;
 }
 
 export function recordOf(workflow: Workflow, coreJson: string): ExecutionRecord {
@@ -49,6 +73,14 @@ export function recordOf(workflow: Workflow, coreJson: string): ExecutionRecord 
 /** The write for everything changed since the last commit; undefined when nothing changed. */
 export function workflowWrite(workflow: Workflow, wakeupAtMs: number, verify: boolean): ExecutionWrite | undefined {
   if (verify) verifyItemTracking(workflow);
+  const persisted = workflow.persisted;
+  if (!workflow.isModified && persisted.version > 0 && wakeupAtMs === persisted.wakeupAtMs) {
+    if (verify) {
+      const coreJson = JSON.stringify(coreOf(workflow.state));
+      assert(coreJson === persisted.coreJson, `run ${workflow.state.workflowId} changed its core without saying so`);
+    }
+    return undefined;
+  }
   const coreJson = JSON.stringify(coreOf(workflow.state));
   const upsertItems: ExecutionItem[] = [];
   const deleteItems: ExecutionItemKey[] = [];
@@ -60,7 +92,6 @@ export function workflowWrite(workflow: Workflow, wakeupAtMs: number, verify: bo
       else upsertItems.push({ kind: ITEM_KINDS[field], id, data: JSON.stringify(value) });
     }
   }
-  const persisted = workflow.persisted;
   const events = workflow.unpersistedEvents;
   const isWakeupChanged = wakeupAtMs !== persisted.wakeupAtMs;
   const isChanged =
@@ -83,7 +114,7 @@ export function workflowWrite(workflow: Workflow, wakeupAtMs: number, verify: bo
     deleteItems,
     newEvents: events.map(({ event, data }) => ({ eventId: Number(event.eventId), data })),
     ...(workflow.isCurrentCandidate ? { becomeCurrent: true } : {}),
-    ...(isWakeupChanged || persisted.version === 0 ? { wakeupAtMs } : {}),
+    ...(isWakeupChanged && (persisted.version > 0 || wakeupAtMs > 0) ? { wakeupAtMs } : {}),
   };
 }
 

@@ -45,6 +45,8 @@ export class Workflow {
   private unpersisted: { event: HistoryEvent; data: Uint8Array }[] = [];
   private readonly changedItems = new Map<ItemField, Set<string>>();
   private makeCurrent = false;
+  /** A core field changed that no event, item or task accounts for (see isModified). */
+  private isCoreTouched = false;
   private emitted: PendingTask[] = [];
   private completed: number[] = [];
   /** Updates admitted but not yet completed (in memory only; they pin the run in the cache). */
@@ -249,6 +251,26 @@ export class Workflow {
     return this.makeCurrent;
   }
 
+  /** Marks a change to the run's core fields that comes with no event, item or task. */
+  touchCore(): void {
+    this.isCoreTouched = true;
+  }
+
+  /**
+   * Whether this transaction changed the run. Core fields change only with an event, an item, a task or
+   * touchCore(), so a run read but not changed is not even serialized (verified in tests).
+   */
+  get isModified(): boolean {
+    return (
+      this.isCoreTouched ||
+      this.unpersisted.length > 0 ||
+      this.changedItems.size > 0 ||
+      this.emitted.length > 0 ||
+      this.completed.length > 0 ||
+      this.makeCurrent
+    );
+  }
+
   get unpersistedEvents(): readonly { event: HistoryEvent; data: Uint8Array }[] {
     return this.unpersisted;
   }
@@ -261,6 +283,7 @@ export class Workflow {
     this.emitted = [];
     this.completed = [];
     this.makeCurrent = false;
+    this.isCoreTouched = false;
     if (this.recent.length > RECENT_EVENTS_MAX) this.forgetEventsBefore(this.state.nextEventId - RECENT_EVENTS_MAX);
   }
 }

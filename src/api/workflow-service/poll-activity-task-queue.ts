@@ -3,6 +3,7 @@ import { invalidArgument } from '../../common/errors';
 import { recordActivityTaskStarted } from '../../engine/activity-task-api';
 import { type ApiDeps, namespaceOf } from '../api-deps';
 import type { CallContext } from '../grpc-service';
+import { withDeadline } from '../../common/deadline';
 
 export async function pollActivityTaskQueue(
   deps: ApiDeps,
@@ -12,22 +13,23 @@ export async function pollActivityTaskQueue(
   const namespace = namespaceOf(deps, request);
   const taskQueue = request.taskQueue?.name ?? '';
   if (!taskQueue) throw invalidArgument('TaskQueue is not set on request.');
-  const signal = AbortSignal.any([context.signal, AbortSignal.timeout(deps.config.longPollMs)]);
-  for (;;) {
-    const task = await deps.matching.poll(namespace.id, taskQueue, 'activity', signal);
-    if (!task) return {};
-    if (task.kind !== 'activity-task') continue;
-    let response;
-    try {
-      response = await recordActivityTaskStarted(deps.engine, task, {
-        identity: request.identity ?? '',
-        namespace: namespace.name,
-      });
-    } catch (error) {
-      // The attempt still waits for a worker: the task goes back to its queue.
-      deps.matching.offer(namespace.id, taskQueue, 'activity', task);
-      throw error;
+  return withDeadline(deps.clock, [context.signal], deps.config.longPollMs, async (signal) => {
+    for (;;) {
+      const task = await deps.matching.poll(namespace.id, taskQueue, 'activity', signal);
+      if (!task) return {};
+      if (task.kind !== 'activity-task') continue;
+      let response;
+      try {
+        response = await recordActivityTaskStarted(deps.engine, task, {
+          identity: request.identity ?? '',
+          namespace: namespace.name,
+        });
+      } catch (error) {
+        // The attempt still waits for a worker: the task goes back to its queue.
+        deps.matching.offer(namespace.id, taskQueue, 'activity', task);
+        throw error;
+      }
+      if (response) return response;
     }
-    if (response) return response;
-  }
+  });
 }

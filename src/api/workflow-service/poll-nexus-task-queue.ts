@@ -3,6 +3,7 @@ import { invalidArgument } from '../../common/errors';
 import { encodeTaskToken } from '../../engine/tasks';
 import { type ApiDeps, namespaceOf } from '../api-deps';
 import type { CallContext } from '../grpc-service';
+import { withDeadline } from '../../common/deadline';
 
 export async function pollNexusTaskQueue(
   deps: ApiDeps,
@@ -12,13 +13,14 @@ export async function pollNexusTaskQueue(
   const namespace = namespaceOf(deps, request);
   const taskQueue = request.taskQueue?.name ?? '';
   if (!taskQueue) throw invalidArgument('TaskQueue is not set on request.');
-  const signal = AbortSignal.any([context.signal, AbortSignal.timeout(deps.config.longPollMs)]);
-  for (;;) {
-    const task = await deps.matching.poll(namespace.id, taskQueue, 'nexus', signal);
-    if (!task) return {};
-    if (task.kind !== 'nexus-task') continue;
-    const nexusRequest = deps.nexus.dispatcher.take(task.taskId);
-    if (nexusRequest)
-      return { taskToken: encodeTaskToken({ k: 'nx', ns: namespace.id, t: task.taskId }), request: nexusRequest };
-  }
+  return withDeadline(deps.clock, [context.signal], deps.config.longPollMs, async (signal) => {
+    for (;;) {
+      const task = await deps.matching.poll(namespace.id, taskQueue, 'nexus', signal);
+      if (!task) return {};
+      if (task.kind !== 'nexus-task') continue;
+      const nexusRequest = deps.nexus.dispatcher.take(task.taskId);
+      if (nexusRequest)
+        return { taskToken: encodeTaskToken({ k: 'nx', ns: namespace.id, t: task.taskId }), request: nexusRequest };
+    }
+  });
 }

@@ -5,6 +5,7 @@ import type { MatchTask } from '../../engine/tasks';
 import { recordQueryTaskStarted } from '../../engine/query-api';
 import { type ApiDeps, namespaceOf } from '../api-deps';
 import type { CallContext } from '../grpc-service';
+import { withDeadline } from '../../common/deadline';
 
 type Response = temporal.api.workflowservice.v1.IPollWorkflowTaskQueueResponse;
 
@@ -16,7 +17,6 @@ export async function pollWorkflowTaskQueue(
   const namespace = namespaceOf(deps, request);
   const taskQueue = request.taskQueue?.name ?? '';
   if (!taskQueue) throw invalidArgument('TaskQueue is not set on request.');
-  const signal = AbortSignal.any([context.signal, AbortSignal.timeout(deps.config.longPollMs)]);
   const poll = {
     identity: request.identity ?? '',
     namespace: namespace.name,
@@ -26,13 +26,15 @@ export async function pollWorkflowTaskQueue(
   // Poll times tell the engine whether a sticky queue still has its worker (see TaskSink.isStickyWorkerAvailable).
   const queue = deps.matching.queue(namespace.id, taskQueue, 'workflow');
   queue.lastPollTimeMs = deps.clock.nowMs();
-  for (;;) {
-    const task = await deps.matching.poll(namespace.id, taskQueue, 'workflow', signal);
-    if (!task) return {};
-    queue.lastPollTimeMs = deps.clock.nowMs();
-    const response = await startMatched(deps, task, poll, namespace.id, taskQueue);
-    if (response) return response;
-  }
+  return withDeadline(deps.clock, [context.signal], deps.config.longPollMs, async (signal) => {
+    for (;;) {
+      const task = await deps.matching.poll(namespace.id, taskQueue, 'workflow', signal);
+      if (!task) return {};
+      queue.lastPollTimeMs = deps.clock.nowMs();
+      const response = await startMatched(deps, task, poll, namespace.id, taskQueue);
+      if (response) return response;
+    }
+  });
 }
 
 /** Starts a matched task; if that fails the task goes back to its queue (its run still waits for it). */

@@ -1,0 +1,114 @@
+// Memory and restart time against the number of open workflows. For each count the server starts on a
+// new database file, that many workflows are started and run their first workflow task (then wait for a
+// signal, as most open workflows do), the server's resident memory is read, and the server is stopped
+// and started again on the same database: ready means it answers GetSystemInfo and has run a new
+// workflow end to end.
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import * as activities from './activities';
+import { memoryMb, startDev, stopProcess, type Target } from './server-process';
+
+const START_CONCURRENCY = 100;
+
+export interface OpenWorkflowsRow {
+  readonly openWorkflows: number;
+  readonly populateSeconds: number;
+  readonly rssMbWithOpen: number;
+  readonly peakRssMb: number;
+  readonly restartReadyMs: number;
+  readonly rssMbAfterRestart: number;
+}
+
+export function openWorkflowCounts(): number[] {
+  const text = process.env['BENCH_OPEN_WORKFLOWS'] ?? '1000,10000,100000';
+  return text
+    .split(',')
+    .map(Number)
+    .filter((n) => n > 0);
+}
+
+export async function measureOpenWorkflows(
+  target: Target,
+  port: number,
+  count: number,
+  code: { code: string },
+): Promise<OpenWorkflowsRow> {
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'causeway-bench-'));
+  const dbArgs = ['--db-filename', path.join(directory, 'bench.db')];
+  try {
+    const server = await startDev(target, port, dbArgs);
+    const taskQueue = `open-${randomUUID()}`;
+    const started = performance.now();
+    await withWorker(server.address, taskQueue, code, async (client) => {
+      let next = 0;
+      const last: string[] = [];
+      await Promise.all(
+        Array.from({ length: START_CONCURRENCY }, async () => {
+          while (next < count) {
+            next += 1;
+            const workflowId = `open-${next}-${randomUUID()}`;
+            if (next > count - START_CONCURRENCY) last.push(workflowId);
+            await client.workflow.start('waitForRelease', { taskQueue, workflowId });
+          }
+        }),
+      );
+      await waitForFirstTasks(client, last);
+    });
+    const populateSeconds = (performance.now() - started) / 1000;
+    const rssMbWithOpen = memoryMb(server.child.pid, 'VmRSS');
+    const peakRssMb = memoryMb(server.child.pid, 'VmHWM');
+    await stopProcess(server.child);
+    const restartStarted = performance.now();
+    const restarted = await startDev(target, port, dbArgs);
+    await withWorker(restarted.address, `restart-${randomUUID()}`, code, async (client, queue) => {
+      await client.workflow.execute('oneActivity', { taskQueue: queue, workflowId: randomUUID(), args: ['x'] });
+    });
+    const restartReadyMs = performance.now() - restartStarted;
+    const rssMbAfterRestart = memoryMb(restarted.child.pid, 'VmRSS');
+    await stopProcess(restarted.child);
+    return { openWorkflows: count, populateSeconds, rssMbWithOpen, peakRssMb, restartReadyMs, rssMbAfterRestart };
+  } finally {
+    fs.rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+async function withWorker(
+  address: string,
+  taskQueue: string,
+  code: { code: string },
+  fn: (client: Client, taskQueue: string) => Promise<void>,
+): Promise<void> {
+  const connection = await Connection.connect({ address });
+  const native = await NativeConnection.connect({ address });
+  try {
+    const worker = await Worker.create({
+      connection: native,
+      namespace: 'default',
+      taskQueue,
+      workflowBundle: code,
+      activities,
+      maxConcurrentWorkflowTaskExecutions: 100,
+      maxCachedWorkflows: 200,
+    });
+    await worker.runUntil(fn(new Client({ connection, namespace: 'default' }), taskQueue));
+  } finally {
+    await connection.close();
+    await native.close();
+  }
+}
+
+/** Waits until the last workflows started have run their first task (the queue is worked in order). */
+async function waitForFirstTasks(client: Client, workflowIds: readonly string[]): Promise<void> {
+  for (const workflowId of workflowIds) {
+    for (;;) {
+      const description = await client.workflow.getHandle(workflowId).describe();
+      // WorkflowExecutionStarted, WorkflowTaskScheduled, -Started, -Completed: the first task is done.
+      if (description.historyLength >= 4) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}

@@ -1,0 +1,123 @@
+// A server under measurement, in a process of its own: `causeway server start-dev` or, side by side,
+// `temporal server start-dev`. Ready means it answers GetSystemInfo.
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { Connection } from '@temporalio/client';
+
+export const ROOT = path.join(__dirname, '..', '..');
+const START_DEV_FLAGS = [
+  'server',
+  'start-dev',
+  '--headless',
+  '--log-level',
+  'error',
+  '-n',
+  'caller-ns',
+  '-n',
+  'handler-ns',
+];
+
+export interface Target {
+  readonly name: string;
+  readonly command: string;
+  readonly args: readonly string[];
+}
+
+export interface ServerProcess {
+  readonly child: ChildProcess;
+  readonly address: string;
+  readonly readyMs: number;
+}
+
+export function targets(): Target[] {
+  const list: Target[] = [
+    { name: 'causeway', command: process.execPath, args: [path.join(ROOT, 'bin', 'causeway.js'), ...START_DEV_FLAGS] },
+  ];
+  // An earlier Causeway checkout (built), to compare a change with what it replaces.
+  const baseline = process.env['CAUSEWAY_BASELINE'];
+  if (baseline) {
+    list.push({
+      name: 'baseline',
+      command: process.execPath,
+      args: [path.join(baseline, 'bin', 'causeway.js'), ...START_DEV_FLAGS],
+    });
+  }
+  const temporal = process.env['TEMPORAL_CLI'];
+  if (temporal) list.push({ name: 'temporal', command: temporal, args: START_DEV_FLAGS });
+  return list;
+}
+
+export async function startDev(
+  target: Target,
+  port: number,
+  extraArgs: readonly string[] = [],
+): Promise<ServerProcess> {
+  const started = performance.now();
+  const child = spawn(
+    target.command,
+    [...target.args, '--port', String(port), '--ui-port', String(port + 1000), ...extraArgs],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  const address = `127.0.0.1:${port}`;
+  // Wait for the port to accept connections first: the SDK's own connect backs off between attempts.
+  while (!(await isAccepting(port))) {
+    if (child.exitCode !== null) throw new Error(`${target.name} exited before it was ready`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  for (;;) {
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 200 });
+      await connection.workflowService.getSystemInfo({});
+      await connection.close();
+      return { child, address, readyMs: performance.now() - started };
+    } catch {
+      if (child.exitCode !== null) throw new Error(`${target.name} exited before it was ready`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+}
+
+function isAccepting(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
+}
+
+export function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill(signal);
+  });
+}
+
+/** VmHWM (peak) or VmRSS (now) of a process, in MB. */
+export function memoryMb(pid: number | undefined, field: 'VmHWM' | 'VmRSS'): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(status);
+  return match ? Number(match[1]) / 1024 : NaN;
+}
+
+/** CPU time (user + system) a process has used, in ms (from /proc, in clock ticks of 10 ms). */
+export function cpuMs(pid: number | undefined): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+export function median(values: number[]): number {
+  return percentile(values, 50);
+}
