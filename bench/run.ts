@@ -36,7 +36,8 @@ async function main(): Promise<void> {
   });
   const reports: Report[] = [];
   for (const target of targets()) reports.push(await measure(target, code, nexusCode));
-  const rows: [string, (r: Report) => string][] = [
+  const latency = reports.flatMap((r) => ('nexus' in r ? [r] : []));
+  const rows: [string, (r: LatencyReport) => string][] = [
     ['start-dev ready (median of 5)', (r) => `${r.startDevReadyMsMedian.toFixed(0)} ms`],
     ['1-activity workflow p50', (r) => `${r.oneActivityWorkflowMs.p50.toFixed(1)} ms`],
     ['1-activity workflow p99', (r) => `${r.oneActivityWorkflowMs.p99.toFixed(1)} ms`],
@@ -47,9 +48,11 @@ async function main(): Promise<void> {
     ['server CPU per Nexus async op', (r) => `${r.nexus.asyncServerCpuMsPerOp.toFixed(2)} ms`],
     ['server peak RSS', (r) => `${r.serverPeakRssMb.toFixed(0)} MB`],
   ];
-  console.log(`${''.padEnd(44)} ${reports.map((r) => r.target.padStart(14)).join(' ')}`);
-  for (const [name, format] of rows)
-    console.log(`${name.padEnd(44)} ${reports.map((r) => format(r).padStart(14)).join(' ')}`);
+  if (latency.length > 0) {
+    console.log(`${''.padEnd(44)} ${latency.map((r) => r.target.padStart(14)).join(' ')}`);
+    for (const [name, format] of rows)
+      console.log(`${name.padEnd(44)} ${latency.map((r) => format(r).padStart(14)).join(' ')}`);
+  }
   for (const report of reports) printOpenWorkflows(report.target, report.openWorkflows);
   fs.mkdirSync(path.join(ROOT, 'bench-results'), { recursive: true });
   fs.writeFileSync(path.join(ROOT, 'bench-results', 'bench.json'), JSON.stringify(reports, null, 2));
@@ -69,9 +72,19 @@ function printOpenWorkflows(target: string, rows: readonly OpenWorkflowsRow[]): 
 }
 
 type Report = Awaited<ReturnType<typeof measure>>;
+type LatencyReport = Awaited<ReturnType<typeof measureLatency>> & { target: string };
 
 async function measure(target: Target, code: { code: string }, nexusCode: { code: string }) {
   const port = 17233 + Math.floor(Math.random() * 1000);
+  const openWorkflows: OpenWorkflowsRow[] = [];
+  if (!isSkipped('open')) {
+    for (const count of openWorkflowCounts()) openWorkflows.push(await measureOpenWorkflows(target, port, count, code));
+  }
+  if (isSkipped('latency')) return { target: target.name, date: new Date().toISOString(), openWorkflows };
+  return { ...(await measureLatency(target, port, code, nexusCode)), openWorkflows };
+}
+
+async function measureLatency(target: Target, port: number, code: { code: string }, nexusCode: { code: string }) {
   const readyTimes: number[] = [];
   for (let i = 0; i < READY_RUNS; i++) {
     const server = await startDev(target, port);
@@ -118,10 +131,6 @@ async function measure(target: Target, code: { code: string }, nexusCode: { code
   await connection.close();
   await native.close();
   await stopProcess(server.child);
-  const openWorkflows: OpenWorkflowsRow[] = [];
-  if (!isSkipped('open')) {
-    for (const count of openWorkflowCounts()) openWorkflows.push(await measureOpenWorkflows(target, port, count, code));
-  }
   return {
     target: target.name,
     date: new Date().toISOString(),
@@ -135,7 +144,6 @@ async function measure(target: Target, code: { code: string }, nexusCode: { code
     throughputWorkflowsPerSecond: results.throughput,
     nexus,
     serverPeakRssMb: rss,
-    openWorkflows,
   };
 }
 

@@ -73,7 +73,7 @@ export class NexusOperationExecutor {
   constructor(
     private readonly engine: HistoryEngine,
     private readonly endpoints: EndpointRegistry,
-    private readonly dispatcher: NexusTaskDispatcher,
+    private readonly dispatcher: Pick<NexusTaskDispatcher, 'dispatch'>,
     private readonly breakers: CircuitBreakers,
     private readonly external: ExternalNexusClient | undefined,
     private readonly settings: NexusExecutorSettings,
