@@ -2,7 +2,9 @@
 // items inline. At start, before the shards' processors run, each such run is loaded (legacy-state.ts
 // converts it), the tasks its state implies are written for it (as the Temporal server's
 // RegenerateTasks), and the commit moves it to its shard and the current layout. A new database has none.
+import { assert } from '../common/assert';
 import type { HistoryEngine } from './history-engine';
+import { runKeyString } from './tasks';
 import type { Workflow } from './workflow';
 import {
   ActivityStatus,
@@ -18,16 +20,18 @@ import { nexusCancelTask, nexusStartTask } from './nexus-operation-machine';
 const LEGACY_PAGE = 500;
 
 export async function upgradeLegacyRuns(engine: HistoryEngine): Promise<number> {
-  let upgraded = 0;
+  const upgraded = new Set<string>();
   for (;;) {
     const keys = await engine.store.listLegacyExecutions({ limit: LEGACY_PAGE });
-    if (keys.length === 0) return upgraded;
+    if (keys.length === 0) return upgraded.size;
     for (const key of keys) {
+      const id = runKeyString(key);
+      assert(!upgraded.has(id), `run ${key.workflowId} is still in the old layout after its upgrade`);
+      upgraded.add(id);
       await engine.run(key, async (tx) => {
         const workflow = await tx.get(key);
         if (workflow && isRunning(workflow.state)) regenerateTasks(workflow);
       });
-      upgraded += 1;
     }
   }
 }

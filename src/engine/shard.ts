@@ -19,8 +19,7 @@ import {
 } from '../store/store';
 import { Transaction, type TransactionHost } from './transaction';
 import type { Workflow } from './workflow';
-import { workflowFromStored, workflowWrite, takeItemSnapshot, coreOf, wakeupToPersist } from './workflow-record';
-import { isRunning } from './mutable-state';
+import { workflowFromStored, workflowWrite, takeItemSnapshot } from './workflow-record';
 import { type RunKey, runKeyString } from './tasks';
 import { encodeTask, type QueuedTask } from './outbox';
 
@@ -132,6 +131,7 @@ export class Shard implements TransactionHost {
     const [first] = await this.deps.store.readHistory({ key, fromEventId: 1, limit: 1 });
     const workflow = workflowFromStored(stored, first ? decodeEvent(first.data) : undefined, () => this.nextTaskId());
     if (this.deps.verifyItemTracking) takeItemSnapshot(workflow);
+    else workflow.persisted.coreJson = '';
     this.cache.set(id, workflow);
     return workflow;
   }
@@ -170,9 +170,7 @@ export class Shard implements TransactionHost {
         !workflow.isModified &&
         persisted.version > 0 &&
         !(persisted.wakeupAtMs > 0 && persisted.wakeupAtMs <= tx.nowMs);
-      const wakeupAtMs = isUntouched
-        ? persisted.wakeupAtMs
-        : wakeupToPersist(persisted.wakeupAtMs, this.deps.wakeupOf(workflow), tx.nowMs, isRunning(workflow.state));
+      const wakeupAtMs = isUntouched ? persisted.wakeupAtMs : this.deps.wakeupOf(workflow);
       const write = workflowWrite(workflow, wakeupAtMs, this.deps.verifyItemTracking);
       if (write) {
         executions.push(write);
@@ -200,13 +198,11 @@ export class Shard implements TransactionHost {
           version: workflow.persisted.version + 1,
           nextEventId: workflow.state.nextEventId,
           wakeupAtMs: entry.wakeupAtMs,
-          coreJson: entry.write.record.state,
+          // Kept only to verify that untracked changes never happen (tests): memory is for runs.
+          coreJson: this.deps.verifyItemTracking ? entry.write.record.state : '',
         });
       } else {
-        workflow.committed({
-          ...workflow.persisted,
-          coreJson: workflow.persisted.coreJson || JSON.stringify(coreOf(workflow.state)),
-        });
+        workflow.committed({ ...workflow.persisted });
       }
       if (this.deps.verifyItemTracking) takeItemSnapshot(workflow);
       this.cache.set(runKeyString(workflow.key), workflow);

@@ -120,9 +120,11 @@ export class TaskProcessor {
         if (rows.length < this.settings.readPageSize && this.inMemory < this.settings.tasksInMemoryMax)
           this.isCaughtUp = true;
       })
-      .catch((error: unknown) =>
-        this.host.logger.error('reading outbox tasks failed', { shard: this.host.shardId, error: String(error) }),
-      )
+      .catch((error: unknown) => {
+        // A stopped shard refuses reads: that is the end, not a failure.
+        if (!this.isStopped)
+          this.host.logger.error('reading outbox tasks failed', { shard: this.host.shardId, error: String(error) });
+      })
       .finally(() => {
         this.isReading = false;
         this.readIfRoom();

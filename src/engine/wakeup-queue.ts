@@ -109,9 +109,11 @@ export class WakeupQueue {
         const last = rows[rows.length - 1];
         this.loadedUntilMs = rows.length >= this.settings.inMemoryMax && last ? last.atMs : untilMs;
       })
-      .catch((error: unknown) =>
-        this.host.logger.error('reading wake-ups failed', { shard: this.host.shardId, error: String(error) }),
-      )
+      .catch((error: unknown) => {
+        // A stopped shard refuses reads: that is the end, not a failure.
+        if (!this.isStopped)
+          this.host.logger.error('reading wake-ups failed', { shard: this.host.shardId, error: String(error) });
+      })
       .finally(() => {
         this.isLoading = false;
         this.armTimer();
@@ -148,6 +150,7 @@ export class WakeupQueue {
 
   private wake(entry: Entry): void {
     this.host.wake(entry.key).catch((error: unknown) => {
+      if (this.isStopped) return;
       // Never dropped: the run wakes again a little later.
       this.host.logger.warn('processing deadlines failed; retrying', {
         workflowId: entry.key.workflowId,

@@ -35,19 +35,6 @@ export function coreOf(state: MutableState): MutableStateCore {
   return core;
 }
 
-/**
- * The wake-up to persist: a run may wake early (its deadlines are then simply not due yet), so an
- * earlier deadline is written at once, but a later one only once the persisted wake-up has passed or the
- * run has closed. Most commits move the deadline later (a started workflow task, a new timer) and so
- * write none.
- */
-export function wakeupToPersist(persistedAtMs: number, nextAtMs: number, nowMs: number, isOpen: boolean): number {
-  if (nextAtMs === persistedAtMs) return persistedAtMs;
-  if (nextAtMs > 0 && (persistedAtMs === 0 || nextAtMs < persistedAtMs)) return nextAtMs;
-  if (persistedAtMs <= nowMs || (!isOpen && nextAtMs === 0)) return nextAtMs;
-  return persistedAtMs;
-}
-
 export function recordOf(workflow: Workflow, coreJson: string): ExecutionRecord {
   const s = workflow.state;
   return {
@@ -154,6 +141,7 @@ export function workflowFromStored(
     allocateTaskId,
   );
   // Items that lived inline in the older layout move to rows of their own with the next write.
+  if (isUpgraded) workflow.touchCore();
   for (const field of Object.keys(inlineItems) as ItemField[]) {
     for (const id of Object.keys(state[field])) workflow.changed(field, id);
   }

@@ -284,7 +284,10 @@ export class Workflow {
     this.completed = [];
     this.makeCurrent = false;
     this.isCoreTouched = false;
-    if (this.recent.length > RECENT_EVENTS_MAX) this.forgetEventsBefore(this.state.nextEventId - RECENT_EVENTS_MAX);
+    // Memory keeps what a sticky worker asks for next: the events since its last completed task.
+    this.forgetEventsBefore(
+      Math.max(this.state.lastCompletedStartedEventId + 1, this.state.nextEventId - RECENT_EVENTS_MAX),
+    );
   }
 }
 

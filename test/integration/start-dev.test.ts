@@ -11,7 +11,8 @@ import { promisify } from 'node:util';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { eventually } from '../helpers/eventually';
 
 const BIN = path.join(__dirname, '..', '..', '..', 'bin', 'causeway.js');
@@ -96,5 +97,41 @@ test('start-dev stops cleanly on SIGTERM and SIGINT, keeps its database, and ser
     await connection.close();
   } finally {
     assert.equal(await stop(second, 'SIGINT'), 0, 'SIGINT exits 0');
+  }
+});
+
+test('SIGTERM stops start-dev while a client waits on a workflow result (a history long poll)', async () => {
+  const dbFilename = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'causeway-start-dev-')), 'causeway.db');
+  const port = 21000 + Math.floor(Math.random() * 20000);
+  const server = await startDev(port, dbFilename);
+  const connection = await Connection.connect({ address: `127.0.0.1:${port}` });
+  try {
+    const client = new Client({ connection, namespace: 'default' });
+    const handle = await client.workflow.start('NoWorkerPolls', {
+      taskQueue: 'nobody',
+      workflowId: `result-${Date.now()}`,
+    });
+    // What `handle.result()` and `temporal workflow result` send: a long poll for the close event.
+    // (A deadline of its own: the client retries UNAVAILABLE, and the server is gone.)
+    const longPoll = connection
+      .withDeadline(Date.now() + 3000, () =>
+        connection.workflowService.getWorkflowExecutionHistory({
+          namespace: 'default',
+          execution: { workflowId: handle.workflowId },
+          waitNewEvent: true,
+          historyEventFilterType: temporal.api.enums.v1.HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT,
+        }),
+      )
+      .then(
+        () => 'answered',
+        () => 'failed',
+      );
+    await connection.workflowService.getSystemInfo({});
+    const started = performance.now();
+    assert.equal(await stop(server, 'SIGTERM'), 0, 'exits 0');
+    assert.ok(performance.now() - started < 5000, 'without waiting out the long poll');
+    assert.ok(['answered', 'failed'].includes(await longPoll), 'the long poll ended with the server');
+  } finally {
+    await connection.close();
   }
 });
