@@ -1,5 +1,5 @@
 // A Causeway server in a process of its own, for tests that kill it. As a script
-// (`node server-process.js <port> <db file>`) it starts the server and prints `listening <address>`;
+// (`node server-process.js <port> <db file> [namespace...]`) it starts the server and prints `listening <address>`;
 // `spawnServer()` runs that script and resolves once the server accepts connections.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -15,8 +15,12 @@ export interface ServerProcess {
   kill(): Promise<void>;
 }
 
-export async function spawnServer(port: number, dbFilename: string): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [__filename, String(port), dbFilename], {
+export async function spawnServer(
+  port: number,
+  dbFilename: string,
+  namespaces: readonly string[] = [],
+): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [__filename, String(port), dbFilename, ...namespaces], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const address = await new Promise<string>((resolve, reject) => {
@@ -52,8 +56,8 @@ export async function spawnServer(port: number, dbFilename: string): Promise<Ser
 }
 
 async function main(): Promise<void> {
-  const [port, dbFilename] = process.argv.slice(2);
-  const server = await startServer({ port: Number(port), dbFilename, logLevel: 'error' });
+  const [port, dbFilename, ...namespaces] = process.argv.slice(2);
+  const server = await startServer({ port: Number(port), dbFilename, namespaces, logLevel: 'error' });
   process.stdout.write(`listening ${server.address}\n`);
   process.once('SIGTERM', () => {
     void server.stop().then(() => process.exit(0));
