@@ -3,7 +3,9 @@
 // server's peak RSS, and memory and restart time against the number of open workflows. Each server runs
 // in its own process (as `causeway server start-dev`); workers and clients run here. With
 // `TEMPORAL_CLI=/path/to/temporal` the same runs against `temporal server start-dev` too, for a side by
-// side table (`BENCH_OPEN_WORKFLOWS=1000,10000` sets the counts; `BENCH_SKIP=open` leaves a part out).
+// side table, and with `CAUSEWAY_BASELINE=/path/to/an/earlier/checkout` against an earlier Causeway.
+// `BENCH_OPEN_WORKFLOWS=1000,10000` sets the open-workflow counts and `BENCH_OPEN_TARGETS` the servers
+// they run on (default causeway); `BENCH_SKIP=open` or `latency` leaves a part out.
 // Prints the tables and writes bench-results/bench.json. It is a measurement, not a test.
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -77,7 +79,8 @@ type LatencyReport = Awaited<ReturnType<typeof measureLatency>> & { target: stri
 async function measure(target: Target, code: { code: string }, nexusCode: { code: string }) {
   const port = 17233 + Math.floor(Math.random() * 1000);
   const openWorkflows: OpenWorkflowsRow[] = [];
-  if (!isSkipped('open')) {
+  const openTargets = (process.env['BENCH_OPEN_TARGETS'] ?? 'causeway').split(',');
+  if (!isSkipped('open') && openTargets.includes(target.name)) {
     for (const count of openWorkflowCounts()) openWorkflows.push(await measureOpenWorkflows(target, port, count, code));
   }
   if (isSkipped('latency')) return { target: target.name, date: new Date().toISOString(), openWorkflows };

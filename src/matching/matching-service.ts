@@ -1,5 +1,6 @@
-// Task queues of every namespace, by name and kind. Tasks live in memory: the engine re-offers every
-// pending task from mutable state after a restart, so the backlog needs no persistence of its own.
+// Task queues of every namespace, by name and kind. Tasks live in memory: each is a pointer to an outbox
+// row, which the engine offers again after a restart, so the backlog needs no persistence of its own.
+// The number of queues is bounded: past the bound, queues with no backlog and no poller are forgotten.
 import { TaskQueue } from './task-queue';
 
 export const TaskQueueKind = { Workflow: 'workflow', Activity: 'activity', Nexus: 'nexus' } as const;
@@ -8,17 +9,34 @@ export type TaskQueueKind = (typeof TaskQueueKind)[keyof typeof TaskQueueKind];
 /** How long after its last poll a sticky queue still counts as served (the server's stickyPollerUnavailableWindow). */
 export const STICKY_POLLER_UNAVAILABLE_WINDOW_MS = 10_000;
 
+export const TASK_QUEUES_MAX = 100_000;
+
 export class MatchingService<T> {
   private readonly queues = new Map<string, TaskQueue<T>>();
+
+  constructor(
+    private readonly queuesMax = TASK_QUEUES_MAX,
+    private readonly backlogMax?: number,
+  ) {}
+
+  get queueCount(): number {
+    return this.queues.size;
+  }
 
   queue(namespaceId: string, name: string, kind: TaskQueueKind): TaskQueue<T> {
     const key = `${namespaceId}\u0000${kind}\u0000${name}`;
     let queue = this.queues.get(key);
     if (!queue) {
-      queue = new TaskQueue<T>();
+      if (this.queues.size >= this.queuesMax) this.forgetIdleQueues();
+      queue = new TaskQueue<T>(this.backlogMax);
       this.queues.set(key, queue);
     }
     return queue;
+  }
+
+  private forgetIdleQueues(): void {
+    for (const [key, queue] of this.queues)
+      if (queue.backlogCount === 0 && queue.waitingPollers === 0) this.queues.delete(key);
   }
 
   find(namespaceId: string, name: string, kind: TaskQueueKind): TaskQueue<T> | undefined {

@@ -10,6 +10,8 @@ interface Poller<T> {
 export const TASK_QUEUE_BACKLOG_MAX = 1_000_000;
 
 export class TaskQueue<T> {
+  constructor(private readonly backlogMax = TASK_QUEUE_BACKLOG_MAX) {}
+
   private backlog: T[] = [];
   private backlogHead = 0;
   private pollers: Poller<T>[] = [];
@@ -31,7 +33,8 @@ export class TaskQueue<T> {
       poller.resolve(task);
       return;
     }
-    if (this.backlogCount >= TASK_QUEUE_BACKLOG_MAX) throw new Error('task queue backlog is full');
+    // The caller keeps the task (an outbox row) and offers it again later.
+    if (this.backlogCount >= this.backlogMax) throw new Error('task queue backlog is full');
     this.backlog.push(task);
   }
 

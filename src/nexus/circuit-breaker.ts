@@ -2,6 +2,7 @@
 // destination-down failures are counted) -> open after more than `failuresToTrip` of them (no calls until
 // the cool-down ends) -> half-open (one trial call; success closes, failure opens again).
 import type { Clock } from '../common/clock';
+import { LruCache } from '../common/lru-cache';
 
 export interface CircuitBreakerSettings {
   /** Trips when consecutive failures exceed this. */
@@ -21,17 +22,24 @@ interface BreakerState {
 export type BreakerDecision = { readonly allowed: true } | { readonly allowed: false; readonly retryAtMs: number };
 
 export class CircuitBreakers {
-  private readonly breakers = new Map<string, BreakerState>();
+  /** The least recently used breakers are forgotten past the bound (a forgotten breaker is closed). */
+  private readonly breakers: LruCache<string, BreakerState>;
 
   constructor(
     private readonly clock: Clock,
     private readonly settings: CircuitBreakerSettings,
-  ) {}
+    breakersMax = CIRCUIT_BREAKERS_MAX,
+  ) {
+    this.breakers = new LruCache(breakersMax);
+  }
+
+  get size(): number {
+    return this.breakers.size;
+  }
 
   private state(key: string): BreakerState {
     let state = this.breakers.get(key);
     if (!state) {
-      if (this.breakers.size >= CIRCUIT_BREAKERS_MAX) this.breakers.clear();
       state = { consecutiveFailures: 0, openUntilMs: 0, isTrialInFlight: false };
       this.breakers.set(key, state);
     }
@@ -73,7 +81,7 @@ export class CircuitBreakers {
   }
 
   isOpen(key: string): boolean {
-    const state = this.breakers.get(key);
+    const state = this.breakers.peek(key);
     return state !== undefined && state.openUntilMs > this.clock.nowMs();
   }
 }

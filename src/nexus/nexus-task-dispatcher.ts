@@ -26,6 +26,7 @@ export class NexusTaskDispatcher {
     private readonly matching: TaskOffer,
     private readonly clock: Clock,
     private readonly ids: Ids,
+    private readonly pendingMax = PENDING_NEXUS_TASKS_MAX,
   ) {}
 
   dispatch(
@@ -34,7 +35,7 @@ export class NexusTaskDispatcher {
     request: temporal.api.nexus.v1.IRequest,
     timeoutMs: number,
   ): Promise<HandlerReply> {
-    if (this.pending.size >= PENDING_NEXUS_TASKS_MAX) return Promise.resolve({ kind: 'timeout' });
+    if (this.pending.size >= this.pendingMax) return Promise.resolve({ kind: 'timeout' });
     const taskId = this.ids.uuid();
     return new Promise((resolve) => {
       const timer = this.clock.setTimer(() => finish({ kind: 'timeout' }), Math.max(0, timeoutMs));

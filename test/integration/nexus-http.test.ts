@@ -15,6 +15,9 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { startNexusEnv, endpointName, type NexusEnv } from '../helpers/nexus-env';
 import { eventually } from '../helpers/eventually';
+import { temporal } from '@temporalio/proto';
+
+const CallbackState = temporal.api.enums.v1.CallbackState;
 
 const SERVICE = 'my-service';
 const WORKFLOW_EVENT_LINK = 'temporal.api.common.v1.Link.WorkflowEvent';
@@ -158,6 +161,15 @@ describe('Nexus over HTTP', () => {
     return { id, name, handlerTaskQueue, base: `${httpBase()}/nexus/endpoints/${id}/services` };
   }
 
+  function describeHandler(
+    workflowId: string,
+  ): Promise<temporal.api.workflowservice.v1.IDescribeWorkflowExecutionResponse> {
+    return env.connection.workflowService.describeWorkflowExecution({
+      namespace: env.handlerNamespace,
+      execution: { workflowId },
+    });
+  }
+
   async function externalEndpoint(url: string): Promise<string> {
     const name = endpointName('ext');
     await env.connection.operatorService.createNexusEndpoint({ spec: { name, target: { external: { url } } } });
@@ -225,9 +237,57 @@ describe('Nexus over HTTP', () => {
             String(second.headers['nexus-link']),
             new RegExp(`workflows/${orderId}/.*eventType=WorkflowExecutionStarted`),
           );
+          const callback = await eventually(async () => {
+            const found = (await describeHandler(orderId)).callbacks?.[0];
+            return found?.state === CallbackState.CALLBACK_STATE_SUCCEEDED ? found : undefined;
+          });
+          assert.equal(callback.attempt, 2, 'the 503 and the delivery');
+          assert.ok(callback.lastAttemptCompleteTime);
+          assert.equal(callback.lastAttemptFailure, null);
         });
       } finally {
         await callbacks.close();
+      }
+    });
+
+    test('a callback that keeps failing backs off; one refused for good fails (describe shows each)', async () => {
+      const { base, handlerTaskQueue } = await workerEndpoint();
+      const unavailable = await startTestServer(() => ({ status: 503 }));
+      const refusing = await startTestServer(() => ({ status: 400 }));
+      try {
+        await env.withWorkers(handlerTaskQueue, async () => {
+          const retried = `order-${randomUUID()}`;
+          const refused = `order-${randomUUID()}`;
+          for (const [orderId, url] of [
+            [retried, unavailable.url],
+            [refused, refusing.url],
+          ] as const) {
+            const started = await startOperation(
+              base,
+              'processOrder',
+              { orderId, items: ['a'] },
+              { callback: `${url}/cb` },
+            );
+            assert.equal(started.status, 201, started.text);
+          }
+          const backingOff = await eventually(async () => {
+            const found = (await describeHandler(retried)).callbacks?.[0];
+            return found?.state === CallbackState.CALLBACK_STATE_BACKING_OFF && (found.attempt ?? 0) >= 2
+              ? found
+              : undefined;
+          });
+          assert.ok(backingOff.nextAttemptScheduleTime, 'says when it tries again');
+          assert.ok(backingOff.lastAttemptFailure?.message, 'and why the last attempt failed');
+          const failed = await eventually(async () => {
+            const found = (await describeHandler(refused)).callbacks?.[0];
+            return found?.state === CallbackState.CALLBACK_STATE_FAILED ? found : undefined;
+          });
+          assert.equal(failed.attempt, 1);
+          assert.equal(refusing.requests.length, 1, 'a non-retryable refusal is not retried');
+        });
+      } finally {
+        await unavailable.close();
+        await refusing.close();
       }
     });
 
