@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, type Connection } from '@temporalio/client';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import { myServiceHandler } from '../test/fixtures/nexus/handler';
-import { cpuMs, median } from './server-process';
+import { cpuMs, inParallel, median } from './server-process';
 
 export const NEXUS_RUNS = 30;
 const NEXUS_CPU_RUNS = 200;
@@ -81,14 +81,6 @@ async function latencies(run: () => Promise<unknown>): Promise<number[]> {
 
 async function cpuPerOperation(run: () => Promise<unknown>, serverPid: number | undefined): Promise<number> {
   const before = cpuMs(serverPid);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: NEXUS_CPU_CONCURRENCY }, async () => {
-      while (next < NEXUS_CPU_RUNS) {
-        next += 1;
-        await run();
-      }
-    }),
-  );
+  await inParallel(NEXUS_CPU_RUNS, NEXUS_CPU_CONCURRENCY, run);
   return (cpuMs(serverPid) - before) / NEXUS_CPU_RUNS;
 }

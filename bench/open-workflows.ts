@@ -7,10 +7,8 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
-import * as activities from './activities';
-import { memoryMb, startDev, stopProcess, type Target } from './server-process';
+import type { Client } from '@temporalio/client';
+import { inParallel, memoryMb, startDev, stopProcess, withWorker, type Target } from './server-process';
 
 const START_CONCURRENCY = 100;
 const IDLE_BEFORE_MEMORY_MS = 15_000;
@@ -44,21 +42,21 @@ export async function measureOpenWorkflows(
     const server = await startDev(target, port, dbArgs);
     const taskQueue = `open-${randomUUID()}`;
     const started = performance.now();
-    await withWorker(server.address, taskQueue, code, async (client) => {
-      let next = 0;
-      const last: string[] = [];
-      await Promise.all(
-        Array.from({ length: START_CONCURRENCY }, async () => {
-          while (next < count) {
-            next += 1;
-            const workflowId = `open-${next}-${randomUUID()}`;
-            if (next > count - START_CONCURRENCY) last.push(workflowId);
-            await client.workflow.start('waitForRelease', { taskQueue, workflowId });
-          }
-        }),
-      );
-      await waitForFirstTasks(client, last);
-    });
+    await withWorker(
+      server.address,
+      taskQueue,
+      code,
+      async (client) => {
+        const last: string[] = [];
+        await inParallel(count, START_CONCURRENCY, async (index) => {
+          const workflowId = `open-${index}-${randomUUID()}`;
+          if (index >= count - START_CONCURRENCY) last.push(workflowId);
+          await client.workflow.start('waitForRelease', { taskQueue, workflowId });
+        });
+        await waitForFirstTasks(client, last);
+      },
+      { maxCachedWorkflows: 200 },
+    );
     const populateSeconds = (performance.now() - started) / 1000;
     // Memory with the workflows open, once the burst of starting them is over (the heap shrinks when idle).
     await new Promise((resolve) => setTimeout(resolve, IDLE_BEFORE_MEMORY_MS));
@@ -67,40 +65,16 @@ export async function measureOpenWorkflows(
     await stopProcess(server.child);
     const restartStarted = performance.now();
     const restarted = await startDev(target, port, dbArgs);
-    await withWorker(restarted.address, `restart-${randomUUID()}`, code, async (client, queue) => {
-      await client.workflow.execute('oneActivity', { taskQueue: queue, workflowId: randomUUID(), args: ['x'] });
-    });
+    const restartQueue = `restart-${randomUUID()}`;
+    await withWorker(restarted.address, restartQueue, code, (client) =>
+      client.workflow.execute('oneActivity', { taskQueue: restartQueue, workflowId: randomUUID(), args: ['x'] }),
+    );
     const restartReadyMs = performance.now() - restartStarted;
     const rssMbAfterRestart = memoryMb(restarted.child.pid, 'VmRSS');
     await stopProcess(restarted.child);
     return { openWorkflows: count, populateSeconds, rssMbWithOpen, peakRssMb, restartReadyMs, rssMbAfterRestart };
   } finally {
     fs.rmSync(directory, { recursive: true, force: true });
-  }
-}
-
-async function withWorker(
-  address: string,
-  taskQueue: string,
-  code: { code: string },
-  fn: (client: Client, taskQueue: string) => Promise<void>,
-): Promise<void> {
-  const connection = await Connection.connect({ address });
-  const native = await NativeConnection.connect({ address });
-  try {
-    const worker = await Worker.create({
-      connection: native,
-      namespace: 'default',
-      taskQueue,
-      workflowBundle: code,
-      activities,
-      maxConcurrentWorkflowTaskExecutions: 100,
-      maxCachedWorkflows: 200,
-    });
-    await worker.runUntil(fn(new Client({ connection, namespace: 'default' }), taskQueue));
-  } finally {
-    await connection.close();
-    await native.close();
   }
 }
 

@@ -10,10 +10,20 @@
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker, bundleWorkflowCode, Runtime, DefaultLogger } from '@temporalio/worker';
-import * as activities from './activities';
-import { ROOT, median, memoryMb, percentile, startDev, stopProcess, targets, type Target } from './server-process';
+import { Connection } from '@temporalio/client';
+import { NativeConnection, bundleWorkflowCode, Runtime, DefaultLogger } from '@temporalio/worker';
+import {
+  ROOT,
+  inParallel,
+  median,
+  memoryMb,
+  percentile,
+  startDev,
+  stopProcess,
+  targets,
+  withWorker,
+  type Target,
+} from './server-process';
 import { measureNexus } from './nexus';
 import { measureOpenWorkflows, openWorkflowCounts, type OpenWorkflowsRow } from './open-workflows';
 
@@ -95,40 +105,28 @@ async function measureLatency(target: Target, port: number, code: { code: string
     await stopProcess(server.child);
   }
   const server = await startDev(target, port);
+  const taskQueue = `bench-${randomUUID()}`;
+  const results = await withWorker(
+    server.address,
+    taskQueue,
+    code,
+    async (client) => {
+      const run = () => client.workflow.execute('oneActivity', { taskQueue, workflowId: randomUUID(), args: ['x'] });
+      for (let i = 0; i < 10; i++) await run();
+      const latencies: number[] = [];
+      for (let i = 0; i < SEQUENTIAL_RUNS; i++) {
+        const t = performance.now();
+        await run();
+        latencies.push(performance.now() - t);
+      }
+      const t = performance.now();
+      await inParallel(THROUGHPUT_TOTAL, CONCURRENT_WORKFLOWS, run);
+      return { latencies, throughput: THROUGHPUT_TOTAL / ((performance.now() - t) / 1000) };
+    },
+    { maxConcurrentActivityTaskExecutions: 100 },
+  );
   const connection = await Connection.connect({ address: server.address });
   const native = await NativeConnection.connect({ address: server.address });
-  const client = new Client({ connection, namespace: 'default' });
-  const taskQueue = `bench-${randomUUID()}`;
-  const worker = await Worker.create({
-    connection: native,
-    namespace: 'default',
-    taskQueue,
-    workflowBundle: code,
-    activities,
-    maxConcurrentWorkflowTaskExecutions: 100,
-    maxConcurrentActivityTaskExecutions: 100,
-  });
-  const results = await worker.runUntil(async () => {
-    const run = () => client.workflow.execute('oneActivity', { taskQueue, workflowId: randomUUID(), args: ['x'] });
-    for (let i = 0; i < 10; i++) await run();
-    const latencies: number[] = [];
-    for (let i = 0; i < SEQUENTIAL_RUNS; i++) {
-      const t = performance.now();
-      await run();
-      latencies.push(performance.now() - t);
-    }
-    const t = performance.now();
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: CONCURRENT_WORKFLOWS }, async () => {
-        while (next < THROUGHPUT_TOTAL) {
-          next += 1;
-          await run();
-        }
-      }),
-    );
-    return { latencies, throughput: THROUGHPUT_TOTAL / ((performance.now() - t) / 1000) };
-  });
   const nexus = await measureNexus(connection, native, nexusCode, server.child.pid);
   const rss = memoryMb(server.child.pid, 'VmHWM');
   await connection.close();

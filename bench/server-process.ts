@@ -4,7 +4,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import * as activities from './activities';
 
 export const ROOT = path.join(__dirname, '..', '..');
 const START_DEV_FLAGS = [
@@ -120,4 +122,49 @@ export function percentile(values: number[], p: number): number {
 
 export function median(values: number[]): number {
   return percentile(values, 50);
+}
+
+/** Runs `fn(i)` for i in 0..total-1, `concurrency` at a time. */
+export async function inParallel(
+  total: number,
+  concurrency: number,
+  fn: (index: number) => Promise<unknown>,
+): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        const index = next;
+        next += 1;
+        await fn(index);
+      }
+    }),
+  );
+}
+
+/** Runs `fn` while a worker (the bench workflows and activities) polls `taskQueue` of `default`. */
+export async function withWorker<T>(
+  address: string,
+  taskQueue: string,
+  code: { code: string },
+  fn: (client: Client) => Promise<T>,
+  options: Partial<WorkerOptions> = {},
+): Promise<T> {
+  const connection = await Connection.connect({ address });
+  const native = await NativeConnection.connect({ address });
+  try {
+    const worker = await Worker.create({
+      connection: native,
+      namespace: 'default',
+      taskQueue,
+      workflowBundle: code,
+      activities,
+      maxConcurrentWorkflowTaskExecutions: 100,
+      ...options,
+    });
+    return await worker.runUntil(fn(new Client({ connection, namespace: 'default' })));
+  } finally {
+    await connection.close();
+    await native.close();
+  }
 }

@@ -78,6 +78,36 @@ async function deliver(
   });
 }
 
+/** The events of each outcome, for signals and for cancel requests. */
+const OUTCOME_EVENTS = {
+  signal: {
+    delivered: {
+      type: EventType.EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_SIGNALED,
+      field: 'externalWorkflowExecutionSignaledEventAttributes',
+    },
+    failed: {
+      type: EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED,
+      field: 'signalExternalWorkflowExecutionFailedEventAttributes',
+    },
+    notFound:
+      temporal.api.enums.v1.SignalExternalWorkflowExecutionFailedCause
+        .SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED_CAUSE_EXTERNAL_WORKFLOW_EXECUTION_NOT_FOUND,
+  },
+  cancel: {
+    delivered: {
+      type: EventType.EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_CANCEL_REQUESTED,
+      field: 'externalWorkflowExecutionCancelRequestedEventAttributes',
+    },
+    failed: {
+      type: EventType.EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_FAILED,
+      field: 'requestCancelExternalWorkflowExecutionFailedEventAttributes',
+    },
+    notFound:
+      temporal.api.enums.v1.CancelExternalWorkflowExecutionFailedCause
+        .CANCEL_EXTERNAL_WORKFLOW_EXECUTION_FAILED_CAUSE_EXTERNAL_WORKFLOW_EXECUTION_NOT_FOUND,
+  },
+} as const;
+
 function recordOutcome(
   engine: HistoryEngine,
   source: Workflow,
@@ -86,70 +116,34 @@ function recordOutcome(
   isDelivered: boolean,
   nowMs: number,
 ): void {
-  const namespaceId = engine.ctx.namespaces.findByName(request.namespace)?.id ?? '';
-  const execution = { workflowId: request.workflowId, runId: request.runId };
-  const initiatedEventId = request.initiatedEventId;
-  source.removeItem('externalRequests', String(initiatedEventId));
-  if (request.kind === 'signal') {
-    const a = initiated?.signalExternalWorkflowExecutionInitiatedEventAttributes;
-    if (isDelivered) {
-      source.appendExternal(
-        EventType.EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_SIGNALED,
-        'externalWorkflowExecutionSignaledEventAttributes',
-        {
-          initiatedEventId,
-          namespace: request.namespace,
-          namespaceId,
-          workflowExecution: execution,
-          control: a?.control ?? '',
-        },
-        nowMs,
-      );
-    } else {
-      source.appendExternal(
-        EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED,
-        'signalExternalWorkflowExecutionFailedEventAttributes',
-        {
-          cause:
-            temporal.api.enums.v1.SignalExternalWorkflowExecutionFailedCause
-              .SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED_CAUSE_EXTERNAL_WORKFLOW_EXECUTION_NOT_FOUND,
-          workflowTaskCompletedEventId: Number(a?.workflowTaskCompletedEventId ?? 0),
-          namespace: request.namespace,
-          namespaceId,
-          workflowExecution: execution,
-          initiatedEventId,
-          control: a?.control ?? '',
-        },
-        nowMs,
-      );
-    }
+  source.removeItem('externalRequests', String(request.initiatedEventId));
+  const a =
+    request.kind === 'signal'
+      ? initiated?.signalExternalWorkflowExecutionInitiatedEventAttributes
+      : initiated?.requestCancelExternalWorkflowExecutionInitiatedEventAttributes;
+  const common = {
+    initiatedEventId: request.initiatedEventId,
+    namespace: request.namespace,
+    namespaceId: engine.ctx.namespaces.findByName(request.namespace)?.id ?? '',
+    workflowExecution: { workflowId: request.workflowId, runId: request.runId },
+  };
+  const events = OUTCOME_EVENTS[request.kind];
+  if (isDelivered) {
+    // The Temporal server's ExternalWorkflowExecutionSignaled carries the control; the cancel one does not.
+    const control = request.kind === 'signal' ? { control: a?.control ?? '' } : {};
+    source.appendExternal(events.delivered.type, events.delivered.field, { ...common, ...control }, nowMs);
   } else {
-    const a = initiated?.requestCancelExternalWorkflowExecutionInitiatedEventAttributes;
-    if (isDelivered) {
-      source.appendExternal(
-        EventType.EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_CANCEL_REQUESTED,
-        'externalWorkflowExecutionCancelRequestedEventAttributes',
-        { initiatedEventId, namespace: request.namespace, namespaceId, workflowExecution: execution },
-        nowMs,
-      );
-    } else {
-      source.appendExternal(
-        EventType.EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_FAILED,
-        'requestCancelExternalWorkflowExecutionFailedEventAttributes',
-        {
-          cause:
-            temporal.api.enums.v1.CancelExternalWorkflowExecutionFailedCause
-              .CANCEL_EXTERNAL_WORKFLOW_EXECUTION_FAILED_CAUSE_EXTERNAL_WORKFLOW_EXECUTION_NOT_FOUND,
-          workflowTaskCompletedEventId: Number(a?.workflowTaskCompletedEventId ?? 0),
-          namespace: request.namespace,
-          namespaceId,
-          workflowExecution: execution,
-          initiatedEventId,
-          control: a?.control ?? '',
-        },
-        nowMs,
-      );
-    }
+    source.appendExternal(
+      events.failed.type,
+      events.failed.field,
+      {
+        ...common,
+        cause: events.notFound,
+        workflowTaskCompletedEventId: Number(a?.workflowTaskCompletedEventId ?? 0),
+        control: a?.control ?? '',
+      },
+      nowMs,
+    );
   }
   scheduleWorkflowTask(engine.ctx, source, nowMs);
 }

@@ -253,6 +253,25 @@ export function nexusOperationFailure(op: NexusOperationState, cause: Failure): 
 
 export type NexusTerminal = 'failed' | 'canceled' | 'timed-out';
 
+/** Each unsuccessful end: its transition and its event. */
+const UNSUCCESSFUL_ENDS = {
+  failed: {
+    transition: NexusFailed,
+    type: EventType.EVENT_TYPE_NEXUS_OPERATION_FAILED,
+    field: 'nexusOperationFailedEventAttributes',
+  },
+  canceled: {
+    transition: NexusCanceled,
+    type: EventType.EVENT_TYPE_NEXUS_OPERATION_CANCELED,
+    field: 'nexusOperationCanceledEventAttributes',
+  },
+  'timed-out': {
+    transition: NexusTimedOut,
+    type: EventType.EVENT_TYPE_NEXUS_OPERATION_TIMED_OUT,
+    field: 'nexusOperationTimedOutEventAttributes',
+  },
+} as const satisfies Record<NexusTerminal, { transition: unknown; type: number; field: string }>;
+
 export function nexusOperationEnded(
   ctx: EngineContext,
   workflow: Workflow,
@@ -261,40 +280,14 @@ export function nexusOperationEnded(
   cause: Failure,
   nowMs: number,
 ): void {
+  const end = UNSUCCESSFUL_ENDS[kind];
+  transition(workflow, op, end.transition, undefined);
   const attributes = {
     scheduledEventId: op.scheduledEventId,
     failure: nexusOperationFailure(op, cause),
     requestId: op.requestId,
   };
-  switch (kind) {
-    case 'failed':
-      transition(workflow, op, NexusFailed, undefined);
-      workflow.appendExternal(
-        EventType.EVENT_TYPE_NEXUS_OPERATION_FAILED,
-        'nexusOperationFailedEventAttributes',
-        attributes,
-        nowMs,
-      );
-      break;
-    case 'canceled':
-      transition(workflow, op, NexusCanceled, undefined);
-      workflow.appendExternal(
-        EventType.EVENT_TYPE_NEXUS_OPERATION_CANCELED,
-        'nexusOperationCanceledEventAttributes',
-        attributes,
-        nowMs,
-      );
-      break;
-    case 'timed-out':
-      transition(workflow, op, NexusTimedOut, undefined);
-      workflow.appendExternal(
-        EventType.EVENT_TYPE_NEXUS_OPERATION_TIMED_OUT,
-        'nexusOperationTimedOutEventAttributes',
-        attributes,
-        nowMs,
-      );
-      break;
-  }
+  workflow.appendExternal(end.type, end.field, attributes, nowMs);
   finish(ctx, workflow, op, nowMs);
 }
 
