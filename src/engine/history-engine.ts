@@ -14,7 +14,8 @@ import type { Transaction } from './transaction';
 import { Shard } from './shard';
 import { TaskProcessor, defaultTaskProcessorSettings, type TaskProcessorSettings } from './task-processor';
 import { WakeupQueue, defaultWakeupQueueSettings, type WakeupQueueSettings } from './wakeup-queue';
-import type { TaskExecutors } from './outbox';
+import type { QueuedTask, TaskExecutors } from './outbox';
+import type { Workflow } from './workflow';
 import type { TaskSink, RunKey, MatchTask } from './tasks';
 import { runKeyString } from './tasks';
 import { nextDeadline, processDeadlines } from './deadlines';
@@ -163,17 +164,24 @@ export class HistoryEngine {
   private onCommitted(
     shardId: number,
     committed: {
-      readonly tasks: readonly import('./outbox').QueuedTask[];
-      readonly runs: readonly import('./workflow').Workflow[];
+      readonly tasks: readonly QueuedTask[];
+      readonly runs: readonly Workflow[];
+      readonly changed: readonly Workflow[];
     },
   ): void {
     this.processors[shardId]?.onCommitted(committed.tasks);
     const wakeups = this.wakeupQueues[shardId];
-    for (const workflow of committed.runs) {
-      wakeups?.arm(workflow.key, workflow.persisted.wakeupAtMs);
+    for (const workflow of committed.runs) wakeups?.arm(workflow.key, workflow.persisted.wakeupAtMs);
+    // Only a written run has news for its waiters: waking them on reads would have long polls wake each other.
+    for (const workflow of committed.changed) {
       const waiters = this.historyWaiters.get(runKeyString(workflow.key));
       if (waiters) for (const wake of [...waiters]) wake();
     }
+  }
+
+  /** Transactions committed on every shard (also those that wrote nothing). */
+  get transactionCount(): number {
+    return this.shards.reduce((sum, shard) => sum + shard.transactions, 0);
   }
 
   /** Waits until the run commits again (or the signal aborts, or the engine stops). */

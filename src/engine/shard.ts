@@ -40,7 +40,11 @@ export interface ShardDeps {
   /** After every commit (also of a transaction that wrote nothing): what the shard must act on next. */
   readonly onCommitted: (
     shard: Shard,
-    committed: { readonly tasks: readonly QueuedTask[]; readonly runs: readonly Workflow[] },
+    committed: {
+      readonly tasks: readonly QueuedTask[];
+      readonly runs: readonly Workflow[];
+      readonly changed: readonly Workflow[];
+    },
   ) => void;
 }
 
@@ -65,6 +69,9 @@ export class Shard implements TransactionHost {
   get range(): number {
     return this.rangeId;
   }
+
+  /** Transactions committed (also those that wrote nothing). */
+  transactions = 0;
 
   get cachedRuns(): number {
     return this.cache.size;
@@ -207,7 +214,8 @@ export class Shard implements TransactionHost {
       if (this.deps.verifyItemTracking) takeItemSnapshot(workflow);
       this.cache.set(runKeyString(workflow.key), workflow);
     }
-    this.deps.onCommitted(this, { tasks: queued, runs });
+    this.transactions += 1;
+    this.deps.onCommitted(this, { tasks: queued, runs, changed: [...written.keys()] });
   }
 }
 
