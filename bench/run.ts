@@ -5,7 +5,9 @@
 // `TEMPORAL_CLI=/path/to/temporal` the same runs against `temporal server start-dev` too, for a side by
 // side table, and with `CAUSEWAY_BASELINE=/path/to/an/earlier/checkout` against an earlier Causeway.
 // `BENCH_OPEN_WORKFLOWS=1000,10000` sets the open-workflow counts and `BENCH_OPEN_TARGETS` the servers
-// they run on (default causeway); `BENCH_SKIP=open` or `latency` leaves a part out.
+// they run on (default causeway); `BENCH_SKIP=open` or `latency` leaves a part out. With
+// `BENCH_POSTGRES=postgres://USER:PASSWORD@HOST:PORT/postgres` the same build runs on PostgreSQL too
+// (`causeway-pg`, bench/postgres.ts).
 // Prints the tables and writes bench-results/bench.json. It is a measurement, not a test.
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -25,6 +27,7 @@ import {
   type Target,
 } from './server-process';
 import { measureNexus } from './nexus';
+import { recreateBenchDatabase } from './postgres';
 import { measureOpenWorkflows, openWorkflowCounts, type OpenWorkflowsRow } from './open-workflows';
 
 const READY_RUNS = 5;
@@ -46,6 +49,8 @@ async function main(): Promise<void> {
     workflowsPath: path.join(__dirname, '..', 'test', 'fixtures', 'nexus', 'workflows.js'),
     logger: new DefaultLogger('ERROR'),
   });
+  const postgres = process.env['BENCH_POSTGRES'];
+  if (postgres) await recreateBenchDatabase(postgres);
   const reports: Report[] = [];
   for (const target of targets()) reports.push(await measure(target, code, nexusCode));
   const latency = reports.flatMap((r) => ('nexus' in r ? [r] : []));

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import * as activities from './activities';
+import { benchDatabaseUrl } from './postgres';
 
 export const ROOT = path.join(__dirname, '..', '..');
 const START_DEV_FLAGS = [
@@ -44,6 +45,22 @@ export function targets(): Target[] {
       name: 'baseline',
       command: process.execPath,
       args: [path.join(baseline, 'bin', 'causeway.js'), ...START_DEV_FLAGS],
+    });
+  }
+  // The same build on PostgreSQL (`causeway server start`), beside SQLite.
+  const postgres = process.env['BENCH_POSTGRES'];
+  if (postgres) {
+    list.push({
+      name: 'causeway-pg',
+      command: process.execPath,
+      args: [
+        path.join(ROOT, 'bin', 'causeway.js'),
+        'server',
+        'start',
+        '--persistence',
+        benchDatabaseUrl(postgres),
+        ...START_DEV_FLAGS.slice(3),
+      ],
     });
   }
   const temporal = process.env['TEMPORAL_CLI'];

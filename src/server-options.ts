@@ -1,4 +1,6 @@
 // Options of a Causeway server: the flags of `temporal server start-dev`, with the same names and defaults.
+import type { SchemaReport } from './store/schema-policy';
+
 export type LogFormat = 'json' | 'pretty';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'never';
 
@@ -12,8 +14,12 @@ export interface ServerOptions {
   /** Port of the web UI (default port + 1000). */
   readonly uiPort?: number | undefined;
   readonly headless: boolean;
-  /** SQLite file; undefined = in memory. */
+  /** SQLite file; undefined = in memory. Ignored when `persistence` is set. */
   readonly dbFilename?: string | undefined;
+  /** The database: sqlite:///path/file.db or postgres://USER@HOST:PORT/DB (see store/open-store.ts). */
+  readonly persistence?: string | undefined;
+  /** Run the migrations of a database of an older schema (start-dev does; `server start` asks --migrate). */
+  readonly allowMigration: boolean;
   /** Namespaces to create at start; `default` always exists. */
   readonly namespaces: readonly string[];
   readonly logLevel: LogLevel;
@@ -43,6 +49,7 @@ export const defaultServerOptions: ServerOptions = {
   searchAttributes: {},
   dynamicConfig: {},
   sqlitePragmas: {},
+  allowMigration: true,
   shardCount: START_DEV_SHARD_COUNT,
   verifyItemTracking: process.env['CAUSEWAY_VERIFY_ITEM_TRACKING'] === '1',
 };
@@ -52,6 +59,10 @@ export interface RunningServer {
   readonly address: string;
   readonly port: number;
   readonly httpPort: number;
+  /** What opening the database did to its schema. */
+  readonly schema: SchemaReport;
+  /** The database, for the start banner (no password). */
+  readonly persistence: string;
   /** Stops the server; safe to call more than once. */
   stop(): Promise<void>;
 }

@@ -3,7 +3,7 @@ import type * as grpc from '@grpc/grpc-js';
 import { systemClock, type Clock } from './common/clock';
 import { systemIds, type Ids } from './common/ids';
 import { createLogger } from './common/logger';
-import { SqliteStore } from './store/sqlite/sqlite-store';
+import { openStore, type OpenedStore } from './store/open-store';
 import type { Store } from './store/store';
 import { NamespaceRegistry } from './engine/namespace-registry';
 import { HistoryEngine } from './engine/history-engine';
@@ -43,9 +43,12 @@ export async function startServer(
   const logger = createLogger(options.logLevel, options.logFormat);
   const clock = overrides.clock ?? systemClock;
   const ids = overrides.ids ?? systemIds;
-  const store = overrides.store ?? new SqliteStore({ filename: options.dbFilename, pragmas: options.sqlitePragmas });
+  const opened: OpenedStore = overrides.store
+    ? { store: overrides.store, schema: { version: 0, created: false }, description: 'given by the caller' }
+    : await openStore(options);
+  const { store } = opened;
   try {
-    return await startWith(options, store, clock, ids, logger);
+    return await startWith(options, opened, clock, ids, logger);
   } catch (error) {
     await store.close();
     throw error;
@@ -54,7 +57,7 @@ export async function startServer(
 
 async function startWith(
   options: ServerOptions,
-  store: Store,
+  { store, schema, description }: OpenedStore,
   clock: Clock,
   ids: Ids,
   logger: ReturnType<typeof createLogger>,
@@ -138,7 +141,7 @@ async function startWith(
     return stopping;
   };
   const host = options.ip.includes(':') ? `[${options.ip}]` : options.ip;
-  return { address: `${host}:${port}`, port, httpPort: httpServer.port, stop };
+  return { address: `${host}:${port}`, port, httpPort: httpServer.port, schema, persistence: description, stop };
 }
 
 /** Waits for calls in flight (long polls were released), and forces the rest after a grace period. */

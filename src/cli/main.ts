@@ -8,10 +8,12 @@ import { parseFlags, UsageError } from './flags';
 import { namespaceCommands } from './namespace-commands';
 import { nexusEndpointCommands } from './nexus-endpoint-commands';
 import { startDevCommand } from './start-dev';
+import { serverStartCommand } from './server-start';
 import { workflowCommands } from './workflow-commands';
 
 export const commands: readonly Command[] = [
   startDevCommand,
+  serverStartCommand,
   ...workflowCommands,
   ...namespaceCommands,
   ...nexusEndpointCommands,

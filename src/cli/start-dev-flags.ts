@@ -113,6 +113,15 @@ export function serverOptionsFromFlags(flags: ParsedFlags): ServerOptions {
   if (flags.positionals.length > 0) {
     throw new UsageError(`unexpected argument "${flags.positionals[0] ?? ''}": start-dev takes only flags`);
   }
+  return {
+    ...sharedServerOptionsFromFlags(flags),
+    headless: flags.boolean('headless'),
+    dbFilename: flags.string('db-filename'),
+  };
+}
+
+/** The flags `server start` shares with start-dev (SHARED_SERVER_FLAGS), as ServerOptions. */
+export function sharedServerOptionsFromFlags(flags: ParsedFlags): ServerOptions {
   const portText = flags.string('port');
   const port = portText === undefined ? defaultServerOptions.port : parseIntegerFlag('port', portText, 0, PORT_MAX);
   const logFormatText = flags.string('log-format');
@@ -131,8 +140,6 @@ export function serverOptionsFromFlags(flags: ParsedFlags): ServerOptions {
     ip: flags.string('ip') ?? defaultServerOptions.ip,
     httpPort: optionalPort(flags, 'http-port'),
     uiPort: optionalPort(flags, 'ui-port'),
-    headless: flags.boolean('headless'),
-    dbFilename: flags.string('db-filename'),
     namespaces: [...new Set(flags.strings('namespace'))],
     logLevel:
       logLevelText === undefined
@@ -144,6 +151,21 @@ export function serverOptionsFromFlags(flags: ParsedFlags): ServerOptions {
     sqlitePragmas: keyValues('sqlite-pragma', flags.strings('sqlite-pragma')),
   };
 }
+
+/** Names of the start-dev flags that `server start` takes too. */
+export const SHARED_SERVER_FLAGS: readonly string[] = [
+  'port',
+  'http-port',
+  'ui-port',
+  'ip',
+  'namespace',
+  'log-level',
+  'log-format',
+  'search-attribute',
+  'dynamic-config-value',
+  'sqlite-pragma',
+  'metrics-port',
+];
 
 function optionalPort(flags: ParsedFlags, name: string): number | undefined {
   const text = flags.string(name);

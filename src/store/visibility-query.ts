@@ -1,7 +1,7 @@
 // The visibility query language of ListWorkflowExecutions and CountWorkflowExecutions: the WHERE, GROUP BY
 // and ORDER BY parts of a SQL SELECT. Like Temporal, work is split in two stages. This file is stage 1: it
 // checks syntax and builds a store-neutral tree. Which search attributes exist, which operators their types
-// allow and how values convert are stage 2, in each store adapter (sqlite/visibility-sql.ts), because only
+// allow and how values convert are stage 2, in each store adapter (visibility-sql.ts, with each adapter's dialect), because only
 // the store knows its columns and how it keeps values.
 import { assert } from '../common/assert';
 import { invalidArgument, type ServiceError } from '../common/errors';

@@ -6,7 +6,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { startServer, type RunningServer } from '../../src';
+import type { RunningServer } from '../../src';
+import { startTestServer } from '../helpers/test-server';
 import { compareWithGoldens } from '../../conformance/compare';
 import { renderDiffs, type ScenarioDiff } from '../../conformance/diff';
 import { KNOWN_BUGS } from '../../conformance/differences';
@@ -22,7 +23,7 @@ describe('conformance with the Temporal server', () => {
   let runError: unknown;
 
   before(async () => {
-    server = await startServer({ port: 0, logLevel: 'error', namespaces: Object.values(NEXUS_NAMESPACES) });
+    server = await startTestServer({ port: 0, logLevel: 'error', namespaces: Object.values(NEXUS_NAMESPACES) });
     try {
       const records = await runScenarios({ address: server.address });
       diffs = new Map(compareWithGoldens(records, GOLDEN_DIR).map((diff) => [diff.scenario, diff]));

@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, bundleWorkflowCode, Runtime, DefaultLogger } from '@temporalio/worker';
-import { startServer, type RunningServer, type ServerOptions } from '../../src';
+import type { RunningServer, ServerOptions } from '../../src';
+import { startTestServer } from './test-server';
 import { createMyServiceHandler, myServiceHandler } from '../fixtures/nexus/handler';
 
 let bundle: Promise<{ code: string }> | undefined;
@@ -45,7 +46,7 @@ export async function startNexusEnv(options: Partial<ServerOptions> = {}): Promi
   }
   const callerNamespace = 'caller-ns';
   const handlerNamespace = 'handler-ns';
-  const server = await startServer({
+  const server = await startTestServer({
     port: 0,
     logLevel: 'error',
     namespaces: [callerNamespace, handlerNamespace, 'third-ns'],

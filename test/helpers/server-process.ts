@@ -1,9 +1,11 @@
 // A Causeway server in a process of its own, for tests that kill it. As a script
 // (`node server-process.js <port> <db file> [namespace...]`) it starts the server and prints `listening <address>`;
-// `spawnServer()` runs that script and resolves once the server accepts connections.
+// `spawnServer()` runs that script and resolves once the server accepts connections. In a PostgreSQL run
+// (test-server.ts) the file name stands for a database of its own.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { startServer } from '../../src';
+import { persistenceForFile } from './test-server';
 
 const SERVER_START_TIMEOUT_MS = 15_000;
 
@@ -57,7 +59,8 @@ export async function spawnServer(
 
 async function main(): Promise<void> {
   const [port, dbFilename, ...namespaces] = process.argv.slice(2);
-  const server = await startServer({ port: Number(port), dbFilename, namespaces, logLevel: 'error' });
+  const store = await persistenceForFile(dbFilename ?? '');
+  const server = await startServer({ port: Number(port), ...store, namespaces, logLevel: 'error' });
   process.stdout.write(`listening ${server.address}\n`);
   process.once('SIGTERM', () => {
     void server.stop().then(() => process.exit(0));

@@ -11,7 +11,8 @@ import {
   DefaultLogger,
   type WorkerOptions,
 } from '@temporalio/worker';
-import { startServer, type RunningServer, type ServerOptions } from '../../src';
+import type { RunningServer, ServerOptions } from '../../src';
+import { startTestServer } from './test-server';
 import * as activities from '../fixtures/activities';
 
 let bundle: Promise<{ code: string }> | undefined;
@@ -40,7 +41,7 @@ export async function startTestEnv(options: Partial<ServerOptions> = {}): Promis
     Runtime.install({ logger: new DefaultLogger('WARN') });
     runtimeInstalled = true;
   }
-  const server = await startServer({ port: 0, logLevel: 'error', ...options });
+  const server = await startTestServer({ port: 0, logLevel: 'error', ...options });
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection, namespace: 'default' });
   const nativeConnection = await NativeConnection.connect({ address: server.address });

@@ -12,7 +12,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
-import { startServer } from '../../src/server';
+import { startTestServer } from '../helpers/test-server';
 import type { RunningServer } from '../../src/server-options';
 import { eventually } from '../helpers/eventually';
 
@@ -54,7 +54,7 @@ async function runJson(args: readonly string[]): Promise<any> {
 }
 
 before(async () => {
-  server = await startServer({ port: 0, headless: true });
+  server = await startTestServer({ port: 0, headless: true });
 });
 
 after(async () => {

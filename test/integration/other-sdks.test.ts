@@ -7,7 +7,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { startServer, type RunningServer } from '../../src';
+import type { RunningServer } from '../../src';
+import { startTestServer } from '../helpers/test-server';
 
 const REPO_ROOT = path.join(__dirname, '..', '..', '..');
 /** Compiling the Go SDK from a cold build cache takes minutes on a small machine. */
@@ -47,7 +48,7 @@ describe('other official SDKs against Causeway', () => {
   let env: NodeJS.ProcessEnv = {};
 
   before(async () => {
-    server = await startServer({ port: 0, logLevel: 'error' });
+    server = await startTestServer({ port: 0, logLevel: 'error' });
     env = { ...process.env, CAUSEWAY_ADDRESS: server.address, PYTHONDONTWRITEBYTECODE: '1' };
   });
   after(async () => {

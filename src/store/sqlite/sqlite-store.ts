@@ -23,15 +23,20 @@ import {
   StoreConflictError,
 } from '../store';
 import { parseVisibilityQuery } from '../visibility-query';
-import { compileVisibilityQuery } from './visibility-sql';
-import { invalidArgument, failedPrecondition } from '../../common/errors';
-import { type ExecutionRow, executionParams, rowToExecution } from './sqlite-rows';
+import { compileVisibilityQuery } from '../visibility-sql';
+import { sqliteDialect } from './sqlite-dialect';
+import { decodeOffset, encodeOffset } from '../page-token';
+import { invalidArgument } from '../../common/errors';
+import { decideSchema, reportOf, type SchemaAction, type SchemaReport } from '../schema-policy';
+import { type ExecutionRow, executionParams, rowToExecution } from '../execution-row';
 import { prepareStatements, type Statements } from './sqlite-statements';
 
 export interface SqliteStoreOptions {
   /** File path; ':memory:' or undefined for an in-memory database. */
   readonly filename?: string | undefined;
   readonly pragmas?: Readonly<Record<string, string>>;
+  /** Run the migrations of an older schema (default true; `causeway server start` asks for --migrate). */
+  readonly allowMigration?: boolean;
 }
 
 const PRAGMA_NAME = /^[a-z_]+$/;
@@ -49,9 +54,14 @@ const PRAGMA_VALUE = /^[A-Za-z0-9_\-.]+$/;
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly statements: Statements;
+  /** What opening did to the schema. */
+  readonly schema: SchemaReport;
 
   constructor(options: SqliteStoreOptions = {}) {
     this.db = new Database(options.filename ?? ':memory:');
+    // The schema is checked before anything is written, so a refused database stays as it was.
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    const action = this.checkSchema(version, options);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
@@ -61,20 +71,31 @@ export class SqliteStore implements Store {
       }
       this.db.pragma(`${name} = ${value}`);
     }
-    this.migrate();
+    this.migrateFrom(version);
+    this.schema = reportOf(action, SCHEMA_VERSION);
     this.statements = prepareStatements(this.db);
   }
 
-  private migrate(): void {
-    const current = this.db.pragma('user_version', { simple: true }) as number;
-    if (current > SCHEMA_VERSION) {
-      this.db.close();
-      throw failedPrecondition(
-        `the database has schema version ${current}, newer than this Causeway's ${SCHEMA_VERSION}: upgrade Causeway`,
+  private checkSchema(version: number, options: SqliteStoreOptions): SchemaAction {
+    const tables = () =>
+      this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as {
+        name: string;
+      }[];
+    try {
+      return decideSchema(
+        { version, otherTables: version === 0 ? tables().map((row) => row.name) : [] },
+        SCHEMA_VERSION,
+        { allowMigration: options.allowMigration ?? true, database: options.filename ?? ':memory:' },
       );
+    } catch (error) {
+      this.db.close();
+      throw error;
     }
+  }
+
+  private migrateFrom(version: number): void {
     for (const migration of migrations) {
-      if (migration.version <= current) continue;
+      if (migration.version <= version) continue;
       this.db.transaction(() => {
         this.db.exec(migration.sql);
         this.db.pragma(`user_version = ${migration.version}`);
@@ -289,7 +310,11 @@ export class SqliteStore implements Store {
 
   listExecutions(params: ListExecutionsParams): Promise<ListExecutionsResult> {
     return settle(() => {
-      const compiled = compileVisibilityQuery(parseVisibilityQuery(params.query), params.searchAttributeTypes);
+      const compiled = compileVisibilityQuery(
+        parseVisibilityQuery(params.query),
+        params.searchAttributeTypes,
+        sqliteDialect,
+      );
       const offset = params.nextPageToken?.length ? decodeOffset(params.nextPageToken) : 0;
       const where = compiled.where ? `AND (${compiled.where})` : '';
       const sql = `SELECT * FROM executions WHERE namespace_id = ? ${where} ORDER BY ${compiled.orderBy} LIMIT ? OFFSET ?`;
@@ -313,7 +338,7 @@ export class SqliteStore implements Store {
     groups: CountGroup[];
   } {
     const parsed = parseVisibilityQuery(params.query);
-    const compiled = compileVisibilityQuery(parsed, params.searchAttributeTypes);
+    const compiled = compileVisibilityQuery(parsed, params.searchAttributeTypes, sqliteDialect);
     const where = compiled.where ? `AND (${compiled.where})` : '';
     const total = this.db
       .prepare(`SELECT COUNT(*) AS n FROM executions WHERE namespace_id = ? ${where}`)
@@ -378,18 +403,4 @@ export class SqliteStore implements Store {
       if (this.db.open) this.db.close();
     });
   }
-}
-
-function encodeOffset(offset: number): Uint8Array {
-  return Buffer.from(JSON.stringify({ offset }));
-}
-
-function decodeOffset(token: Uint8Array): number {
-  try {
-    const parsed = JSON.parse(Buffer.from(token).toString()) as { offset?: unknown };
-    if (typeof parsed.offset === 'number' && parsed.offset >= 0) return parsed.offset;
-  } catch {
-    // fall through
-  }
-  throw invalidArgument('invalid next_page_token');
 }

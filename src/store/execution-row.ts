@@ -1,5 +1,5 @@
-// Row shapes of the SQLite schema and their conversion to and from the Store's records.
-import type { ExecutionRecord } from '../store';
+// Row shape of the executions table (the same columns in every SQL store) and its conversion to and from ExecutionRecord.
+import type { ExecutionRecord } from './store';
 
 export interface ExecutionRow {
   namespace_id: string;

@@ -1,21 +1,22 @@
-// Stage 2 of the visibility query language for SQLite, the work of Temporal's QueryConverter and its sqlite
-// plugin: each search attribute resolves to a column of `executions` (system attributes) or to a
-// json_extract of `search_attributes` (custom ones), the operator is checked against the attribute's type,
-// and values are converted to what the table stores. User values only ever travel as bound parameters; the
-// SQL text holds column names from this file and registered search attribute names quoted as literals.
+// Stage 2 of the visibility query language for the SQL stores, the work of Temporal's QueryConverter and its
+// sqlite and postgresql plugins: each search attribute resolves to a column of `executions` (system
+// attributes) or to a value of the JSON `search_attributes` (custom ones), the operator is checked against
+// the attribute's type, and values are converted to what the table stores. User values only ever travel as
+// bound parameters (`?` placeholders); the SQL text holds column names from this file and registered search
+// attribute names quoted as literals. What differs between databases is a `VisibilityDialect`.
 //
-// Where Causeway departs from Temporal's SQLite store, and why:
+// Where Causeway departs from Temporal's SQL stores, and why:
 // - ORDER BY is accepted, as Elasticsearch visibility accepts it (Temporal's SQL stores reject it); run_id
 //   is appended so that equal keys still sort the same way on every page.
 // - KeywordList and Text are matched in JSON rather than FTS5 tables. KeywordList `=` means "contains".
 //   Text `=` matches when any whitespace-separated word of the value occurs in the attribute as a substring,
 //   ignoring ASCII case: FTS would match whole tokens only, so this finds a little more, never less.
-// - STARTS_WITH compiles to LIKE, so ASCII letters match regardless of case, as in Temporal's SQLite store.
+// - STARTS_WITH and Text ignore case (LIKE on SQLite, ILIKE on PostgreSQL), as in Temporal's SQLite store.
 // - RootWorkflowId, RootRunId, HistorySizeBytes and StateTransitionCount are not recorded in `executions`,
 //   so queries on them are rejected rather than answered wrongly. (Mapping RootWorkflowId to workflow_id
 //   would be right only for executions without a parent.)
 // - ExecutionDuration is close_time - execution_time (Temporal's definition), NULL while running.
-import { assert, assertNever } from '../../common/assert';
+import { assert, assertNever } from '../common/assert';
 import {
   ComparisonOperator,
   ExpressionKind,
@@ -25,7 +26,7 @@ import {
   type Literal,
   type OrderByTerm,
   type VisibilityQuery,
-} from '../visibility-query';
+} from './visibility-query';
 
 export const SearchAttributeType = {
   Keyword: 'Keyword',
@@ -58,19 +59,34 @@ export interface CompiledVisibilityQuery {
   readonly groupBy: readonly string[];
 }
 
-type SqlValue = string | number | bigint;
+export type SqlValue = string | number | bigint;
+
+/** What the SQL of one database spells its own way. */
+export interface VisibilityDialect {
+  /** A custom attribute of `search_attributes`, typed so that it compares and sorts as its type does. */
+  attribute(name: string, type: SearchAttributeType): string;
+  /** A row source of the elements of a KeywordList attribute (or of its one value), as a column `value`. */
+  listElements(name: string): string;
+  /** The pattern operator that ignores case. */
+  readonly caseInsensitiveLike: string;
+  /** The placeholder for one bound value. */
+  placeholder(value: SqlValue): string;
+  /** One ORDER BY term, with NULLs placed as SQLite places them (smallest). */
+  orderTerm(sql: string, direction: 'ASC' | 'DESC'): string;
+}
 
 interface Column {
   /** The search attribute name as the query wrote it. */
   readonly name: string;
   readonly sql: string;
   readonly type: SearchAttributeType;
-  /** SQL string literal of the JSON path, for attributes kept in `search_attributes`. */
-  readonly jsonPath?: string;
+  /** Set for attributes kept in `search_attributes`. */
+  readonly isCustom?: boolean;
   readonly toSql: (value: Literal, column: Column) => SqlValue;
 }
 
 interface Context {
+  readonly dialect: VisibilityDialect;
   readonly params: SqlValue[];
   readonly resolve: (field: string) => Column;
 }
@@ -82,8 +98,13 @@ interface Context {
 export function compileVisibilityQuery(
   query: VisibilityQuery,
   searchAttributeTypes: Readonly<Record<string, string>>,
+  dialect: VisibilityDialect,
 ): CompiledVisibilityQuery {
-  const context: Context = { params: [], resolve: (field) => resolveColumn(field, searchAttributeTypes) };
+  const context: Context = {
+    dialect,
+    params: [],
+    resolve: (field) => resolveColumn(field, searchAttributeTypes, dialect),
+  };
   const clauses: string[] = [];
   // Temporal hides executions of other divisions (e.g. scheduler workflows) unless the query names the field.
   if (!mentionsField(query, NAMESPACE_DIVISION)) clauses.push(`${context.resolve(NAMESPACE_DIVISION).sql} IS NULL`);
@@ -149,9 +170,9 @@ function compileIn(column: Column, values: readonly Literal[], isNegated: boolea
 
 // A KeywordList holds a JSON array: `=` and IN ask whether any element equals a value.
 function compileContains(column: Column, values: readonly Literal[], isNegated: boolean, context: Context): string {
-  assert(column.jsonPath !== undefined, 'KeywordList search attributes live in search_attributes');
+  assert(column.isCustom === true, 'KeywordList search attributes live in search_attributes');
   const list = values.map((value) => bind(context, column.toSql(value, column))).join(', ');
-  const elements = `SELECT 1 FROM json_each(search_attributes, ${column.jsonPath}) WHERE value IN (${list})`;
+  const elements = `SELECT 1 FROM ${context.dialect.listElements(column.name)} WHERE value IN (${list})`;
   return `${negated('EXISTS', isNegated)} (${elements})`;
 }
 
@@ -162,7 +183,8 @@ function compileTextMatch(column: Column, value: Literal, isNegated: boolean, co
   if (words.length === 0) {
     throw invalidQuery('invalid expression: unexpected value for Text type search attribute (no tokens found)');
   }
-  const likes = words.map((word) => `${column.sql} LIKE ${bind(context, `%${escapeLike(word)}%`)} ESCAPE '\\'`);
+  const like = context.dialect.caseInsensitiveLike;
+  const likes = words.map((word) => `${column.sql} ${like} ${bind(context, `%${escapeLike(word)}%`)} ESCAPE '\\'`);
   const anyWord = likes.join(' OR ');
   // Temporal's FTS `rowid NOT IN (...)` also keeps executions that have no value at all.
   return isNegated ? `(${column.sql} IS NULL OR NOT (${anyWord}))` : `(${anyWord})`;
@@ -174,7 +196,8 @@ function compileStartsWith(column: Column, prefix: string, isNegated: boolean, c
     throw invalidQuery(`operation is not supported: operator 'STARTS_WITH' on ${EXECUTION_STATUS}, which is an enum`);
   }
   const pattern = `${escapeLike(String(column.toSql(prefix, column)))}%`;
-  return `${column.sql} ${negated('LIKE', isNegated)} ${bind(context, pattern)} ESCAPE '\\'`;
+  const like = negated(context.dialect.caseInsensitiveLike, isNegated);
+  return `${column.sql} ${like} ${bind(context, pattern)} ESCAPE '\\'`;
 }
 
 function compileOrderBy(terms: readonly OrderByTerm[], context: Context): string {
@@ -184,12 +207,12 @@ function compileOrderBy(terms: readonly OrderByTerm[], context: Context): string
     if (column.type === SearchAttributeType.Text) {
       throw invalidQuery('operation is not supported: unable to sort by search attribute type Text');
     }
-    return `${column.sql} ${sortKeyword(term.direction)}`;
+    return context.dialect.orderTerm(column.sql, sortKeyword(term.direction));
   });
   return [...keys, 'run_id'].join(', ');
 }
 
-function sortKeyword(direction: SortDirection): string {
+function sortKeyword(direction: SortDirection): 'ASC' | 'DESC' {
   switch (direction) {
     case SortDirection.Ascending:
       return 'ASC';
@@ -224,7 +247,7 @@ function negated(word: string, isNegated: boolean): string {
 
 function bind(context: Context, value: SqlValue): string {
   context.params.push(value);
-  return '?';
+  return context.dialect.placeholder(value);
 }
 
 // LIKE treats % and _ as wildcards; the pattern escapes them (and the escape character) with a backslash.
@@ -269,27 +292,35 @@ function typed(type: SearchAttributeType, ...names: string[]): [string, SearchAt
 // Search attributes Temporal defines that `executions` does not record.
 const UNRECORDED_ATTRIBUTES = new Set(['RootWorkflowId', 'RootRunId', 'HistorySizeBytes', 'StateTransitionCount']);
 
-function resolveColumn(name: string, searchAttributeTypes: Readonly<Record<string, string>>): Column {
+function resolveColumn(
+  name: string,
+  searchAttributeTypes: Readonly<Record<string, string>>,
+  dialect: VisibilityDialect,
+): Column {
   const system = SYSTEM_COLUMNS.get(name);
   if (system !== undefined) return system;
   if (UNRECORDED_ATTRIBUTES.has(name)) {
     throw invalidQuery(`operation is not supported: search attribute ${name} is not recorded by this server`);
   }
-  if (Object.hasOwn(searchAttributeTypes, name)) return customColumn(name, searchAttributeTypes[name] ?? '');
+  if (Object.hasOwn(searchAttributeTypes, name)) return customColumn(name, searchAttributeTypes[name] ?? '', dialect);
   const predefined = PREDEFINED_ATTRIBUTE_TYPES.get(name);
-  if (predefined !== undefined) return customColumn(name, predefined);
+  if (predefined !== undefined) return customColumn(name, predefined, dialect);
   throw invalidQuery(`invalid expression: column name '${name}' is not a valid search attribute`);
 }
 
-function customColumn(name: string, typeName: string): Column {
+function customColumn(name: string, typeName: string, dialect: VisibilityDialect): Column {
   const type = TYPES_BY_NAME.get(typeName);
   assert(type !== undefined, `search attribute ${name} has an unknown type ${typeName}`);
   // SQLite's JSON path cannot escape a double quote, so such a name cannot be addressed at all.
   if (/["\p{Cc}]/u.test(name)) {
     throw invalidQuery(`invalid expression: search attribute name '${name}' cannot be used in a query`);
   }
-  const jsonPath = `'$."${name.replaceAll("'", "''")}"'`;
-  return { name, sql: `json_extract(search_attributes, ${jsonPath})`, type, jsonPath, toSql: valueForType };
+  return { name, sql: dialect.attribute(name, type), type, isCustom: true, toSql: valueForType };
+}
+
+/** A SQL string literal (names are checked by customColumn: no double quotes or control characters). */
+export function sqlStringLiteral(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
 }
 
 // Accepts both the short names and the proto enum names (INDEXED_VALUE_TYPE_KEYWORD_LIST).
@@ -335,7 +366,7 @@ function valueForType(value: Literal, column: Column): SqlValue {
       if (typeof value === 'number' || typeof value === 'bigint') return value;
       break;
     case SearchAttributeType.Bool:
-      // JSON true and false read back from json_extract as 1 and 0.
+      // Dialects read JSON true and false back as 1 and 0.
       if (typeof value === 'boolean') return value ? 1 : 0;
       break;
     case SearchAttributeType.Datetime:

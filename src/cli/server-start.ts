@@ -1,0 +1,84 @@
+// `causeway server start`: the production server on a database that outlives it, SQLite or PostgreSQL
+// (--persistence). It creates the schema on an empty database and says so, refuses a newer schema, and
+// migrates an older one only with --migrate. Every flag can come from --config FILE.
+import type { RunningServer, ServerOptions } from '../server-options';
+import type { Command } from './command';
+import { flagsWithConfigFile } from './config-file';
+import { FlagKind, UsageError, parseIntegerFlag, type FlagDefinition, type ParsedFlags } from './flags';
+import { runServer, schemaLine } from './run-server';
+import { SHARED_SERVER_FLAGS, sharedServerOptionsFromFlags, startDevFlags } from './start-dev-flags';
+
+/** History shards of a database `server start` creates; an existing database keeps its own count. */
+export const SERVER_START_SHARD_COUNT = 16;
+const SHARD_COUNT_MAX = 16_384;
+
+export const serverStartFlags: readonly FlagDefinition[] = [
+  {
+    name: 'persistence',
+    kind: FlagKind.String,
+    valueName: 'url',
+    description: 'The database: postgres://USER[:PASSWORD]@HOST:PORT/DB or sqlite:///path/file.db. Required.',
+  },
+  {
+    name: 'migrate',
+    kind: FlagKind.Boolean,
+    description:
+      'Upgrade a database of an older schema version (back it up first). Without it, such a database is refused.',
+  },
+  {
+    name: 'shard-count',
+    kind: FlagKind.String,
+    valueName: 'int',
+    defaultText: String(SERVER_START_SHARD_COUNT),
+    description: 'History shards of a new database. Fixed when the database is created.',
+  },
+  {
+    name: 'config',
+    kind: FlagKind.String,
+    valueName: 'file',
+    description: 'YAML file of flag values (see docs/operations.md).',
+  },
+  ...startDevFlags.filter((definition) => SHARED_SERVER_FLAGS.includes(definition.name)),
+];
+
+export const serverStartCommand: Command = {
+  path: ['server', 'start'],
+  summary: 'Start a Causeway server on SQLite or PostgreSQL.',
+  flags: serverStartFlags,
+  run: (flags: ParsedFlags) => runServer(serverStartOptions(flagsWithConfigFile(flags, serverStartFlags)), banner),
+};
+
+export function serverStartOptions(flags: ParsedFlags): ServerOptions {
+  if (flags.positionals.length > 0) {
+    throw new UsageError(`unexpected argument "${flags.positionals[0] ?? ''}": server start takes only flags`);
+  }
+  const persistence = flags.string('persistence');
+  if (persistence === undefined) {
+    throw new UsageError('--persistence is required: postgres://USER@HOST:PORT/DB or sqlite:///path/file.db');
+  }
+  const shardCountText = flags.string('shard-count');
+  return {
+    ...sharedServerOptionsFromFlags(flags),
+    headless: true,
+    persistence,
+    allowMigration: flags.boolean('migrate'),
+    shardCount:
+      shardCountText === undefined
+        ? SERVER_START_SHARD_COUNT
+        : parseIntegerFlag('shard-count', shardCountText, 1, SHARD_COUNT_MAX),
+  };
+}
+
+function banner(options: ServerOptions, server: RunningServer): string {
+  const namespaces = ['default', ...options.namespaces.filter((namespace) => namespace !== 'default')];
+  return [
+    'Causeway server (Temporal-compatible)',
+    '',
+    `Server:      ${server.address}`,
+    `HTTP:        ${options.ip}:${server.httpPort}`,
+    `Namespaces:  ${namespaces.join(', ')}`,
+    `Database:    ${server.persistence}`,
+    schemaLine(server),
+    '',
+  ].join('\n');
+}

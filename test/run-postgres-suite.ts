@@ -1,0 +1,44 @@
+// `npm run test:postgres`: the integration suite and the goldens again, each server on a PostgreSQL
+// database of its own (test/helpers/test-server.ts). Needs CAUSEWAY_TEST_POSTGRES; without it this says
+// so and passes, unless CAUSEWAY_REQUIRE_POSTGRES is set (as in CI). Tests of SQLite itself (start-dev's
+// --db-filename, the schema-1 upgrade, the SDK's createLocal, which runs start-dev) stay with the SQLite run.
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { dropTestDatabases, postgresAdminUrl } from './helpers/postgres';
+
+const SQLITE_ONLY = new Set(['start-dev.test.js', 'legacy-upgrade.test.js', 'create-local.test.js']);
+
+async function main(): Promise<number> {
+  if (postgresAdminUrl === undefined) {
+    process.stdout.write('test:postgres skipped: CAUSEWAY_TEST_POSTGRES is not set (.ci/run sets it)\n');
+    return 0;
+  }
+  const dropped = await dropTestDatabases();
+  if (dropped > 0) process.stdout.write(`dropped ${dropped} test databases left by an earlier run\n`);
+  const files = ['integration', 'conformance'].flatMap((folder) => {
+    const directory = path.join(__dirname, folder);
+    return readdirSync(directory)
+      .filter((file) => file.endsWith('.test.js') && !SQLITE_ONLY.has(file))
+      .sort()
+      .map((file) => path.join(directory, file));
+  });
+  const result = spawnSync(
+    process.execPath,
+    ['--test', '--test-concurrency=1', '--test-timeout=120000', ...process.argv.slice(2), ...files],
+    {
+      stdio: 'inherit',
+      env: { ...process.env, CAUSEWAY_TEST_PERSISTENCE: 'postgres', CAUSEWAY_VERIFY_ITEM_TRACKING: '1' },
+    },
+  );
+  await dropTestDatabases();
+  return result.status ?? 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`test:postgres failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);
