@@ -30,6 +30,8 @@ export interface ServerOptions {
   readonly dynamicConfig: Readonly<Record<string, unknown>>;
   /** SQLite pragmas, name -> value. */
   readonly sqlitePragmas: Readonly<Record<string, string>>;
+  /** How long a shard lease lasts on a shared database (PostgreSQL): the longest a dead owner's shards wait. */
+  readonly shardLeaseMs: number;
   /** History shards of a new database (an existing database keeps its own count). */
   readonly shardCount: number;
   /** Check on every write that the engine marked every mutable state item it changed (for tests). */
@@ -50,6 +52,7 @@ export const defaultServerOptions: ServerOptions = {
   dynamicConfig: {},
   sqlitePragmas: {},
   allowMigration: true,
+  shardLeaseMs: 5000,
   shardCount: START_DEV_SHARD_COUNT,
   verifyItemTracking: process.env['CAUSEWAY_VERIFY_ITEM_TRACKING'] === '1',
 };
@@ -61,6 +64,8 @@ export interface RunningServer {
   readonly httpPort: number;
   /** What opening the database did to its schema. */
   readonly schema: SchemaReport;
+  /** History shards of the database, and how many this process owns now (the rest: other processes). */
+  readonly shards: () => { readonly total: number; readonly owned: number };
   /** The database, for the start banner (no password). */
   readonly persistence: string;
   /** Stops the server; safe to call more than once. */

@@ -44,7 +44,12 @@ export async function startServer(
   const clock = overrides.clock ?? systemClock;
   const ids = overrides.ids ?? systemIds;
   const opened: OpenedStore = overrides.store
-    ? { store: overrides.store, schema: { version: 0, created: false }, description: 'given by the caller' }
+    ? {
+        store: overrides.store,
+        schema: { version: 0, created: false },
+        description: 'given by the caller',
+        isShared: false,
+      }
     : await openStore(options);
   const { store } = opened;
   try {
@@ -57,7 +62,7 @@ export async function startServer(
 
 async function startWith(
   options: ServerOptions,
-  { store, schema, description }: OpenedStore,
+  { store, schema, description, isShared }: OpenedStore,
   clock: Clock,
   ids: Ids,
   logger: ReturnType<typeof createLogger>,
@@ -91,7 +96,15 @@ async function startWith(
     store,
     sink,
     logger,
-    { shardCount: options.shardCount, owner: `causeway-${process.pid}-${ids.uuid()}` },
+    {
+      shardCount: options.shardCount,
+      owner: `causeway-${process.pid}-${ids.uuid()}`,
+      // One process on its own file takes its shards at once; on a shared database a shard moves only
+      // when its owner's lease ends (renewed five times per lease).
+      leases: { steal: !isShared, leaseMs: options.shardLeaseMs, renewEveryMs: Math.max(50, options.shardLeaseMs / 5) },
+      // A standby that takes over first reads what the old owner registered.
+      beforeServing: () => refreshRegistries(namespaces, endpoints),
+    },
   );
   const dispatcher = new NexusTaskDispatcher(matching, clock, ids);
   const httpConfig = nexusHttpConfigFromDynamicConfig(options.dynamicConfig);
@@ -128,10 +141,13 @@ async function startWith(
   }
   httpBaseUrl = `http://${httpHost.includes(':') ? `[${httpHost}]` : httpHost}:${httpServer.port}`;
   await engine.start();
+  // On a shared database, namespaces and endpoints written through other processes reach this one.
+  const refresher = isShared ? startRegistryRefresh(namespaces, endpoints, clock, logger) : undefined;
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
-      engine.stop();
+      refresher?.cancel();
+      await engine.stop();
       dispatcher.abandonAll();
       matching.releaseAllPollers();
       await httpServer.close();
@@ -141,7 +157,45 @@ async function startWith(
     return stopping;
   };
   const host = options.ip.includes(':') ? `[${options.ip}]` : options.ip;
-  return { address: `${host}:${port}`, port, httpPort: httpServer.port, schema, persistence: description, stop };
+  return {
+    address: `${host}:${port}`,
+    port,
+    httpPort: httpServer.port,
+    schema,
+    persistence: description,
+    shards: () => ({ total: engine.shardCount, owned: engine.ownedShardCount }),
+    stop,
+  };
+}
+
+/** How often a process on a shared database reads namespaces and Nexus endpoints again. */
+const REGISTRY_REFRESH_MS = 5000;
+
+function refreshRegistries(namespaces: NamespaceRegistry, endpoints: EndpointRegistry): Promise<void> {
+  return namespaces.load().then(() => endpoints.refresh());
+}
+
+function startRegistryRefresh(
+  namespaces: NamespaceRegistry,
+  endpoints: EndpointRegistry,
+  clock: Clock,
+  logger: ReturnType<typeof createLogger>,
+): { cancel(): void } {
+  let timer = clock.setTimer(tick, REGISTRY_REFRESH_MS);
+  let isCanceled = false;
+  function tick(): void {
+    refreshRegistries(namespaces, endpoints)
+      .catch((error: unknown) => logger.warn('reading namespaces and endpoints failed', { error: String(error) }))
+      .finally(() => {
+        if (!isCanceled) timer = clock.setTimer(tick, REGISTRY_REFRESH_MS);
+      });
+  }
+  return {
+    cancel() {
+      isCanceled = true;
+      timer.cancel();
+    },
+  };
 }
 
 /** Waits for calls in flight (long polls were released), and forces the rest after a grace period. */

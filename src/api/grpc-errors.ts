@@ -2,7 +2,7 @@
 // SDKs decode from `grpc-status-details-bin`.
 import * as grpc from '@grpc/grpc-js';
 import { ErrorCode, ServiceError } from '../common/errors';
-import { StoreConflictError } from '../store/store';
+import { ShardOwnershipLostError, StoreConflictError } from '../store/store';
 import { protoRoot, google } from '../common/proto';
 
 const STATUS_BY_CODE: Record<ErrorCode, grpc.status> = {
@@ -41,6 +41,10 @@ export function toGrpcError(error: unknown): Partial<grpc.StatusObject> {
   }
   if (error instanceof StoreConflictError) {
     return { code: grpc.status.UNAVAILABLE, details: `${error.message}; retry the request` };
+  }
+  // Temporal's ShardOwnershipLost: another process owns the shard now; a retry reaches it.
+  if (error instanceof ShardOwnershipLostError) {
+    return { code: grpc.status.UNAVAILABLE, details: `shard ownership lost: ${error.message}` };
   }
   return { code: grpc.status.INTERNAL, details: error instanceof Error ? error.message : String(error) };
 }

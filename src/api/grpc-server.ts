@@ -22,7 +22,8 @@ export async function startGrpcServer(
   for (const [name, handlers] of [
     ['temporal.api.workflowservice.v1.WorkflowService', workflowServiceHandlers(deps)],
     ['temporal.api.operatorservice.v1.OperatorService', operatorServiceHandlers(deps)],
-    ['grpc.health.v1.Health', { Check: () => ({ status: 1 }) }],
+    // SERVING (1) while this process owns a shard; a standby on a shared database is NOT_SERVING (2).
+    ['grpc.health.v1.Health', { Check: () => ({ status: deps.engine.ownedShardCount > 0 ? 1 : 2 }) }],
   ] as const) {
     const { definition, implementation } = buildService(name, handlers, logger);
     server.addService(definition, implementation);

@@ -1,7 +1,8 @@
 // `causeway server start`: the production server on a database that outlives it, SQLite or PostgreSQL
 // (--persistence). It creates the schema on an empty database and says so, refuses a newer schema, and
 // migrates an older one only with --migrate. Every flag can come from --config FILE.
-import type { RunningServer, ServerOptions } from '../server-options';
+import { defaultServerOptions, type RunningServer, type ServerOptions } from '../server-options';
+import { parseDuration } from './durations';
 import type { Command } from './command';
 import { flagsWithConfigFile } from './config-file';
 import { FlagKind, UsageError, parseIntegerFlag, type FlagDefinition, type ParsedFlags } from './flags';
@@ -33,6 +34,14 @@ export const serverStartFlags: readonly FlagDefinition[] = [
     description: 'History shards of a new database. Fixed when the database is created.',
   },
   {
+    name: 'shard-lease',
+    kind: FlagKind.String,
+    valueName: 'duration',
+    defaultText: '5s',
+    description:
+      'How long a shard lease lasts on PostgreSQL: when a process dies, another takes its shards after this long.',
+  },
+  {
     name: 'config',
     kind: FlagKind.String,
     valueName: 'file',
@@ -62,11 +71,21 @@ export function serverStartOptions(flags: ParsedFlags): ServerOptions {
     headless: true,
     persistence,
     allowMigration: flags.boolean('migrate'),
+    shardLeaseMs: shardLeaseMs(flags.string('shard-lease')),
     shardCount:
       shardCountText === undefined
         ? SERVER_START_SHARD_COUNT
         : parseIntegerFlag('shard-count', shardCountText, 1, SHARD_COUNT_MAX),
   };
+}
+
+const SHARD_LEASE_MIN_MS = 500;
+
+function shardLeaseMs(text: string | undefined): number {
+  if (text === undefined) return defaultServerOptions.shardLeaseMs;
+  const ms = parseDuration('shard-lease', text);
+  if (ms < SHARD_LEASE_MIN_MS) throw new UsageError(`--shard-lease must be at least ${SHARD_LEASE_MIN_MS}ms`);
+  return ms;
 }
 
 function banner(options: ServerOptions, server: RunningServer): string {
@@ -79,6 +98,14 @@ function banner(options: ServerOptions, server: RunningServer): string {
     `Namespaces:  ${namespaces.join(', ')}`,
     `Database:    ${server.persistence}`,
     schemaLine(server),
+    shardsLine(server),
     '',
   ].join('\n');
+}
+
+function shardsLine(server: RunningServer): string {
+  const { total, owned } = server.shards();
+  if (owned === total) return `Shards:      ${total}, all owned by this process`;
+  if (owned === 0) return `Shards:      ${total}, standing by: another process holds their leases`;
+  return `Shards:      ${owned} of ${total} owned by this process`;
 }

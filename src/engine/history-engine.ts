@@ -8,12 +8,13 @@
 import { fnv1a32 } from '../common/hash';
 import type { Logger } from '../common/logger';
 import { ServiceError, ErrorCode } from '../common/errors';
-import type { Store, StoredEvent } from '../store/store';
+import type { ShardLease, Store, StoredEvent } from '../store/store';
 import type { EngineContext } from './engine-context';
 import type { Transaction } from './transaction';
 import { Shard } from './shard';
 import { TaskProcessor, defaultTaskProcessorSettings, type TaskProcessorSettings } from './task-processor';
 import { WakeupQueue, defaultWakeupQueueSettings, type WakeupQueueSettings } from './wakeup-queue';
+import { ShardLeaser, defaultShardLeaseSettings, type ShardLeaseSettings } from './shard-leaser';
 import type { QueuedTask, TaskExecutors } from './outbox';
 import type { Workflow } from './workflow';
 import type { TaskSink, RunKey, MatchTask } from './tasks';
@@ -30,6 +31,9 @@ export interface HistoryEngineOptions {
   readonly owner: string;
   readonly taskProcessor?: Partial<TaskProcessorSettings>;
   readonly wakeups?: Partial<WakeupQueueSettings>;
+  readonly leases?: Partial<ShardLeaseSettings>;
+  /** Runs before this process starts serving shards after holding none (see ShardLeaserDeps). */
+  readonly beforeServing?: () => Promise<void>;
 }
 
 /** Waiters of one run's history (long polls), bounded by the RPCs in flight. */
@@ -37,8 +41,11 @@ type Waiters = Set<() => void>;
 
 export class HistoryEngine {
   private shards: Shard[] = [];
-  private readonly processors: TaskProcessor[] = [];
-  private readonly wakeupQueues: WakeupQueue[] = [];
+  // Indexed by shard id; a hole is a shard another process owns.
+  private readonly processors: (TaskProcessor | undefined)[] = [];
+  private readonly wakeupQueues: (WakeupQueue | undefined)[] = [];
+  private clusterShardCount = 0;
+  private leaser: ShardLeaser | undefined;
   private readonly historyWaiters = new Map<string, Waiters>();
   private isStopped = false;
   /** Executors of outbox tasks by kind; the engine registers its own, server.ts the rest. */
@@ -59,7 +66,12 @@ export class HistoryEngine {
   }
 
   get shardCount(): number {
-    return this.shards.length;
+    return this.clusterShardCount;
+  }
+
+  /** Shards this process owns now. */
+  get ownedShardCount(): number {
+    return this.shards.reduce((count, shard) => count + (shard.isOwned ? 1 : 0), 0);
   }
 
   /** Aborts when the engine stops. */
@@ -74,71 +86,116 @@ export class HistoryEngine {
 
   async start(): Promise<void> {
     const { shardCount } = await this.store.initializeCluster({ shardCount: this.options.shardCount });
-    const cacheCapacity = Math.max(16, Math.ceil(this.ctx.config.runCacheMax / shardCount));
-    for (let shardId = 0; shardId < shardCount; shardId += 1) {
-      const lease = await this.store.acquireShard({ shardId, owner: this.options.owner });
-      const shard = new Shard(lease, {
+    this.clusterShardCount = shardCount;
+    this.leaser = new ShardLeaser(
+      {
         store: this.store,
+        clock: this.ctx.clock,
         logger: this.logger,
-        nowMs: () => this.ctx.clock.nowMs(),
-        shardIdOf: (namespaceId, workflowId) => this.shardIdOf(namespaceId, workflowId),
-        cacheCapacity,
-        verifyItemTracking: this.ctx.config.verifyItemTracking,
-        wakeupOf: nextDeadline,
-        onCommitted: (_shard, committed) => this.onCommitted(shardId, committed),
-      });
-      this.shards.push(shard);
-      const serialize = <R>(fn: () => Promise<R>): Promise<R> => shard.run(() => fn());
-      this.processors.push(
-        new TaskProcessor(
-          {
-            shardId,
-            rangeId: shard.range,
-            store: this.store,
-            clock: this.ctx.clock,
-            logger: this.logger,
-            executors: this.executors,
-            serialize,
-          },
-          { ...defaultTaskProcessorSettings, ...this.options.taskProcessor },
-        ),
-      );
-      this.wakeupQueues.push(
-        new WakeupQueue(
-          {
-            shardId,
-            store: this.store,
-            clock: this.ctx.clock,
-            logger: this.logger,
-            serialize,
-            wake: (key) => this.wake(key),
-          },
-          { ...defaultWakeupQueueSettings, ...this.options.wakeups },
-        ),
-      );
-    }
+        owner: this.options.owner,
+        shardCount,
+        held: () => this.heldShards(),
+        adopt: (lease) => this.adopt(lease),
+        beforeServing: this.options.beforeServing ?? (() => Promise.resolve()),
+        lose: (shardId) => this.drop(shardId),
+      },
+      { ...defaultShardLeaseSettings, ...this.options.leases },
+    );
+    await this.leaser.pass();
     await upgradeLegacyRuns(this);
-    for (const processor of this.processors) processor.start();
-    for (const wakeups of this.wakeupQueues) wakeups.start();
+    this.leaser.start();
   }
 
-  stop(): void {
+  private heldShards(): { shardId: number; rangeId: number }[] {
+    return this.shards
+      .filter((shard) => shard.isOwned)
+      .map((shard) => ({ shardId: shard.shardId, rangeId: shard.range }));
+  }
+
+  /** Serves a shard this process has just taken: its transactions, outbox tasks and wake-ups. */
+  private adopt(lease: ShardLease): void {
+    if (this.isStopped) return;
+    const { shardId } = lease;
+    this.drop(shardId);
+    const cacheCapacity = Math.max(16, Math.ceil(this.ctx.config.runCacheMax / this.clusterShardCount));
+    const shard = new Shard(lease, {
+      store: this.store,
+      logger: this.logger,
+      nowMs: () => this.ctx.clock.nowMs(),
+      shardIdOf: (namespaceId, workflowId) => this.shardIdOf(namespaceId, workflowId),
+      cacheCapacity,
+      verifyItemTracking: this.ctx.config.verifyItemTracking,
+      wakeupOf: nextDeadline,
+      onCommitted: (_shard, committed) => this.onCommitted(shardId, committed),
+    });
+    this.shards[shardId] = shard;
+    const serialize = <R>(fn: () => Promise<R>): Promise<R> => shard.run(() => fn());
+    const processor = new TaskProcessor(
+      {
+        shardId,
+        rangeId: shard.range,
+        store: this.store,
+        clock: this.ctx.clock,
+        logger: this.logger,
+        executors: this.executors,
+        serialize,
+      },
+      { ...defaultTaskProcessorSettings, ...this.options.taskProcessor },
+    );
+    const wakeups = new WakeupQueue(
+      {
+        shardId,
+        store: this.store,
+        clock: this.ctx.clock,
+        logger: this.logger,
+        serialize,
+        wake: (key) => this.wake(key),
+      },
+      { ...defaultWakeupQueueSettings, ...this.options.wakeups },
+    );
+    this.processors[shardId] = processor;
+    this.wakeupQueues[shardId] = wakeups;
+    processor.start();
+    wakeups.start();
+  }
+
+  /** Stops serving a shard (lost to another process, or the engine stops). */
+  private drop(shardId: number): void {
+    this.processors[shardId]?.stop();
+    this.wakeupQueues[shardId]?.stop();
+    this.shards[shardId]?.stop();
+    this.processors[shardId] = undefined;
+    this.wakeupQueues[shardId] = undefined;
+  }
+
+  /** Stops every shard; ends this process's leases so that another process takes them at once. */
+  async stop(): Promise<void> {
+    if (this.isStopped) return;
     this.isStopped = true;
     this.stopping.abort();
-    for (const processor of this.processors) processor.stop();
-    for (const wakeups of this.wakeupQueues) wakeups.stop();
-    for (const shard of this.shards) shard.stop();
+    const held = this.heldShards();
+    for (let shardId = 0; shardId < this.shards.length; shardId += 1) this.drop(shardId);
     for (const waiters of this.historyWaiters.values()) for (const wake of [...waiters]) wake();
     this.historyWaiters.clear();
+    await this.leaser?.stop(held);
   }
 
   shardIdOf(namespaceId: string, workflowId: string): number {
-    return fnv1a32(`${namespaceId}\u0000${workflowId}`) % Math.max(1, this.shards.length);
+    return fnv1a32(`${namespaceId}\u0000${workflowId}`) % Math.max(1, this.clusterShardCount);
   }
 
   shardOf(namespaceId: string, workflowId: string): Shard {
-    const shard = this.shards[this.shardIdOf(namespaceId, workflowId)];
-    if (!shard || this.isStopped) throw new ServiceError(ErrorCode.Unavailable, 'the history engine is not running');
+    if (this.isStopped) throw new ServiceError(ErrorCode.Unavailable, 'the history engine is not running');
+    const shardId = this.shardIdOf(namespaceId, workflowId);
+    const shard = this.shards[shardId];
+    if (!shard?.isOwned) {
+      // Temporal's ShardOwnershipLost: the SDK retries UNAVAILABLE; a load balancer that checks
+      // grpc.health.v1 sends it to the process that owns the shards.
+      throw new ServiceError(
+        ErrorCode.Unavailable,
+        `history shard ${shardId} is not owned by this Causeway process (another process on the database holds its lease)`,
+      );
+    }
     return shard;
   }
 

@@ -1,6 +1,6 @@
 // Namespaces: registration, lookup by name or id, and the defaults every namespace gets. Records are
 // cached in memory (they change rarely and are few) and written through to the store; `load()` reads
-// them all once at start.
+// them all at start, and `load()` again picks up what other processes on a shared database wrote.
 import type { Clock } from '../common/clock';
 import type { Ids } from '../common/ids';
 import { ServiceError, ErrorCode, invalidArgument, namespaceNotFound } from '../common/errors';
@@ -31,6 +31,7 @@ export class NamespaceRegistry {
     private readonly ids: Ids,
   ) {}
 
+  /** Reads every namespace from the store (at start, and to see other processes' changes). */
   async load(): Promise<void> {
     for (const record of await this.store.listNamespaces()) this.remember(record);
   }

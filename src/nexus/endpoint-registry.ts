@@ -47,6 +47,19 @@ export class EndpointRegistry {
     for (const record of await this.store.listNexusEndpoints()) this.remember(record);
   }
 
+  /**
+   * Reads the endpoints again, so that what other processes on a shared database created, changed or
+   * deleted is seen here. It waits its turn with this registry's own writes.
+   */
+  refresh(): Promise<void> {
+    return this.writes.run(async () => {
+      const records = await this.store.listNexusEndpoints();
+      const listed = new Set(records.map((record) => record.id));
+      for (const id of [...this.byId.keys()]) if (!listed.has(id)) this.forget(id);
+      for (const record of records) this.remember(record);
+    });
+  }
+
   private remember(record: NexusEndpointRecord): void {
     const previous = this.byId.get(record.id);
     if (previous) this.byName.delete(previous.name);

@@ -107,6 +107,11 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX wakeups_due ON wakeups (shard_id, at_ms);
     `,
   },
+  {
+    version: 3,
+    name: 'shard leases',
+    sql: `ALTER TABLE shards ADD COLUMN lease_expires_ms INTEGER NOT NULL DEFAULT 0;`,
+  },
 ];
 
 /** The schema version this build writes; a database with a newer one is refused. */

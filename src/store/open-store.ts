@@ -19,6 +19,8 @@ export interface OpenedStore {
   readonly schema: SchemaReport;
   /** What the store is, for the start banner (no password). */
   readonly description: string;
+  /** Whether several processes may share the database (so shards move only when their leases end). */
+  readonly isShared: boolean;
 }
 
 const SQLITE_PREFIX = 'sqlite://';
@@ -34,11 +36,11 @@ export async function openStore(options: OpenStoreOptions): Promise<OpenedStore>
       allowMigration: options.allowMigration,
     });
     const description = filename === undefined || filename === ':memory:' ? 'in memory' : `SQLite ${filename}`;
-    return { store, schema: store.schema, description };
+    return { store, schema: store.schema, description, isShared: false };
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     const store = await PostgresStore.open({ url, allowMigration: options.allowMigration });
-    return { store, schema: store.schema, description: `PostgreSQL ${redactedUrl(url)}` };
+    return { store, schema: store.schema, description: `PostgreSQL ${redactedUrl(url)}`, isShared: true };
   }
   throw invalidArgument(
     `unsupported --persistence "${url}": use sqlite:///path/file.db or postgres://USER@HOST:PORT/DB`,

@@ -154,8 +154,26 @@ export interface ClusterMetadata {
 export interface Store {
   /** Stores the shard count in a new database; an existing database keeps the count it has. */
   initializeCluster(params: { readonly shardCount: number }): Promise<ClusterMetadata>;
-  /** Takes ownership of a shard: a new range id, which fences every earlier owner's writes. */
-  acquireShard(params: { readonly shardId: number; readonly owner: string }): Promise<ShardLease>;
+  /**
+   * Takes a shard for `owner`: a new range id, which fences every earlier owner's writes, and a lease until
+   * nowMs + leaseMs. Only when no other owner's lease is live at nowMs (undefined otherwise), unless
+   * `steal` (a single process on its own database takes over at once after a crash).
+   */
+  acquireShard(params: {
+    readonly shardId: number;
+    readonly owner: string;
+    readonly nowMs: number;
+    readonly leaseMs: number;
+    readonly steal?: boolean;
+  }): Promise<ShardLease | undefined>;
+  /** Extends the leases `owner` still holds at these range ids to `untilMs`; returns their shard ids. */
+  renewShardLeases(params: {
+    readonly owner: string;
+    readonly shards: readonly { readonly shardId: number; readonly rangeId: number }[];
+    readonly untilMs: number;
+  }): Promise<number[]>;
+  /** Ends the lease at once if the range id is still this one, so the next owner need not wait. */
+  releaseShard(params: { readonly shardId: number; readonly rangeId: number }): Promise<void>;
   /** Writes everything one shard transaction changed, atomically. */
   commitShard(params: ShardCommit): Promise<void>;
   /** Deletes done tasks (fenced like a commit). */

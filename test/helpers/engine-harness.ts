@@ -111,13 +111,13 @@ export class EngineHarness {
 
   /** A new engine on the same store and clock: what a process restart leaves. */
   async restart(): Promise<void> {
-    this.engine.stop();
+    await this.engine.stop();
     this.offered.length = 0;
     await this.boot();
   }
 
   async stop(): Promise<void> {
-    this.engine.stop();
+    await this.engine.stop();
     await this.clock.settle();
     await this.store.close();
   }

@@ -6,8 +6,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { startServer } from '../../src';
 import { persistenceForFile } from './test-server';
+import { eventually } from './eventually';
 
 const SERVER_START_TIMEOUT_MS = 15_000;
+const TEST_SHARD_LEASE_MS = 2000;
 
 export interface ServerProcess {
   readonly address: string;
@@ -60,7 +62,15 @@ export async function spawnServer(
 async function main(): Promise<void> {
   const [port, dbFilename, ...namespaces] = process.argv.slice(2);
   const store = await persistenceForFile(dbFilename ?? '');
-  const server = await startServer({ port: Number(port), ...store, namespaces, logLevel: 'error' });
+  // On PostgreSQL a restart after a SIGKILL waits out the killed process's leases: short ones here.
+  const server = await startServer({
+    port: Number(port),
+    ...store,
+    namespaces,
+    logLevel: 'error',
+    shardLeaseMs: TEST_SHARD_LEASE_MS,
+  });
+  await eventually(() => server.shards().owned === server.shards().total, { timeoutMs: 4 * TEST_SHARD_LEASE_MS });
   process.stdout.write(`listening ${server.address}\n`);
   process.once('SIGTERM', () => {
     void server.stop().then(() => process.exit(0));

@@ -2,31 +2,15 @@
 // an empty database (and says so), refuses a database of a newer schema or of someone else's tables without
 // writing to it, and fails at open with a clear message (no password in it) when the server is unreachable
 // or refuses the credentials. Setup: the server CAUSEWAY_TEST_POSTGRES names, a fresh database per store.
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PostgresStore, redactedUrl } from '../../src/store/postgres/postgres-store';
 import { postgresDialect, numberPlaceholders } from '../../src/store/postgres/postgres-dialect';
 import { POSTGRES_SCHEMA_VERSION } from '../../src/store/postgres/postgres-schema';
 import { storeContract } from './store-contract';
 import { INSERT_ROW_SQL, rowValues, visibilityContract } from './visibility-contract';
-import {
-  createTestDatabase,
-  onDatabase,
-  postgresAdminUrl,
-  skipWithoutPostgres,
-  type TestDatabase,
-} from '../helpers/postgres';
-
-const databases: TestDatabase[] = [];
-after(async () => {
-  for (const database of databases) await database.drop();
-});
-
-async function freshDatabase(): Promise<TestDatabase> {
-  const database = await createTestDatabase();
-  databases.push(database);
-  return database;
-}
+import { onDatabase, postgresAdminUrl, skipWithoutPostgres } from '../helpers/postgres';
+import { freshDatabase } from '../helpers/fresh-database';
 
 describe('PostgreSQL store', { skip: skipWithoutPostgres }, () => {
   storeContract('postgres', async () =>

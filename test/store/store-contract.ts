@@ -8,6 +8,7 @@ import {
   type ExecutionRecord,
   type ExecutionWrite,
   type NamespaceRecord,
+  type ShardLease,
   type Store,
 } from '../../src/store/store';
 
@@ -50,13 +51,20 @@ function create(workflowId: string, runId: string, extra: Partial<ExecutionWrite
   };
 }
 
+/** Takes a shard whatever its lease says. */
+async function take(store: Store, shardId: number, owner: string): Promise<ShardLease> {
+  const lease = await store.acquireShard({ shardId, owner, nowMs: 0, leaseMs: 0, steal: true });
+  assert.ok(lease, `shard ${shardId} taken by ${owner}`);
+  return lease;
+}
+
 export function storeContract(name: string, open: () => Promise<Store>): void {
   describe(`Store contract: ${name}`, () => {
     async function withStore(fn: (store: Store, rangeId: number) => Promise<void>): Promise<void> {
       const store = await open();
       try {
         await store.initializeCluster({ shardCount: 2 });
-        const lease = await store.acquireShard({ shardId: 0, owner: 'test' });
+        const lease = await take(store, 0, 'test');
         await fn(store, lease.rangeId);
       } finally {
         await store.close();
@@ -82,7 +90,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
           newTasks: [],
           completedTaskIds: [],
         });
-        const second = await store.acquireShard({ shardId: 0, owner: 'other' });
+        const second = await take(store, 0, 'other');
         assert.ok(second.rangeId > firstRange);
         const noEvents: ExecutionWrite = {
           record: record('w', 'r'),
@@ -114,6 +122,52 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         });
         assert.equal((await store.getExecution({ key: { namespaceId: NS, workflowId: 'w', runId: 'r' } }))?.version, 2);
       });
+    });
+
+    test('a live lease keeps other owners out until it runs out or is released; the loser is fenced', async () => {
+      const store = await open();
+      try {
+        await store.initializeCluster({ shardCount: 2 });
+        const acquire = (owner: string, nowMs: number) =>
+          store.acquireShard({ shardId: 1, owner, nowMs, leaseMs: 1000 });
+        const a = await acquire('a', 10_000);
+        assert.ok(a, 'a free shard is taken');
+        assert.equal(await acquire('b', 10_500), undefined, "another owner's live lease keeps it out");
+        assert.deepEqual(
+          await store.renewShardLeases({ owner: 'a', shards: [{ shardId: 1, rangeId: a.rangeId }], untilMs: 12_000 }),
+          [1],
+        );
+        assert.equal(await acquire('b', 11_500), undefined, 'a renewed lease lasts to its new end');
+        const b = await acquire('b', 12_000);
+        assert.ok(b && b.rangeId > a.rangeId, 'an expired lease is taken with a new range id');
+        assert.deepEqual(
+          await store.renewShardLeases({ owner: 'a', shards: [{ shardId: 1, rangeId: a.rangeId }], untilMs: 13_000 }),
+          [],
+          'the old owner learns it lost the shard',
+        );
+        await assert.rejects(
+          store.commitShard({
+            shardId: 1,
+            rangeId: a.rangeId,
+            executions: [create('late', 'r')],
+            newTasks: [],
+            completedTaskIds: [],
+          }),
+          ShardOwnershipLostError,
+          "the old owner's late write is refused",
+        );
+        assert.equal(await store.getExecution({ key: { namespaceId: NS, workflowId: 'late', runId: 'r' } }), undefined);
+        await store.releaseShard({ shardId: 1, rangeId: a.rangeId });
+        assert.equal(await acquire('c', 12_100), undefined, 'a stale release changes nothing');
+        await store.releaseShard({ shardId: 1, rangeId: b.rangeId });
+        assert.ok(await acquire('c', 12_100), 'a released shard is taken at once');
+        await assert.rejects(
+          store.acquireShard({ shardId: 7, owner: 'a', nowMs: 0, leaseMs: 1 }),
+          ShardOwnershipLostError,
+        );
+      } finally {
+        await store.close();
+      }
     });
 
     test('a commit writes the run, its items, events, wake-up and tasks together', async () => {
@@ -237,7 +291,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
           (await store.readTasks({ shardId: 0, afterTaskId: 0, limit: 10 })).map((t) => t.taskId),
           [2, 4],
         );
-        const reacquired = await store.acquireShard({ shardId: 0, owner: 'again' });
+        const reacquired = await take(store, 0, 'again');
         assert.equal(reacquired.maxTaskId, 4, 'new ids continue after the highest one stored');
       });
     });

@@ -102,6 +102,11 @@ export const postgresMigrations: readonly Migration[] = [
       CREATE INDEX wakeups_due ON wakeups (shard_id, at_ms);
     `,
   },
+  {
+    version: 2,
+    name: 'shard leases',
+    sql: `ALTER TABLE shards ADD COLUMN lease_expires_ms DOUBLE PRECISION NOT NULL DEFAULT 0;`,
+  },
 ];
 
 export const POSTGRES_SCHEMA_VERSION = postgresMigrations.length;

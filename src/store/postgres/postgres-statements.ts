@@ -15,8 +15,17 @@ export const SQL = {
   fenceShard: named('fence_shard', 'SELECT range_id FROM shards WHERE shard_id = $1 FOR SHARE'),
   acquireShard: named(
     'acquire_shard',
-    'UPDATE shards SET range_id = range_id + 1, owner = $1 WHERE shard_id = $2 RETURNING range_id',
+    `UPDATE shards SET range_id = range_id + 1, owner = $1, lease_expires_ms = $3::float8 + $4::float8
+     WHERE shard_id = $2 AND ($5::boolean OR lease_expires_ms <= $3 OR owner = $1) RETURNING range_id`,
   ),
+  shardExists: named('shard_exists', 'SELECT 1 FROM shards WHERE shard_id = $1'),
+  renewLeases: named(
+    'renew_leases',
+    `UPDATE shards SET lease_expires_ms = $2 FROM unnest($3::int[], $4::bigint[]) AS held(shard_id, range_id)
+     WHERE shards.shard_id = held.shard_id AND shards.range_id = held.range_id AND shards.owner = $1
+     RETURNING shards.shard_id`,
+  ),
+  releaseShard: named('release_shard', 'UPDATE shards SET lease_expires_ms = 0 WHERE shard_id = $1 AND range_id = $2'),
   maxTaskId: named('max_task_id', 'SELECT MAX(task_id) AS id FROM tasks WHERE shard_id = $1'),
   insertExecution: named(
     'insert_execution',

@@ -137,14 +137,49 @@ export class PostgresStore implements Store {
     });
   }
 
-  async acquireShard(params: { shardId: number; owner: string }): Promise<ShardLease> {
+  async acquireShard(params: {
+    shardId: number;
+    owner: string;
+    nowMs: number;
+    leaseMs: number;
+    steal?: boolean;
+  }): Promise<ShardLease | undefined> {
     return this.transaction(async (client) => {
-      const row = await run(client, SQL.acquireShard, [params.owner, params.shardId]);
+      const row = await run(client, SQL.acquireShard, [
+        params.owner,
+        params.shardId,
+        params.nowMs,
+        params.leaseMs,
+        params.steal ?? false,
+      ]);
       const rangeId = (row.rows[0] as { range_id: number } | undefined)?.range_id;
-      if (rangeId === undefined) throw new ShardOwnershipLostError(`shard ${params.shardId} does not exist`);
+      if (rangeId === undefined) {
+        const exists = await run(client, SQL.shardExists, [params.shardId]);
+        if (exists.rowCount === 0) throw new ShardOwnershipLostError(`shard ${params.shardId} does not exist`);
+        return undefined;
+      }
       const max = await run(client, SQL.maxTaskId, [params.shardId]);
       return { shardId: params.shardId, rangeId, maxTaskId: (max.rows[0] as { id: number | null }).id ?? 0 };
     });
+  }
+
+  async renewShardLeases(params: {
+    owner: string;
+    shards: readonly { shardId: number; rangeId: number }[];
+    untilMs: number;
+  }): Promise<number[]> {
+    if (params.shards.length === 0) return [];
+    const result = await run(this.pool, SQL.renewLeases, [
+      params.owner,
+      params.untilMs,
+      params.shards.map((shard) => shard.shardId),
+      params.shards.map((shard) => shard.rangeId),
+    ]);
+    return (result.rows as { shard_id: number }[]).map((row) => row.shard_id).sort((a, b) => a - b);
+  }
+
+  async releaseShard(params: { shardId: number; rangeId: number }): Promise<void> {
+    await run(this.pool, SQL.releaseShard, [params.shardId, params.rangeId]);
   }
 
   async commitShard(params: ShardCommit): Promise<void> {

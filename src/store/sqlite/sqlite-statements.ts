@@ -9,7 +9,13 @@ const STATEMENTS = {
   clusterMetadata: sql('SELECT shard_count FROM cluster_metadata WHERE id = 1'),
   insertClusterMetadata: sql('INSERT INTO cluster_metadata (id, shard_count) VALUES (1, ?)'),
   insertShard: sql('INSERT OR IGNORE INTO shards (shard_id, range_id) VALUES (?, 0)'),
-  acquireShard: sql('UPDATE shards SET range_id = range_id + 1, owner = ? WHERE shard_id = ? RETURNING range_id'),
+  acquireShard: sql(
+    `UPDATE shards SET range_id = range_id + 1, owner = @owner, lease_expires_ms = @until
+     WHERE shard_id = @shardId AND (@steal OR lease_expires_ms <= @nowMs OR owner = @owner) RETURNING range_id`,
+  ),
+  shardExists: sql('SELECT 1 FROM shards WHERE shard_id = ?'),
+  renewLease: sql('UPDATE shards SET lease_expires_ms = ? WHERE shard_id = ? AND range_id = ? AND owner = ?'),
+  releaseShard: sql('UPDATE shards SET lease_expires_ms = 0 WHERE shard_id = ? AND range_id = ?'),
   fenceShard: sql('SELECT range_id FROM shards WHERE shard_id = ?'),
   maxTaskId: sql('SELECT MAX(task_id) AS id FROM tasks WHERE shard_id = ?'),
   insertExecution: sql(

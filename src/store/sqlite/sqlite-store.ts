@@ -116,15 +116,55 @@ export class SqliteStore implements Store {
     });
   }
 
-  acquireShard(params: { shardId: number; owner: string }): Promise<ShardLease> {
+  acquireShard(params: {
+    shardId: number;
+    owner: string;
+    nowMs: number;
+    leaseMs: number;
+    steal?: boolean;
+  }): Promise<ShardLease | undefined> {
     return settle(() => {
-      const lease = this.db.transaction((): ShardLease => {
-        const row = this.statements.acquireShard.get(params.owner, params.shardId) as { range_id: number } | undefined;
-        if (!row) throw new ShardOwnershipLostError(`shard ${params.shardId} does not exist`);
+      const lease = this.db.transaction((): ShardLease | undefined => {
+        const row = this.statements.acquireShard.get({
+          owner: params.owner,
+          until: params.nowMs + params.leaseMs,
+          shardId: params.shardId,
+          steal: params.steal ? 1 : 0,
+          nowMs: params.nowMs,
+        }) as { range_id: number } | undefined;
+        if (!row) {
+          if (!this.statements.shardExists.get(params.shardId)) {
+            throw new ShardOwnershipLostError(`shard ${params.shardId} does not exist`);
+          }
+          return undefined;
+        }
         const max = this.statements.maxTaskId.get(params.shardId) as { id: number | null };
         return { shardId: params.shardId, rangeId: row.range_id, maxTaskId: max.id ?? 0 };
       })();
       return lease;
+    });
+  }
+
+  renewShardLeases(params: {
+    owner: string;
+    shards: readonly { shardId: number; rangeId: number }[];
+    untilMs: number;
+  }): Promise<number[]> {
+    return settle(() =>
+      this.db.transaction(() =>
+        params.shards
+          .filter(
+            ({ shardId, rangeId }) =>
+              this.statements.renewLease.run(params.untilMs, shardId, rangeId, params.owner).changes === 1,
+          )
+          .map(({ shardId }) => shardId),
+      )(),
+    );
+  }
+
+  releaseShard(params: { shardId: number; rangeId: number }): Promise<void> {
+    return settle(() => {
+      this.statements.releaseShard.run(params.shardId, params.rangeId);
     });
   }
 
