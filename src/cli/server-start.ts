@@ -12,6 +12,7 @@ import { SHARED_SERVER_FLAGS, sharedServerOptionsFromFlags, startDevFlags } from
 /** History shards of a database `server start` creates; an existing database keeps its own count. */
 export const SERVER_START_SHARD_COUNT = 16;
 const SHARD_COUNT_MAX = 16_384;
+const PORT_MAX = 65_535;
 
 export const serverStartFlags: readonly FlagDefinition[] = [
   {
@@ -32,6 +33,13 @@ export const serverStartFlags: readonly FlagDefinition[] = [
     valueName: 'int',
     defaultText: String(SERVER_START_SHARD_COUNT),
     description: 'History shards of a new database. Fixed when the database is created.',
+  },
+  {
+    name: 'internal-port',
+    kind: FlagKind.String,
+    valueName: 'int',
+    description:
+      'Reserved for the port on which processes of one cluster forward requests to each other (not used yet: one process serves, the others stand by).',
   },
   {
     name: 'shard-lease',
@@ -65,6 +73,8 @@ export function serverStartOptions(flags: ParsedFlags): ServerOptions {
   if (persistence === undefined) {
     throw new UsageError('--persistence is required: postgres://USER@HOST:PORT/DB or sqlite:///path/file.db');
   }
+  const internalPort = flags.string('internal-port');
+  if (internalPort !== undefined) parseIntegerFlag('internal-port', internalPort, 0, PORT_MAX);
   const shardCountText = flags.string('shard-count');
   return {
     ...sharedServerOptionsFromFlags(flags),

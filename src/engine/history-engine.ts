@@ -87,6 +87,7 @@ export class HistoryEngine {
   async start(): Promise<void> {
     const { shardCount } = await this.store.initializeCluster({ shardCount: this.options.shardCount });
     this.clusterShardCount = shardCount;
+    const leases = { ...defaultShardLeaseSettings, ...this.options.leases };
     this.leaser = new ShardLeaser(
       {
         store: this.store,
@@ -99,11 +100,12 @@ export class HistoryEngine {
         beforeServing: this.options.beforeServing ?? (() => Promise.resolve()),
         lose: (shardId) => this.drop(shardId),
       },
-      { ...defaultShardLeaseSettings, ...this.options.leases },
+      leases,
     );
     await this.leaser.pass();
     await upgradeLegacyRuns(this);
-    this.leaser.start();
+    // A process that steals (alone on its own database) has nothing to renew or wait for: no idle writes.
+    if (!leases.steal) this.leaser.start();
   }
 
   private heldShards(): { shardId: number; rangeId: number }[] {

@@ -5,7 +5,7 @@
 // SIGSTOP, a partition) the next pass after its leases end moves its shards to a live process, which
 // runs their pending tasks and wake-ups. A process that stops cleanly releases its leases at once.
 // `steal` takes every shard at start without waiting (one process on its own SQLite file: a restart
-// after a crash must not wait out the dead process's lease).
+// after a crash must not wait out the dead process's lease); such a process makes that one pass only.
 import type { Clock, TimerHandle } from '../common/clock';
 import type { Logger } from '../common/logger';
 import type { ShardLease, Store } from '../store/store';

@@ -151,6 +151,29 @@ export interface ClusterMetadata {
   readonly shardCount: number;
 }
 
+export type AcquireShardParams = {
+  readonly shardId: number;
+  readonly owner: string;
+  readonly nowMs: number;
+  readonly leaseMs: number;
+  readonly steal?: boolean;
+};
+
+export type RenewShardLeasesParams = {
+  readonly owner: string;
+  readonly shards: readonly { readonly shardId: number; readonly rangeId: number }[];
+  readonly untilMs: number;
+};
+
+/** Events with fromEventId <= id < toEventId, at most `limit`, in order (or reversed). */
+export type ReadHistoryParams = {
+  readonly key: ExecutionKey;
+  readonly fromEventId: number;
+  readonly toEventId?: number;
+  readonly limit: number;
+  readonly reverse?: boolean;
+};
+
 export interface Store {
   /** Stores the shard count in a new database; an existing database keeps the count it has. */
   initializeCluster(params: { readonly shardCount: number }): Promise<ClusterMetadata>;
@@ -159,19 +182,9 @@ export interface Store {
    * nowMs + leaseMs. Only when no other owner's lease is live at nowMs (undefined otherwise), unless
    * `steal` (a single process on its own database takes over at once after a crash).
    */
-  acquireShard(params: {
-    readonly shardId: number;
-    readonly owner: string;
-    readonly nowMs: number;
-    readonly leaseMs: number;
-    readonly steal?: boolean;
-  }): Promise<ShardLease | undefined>;
+  acquireShard(params: AcquireShardParams): Promise<ShardLease | undefined>;
   /** Extends the leases `owner` still holds at these range ids to `untilMs`; returns their shard ids. */
-  renewShardLeases(params: {
-    readonly owner: string;
-    readonly shards: readonly { readonly shardId: number; readonly rangeId: number }[];
-    readonly untilMs: number;
-  }): Promise<number[]>;
+  renewShardLeases(params: RenewShardLeasesParams): Promise<number[]>;
   /** Ends the lease at once if the range id is still this one, so the next owner need not wait. */
   releaseShard(params: { readonly shardId: number; readonly rangeId: number }): Promise<void>;
   /** Writes everything one shard transaction changed, atomically. */
@@ -204,13 +217,7 @@ export interface Store {
   getExecution(params: { readonly key: ExecutionKey }): Promise<StoredExecution | undefined>;
   getCurrentRunId(params: { readonly namespaceId: string; readonly workflowId: string }): Promise<string | undefined>;
   /** Events with fromEventId <= id < toEventId, at most `limit`, in order (or reversed). */
-  readHistory(params: {
-    readonly key: ExecutionKey;
-    readonly fromEventId: number;
-    readonly toEventId?: number;
-    readonly limit: number;
-    readonly reverse?: boolean;
-  }): Promise<StoredEvent[]>;
+  readHistory(params: ReadHistoryParams): Promise<StoredEvent[]>;
   listExecutions(params: ListExecutionsParams): Promise<ListExecutionsResult>;
   countExecutions(
     params: Omit<ListExecutionsParams, 'pageSize' | 'nextPageToken'>,

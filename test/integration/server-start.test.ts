@@ -142,6 +142,7 @@ test('flags come from --config FILE, and the command line wins over it', async (
       `persistence: sqlite://${path.join(directory, 'configured.db')}`,
       `port: ${filePort}`,
       'namespace: [orders, billing]',
+      'internal-port: 7234',
       'search-attribute: { CustomerId: Keyword }',
       '',
     ].join('\n'),

@@ -14,6 +14,9 @@ import {
   type NamespaceRecord,
   type NexusEndpointRecord,
   type OutboxTaskRow,
+  type AcquireShardParams,
+  type ReadHistoryParams,
+  type RenewShardLeasesParams,
   type ShardCommit,
   type ShardLease,
   type Store,
@@ -137,13 +140,7 @@ export class PostgresStore implements Store {
     });
   }
 
-  async acquireShard(params: {
-    shardId: number;
-    owner: string;
-    nowMs: number;
-    leaseMs: number;
-    steal?: boolean;
-  }): Promise<ShardLease | undefined> {
+  async acquireShard(params: AcquireShardParams): Promise<ShardLease | undefined> {
     return this.transaction(async (client) => {
       const row = await run(client, SQL.acquireShard, [
         params.owner,
@@ -163,11 +160,7 @@ export class PostgresStore implements Store {
     });
   }
 
-  async renewShardLeases(params: {
-    owner: string;
-    shards: readonly { shardId: number; rangeId: number }[];
-    untilMs: number;
-  }): Promise<number[]> {
+  async renewShardLeases(params: RenewShardLeasesParams): Promise<number[]> {
     if (params.shards.length === 0) return [];
     const result = await run(this.pool, SQL.renewLeases, [
       params.owner,
@@ -276,13 +269,7 @@ export class PostgresStore implements Store {
     return (result.rows[0] as { run_id: string } | undefined)?.run_id;
   }
 
-  async readHistory(params: {
-    key: ExecutionKey;
-    fromEventId: number;
-    toEventId?: number;
-    limit: number;
-    reverse?: boolean;
-  }): Promise<StoredEvent[]> {
+  async readHistory(params: ReadHistoryParams): Promise<StoredEvent[]> {
     const statement = params.reverse ? SQL.readHistoryReverse : SQL.readHistory;
     const result = await run(this.pool, statement, [
       ...runKey(params.key),

@@ -13,6 +13,9 @@ import {
   type NamespaceRecord,
   type NexusEndpointRecord,
   type OutboxTaskRow,
+  type AcquireShardParams,
+  type ReadHistoryParams,
+  type RenewShardLeasesParams,
   type ShardCommit,
   type ShardLease,
   type Store,
@@ -116,13 +119,7 @@ export class SqliteStore implements Store {
     });
   }
 
-  acquireShard(params: {
-    shardId: number;
-    owner: string;
-    nowMs: number;
-    leaseMs: number;
-    steal?: boolean;
-  }): Promise<ShardLease | undefined> {
+  acquireShard(params: AcquireShardParams): Promise<ShardLease | undefined> {
     return settle(() => {
       const lease = this.db.transaction((): ShardLease | undefined => {
         const row = this.statements.acquireShard.get({
@@ -145,11 +142,7 @@ export class SqliteStore implements Store {
     });
   }
 
-  renewShardLeases(params: {
-    owner: string;
-    shards: readonly { shardId: number; rangeId: number }[];
-    untilMs: number;
-  }): Promise<number[]> {
+  renewShardLeases(params: RenewShardLeasesParams): Promise<number[]> {
     return settle(() =>
       this.db.transaction(() =>
         params.shards
@@ -318,23 +311,11 @@ export class SqliteStore implements Store {
     });
   }
 
-  readHistory(params: {
-    key: ExecutionKey;
-    fromEventId: number;
-    toEventId?: number;
-    limit: number;
-    reverse?: boolean;
-  }): Promise<StoredEvent[]> {
+  readHistory(params: ReadHistoryParams): Promise<StoredEvent[]> {
     return settle(() => this.readHistorySync(params));
   }
 
-  private readHistorySync(params: {
-    key: ExecutionKey;
-    fromEventId: number;
-    toEventId?: number;
-    limit: number;
-    reverse?: boolean;
-  }): StoredEvent[] {
+  private readHistorySync(params: ReadHistoryParams): StoredEvent[] {
     const { key } = params;
     const statement = params.reverse ? this.statements.readHistoryReverse : this.statements.readHistory;
     const rows = statement.all(
