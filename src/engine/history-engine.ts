@@ -129,6 +129,10 @@ export class HistoryEngine {
       verifyItemTracking: this.ctx.config.verifyItemTracking,
       wakeupOf: nextDeadline,
       onCommitted: (_shard, committed) => this.onCommitted(shardId, committed),
+      // Only this shard object: a later adoption of the same shard id has a new one.
+      onOwnershipLost: (lost) => {
+        if (this.shards[shardId] === lost) this.drop(shardId);
+      },
     });
     this.shards[shardId] = shard;
     const serialize = <R>(fn: () => Promise<R>): Promise<R> => shard.run(() => fn());

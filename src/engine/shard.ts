@@ -37,6 +37,8 @@ export interface ShardDeps {
   readonly verifyItemTracking: boolean;
   /** The run's earliest deadline (0 = none), persisted as its wake-up. */
   readonly wakeupOf: (workflow: Workflow) => number;
+  /** The store refused a write because another owner took the shard: stop everything that serves it. */
+  readonly onOwnershipLost: (shard: Shard) => void;
   /** After every commit (also of a transaction that wrote nothing): what the shard must act on next. */
   readonly onCommitted: (
     shard: Shard,
@@ -127,6 +129,7 @@ export class Shard implements TransactionHost {
       error: error.message,
     });
     this.stop();
+    this.deps.onOwnershipLost(this);
   }
 
   async load(key: RunKey): Promise<Workflow | undefined> {

@@ -38,6 +38,7 @@ test('a standby takes the shards of a paused owner after its leases end; the own
     // a resumes believing it owns the shards: its write is fenced and nothing of it is stored.
     await assert.rejects(a.startWorkflow('late-write'), ShardOwnershipLostError);
     assert.equal(await store.getCurrentRunId({ namespaceId: a.namespace.id, workflowId: 'late-write' }), undefined);
+    assert.equal(a.engine.ownedShardCount, 1, 'the fenced shard stops at once');
     await a.clock.advance(1000);
     assert.equal(a.engine.ownedShardCount, 0, 'the renewal told it the other shard is lost too');
 
