@@ -25,6 +25,12 @@ export async function runServer(
   stopOnSignal(server);
 }
 
+/** The banner line of the namespaces created at start: `default` first. */
+export function namespacesLine(options: ServerOptions): string {
+  const namespaces = ['default', ...options.namespaces.filter((namespace) => namespace !== 'default')];
+  return `Namespaces:  ${namespaces.join(', ')}`;
+}
+
 /** The banner line that says what opening the database did to its schema. */
 export function schemaLine(server: RunningServer): string {
   const { schema } = server;

@@ -6,7 +6,7 @@ import { parseDuration } from './durations';
 import type { Command } from './command';
 import { flagsWithConfigFile } from './config-file';
 import { FlagKind, UsageError, parseIntegerFlag, type FlagDefinition, type ParsedFlags } from './flags';
-import { runServer, schemaLine } from './run-server';
+import { namespacesLine, runServer, schemaLine } from './run-server';
 import { SHARED_SERVER_FLAGS, sharedServerOptionsFromFlags, startDevFlags } from './start-dev-flags';
 
 /** History shards of a database `server start` creates; an existing database keeps its own count. */
@@ -99,13 +99,12 @@ function shardLeaseMs(text: string | undefined): number {
 }
 
 function banner(options: ServerOptions, server: RunningServer): string {
-  const namespaces = ['default', ...options.namespaces.filter((namespace) => namespace !== 'default')];
   return [
     'Causeway server (Temporal-compatible)',
     '',
     `Server:      ${server.address}`,
     `HTTP:        ${options.ip}:${server.httpPort}`,
-    `Namespaces:  ${namespaces.join(', ')}`,
+    namespacesLine(options),
     `Database:    ${server.persistence}`,
     schemaLine(server),
     shardsLine(server),

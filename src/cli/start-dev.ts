@@ -3,7 +3,7 @@
 import type { RunningServer, ServerOptions } from '../server-options';
 import type { Command } from './command';
 import type { ParsedFlags } from './flags';
-import { runServer } from './run-server';
+import { namespacesLine, runServer } from './run-server';
 import { serverOptionsFromFlags, startDevFlags } from './start-dev-flags';
 
 export const startDevCommand: Command = {
@@ -16,14 +16,13 @@ export const startDevCommand: Command = {
 /** The lines printed once the server is listening. */
 export function startBanner(options: ServerOptions, server: RunningServer): string {
   const uiPort = options.uiPort ?? server.port + 1000;
-  const namespaces = ['default', ...options.namespaces.filter((namespace) => namespace !== 'default')];
   return [
     'Causeway development server (Temporal-compatible)',
     '',
     `Server:      ${server.address}`,
     `HTTP:        ${server.httpPort > 0 ? `${options.ip}:${server.httpPort}` : 'off'}`,
     `UI:          ${options.headless ? 'headless' : `none yet (port ${uiPort} reserved for it)`}`,
-    `Namespaces:  ${namespaces.join(', ')}`,
+    namespacesLine(options),
     `Database:    ${options.dbFilename ?? 'in memory'}`,
     '',
   ].join('\n');

@@ -6,7 +6,7 @@
 // TemporalScheduler division, hidden by default); each query runs for real.
 import { before, after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ErrorCode, ServiceError } from '../../src/common/errors';
+import { assertInvalidQuery } from '../helpers/invalid-query';
 import { parseVisibilityQuery } from '../../src/store/visibility-query';
 import { DEFAULT_ORDER_BY, compileVisibilityQuery, type VisibilityDialect } from '../../src/store/visibility-sql';
 
@@ -141,16 +141,7 @@ export function visibilityContract(name: string, backend: VisibilityBackend): vo
   }
 
   function rejects(query: string, message: RegExp): void {
-    assert.throws(
-      () => compile(query),
-      (error: unknown) => {
-        assert.ok(error instanceof ServiceError, `expected a ServiceError, got ${String(error)}`);
-        assert.equal(error.code, ErrorCode.InvalidArgument);
-        assert.match(error.message, /^invalid query: /);
-        assert.match(error.message, message);
-        return true;
-      },
-    );
+    assertInvalidQuery(() => compile(query), message);
   }
 
   before(() => backend.setup(ROWS));

@@ -4,7 +4,7 @@
 // Setup: pure parsing; no store and no search attribute types (those are checked by the store's compiler).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ErrorCode, ServiceError } from '../../src/common/errors';
+import { assertInvalidQuery } from '../helpers/invalid-query';
 import {
   VISIBILITY_QUERY_DEPTH_MAX,
   VISIBILITY_QUERY_LENGTH_MAX,
@@ -18,16 +18,7 @@ function where(query: string): Expression | undefined {
 }
 
 function rejects(query: string, message: RegExp): void {
-  assert.throws(
-    () => parseVisibilityQuery(query),
-    (error: unknown) => {
-      assert.ok(error instanceof ServiceError, `expected a ServiceError, got ${String(error)}`);
-      assert.equal(error.code, ErrorCode.InvalidArgument);
-      assert.match(error.message, /^invalid query: /);
-      assert.match(error.message, message);
-      return true;
-    },
-  );
+  assertInvalidQuery(() => parseVisibilityQuery(query), message);
 }
 
 const aEqualsOne: Expression = { kind: 'comparison', field: 'A', operator: '=', value: 1 };
