@@ -39,8 +39,39 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    drop: () => admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+    drop: () => dropDatabase(name),
   };
+}
+
+const INSUFFICIENT_PRIVILEGE = '42501';
+const OBJECT_IN_USE = '55006';
+
+/**
+ * Drops a test database, ending its sessions. A role that may not end a session it does not own (an
+ * autovacuum worker's, say) waits for it instead: the drop is retried without FORCE for a few seconds.
+ */
+async function dropDatabase(name: string): Promise<void> {
+  await admin(async (client) => {
+    try {
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== INSUFFICIENT_PRIVILEGE) throw error;
+    }
+    await client.query(
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND usename = current_user',
+      [name],
+    );
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await client.query(`DROP DATABASE IF EXISTS ${name}`);
+        return;
+      } catch (error) {
+        if ((error as { code?: string }).code !== OBJECT_IN_USE || attempt >= 50) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  });
 }
 
 const INT8_OID = 20;
@@ -62,13 +93,11 @@ export async function ensureTestDatabase(name: string): Promise<string> {
 
 /** Drops every database the tests made (a run left some behind if it was killed). */
 export async function dropTestDatabases(): Promise<number> {
-  return admin(async (client) => {
-    const rows = await client.query<{ datname: string }>(
-      "SELECT datname FROM pg_database WHERE datname LIKE 'causeway\\_test\\_%'",
-    );
-    for (const row of rows.rows) await client.query(`DROP DATABASE IF EXISTS ${row.datname} WITH (FORCE)`);
-    return rows.rowCount ?? 0;
-  });
+  const rows = await admin((client) =>
+    client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'causeway\\_test\\_%'"),
+  );
+  for (const row of rows.rows) await dropDatabase(row.datname);
+  return rows.rows.length;
 }
 
 /** Runs SQL on a database of the test server (bigints read as numbers). */
