@@ -32,6 +32,10 @@ export interface ServerOptions {
   readonly sqlitePragmas: Readonly<Record<string, string>>;
   /** How long a shard lease lasts on a shared database (PostgreSQL): the longest a dead owner's shards wait. */
   readonly shardLeaseMs: number;
+  /** Port of the internal gRPC server other processes forward to (shared databases only); 0 picks one. */
+  readonly internalPort?: number | undefined;
+  /** The address other processes reach this one at; default --ip, or this host's first address if that is 0.0.0.0. */
+  readonly advertiseIp?: string | undefined;
   /** History shards of a new database (an existing database keeps its own count). */
   readonly shardCount: number;
   /** Check on every write that the engine marked every mutable state item it changed (for tests). */
@@ -62,6 +66,8 @@ export interface RunningServer {
   readonly address: string;
   readonly port: number;
   readonly httpPort: number;
+  /** Port of the internal gRPC server (cluster members on a shared database only). */
+  readonly internalPort?: number | undefined;
   /** What opening the database did to its schema. */
   readonly schema: SchemaReport;
   /** History shards of the database, and how many this process owns now (the rest: other processes). */

@@ -19,9 +19,10 @@ import { CircuitBreakers } from './nexus/circuit-breaker';
 import { NexusOperationExecutor, breakerKey } from './nexus/operation-executor';
 import { CallbackExecutor } from './nexus/callback-executor';
 import { NexusHttpClient } from './nexus/http/nexus-http-client';
-import { startNexusHttpServer, type NexusHttpServer } from './nexus/http/nexus-http-server';
+import { startNexusHttpServer } from './nexus/http/nexus-http-server';
 import { callbackUrlFor, nexusHttpConfigFromDynamicConfig } from './nexus/http/nexus-http-config';
 import { defaultServerOptions, type RunningServer, type ServerOptions } from './server-options';
+import { advertisedHost, createClusterNode, hostPort, type ClusterNode } from './cluster-node';
 
 export { defaultServerOptions };
 export type { RunningServer, ServerOptions };
@@ -84,6 +85,7 @@ async function startWith(
   const endpoints = new EndpointRegistry(store, namespaces, clock, ids);
   await endpoints.load();
   const breakers = new CircuitBreakers(clock, config.circuitBreaker);
+  const memberId = `causeway-${process.pid}-${ids.uuid()}`;
   const engine = new HistoryEngine(
     {
       clock,
@@ -98,7 +100,7 @@ async function startWith(
     logger,
     {
       shardCount: options.shardCount,
-      owner: `causeway-${process.pid}-${ids.uuid()}`,
+      owner: memberId,
       // One process on its own file takes its shards at once; on a shared database a shard moves only
       // when its owner's lease ends (renewed five times per lease).
       leases: { steal: !isShared, leaseMs: options.shardLeaseMs, renewEveryMs: Math.max(50, options.shardLeaseMs / 5) },
@@ -124,30 +126,72 @@ async function startWith(
     matching,
     store,
     clock,
-    config: { longPollMs: config.longPollMs, serverVersion: SERVER_VERSION },
+    config: { longPollMs: config.longPollMs, serverVersion: SERVER_VERSION, memberId },
     nexus: { endpoints, dispatcher },
   };
-  const { server: grpcServer, port } = await startGrpcServer(deps, `${options.ip}:${options.port}`, logger);
-  let httpServer: NexusHttpServer;
+  let node: ClusterNode | undefined;
+  const httpServer = await startNexusHttpServer(
+    {
+      engine,
+      namespaces,
+      endpoints,
+      dispatcher,
+      clock,
+      ids,
+      logger,
+      memberId,
+      forwardTo: () => node?.leaderHttpAddress(),
+    },
+    options.ip,
+    options.httpPort ?? 0,
+  );
+  httpBaseUrl = `http://${hostPort(httpHost, httpServer.port)}`;
+  let grpcServer: grpc.Server;
+  let port: number;
   try {
-    httpServer = await startNexusHttpServer(
-      { engine, namespaces, endpoints, dispatcher, clock, ids, logger },
-      options.ip,
-      options.httpPort ?? 0,
-    );
+    // On a shared database this process is a cluster member: it forwards what another member serves.
+    const member = isShared
+      ? await createClusterNode({
+          deps,
+          store,
+          clock,
+          logger,
+          memberId,
+          bindIp: options.ip,
+          advertiseHost: advertisedHost(options.ip, options.advertiseIp),
+          internalPort: options.internalPort ?? 0,
+          httpBaseUrl: `http://${hostPort(advertisedHost(options.ip, options.advertiseIp), httpServer.port)}`,
+          shardLeaseMs: options.shardLeaseMs,
+        })
+      : undefined;
+    node = member;
+    ({ server: grpcServer, port } = await startGrpcServer(deps, hostPort(options.ip, options.port), logger, {
+      isServing: () => engine.ownedShardCount > 0 || member?.hasLeader() === true,
+      forwarding: member?.forwarding,
+    }));
+    await engine.start();
+    await member?.start();
   } catch (error) {
-    await new Promise<void>((resolve) => grpcServer.tryShutdown(() => resolve()));
+    await node?.stop();
+    await httpServer.close();
     throw error;
   }
-  httpBaseUrl = `http://${httpHost.includes(':') ? `[${httpHost}]` : httpHost}:${httpServer.port}`;
-  await engine.start();
   // On a shared database, namespaces and endpoints written through other processes reach this one.
-  const refresher = isShared ? startRegistryRefresh(namespaces, endpoints, clock, logger) : undefined;
+  const refresher = isShared
+    ? startRegistryRefresh(
+        namespaces,
+        endpoints,
+        clock,
+        logger,
+        Math.min(REGISTRY_REFRESH_MS, options.shardLeaseMs / 5),
+      )
+    : undefined;
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       refresher?.cancel();
       await engine.stop();
+      await node?.stop();
       dispatcher.abandonAll();
       matching.releaseAllPollers();
       await httpServer.close();
@@ -156,10 +200,10 @@ async function startWith(
     })();
     return stopping;
   };
-  const host = options.ip.includes(':') ? `[${options.ip}]` : options.ip;
   return {
-    address: `${host}:${port}`,
+    address: hostPort(options.ip, port),
     port,
+    internalPort: node?.internalPort,
     httpPort: httpServer.port,
     schema,
     persistence: description,
@@ -180,14 +224,15 @@ function startRegistryRefresh(
   endpoints: EndpointRegistry,
   clock: Clock,
   logger: ReturnType<typeof createLogger>,
+  everyMs: number,
 ): { cancel(): void } {
-  let timer = clock.setTimer(tick, REGISTRY_REFRESH_MS);
+  let timer = clock.setTimer(tick, everyMs);
   let isCanceled = false;
   function tick(): void {
     refreshRegistries(namespaces, endpoints)
       .catch((error: unknown) => logger.warn('reading namespaces and endpoints failed', { error: String(error) }))
       .finally(() => {
-        if (!isCanceled) timer = clock.setTimer(tick, REGISTRY_REFRESH_MS);
+        if (!isCanceled) timer = clock.setTimer(tick, everyMs);
       });
   }
   return {

@@ -2,7 +2,7 @@
 // database of its own (test/helpers/test-server.ts). Needs CAUSEWAY_TEST_POSTGRES; without it this says
 // so and passes, unless CAUSEWAY_REQUIRE_POSTGRES is set (as in CI). Tests of SQLite itself (start-dev's
 // --db-filename, the schema-1 upgrade, the SDK's createLocal, which runs start-dev) stay with the SQLite run,
-// and tests that choose their own database (server start, failover) run once, there.
+// and tests that choose their own database (server start, failover, cluster) run once, there.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
@@ -10,7 +10,7 @@ import { dropTestDatabases, postgresAdminUrl } from './helpers/postgres';
 
 const SQLITE_ONLY = new Set(['start-dev.test.js', 'legacy-upgrade.test.js', 'create-local.test.js']);
 // Tests that pick their own database, PostgreSQL included, and so ran already.
-const OWN_DATABASE = new Set(['server-start.test.js', 'failover.test.js']);
+const OWN_DATABASE = new Set(['server-start.test.js', 'failover.test.js', 'cluster.test.js']);
 
 async function main(): Promise<number> {
   if (postgresAdminUrl === undefined) {

@@ -13,6 +13,8 @@ export interface ApiConfig {
   /** How long a task-queue poll waits before answering empty (the real server uses 60 s). */
   readonly longPollMs: number;
   readonly serverVersion: string;
+  /** This process in the cluster (Nexus task tokens name it: the answer comes back here). */
+  readonly memberId: string;
 }
 
 export interface ApiDeps {

@@ -1,7 +1,9 @@
-// The gRPC frontend: WorkflowService, OperatorService and grpc.health.v1.Health on one port.
+// The gRPC frontend: WorkflowService, OperatorService and grpc.health.v1.Health on one port. A cluster
+// member runs it twice: on the public port with forwarding (requests of shards another member owns go
+// there) and on the internal port without (what other members forward, served here).
 import * as grpc from '@grpc/grpc-js';
 import type { ApiDeps } from './api-deps';
-import { buildService } from './grpc-service';
+import { buildService, type Forwarding } from './grpc-service';
 import { workflowServiceHandlers } from './workflow-service';
 import { operatorServiceHandlers } from './operator-service';
 import type { Logger } from '../common/logger';
@@ -13,6 +15,7 @@ export async function startGrpcServer(
   deps: ApiDeps,
   address: string,
   logger: Logger,
+  serving: { readonly isServing: () => boolean; readonly forwarding?: Forwarding | undefined },
 ): Promise<{ server: grpc.Server; port: number }> {
   if (!installOneShotDecompression()) logger.warn('grpc-js changed: compressed requests are inflated the slow way');
   const server = new grpc.Server({
@@ -22,10 +25,10 @@ export async function startGrpcServer(
   for (const [name, handlers] of [
     ['temporal.api.workflowservice.v1.WorkflowService', workflowServiceHandlers(deps)],
     ['temporal.api.operatorservice.v1.OperatorService', operatorServiceHandlers(deps)],
-    // SERVING (1) while this process owns a shard; a standby on a shared database is NOT_SERVING (2).
-    ['grpc.health.v1.Health', { Check: () => ({ status: deps.engine.ownedShardCount > 0 ? 1 : 2 }) }],
+    // SERVING (1) while this process owns a shard or can forward to the one that does; else NOT_SERVING (2).
+    ['grpc.health.v1.Health', { Check: () => ({ status: serving.isServing() ? 1 : 2 }) }],
   ] as const) {
-    const { definition, implementation } = buildService(name, handlers, logger);
+    const { definition, implementation } = buildService(name, handlers, logger, serving.forwarding);
     server.addService(definition, implementation);
   }
   const port = await new Promise<number>((resolve, reject) => {

@@ -6,6 +6,14 @@ import type * as protobuf from 'protobufjs';
 import { protoRoot } from '../common/proto';
 import { toGrpcError } from './grpc-errors';
 import type { Logger } from '../common/logger';
+import type { Router } from './forwarding/router';
+import { ForwardError, type Forwarder } from './forwarding/forwarder';
+
+/** Requests that another process must serve go there (the public port of a cluster member). */
+export interface Forwarding {
+  readonly router: Router;
+  readonly forwarder: Forwarder;
+}
 
 export interface CallContext {
   /** Aborts when the client cancels or its deadline passes. */
@@ -21,6 +29,7 @@ export function buildService(
   serviceName: string,
   handlers: Readonly<Record<string, RpcHandler>>,
   logger: Logger,
+  forwarding?: Forwarding,
 ): { definition: grpc.ServiceDefinition; implementation: grpc.UntypedServiceImplementation } {
   const service = protoRoot.lookupService(serviceName);
   const definition: Record<string, grpc.MethodDefinition<object, object>> = {};
@@ -35,7 +44,9 @@ export function buildService(
       responseStream: false,
       requestSerialize: (value: object) => Buffer.from(requestType.encode(value).finish()),
       requestDeserialize: (bytes: Buffer) => requestType.decode(bytes),
-      responseSerialize: (value: object) => Buffer.from(responseType.encode(value).finish()),
+      // A forwarded answer is passed on as the bytes it came as.
+      responseSerialize: (value: object) =>
+        value instanceof Uint8Array ? Buffer.from(value) : Buffer.from(responseType.encode(value).finish()),
       responseDeserialize: (bytes: Buffer) => responseType.decode(bytes),
     };
     const handler = handlers[method.name];
@@ -48,18 +59,49 @@ export function buildService(
         return;
       }
       const controller = new AbortController();
-      call.on('cancelled', () => controller.abort());
+      // A forwarded call ends with the client's cancel only: its own deadline is the callee's to keep.
+      const cancelled = new AbortController();
+      call.on('cancelled', () => {
+        controller.abort();
+        cancelled.abort();
+      });
       const deadline = call.getDeadline();
       let timer: NodeJS.Timeout | undefined;
       if (deadline instanceof Date || typeof deadline === 'number') {
         const ms = new Date(deadline).getTime() - Date.now();
         if (Number.isFinite(ms)) timer = setTimeout(() => controller.abort(), Math.max(0, ms - 500));
       }
+      const path = `/${serviceName}/${method.name}`;
       Promise.resolve()
-        .then(() => handler(call.request, { signal: controller.signal, metadata: call.metadata }))
+        .then(async () => {
+          const target = await forwarding?.router.targetOf(method.name, call.request);
+          if (!target || !forwarding) {
+            return handler(call.request, { signal: controller.signal, metadata: call.metadata });
+          }
+          return forwarding.forwarder
+            .forward({
+              address: target.rpcAddress,
+              path,
+              request: requestType.encode(call.request).finish(),
+              metadata: call.metadata,
+              deadline: deadline ?? Infinity,
+              signal: cancelled.signal,
+            })
+            .catch((error: unknown) => {
+              // A member that is gone or no longer owns the shard: read the cluster again for the retry.
+              if (error instanceof ForwardError && error.status.code === grpc.status.UNAVAILABLE) {
+                void forwarding.router.refresh().catch(() => undefined);
+              }
+              throw error;
+            });
+        })
         .then(
           (response) => callback(null, response),
           (error: unknown) => {
+            if (error instanceof ForwardError) {
+              callback(error.status);
+              return;
+            }
             const status = toGrpcError(error);
             if (status.code === grpc.status.INTERNAL)
               logger.error(`${method.name} failed`, { error: String(error), stack: (error as Error)?.stack });

@@ -38,8 +38,16 @@ export const serverStartFlags: readonly FlagDefinition[] = [
     name: 'internal-port',
     kind: FlagKind.String,
     valueName: 'int',
+    defaultText: '--port + 1',
     description:
-      'Reserved for the port on which processes of one cluster forward requests to each other (not used yet: one process serves, the others stand by).',
+      'Port on which the processes of one cluster forward requests to each other (PostgreSQL; each process needs its own).',
+  },
+  {
+    name: 'advertise-ip',
+    kind: FlagKind.String,
+    valueName: 'ip',
+    description:
+      'The address other processes of the cluster reach this one at. Default: --ip, or the first address of this host when --ip is 0.0.0.0.',
   },
   {
     name: 'shard-lease',
@@ -74,10 +82,17 @@ export function serverStartOptions(flags: ParsedFlags): ServerOptions {
     throw new UsageError('--persistence is required: postgres://USER@HOST:PORT/DB or sqlite:///path/file.db');
   }
   const internalPort = flags.string('internal-port');
-  if (internalPort !== undefined) parseIntegerFlag('internal-port', internalPort, 0, PORT_MAX);
+  const shared = sharedServerOptionsFromFlags(flags);
   const shardCountText = flags.string('shard-count');
   return {
-    ...sharedServerOptionsFromFlags(flags),
+    ...shared,
+    internalPort:
+      internalPort === undefined
+        ? shared.port === 0
+          ? 0
+          : shared.port + 1
+        : parseIntegerFlag('internal-port', internalPort, 0, PORT_MAX),
+    advertiseIp: flags.string('advertise-ip'),
     headless: true,
     persistence,
     allowMigration: flags.boolean('migrate'),
@@ -108,6 +123,9 @@ function banner(options: ServerOptions, server: RunningServer): string {
     `Database:    ${server.persistence}`,
     schemaLine(server),
     shardsLine(server),
+    ...(server.internalPort === undefined
+      ? []
+      : [`Internal:    ${options.ip}:${server.internalPort} (other processes of the cluster forward here)`]),
     '',
   ].join('\n');
 }
@@ -115,6 +133,6 @@ function banner(options: ServerOptions, server: RunningServer): string {
 function shardsLine(server: RunningServer): string {
   const { total, owned } = server.shards();
   if (owned === total) return `Shards:      ${total}, all owned by this process`;
-  if (owned === 0) return `Shards:      ${total}, standing by: another process holds their leases`;
+  if (owned === 0) return `Shards:      ${total}, held by another process: requests are forwarded to it`;
   return `Shards:      ${owned} of ${total} owned by this process`;
 }

@@ -190,6 +190,16 @@ export class HistoryEngine {
     return fnv1a32(`${namespaceId}\u0000${workflowId}`) % Math.max(1, this.clusterShardCount);
   }
 
+  /** The shard whose owner serves a task queue's matching. */
+  taskQueueShardIdOf(namespaceId: string, taskQueue: string): number {
+    return fnv1a32(`${namespaceId}\u0000${taskQueue}\u0000queue`) % Math.max(1, this.clusterShardCount);
+  }
+
+  /** Whether this process serves the shard now. */
+  ownsShard(shardId: number): boolean {
+    return this.shards[shardId]?.isOwned === true;
+  }
+
   shardOf(namespaceId: string, workflowId: string): Shard {
     if (this.isStopped) throw new ServiceError(ErrorCode.Unavailable, 'the history engine is not running');
     const shardId = this.shardIdOf(namespaceId, workflowId);

@@ -93,6 +93,16 @@ export class NamespaceRegistry {
     return record;
   }
 
+  /**
+   * Reads a namespace another process registered, if this one has not seen it yet (a request names it
+   * before the next `load()`).
+   */
+  async catchUp(name: string): Promise<void> {
+    if (!name || this.byName.has(name)) return;
+    const record = await this.store.getNamespaceByName(name);
+    if (record) this.remember(record);
+  }
+
   findByName(name: string): NamespaceRecord | undefined {
     return this.byName.get(name);
   }

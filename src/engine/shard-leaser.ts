@@ -4,6 +4,11 @@
 // process owns every shard and the others stand by; when the owner dies or stops renewing (SIGKILL,
 // SIGSTOP, a partition) the next pass after its leases end moves its shards to a live process, which
 // runs their pending tasks and wake-ups. A process that stops cleanly releases its leases at once.
+//
+// All shards stay on one process: work between runs (a child's start, a signal to another run) and
+// matching assume the shards of both ends are served here. Shard 0 is the leader's: a process tries the
+// other shards only while it holds shard 0, and one that lost shard 0 gives up the rest, so processes
+// that start (or take over) together cannot split the shards between them. The others forward.
 // `steal` takes every shard at start without waiting (one process on its own SQLite file: a restart
 // after a crash must not wait out the dead process's lease); such a process makes that one pass only.
 import type { Clock, TimerHandle } from '../common/clock';
@@ -20,6 +25,9 @@ export interface ShardLeaseSettings {
 }
 
 export const defaultShardLeaseSettings: ShardLeaseSettings = { leaseMs: 5000, renewEveryMs: 1000, steal: false };
+
+/** The shard whose holder holds the others (see above). */
+export const LEADER_SHARD = 0;
 
 export interface HeldShard {
   readonly shardId: number;
@@ -73,9 +81,18 @@ export class ShardLeaser {
         this.deps.lose(shard.shardId);
       }
     }
+    const stillHeld = this.deps.held();
+    if (stillHeld.length > 0 && !stillHeld.some((shard) => shard.shardId === LEADER_SHARD)) {
+      this.deps.logger.warn('the leader shard moved to another process: giving up the other shards');
+      for (const shard of stillHeld) {
+        this.deps.lose(shard.shardId);
+        await store.releaseShard(shard);
+      }
+    }
     const holding = new Set(this.deps.held().map((shard) => shard.shardId));
     for (let shardId = 0; shardId < this.deps.shardCount && !this.isStopped; shardId += 1) {
       if (holding.has(shardId)) continue;
+      if (shardId !== LEADER_SHARD && !holding.has(LEADER_SHARD)) break;
       const lease = await store.acquireShard({
         shardId,
         owner,

@@ -55,7 +55,8 @@ export type TaskToken =
       readonly id: string;
     }
   | { readonly k: 'qry'; readonly ns: string; readonly w: string; readonly r: string; readonly q: string }
-  | { readonly k: 'nx'; readonly ns: string; readonly t: string };
+  /** `m`: the member (process) that dispatched the Nexus task and waits for its answer. */
+  | { readonly k: 'nx'; readonly ns: string; readonly t: string; readonly m?: string };
 
 export function encodeTaskToken(token: TaskToken): Uint8Array {
   return Buffer.from(JSON.stringify(token));

@@ -112,6 +112,16 @@ export const migrations: readonly Migration[] = [
     name: 'shard leases',
     sql: `ALTER TABLE shards ADD COLUMN lease_expires_ms INTEGER NOT NULL DEFAULT 0;`,
   },
+  {
+    version: 4,
+    name: 'cluster members',
+    sql: `CREATE TABLE cluster_members (
+        member_id TEXT PRIMARY KEY,
+        rpc_address TEXT NOT NULL,
+        http_address TEXT NOT NULL,
+        heartbeat_ms INTEGER NOT NULL
+      ) WITHOUT ROWID;`,
+  },
 ];
 
 /** The schema version this build writes; a database with a newer one is refused. */

@@ -146,6 +146,23 @@ export interface NexusEndpointRecord {
   updatedMs: number;
 }
 
+/** A process of the cluster: where others reach it, and when it last said it is alive. */
+export interface ClusterMember {
+  readonly memberId: string;
+  /** host:port of its internal gRPC server (requests forwarded to the shards it owns). */
+  readonly rpcAddress: string;
+  /** Base URL of its Nexus HTTP server. */
+  readonly httpAddress: string;
+  readonly heartbeatMs: number;
+}
+
+/** Who holds a shard's lease, and until when. */
+export interface ShardOwner {
+  readonly shardId: number;
+  readonly owner: string;
+  readonly leaseExpiresMs: number;
+}
+
 export interface ClusterMetadata {
   /** Fixed when the database is created. */
   readonly shardCount: number;
@@ -187,6 +204,12 @@ export interface Store {
   renewShardLeases(params: RenewShardLeasesParams): Promise<number[]>;
   /** Ends the lease at once if the range id is still this one, so the next owner need not wait. */
   releaseShard(params: { readonly shardId: number; readonly rangeId: number }): Promise<void>;
+  /** Records that a member is alive; deletes members silent since `forgetBeforeMs` (bounds the table). */
+  heartbeatMember(params: { readonly member: ClusterMember; readonly forgetBeforeMs: number }): Promise<void>;
+  /** A member leaving cleanly. */
+  removeMember(memberId: string): Promise<void>;
+  /** Every member row and every shard's lease holder: what routing needs. */
+  readMembership(): Promise<{ members: ClusterMember[]; shards: ShardOwner[] }>;
   /** Writes everything one shard transaction changed, atomically. */
   commitShard(params: ShardCommit): Promise<void>;
   /** Deletes done tasks (fenced like a commit). */

@@ -11,7 +11,7 @@ import { createMyServiceHandler, myServiceHandler } from '../fixtures/nexus/hand
 let bundle: Promise<{ code: string }> | undefined;
 let isRuntimeInstalled = false;
 
-function nexusBundle(): Promise<{ code: string }> {
+export function nexusBundle(): Promise<{ code: string }> {
   bundle ??= bundleWorkflowCode({
     workflowsPath: path.join(__dirname, '..', 'fixtures', 'nexus', 'workflows.js'),
     logger: new DefaultLogger('WARN'),

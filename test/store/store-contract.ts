@@ -124,6 +124,42 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       });
     });
 
+    test('members heartbeat, leave, and are forgotten once silent; membership names every lease holder', async () => {
+      const store = await open();
+      try {
+        await store.initializeCluster({ shardCount: 2 });
+        const member = (memberId: string, heartbeatMs: number) => ({
+          memberId,
+          rpcAddress: `127.0.0.1:${memberId === 'a' ? 7234 : 7235}`,
+          httpAddress: 'http://127.0.0.1:7243',
+          heartbeatMs,
+        });
+        await store.heartbeatMember({ member: member('a', 1000), forgetBeforeMs: 0 });
+        await store.heartbeatMember({ member: member('b', 1500), forgetBeforeMs: 0 });
+        await store.heartbeatMember({ member: member('a', 2000), forgetBeforeMs: 0 });
+        await store.acquireShard({ shardId: 1, owner: 'a', nowMs: 2000, leaseMs: 5000 });
+        const seen = await store.readMembership();
+        assert.deepEqual(seen.members, [member('a', 2000), member('b', 1500)]);
+        assert.deepEqual(seen.shards, [
+          { shardId: 0, owner: '', leaseExpiresMs: 0 },
+          { shardId: 1, owner: 'a', leaseExpiresMs: 7000 },
+        ]);
+        await store.heartbeatMember({ member: member('c', 9000), forgetBeforeMs: 1800 });
+        assert.deepEqual(
+          (await store.readMembership()).members.map((m) => m.memberId),
+          ['a', 'c'],
+          'b, silent since 1500, is forgotten',
+        );
+        await store.removeMember('a');
+        assert.deepEqual(
+          (await store.readMembership()).members.map((m) => m.memberId),
+          ['c'],
+        );
+      } finally {
+        await store.close();
+      }
+    });
+
     test('a live lease keeps other owners out until it runs out or is released; the loser is fenced', async () => {
       const store = await open();
       try {

@@ -20,7 +20,10 @@ export async function pollNexusTaskQueue(
       if (task.kind !== 'nexus-task') continue;
       const nexusRequest = deps.nexus.dispatcher.take(task.taskId);
       if (nexusRequest)
-        return { taskToken: encodeTaskToken({ k: 'nx', ns: namespace.id, t: task.taskId }), request: nexusRequest };
+        return {
+          taskToken: encodeTaskToken({ k: 'nx', ns: namespace.id, t: task.taskId, m: deps.config.memberId }),
+          request: nexusRequest,
+        };
     }
   });
 }

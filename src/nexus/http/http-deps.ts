@@ -15,4 +15,8 @@ export interface NexusHttpDeps {
   readonly clock: Clock;
   readonly ids: Ids;
   readonly logger: Logger;
+  /** This process in the cluster (a forwarded request names it). */
+  readonly memberId: string;
+  /** The base URL of the member that serves Nexus requests, when it is another process. */
+  readonly forwardTo: () => string | undefined;
 }

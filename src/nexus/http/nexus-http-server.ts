@@ -21,6 +21,7 @@ import {
   type DispatchTarget,
 } from './operation-routes';
 import { completeOperation } from './completion-route';
+import { isForwarded, proxyRequest } from './http-proxy';
 
 export const HTTP_CONNECTIONS_MAX = 10_000;
 const SERVICE_NAME_LENGTH_MAX = 1000;
@@ -103,6 +104,17 @@ async function serveOperation(
 }
 
 async function serve(deps: NexusHttpDeps, request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+  const leader = isForwarded(request) ? undefined : deps.forwardTo();
+  if (leader !== undefined) {
+    try {
+      return await proxyRequest(leader, deps.memberId, request, response);
+    } catch (error) {
+      throw new NexusRequestError(
+        HandlerErrorType.Unavailable,
+        `the Causeway process serving Nexus requests is unreachable: ${String(error)}`,
+      );
+    }
+  }
   const path = (request.url ?? '/').split('?')[0] ?? '/';
   const route = routeOf(deps, path);
   if (route.kind === 'not-found') throw NOT_FOUND();

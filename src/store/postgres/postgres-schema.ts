@@ -107,6 +107,16 @@ export const postgresMigrations: readonly Migration[] = [
     name: 'shard leases',
     sql: `ALTER TABLE shards ADD COLUMN lease_expires_ms DOUBLE PRECISION NOT NULL DEFAULT 0;`,
   },
+  {
+    version: 3,
+    name: 'cluster members',
+    sql: `CREATE TABLE cluster_members (
+        member_id TEXT PRIMARY KEY,
+        rpc_address TEXT NOT NULL,
+        http_address TEXT NOT NULL,
+        heartbeat_ms DOUBLE PRECISION NOT NULL
+      );`,
+  },
 ];
 
 export const POSTGRES_SCHEMA_VERSION = postgresMigrations.length;

@@ -26,6 +26,19 @@ export const SQL = {
      RETURNING shards.shard_id`,
   ),
   releaseShard: named('release_shard', 'UPDATE shards SET lease_expires_ms = 0 WHERE shard_id = $1 AND range_id = $2'),
+  upsertMember: named(
+    'upsert_member',
+    `INSERT INTO cluster_members (member_id, rpc_address, http_address, heartbeat_ms) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (member_id) DO UPDATE SET rpc_address = excluded.rpc_address,
+       http_address = excluded.http_address, heartbeat_ms = excluded.heartbeat_ms`,
+  ),
+  forgetMembers: named('forget_members', 'DELETE FROM cluster_members WHERE heartbeat_ms < $1'),
+  removeMember: named('remove_member', 'DELETE FROM cluster_members WHERE member_id = $1'),
+  listMembers: named(
+    'list_members',
+    'SELECT member_id, rpc_address, http_address, heartbeat_ms FROM cluster_members ORDER BY member_id',
+  ),
+  listShardOwners: named('list_shard_owners', 'SELECT shard_id, owner, lease_expires_ms FROM shards ORDER BY shard_id'),
   maxTaskId: named('max_task_id', 'SELECT MAX(task_id) AS id FROM tasks WHERE shard_id = $1'),
   insertExecution: named(
     'insert_execution',

@@ -24,6 +24,8 @@ import {
   type StoredExecution,
   type WakeupRow,
   ShardOwnershipLostError,
+  type ClusterMember,
+  type ShardOwner,
   StoreConflictError,
 } from '../store';
 import { parseVisibilityQuery } from '../visibility-query';
@@ -35,6 +37,7 @@ import { ServiceError } from '../../common/errors';
 import { postgresDialect, numberPlaceholders } from './postgres-dialect';
 import { postgresMigrations, POSTGRES_SCHEMA_VERSION } from './postgres-schema';
 import { SQL, type NamedStatement } from './postgres-statements';
+import { memberOfRow, shardOwnerOfRow, type MemberRow, type ShardOwnerRow } from '../membership-rows';
 
 export interface PostgresStoreOptions {
   /** postgres://USER[:PASSWORD]@HOST:PORT/DB */
@@ -173,6 +176,29 @@ export class PostgresStore implements Store {
 
   async releaseShard(params: { shardId: number; rangeId: number }): Promise<void> {
     await run(this.pool, SQL.releaseShard, [params.shardId, params.rangeId]);
+  }
+
+  async heartbeatMember(params: { member: ClusterMember; forgetBeforeMs: number }): Promise<void> {
+    const { member } = params;
+    await this.transaction(async (client) => {
+      await run(client, SQL.upsertMember, [member.memberId, member.rpcAddress, member.httpAddress, member.heartbeatMs]);
+      await run(client, SQL.forgetMembers, [params.forgetBeforeMs]);
+    });
+  }
+
+  async removeMember(memberId: string): Promise<void> {
+    await run(this.pool, SQL.removeMember, [memberId]);
+  }
+
+  async readMembership(): Promise<{ members: ClusterMember[]; shards: ShardOwner[] }> {
+    const [members, shards] = await Promise.all([
+      run(this.pool, SQL.listMembers, []),
+      run(this.pool, SQL.listShardOwners, []),
+    ]);
+    return {
+      members: (members.rows as MemberRow[]).map(memberOfRow),
+      shards: (shards.rows as ShardOwnerRow[]).map(shardOwnerOfRow),
+    };
   }
 
   async commitShard(params: ShardCommit): Promise<void> {

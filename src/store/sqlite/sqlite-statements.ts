@@ -16,6 +16,15 @@ const STATEMENTS = {
   shardExists: sql('SELECT 1 FROM shards WHERE shard_id = ?'),
   renewLease: sql('UPDATE shards SET lease_expires_ms = ? WHERE shard_id = ? AND range_id = ? AND owner = ?'),
   releaseShard: sql('UPDATE shards SET lease_expires_ms = 0 WHERE shard_id = ? AND range_id = ?'),
+  upsertMember: sql(
+    `INSERT INTO cluster_members (member_id, rpc_address, http_address, heartbeat_ms) VALUES (?, ?, ?, ?)
+     ON CONFLICT (member_id) DO UPDATE SET rpc_address = excluded.rpc_address,
+       http_address = excluded.http_address, heartbeat_ms = excluded.heartbeat_ms`,
+  ),
+  forgetMembers: sql('DELETE FROM cluster_members WHERE heartbeat_ms < ?'),
+  removeMember: sql('DELETE FROM cluster_members WHERE member_id = ?'),
+  listMembers: sql('SELECT member_id, rpc_address, http_address, heartbeat_ms FROM cluster_members ORDER BY member_id'),
+  listShardOwners: sql('SELECT shard_id, owner, lease_expires_ms FROM shards ORDER BY shard_id'),
   fenceShard: sql('SELECT range_id FROM shards WHERE shard_id = ?'),
   maxTaskId: sql('SELECT MAX(task_id) AS id FROM tasks WHERE shard_id = ?'),
   insertExecution: sql(

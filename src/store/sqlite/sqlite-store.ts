@@ -23,6 +23,8 @@ import {
   type StoredExecution,
   type WakeupRow,
   ShardOwnershipLostError,
+  type ClusterMember,
+  type ShardOwner,
   StoreConflictError,
 } from '../store';
 import { parseVisibilityQuery } from '../visibility-query';
@@ -33,6 +35,7 @@ import { invalidArgument } from '../../common/errors';
 import { decideSchema, reportOf, type SchemaAction, type SchemaReport } from '../schema-policy';
 import { type ExecutionRow, executionParams, rowToExecution } from '../execution-row';
 import { prepareStatements, type Statements } from './sqlite-statements';
+import { memberOfRow, shardOwnerOfRow, type MemberRow, type ShardOwnerRow } from '../membership-rows';
 
 export interface SqliteStoreOptions {
   /** File path; ':memory:' or undefined for an in-memory database. */
@@ -159,6 +162,29 @@ export class SqliteStore implements Store {
     return settle(() => {
       this.statements.releaseShard.run(params.shardId, params.rangeId);
     });
+  }
+
+  heartbeatMember(params: { member: ClusterMember; forgetBeforeMs: number }): Promise<void> {
+    return settle(() => {
+      const { member } = params;
+      this.db.transaction(() => {
+        this.statements.upsertMember.run(member.memberId, member.rpcAddress, member.httpAddress, member.heartbeatMs);
+        this.statements.forgetMembers.run(params.forgetBeforeMs);
+      })();
+    });
+  }
+
+  removeMember(memberId: string): Promise<void> {
+    return settle(() => {
+      this.statements.removeMember.run(memberId);
+    });
+  }
+
+  readMembership(): Promise<{ members: ClusterMember[]; shards: ShardOwner[] }> {
+    return settle(() => ({
+      members: (this.statements.listMembers.all() as MemberRow[]).map(memberOfRow),
+      shards: (this.statements.listShardOwners.all() as ShardOwnerRow[]).map(shardOwnerOfRow),
+    }));
   }
 
   commitShard(params: ShardCommit): Promise<void> {

@@ -55,3 +55,40 @@ test('a standby takes the shards of a paused owner after its leases end; the own
     await store.close();
   }
 });
+
+test('the shards stay on one process: shard 0 leads, and a process that loses it gives up the rest', async () => {
+  const store = new SqliteStore();
+  const start = Date.UTC(2026, 0, 1);
+  const a = await EngineHarness.start({ store, clock: new FakeClock(start), engine: { owner: 'a', leases: LEASES } });
+  let b: EngineHarness | undefined;
+  try {
+    assert.equal(a.engine.ownedShardCount, 2);
+    // Another owner takes shard 0 (as after a pause of a): at its next pass a finds it lost and lets the
+    // other shard go at once, so that the holder of shard 0 can take it without waiting for the lease.
+    await store.acquireShard({ shardId: 0, owner: 'x', nowMs: start, leaseMs: 60_000, steal: true });
+    await a.clock.advance(1000);
+    assert.equal(a.engine.ownedShardCount, 0);
+    const { shards } = await store.readMembership();
+    assert.deepEqual(
+      shards.map((shard) => [shard.owner, shard.leaseExpiresMs > 0]),
+      [
+        ['x', true],
+        ['a', false],
+      ],
+      'shard 1 is released',
+    );
+    // A process that cannot get shard 0 takes no other shard, free as it is.
+    b = await EngineHarness.start({
+      store,
+      clock: new FakeClock(start + 1000),
+      engine: { owner: 'b', leases: LEASES },
+    });
+    assert.equal(b.engine.ownedShardCount, 0);
+    await b.clock.advance(1000);
+    assert.equal(b.engine.ownedShardCount, 0);
+  } finally {
+    await a.engine.stop();
+    await b?.engine.stop();
+    await store.close();
+  }
+});

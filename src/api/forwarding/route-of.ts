@@ -1,0 +1,95 @@
+// Which process must serve a request: the one that owns the shard of its workflow id, or of its task
+// queue (matching lives with that shard), or that dispatched the Nexus task it answers. Methods not named
+// here (namespaces, visibility, endpoints, system info) read or write the database and are served by
+// any process. Read from the decoded request only; a request too malformed to route is served locally,
+// where it gets its proper error.
+import { decodeTaskToken, type TaskToken } from '../../engine/tasks';
+
+export type RouteKey =
+  /** The shard of a workflow id; `namespace` is a name, or the id if `isNamespaceId`. */
+  | { readonly kind: 'run'; readonly namespace: string; readonly isNamespaceId: boolean; readonly workflowId: string }
+  | { readonly kind: 'task-queue'; readonly namespace: string; readonly taskQueue: string }
+  /** The process that dispatched a Nexus task (named in its token). */
+  | { readonly kind: 'member'; readonly memberId: string }
+  /** The process that holds the shards (changes to what its caches hold, such as Nexus endpoints). */
+  | { readonly kind: 'leader' };
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- requests are decoded protobuf messages of many types */
+type Request = any;
+
+function run(request: Request, workflowId: unknown): RouteKey | undefined {
+  if (typeof workflowId !== 'string' || workflowId === '' || typeof request.namespace !== 'string') return undefined;
+  return { kind: 'run', namespace: request.namespace, isNamespaceId: false, workflowId };
+}
+
+function taskQueue(request: Request, name: unknown): RouteKey | undefined {
+  if (typeof name !== 'string' || name === '' || typeof request.namespace !== 'string') return undefined;
+  return { kind: 'task-queue', namespace: request.namespace, taskQueue: name };
+}
+
+function token(request: Request): RouteKey | undefined {
+  let decoded: TaskToken;
+  try {
+    decoded = decodeTaskToken(request.taskToken);
+  } catch {
+    return undefined;
+  }
+  if (decoded.k === 'nx') return decoded.m ? { kind: 'member', memberId: decoded.m } : undefined;
+  return { kind: 'run', namespace: decoded.ns, isNamespaceId: true, workflowId: decoded.w };
+}
+
+const leader = (): RouteKey => ({ kind: 'leader' });
+const byExecution = (request: Request): RouteKey | undefined => run(request, request.workflowExecution?.workflowId);
+const byWorkflowId = (request: Request): RouteKey | undefined => run(request, request.workflowId);
+const byTaskQueue = (request: Request): RouteKey | undefined => taskQueue(request, request.taskQueue?.name);
+
+const routes: Readonly<Record<string, (request: Request) => RouteKey | undefined>> = {
+  StartWorkflowExecution: byWorkflowId,
+  SignalWithStartWorkflowExecution: byWorkflowId,
+  ExecuteMultiOperation: (request) => run(request, request.operations?.[0]?.startWorkflow?.workflowId),
+  SignalWorkflowExecution: byExecution,
+  RequestCancelWorkflowExecution: byExecution,
+  TerminateWorkflowExecution: byExecution,
+  DescribeWorkflowExecution: (request) => run(request, request.execution?.workflowId),
+  GetWorkflowExecutionHistory: (request) => run(request, request.execution?.workflowId),
+  GetWorkflowExecutionHistoryReverse: (request) => run(request, request.execution?.workflowId),
+  QueryWorkflow: (request) => run(request, request.execution?.workflowId),
+  ResetStickyTaskQueue: (request) => run(request, request.execution?.workflowId),
+  ResetWorkflowExecution: byExecution,
+  DeleteWorkflowExecution: byExecution,
+  UpdateWorkflowExecution: byExecution,
+  PollWorkflowExecutionUpdate: (request) => run(request, request.updateRef?.workflowExecution?.workflowId),
+  RecordActivityTaskHeartbeatById: byWorkflowId,
+  RespondActivityTaskCompletedById: byWorkflowId,
+  RespondActivityTaskFailedById: byWorkflowId,
+  RespondActivityTaskCanceledById: byWorkflowId,
+  RespondWorkflowTaskCompleted: token,
+  RespondWorkflowTaskFailed: token,
+  RecordActivityTaskHeartbeat: token,
+  RespondActivityTaskCompleted: token,
+  RespondActivityTaskFailed: token,
+  RespondActivityTaskCanceled: token,
+  RespondQueryTaskCompleted: token,
+  RespondNexusTaskCompleted: token,
+  RespondNexusTaskFailed: token,
+  PollWorkflowTaskQueue: byTaskQueue,
+  PollActivityTaskQueue: byTaskQueue,
+  PollNexusTaskQueue: byTaskQueue,
+  DescribeTaskQueue: byTaskQueue,
+  ShutdownWorker: (request) => taskQueue(request, request.stickyTaskQueue),
+  // OperatorService: the engine reads endpoints and search attributes from its caches.
+  CreateNexusEndpoint: leader,
+  UpdateNexusEndpoint: leader,
+  DeleteNexusEndpoint: leader,
+  AddSearchAttributes: leader,
+};
+
+/** Where `method` must be served for this request; undefined: by any process. */
+export function routeOf(method: string, request: Request): RouteKey | undefined {
+  return routes[method]?.(request);
+}
+
+/** Whether requests of this method are ever forwarded (the rest are always served where they arrive). */
+export function isRouted(method: string): boolean {
+  return method in routes;
+}

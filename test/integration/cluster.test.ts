@@ -1,0 +1,215 @@
+// Goal: three `causeway server start` processes on one PostgreSQL database form a cluster in which every
+// process serves every request, forwarding what another holds: a namespace registered through one node
+// is seen at once through another; a workflow started through one node runs on a worker polling another
+// (workflow, activity and query tasks); a Nexus operation goes between namespaces whose clients and
+// workers use different nodes, sync and async, and over HTTP through a node that does not hold the
+// shards; a SIGKILL of the process holding the shards under load loses nothing and doubles nothing,
+// with the clients and workers of the other nodes carrying on without reconnecting.
+// Setup: processes spawned from bin/causeway.js with --shard-lease 2s on a fresh database of the server
+// CAUSEWAY_TEST_POSTGRES names; the TypeScript SDK's clients and workers.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import Long from 'long';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { temporal } from '@temporalio/proto';
+import { eventually } from '../helpers/eventually';
+import { workflowBundle } from '../helpers/test-env';
+import { nexusBundle } from '../helpers/nexus-env';
+import { skipWithoutPostgres } from '../helpers/postgres';
+import { freshDatabase } from '../helpers/fresh-database';
+import { countEvents, health, historyOf, killNode, soleOwner, startClusterNode } from '../helpers/cluster-nodes';
+import * as activities from '../fixtures/activities';
+import { myServiceHandler } from '../fixtures/nexus/handler';
+
+const LEASE_MS = 2000;
+const EventType = temporal.api.enums.v1.EventType;
+const retention = { seconds: Long.fromNumber(86_400) };
+
+Runtime.install({ logger: new DefaultLogger('WARN') });
+
+test(
+  'three processes: each serves every request; a SIGKILL of the shard holder loses nothing',
+  { skip: skipWithoutPostgres },
+  async () => {
+    const database = await freshDatabase();
+    const a = await startClusterNode(database.url, LEASE_MS);
+    const b = await startClusterNode(database.url, LEASE_MS);
+    const c = await startClusterNode(database.url, LEASE_MS);
+    for (const node of [a, b, c]) assert.equal(await health(node), 1, `${node.address} is SERVING`);
+    const connections = await Promise.all([a, b, c].map((node) => Connection.connect({ address: node.address })));
+    const [viaA, viaB, viaC] = connections as [Connection, Connection, Connection];
+    const natives: NativeConnection[] = [];
+    const native = async (address: string): Promise<NativeConnection> => {
+      const connection = await NativeConnection.connect({ address });
+      natives.push(connection);
+      return connection;
+    };
+
+    // A namespace registered through b is there through c at once.
+    await viaB.workflowService.registerNamespace({
+      namespace: 'cluster-caller',
+      workflowExecutionRetentionPeriod: retention,
+    });
+    await viaB.workflowService.registerNamespace({
+      namespace: 'cluster-handler',
+      workflowExecutionRetentionPeriod: retention,
+    });
+    assert.equal(
+      (await viaC.workflowService.describeNamespace({ namespace: 'cluster-caller' })).namespaceInfo?.name,
+      'cluster-caller',
+    );
+
+    // A workflow started through c, its worker polling through b: workflow, activity and query tasks.
+    const code = await workflowBundle();
+    const taskQueue = `cluster-${randomUUID()}`;
+    const clientC = new Client({ connection: viaC, namespace: 'default' });
+    const workerB = await Worker.create({
+      connection: await native(b.address),
+      taskQueue,
+      workflowBundle: code,
+      activities,
+    });
+    const greeted = await workerB.runUntil(async () => {
+      const handle = await clientC.workflow.start('counter', { taskQueue, workflowId: `counter-${randomUUID()}` });
+      await handle.signal('add', 2);
+      await eventually(async () => (await handle.query('total')) === 2 || undefined);
+      // An update goes to the worker as a workflow task too.
+      await handle.executeUpdate('increment', { args: [3] });
+      await handle.signal('done');
+      return {
+        count: await handle.result(),
+        greeting: await clientC.workflow.execute('parent', {
+          taskQueue,
+          workflowId: `parent-${randomUUID()}`,
+          args: ['cluster'],
+        }),
+      };
+    });
+    assert.deepEqual(greeted, { count: 5, greeting: 'parent got: Hello, cluster!' });
+
+    // Nexus between the namespaces: the endpoint made through c, the caller's worker on b, the handler's
+    // on c, the client on a; then a start over HTTP through b's Nexus port.
+    const handlerTaskQueue = `cluster-handler-${randomUUID()}`;
+    const endpointName = `cluster-ep-${randomUUID().slice(0, 8)}`;
+    const created = await viaC.operatorService.createNexusEndpoint({
+      spec: { name: endpointName, target: { worker: { namespace: 'cluster-handler', taskQueue: handlerTaskQueue } } },
+    });
+    const nexusCode = await nexusBundle();
+    const callerTaskQueue = `cluster-caller-${randomUUID()}`;
+    const callerWorker = await Worker.create({
+      connection: await native(b.address),
+      namespace: 'cluster-caller',
+      taskQueue: callerTaskQueue,
+      workflowBundle: nexusCode,
+    });
+    const handlerWorker = await Worker.create({
+      connection: await native(c.address),
+      namespace: 'cluster-handler',
+      taskQueue: handlerTaskQueue,
+      workflowBundle: nexusCode,
+      nexusServices: [myServiceHandler],
+    });
+    const callerClient = new Client({ connection: viaA, namespace: 'cluster-caller' });
+    const orderId = `order-${randomUUID()}`;
+    const nexusResults = await handlerWorker.runUntil(
+      callerWorker.runUntil(async () => {
+        const overHttp = await fetch(
+          `http://127.0.0.1:${b.httpPort}/nexus/endpoints/${created.endpoint?.id ?? ''}/services/my-service/echo`,
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ message: 'by http' }),
+          },
+        );
+        return {
+          sync: await callerClient.workflow.execute('echoCaller', {
+            taskQueue: callerTaskQueue,
+            workflowId: `echo-${randomUUID()}`,
+            args: [endpointName, 'across nodes'],
+          }),
+          async: await callerClient.workflow.execute('callerWorkflow', {
+            taskQueue: callerTaskQueue,
+            workflowId: `caller-${randomUUID()}`,
+            args: [endpointName, orderId, ['x', 'y', 'z']],
+          }),
+          http: { status: overHttp.status, body: (await overHttp.json()) as unknown },
+        };
+      }),
+    );
+    assert.deepEqual(nexusResults, {
+      sync: 'across nodes',
+      async: `processed ${orderId} with 3 items`,
+      http: { status: 200, body: { message: 'by http' } },
+    });
+
+    // Under load: workflows started through b and c, workers polling through b and c; a, which holds every
+    // shard, is killed while their timers run; b or c takes the shards and every workflow completes once.
+    const loadQueue = `cluster-load-${randomUUID()}`;
+    const ids = Array.from({ length: 30 }, (_, index) => `load-${index}-${randomUUID()}`);
+    const clientB = new Client({ connection: viaB, namespace: 'default' });
+    const loadWorkers = await Promise.all(
+      [b, c].map(async (node) =>
+        Worker.create({
+          connection: await native(node.address),
+          taskQueue: loadQueue,
+          workflowBundle: code,
+          activities,
+        }),
+      ),
+    );
+    const running = loadWorkers.map((worker) => worker.run());
+    try {
+      const handles = await Promise.all(
+        ids.map((workflowId, index) =>
+          (index % 2 === 0 ? clientB : clientC).workflow.start('sleeper', {
+            taskQueue: loadQueue,
+            workflowId,
+            args: [1500],
+          }),
+        ),
+      );
+      await eventually(async () => {
+        const timers = await Promise.all(
+          ids.map(async (id) => countEvents(await historyOf(clientB, id), EventType.EVENT_TYPE_TIMER_STARTED)),
+        );
+        return timers.every((n) => n === 1) || undefined;
+      });
+      const holder = await soleOwner(database.url);
+      await viaA.close();
+      const killedAt = performance.now();
+      await killNode(a);
+      await eventually(
+        async () => {
+          const owner = await soleOwner(database.url);
+          return (owner !== undefined && owner !== holder) || undefined;
+        },
+        { timeoutMs: 5 * LEASE_MS, intervalMs: 50 },
+      );
+      const takeoverMs = performance.now() - killedAt;
+      const results = await Promise.all(handles.map((handle) => handle.result() as Promise<string>));
+      const recoveredMs = performance.now() - killedAt;
+      assert.deepEqual(
+        results,
+        ids.map(() => 'woke'),
+      );
+      let duplicates = 0;
+      for (const id of ids) {
+        const events = await historyOf(clientC, id);
+        duplicates += countEvents(events, EventType.EVENT_TYPE_TIMER_FIRED) - 1;
+        duplicates += countEvents(events, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED) - 1;
+      }
+      assert.equal(duplicates, 0);
+      process.stdout.write(
+        `# SIGKILL of the shard holder: shards taken in ${takeoverMs.toFixed(0)} ms, ${ids.length} workflows completed in ${recoveredMs.toFixed(0)} ms, duplicates 0 (lease ${LEASE_MS} ms)\n`,
+      );
+    } finally {
+      for (const worker of loadWorkers) worker.shutdown();
+      await Promise.all(running);
+      await viaB.close();
+      await viaC.close();
+      for (const connection of natives) await connection.close();
+    }
+  },
+);
