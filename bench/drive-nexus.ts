@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   });
   const connection = await Connection.connect({ address });
   const native = await NativeConnection.connect({ address });
-  console.log(await measureNexus(connection, native, code, pid));
+  console.log(await measureNexus(connection, native, code, [pid]));
   await connection.close();
   await native.close();
 }

@@ -23,7 +23,7 @@ export async function measureNexus(
   connection: Connection,
   native: NativeConnection,
   code: { code: string },
-  serverPid: number | undefined,
+  serverPids: readonly (number | undefined)[],
 ): Promise<NexusFigures> {
   const handlerTaskQueue = `bench-handler-${randomUUID()}`;
   const callerTaskQueue = `bench-caller-${randomUUID()}`;
@@ -61,8 +61,8 @@ export async function measureNexus(
   const figures = await callerWorker.runUntil(async () => ({
     syncMsP50: median(await latencies(sync)),
     asyncMsP50: median(await latencies(async)),
-    syncServerCpuMsPerOp: await cpuPerOperation(sync, serverPid),
-    asyncServerCpuMsPerOp: await cpuPerOperation(async, serverPid),
+    syncServerCpuMsPerOp: await cpuPerOperation(sync, serverPids),
+    asyncServerCpuMsPerOp: await cpuPerOperation(async, serverPids),
   }));
   handlerWorker.shutdown();
   await handlerRun;
@@ -79,8 +79,12 @@ async function latencies(run: () => Promise<unknown>): Promise<number[]> {
   return times;
 }
 
-async function cpuPerOperation(run: () => Promise<unknown>, serverPid: number | undefined): Promise<number> {
-  const before = cpuMs(serverPid);
+async function cpuPerOperation(
+  run: () => Promise<unknown>,
+  serverPids: readonly (number | undefined)[],
+): Promise<number> {
+  const total = (): number => serverPids.reduce<number>((sum, pid) => sum + cpuMs(pid), 0);
+  const before = total();
   await inParallel(NEXUS_CPU_RUNS, NEXUS_CPU_CONCURRENCY, run);
-  return (cpuMs(serverPid) - before) / NEXUS_CPU_RUNS;
+  return (total() - before) / NEXUS_CPU_RUNS;
 }

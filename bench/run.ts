@@ -7,7 +7,8 @@
 // `BENCH_OPEN_WORKFLOWS=1000,10000` sets the open-workflow counts and `BENCH_OPEN_TARGETS` the servers
 // they run on (default causeway); `BENCH_SKIP=open` or `latency` leaves a part out. With
 // `BENCH_POSTGRES=postgres://USER:PASSWORD@HOST:PORT/postgres` the same build runs on PostgreSQL too
-// (`causeway-pg`, bench/postgres.ts).
+// (`causeway-pg`, bench/postgres.ts), and as a cluster of three processes on it (`causeway-pg-3`:
+// clients on the second, workers on the third, the first holds the shards).
 // Prints the tables and writes bench-results/bench.json. It is a measurement, not a test.
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -21,7 +22,7 @@ import {
   memoryMb,
   percentile,
   startDev,
-  stopProcess,
+  stopServer,
   targets,
   withWorker,
   type Target,
@@ -61,9 +62,9 @@ async function main(): Promise<void> {
     [`throughput (${CONCURRENT_WORKFLOWS} concurrent)`, (r) => `${r.throughputWorkflowsPerSecond.toFixed(1)} wf/s`],
     ['Nexus sync op, caller start -> result p50', (r) => `${r.nexus.syncMsP50.toFixed(1)} ms`],
     ['Nexus async op, caller start -> result p50', (r) => `${r.nexus.asyncMsP50.toFixed(1)} ms`],
-    ['server CPU per Nexus sync op', (r) => `${r.nexus.syncServerCpuMsPerOp.toFixed(2)} ms`],
-    ['server CPU per Nexus async op', (r) => `${r.nexus.asyncServerCpuMsPerOp.toFixed(2)} ms`],
-    ['server peak RSS', (r) => `${r.serverPeakRssMb.toFixed(0)} MB`],
+    ['server CPU per Nexus sync op (all processes)', (r) => `${r.nexus.syncServerCpuMsPerOp.toFixed(2)} ms`],
+    ['server CPU per Nexus async op (all processes)', (r) => `${r.nexus.asyncServerCpuMsPerOp.toFixed(2)} ms`],
+    ['server peak RSS (largest process)', (r) => `${r.serverPeakRssMb.toFixed(0)} MB`],
   ];
   if (latency.length > 0) {
     console.log(`${''.padEnd(44)} ${latency.map((r) => r.target.padStart(14)).join(' ')}`);
@@ -107,12 +108,12 @@ async function measureLatency(target: Target, port: number, code: { code: string
   for (let i = 0; i < READY_RUNS; i++) {
     const server = await startDev(target, port);
     readyTimes.push(server.readyMs);
-    await stopProcess(server.child);
+    await stopServer(server);
   }
   const server = await startDev(target, port);
   const taskQueue = `bench-${randomUUID()}`;
   const results = await withWorker(
-    server.address,
+    server,
     taskQueue,
     code,
     async (client) => {
@@ -131,12 +132,13 @@ async function measureLatency(target: Target, port: number, code: { code: string
     { maxConcurrentActivityTaskExecutions: 100 },
   );
   const connection = await Connection.connect({ address: server.address });
-  const native = await NativeConnection.connect({ address: server.address });
-  const nexus = await measureNexus(connection, native, nexusCode, server.child.pid);
-  const rss = memoryMb(server.child.pid, 'VmHWM');
+  const native = await NativeConnection.connect({ address: server.workerAddress });
+  const pids = server.children.map((child) => child.pid);
+  const nexus = await measureNexus(connection, native, nexusCode, pids);
+  const rss = Math.max(...pids.map((pid) => memoryMb(pid, 'VmHWM')));
   await connection.close();
   await native.close();
-  await stopProcess(server.child);
+  await stopServer(server);
   return {
     target: target.name,
     date: new Date().toISOString(),

@@ -1,5 +1,8 @@
 // A server under measurement, in a process of its own: `causeway server start-dev` or, side by side,
-// `temporal server start-dev`. Ready means it answers GetSystemInfo.
+// `temporal server start-dev`; or a cluster of `causeway server start` processes on one PostgreSQL
+// database (`processes` > 1), where clients use the second process and workers the third, so that every
+// request is forwarded to the first, which holds the shards. Ready means every process answers
+// GetSystemInfo.
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -26,13 +29,23 @@ export interface Target {
   readonly name: string;
   readonly command: string;
   readonly args: readonly string[];
+  /** Processes of a cluster on one database (default 1). */
+  readonly processes?: number;
 }
 
 export interface ServerProcess {
+  /** The first process (the one that holds the shards, in a cluster). */
   readonly child: ChildProcess;
+  readonly children: readonly ChildProcess[];
+  /** Where clients connect (in a cluster, a process that forwards). */
   readonly address: string;
+  /** Where workers connect (in a cluster, another process that forwards). */
+  readonly workerAddress: string;
   readonly readyMs: number;
 }
+
+/** Ports of the i-th process of a target: gRPC, then its internal port. */
+const CLUSTER_PORT_STRIDE = 100;
 
 export function targets(): Target[] {
   const list: Target[] = [
@@ -47,21 +60,19 @@ export function targets(): Target[] {
       args: [path.join(baseline, 'bin', 'causeway.js'), ...START_DEV_FLAGS],
     });
   }
-  // The same build on PostgreSQL (`causeway server start`), beside SQLite.
+  // The same build on PostgreSQL (`causeway server start`), beside SQLite: one process, and three.
   const postgres = process.env['BENCH_POSTGRES'];
   if (postgres) {
-    list.push({
-      name: 'causeway-pg',
-      command: process.execPath,
-      args: [
-        path.join(ROOT, 'bin', 'causeway.js'),
-        'server',
-        'start',
-        '--persistence',
-        benchDatabaseUrl(postgres),
-        ...START_DEV_FLAGS.slice(3),
-      ],
-    });
+    const args = [
+      path.join(ROOT, 'bin', 'causeway.js'),
+      'server',
+      'start',
+      '--persistence',
+      benchDatabaseUrl(postgres),
+      ...START_DEV_FLAGS.slice(3),
+    ];
+    list.push({ name: 'causeway-pg', command: process.execPath, args });
+    list.push({ name: 'causeway-pg-3', command: process.execPath, args, processes: 3 });
   }
   const temporal = process.env['TEMPORAL_CLI'];
   if (temporal) list.push({ name: 'temporal', command: temporal, args: START_DEV_FLAGS });
@@ -74,13 +85,33 @@ export async function startDev(
   extraArgs: readonly string[] = [],
 ): Promise<ServerProcess> {
   const started = performance.now();
-  const child = spawn(
-    target.command,
-    [...target.args, '--port', String(port), '--ui-port', String(port + 1000), ...extraArgs],
-    {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
+  const children: ChildProcess[] = [];
+  for (let index = 0; index < (target.processes ?? 1); index += 1) {
+    // The first process takes the shards before the others start.
+    if (index > 0) await ready(target, children[0] as ChildProcess, port);
+    const own = port + index * CLUSTER_PORT_STRIDE;
+    const clusterArgs = target.processes ? ['--internal-port', String(own + 1)] : [];
+    children.push(
+      spawn(
+        target.command,
+        [...target.args, '--port', String(own), '--ui-port', String(own + 1000), ...clusterArgs, ...extraArgs],
+        { stdio: ['ignore', 'ignore', 'inherit'] },
+      ),
+    );
+  }
+  const ports = children.map((_, index) => port + index * CLUSTER_PORT_STRIDE);
+  for (const [index, child] of children.entries()) await ready(target, child, ports[index] as number);
+  const address = (index: number): string => `127.0.0.1:${ports[Math.min(index, ports.length - 1)] ?? port}`;
+  return {
+    child: children[0] as ChildProcess,
+    children,
+    address: address(1),
+    workerAddress: address(2),
+    readyMs: performance.now() - started,
+  };
+}
+
+async function ready(target: Target, child: ChildProcess, port: number): Promise<void> {
   const address = `127.0.0.1:${port}`;
   // Wait for the port to accept connections first: the SDK's own connect backs off between attempts.
   while (!(await isAccepting(port))) {
@@ -92,7 +123,7 @@ export async function startDev(
       const connection = await Connection.connect({ address, connectTimeout: 200 });
       await connection.workflowService.getSystemInfo({});
       await connection.close();
-      return { child, address, readyMs: performance.now() - started };
+      return;
     } catch {
       if (child.exitCode !== null) throw new Error(`${target.name} exited before it was ready`);
       await new Promise((resolve) => setTimeout(resolve, 5));
@@ -108,6 +139,11 @@ function isAccepting(port: number): Promise<boolean> {
     });
     socket.on('error', () => resolve(false));
   });
+}
+
+/** Stops every process of a server (a cluster's together). */
+export async function stopServer(server: ServerProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  await Promise.all(server.children.map((child) => stopProcess(child, signal)));
 }
 
 export function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
@@ -161,14 +197,15 @@ export async function inParallel(
 
 /** Runs `fn` while a worker (the bench workflows and activities) polls `taskQueue` of `default`. */
 export async function withWorker<T>(
-  address: string,
+  server: string | { readonly address: string; readonly workerAddress: string },
   taskQueue: string,
   code: { code: string },
   fn: (client: Client) => Promise<T>,
   options: Partial<WorkerOptions> = {},
 ): Promise<T> {
+  const { address, workerAddress } = typeof server === 'string' ? { address: server, workerAddress: server } : server;
   const connection = await Connection.connect({ address });
-  const native = await NativeConnection.connect({ address });
+  const native = await NativeConnection.connect({ address: workerAddress });
   try {
     const worker = await Worker.create({
       connection: native,

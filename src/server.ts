@@ -3,6 +3,7 @@ import type * as grpc from '@grpc/grpc-js';
 import { systemClock, type Clock } from './common/clock';
 import { systemIds, type Ids } from './common/ids';
 import { createLogger } from './common/logger';
+import { repeatEvery, type Repeating } from './common/repeat';
 import { openStore, type OpenedStore } from './store/open-store';
 import type { Store } from './store/store';
 import { NamespaceRegistry } from './engine/namespace-registry';
@@ -225,22 +226,13 @@ function startRegistryRefresh(
   clock: Clock,
   logger: ReturnType<typeof createLogger>,
   everyMs: number,
-): { cancel(): void } {
-  let timer = clock.setTimer(tick, everyMs);
-  let isCanceled = false;
-  function tick(): void {
-    refreshRegistries(namespaces, endpoints)
-      .catch((error: unknown) => logger.warn('reading namespaces and endpoints failed', { error: String(error) }))
-      .finally(() => {
-        if (!isCanceled) timer = clock.setTimer(tick, everyMs);
-      });
-  }
-  return {
-    cancel() {
-      isCanceled = true;
-      timer.cancel();
-    },
-  };
+): Repeating {
+  return repeatEvery(
+    clock,
+    everyMs,
+    () => refreshRegistries(namespaces, endpoints),
+    (error) => logger.warn('reading namespaces and endpoints failed', { error: String(error) }),
+  );
 }
 
 /** Waits for calls in flight (long polls were released), and forces the rest after a grace period. */

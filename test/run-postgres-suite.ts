@@ -12,6 +12,10 @@ const SQLITE_ONLY = new Set(['start-dev.test.js', 'legacy-upgrade.test.js', 'cre
 // Tests that pick their own database, PostgreSQL included, and so ran already.
 const OWN_DATABASE = new Set(['server-start.test.js', 'failover.test.js', 'cluster.test.js']);
 
+// --cluster (`npm run test:cluster`): each server is two on one database, and the tests talk to the one
+// that forwards everything to the other.
+const isCluster = process.argv.includes('--cluster');
+
 async function main(): Promise<number> {
   if (postgresAdminUrl === undefined) {
     process.stdout.write('test:postgres skipped: CAUSEWAY_TEST_POSTGRES is not set (.ci/run sets it)\n');
@@ -28,10 +32,20 @@ async function main(): Promise<number> {
   });
   const result = spawnSync(
     process.execPath,
-    ['--test', '--test-concurrency=1', '--test-timeout=120000', ...process.argv.slice(2), ...files],
+    [
+      '--test',
+      '--test-concurrency=1',
+      '--test-timeout=120000',
+      ...process.argv.slice(2).filter((arg) => arg !== '--cluster'),
+      ...files,
+    ],
     {
       stdio: 'inherit',
-      env: { ...process.env, CAUSEWAY_TEST_PERSISTENCE: 'postgres', CAUSEWAY_VERIFY_ITEM_TRACKING: '1' },
+      env: {
+        ...process.env,
+        CAUSEWAY_TEST_PERSISTENCE: isCluster ? 'postgres-cluster' : 'postgres',
+        CAUSEWAY_VERIFY_ITEM_TRACKING: '1',
+      },
     },
   );
   await dropTestDatabases();

@@ -6,7 +6,8 @@
 //
 // Modes: created -> started (`start()`: first heartbeat and read, then one pass per `everyMs`) ->
 // stopped (`stop()`: no more passes, the row is deleted).
-import type { Clock, TimerHandle } from '../common/clock';
+import type { Clock } from '../common/clock';
+import { repeatEvery, type Repeating } from '../common/repeat';
 import type { Logger } from '../common/logger';
 import type { ClusterMember, ShardOwner, Store } from '../store/store';
 
@@ -34,7 +35,7 @@ export const defaultMembershipSettings: MembershipSettings = {
 export class ClusterMembership {
   private members: readonly ClusterMember[] = [];
   private shards: readonly ShardOwner[] = [];
-  private timer: TimerHandle | undefined;
+  private timer: Repeating | undefined;
   private isStopped = false;
   private passing: Promise<void> | undefined;
 
@@ -54,16 +55,13 @@ export class ClusterMembership {
 
   async start(): Promise<void> {
     await this.pass();
-    const schedule = (): void => {
-      if (this.isStopped) return;
-      this.timer = this.deps.clock.setTimer(() => {
-        this.pass().then(schedule, (error: unknown) => {
-          this.deps.logger.warn('cluster heartbeat failed; retrying', { error: String(error) });
-          schedule();
-        });
-      }, this.settings.everyMs);
-    };
-    schedule();
+    if (this.isStopped) return;
+    this.timer = repeatEvery(
+      this.deps.clock,
+      this.settings.everyMs,
+      () => this.pass(),
+      (error) => this.deps.logger.warn('cluster heartbeat failed; retrying', { error: String(error) }),
+    );
   }
 
   /** Writes this member's heartbeat and reads the cluster again. Passes never overlap. */

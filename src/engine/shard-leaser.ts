@@ -11,7 +11,8 @@
 // that start (or take over) together cannot split the shards between them. The others forward.
 // `steal` takes every shard at start without waiting (one process on its own SQLite file: a restart
 // after a crash must not wait out the dead process's lease); such a process makes that one pass only.
-import type { Clock, TimerHandle } from '../common/clock';
+import type { Clock } from '../common/clock';
+import { repeatEvery, type Repeating } from '../common/repeat';
 import type { Logger } from '../common/logger';
 import type { ShardLease, Store } from '../store/store';
 
@@ -51,7 +52,7 @@ export interface ShardLeaserDeps {
 }
 
 export class ShardLeaser {
-  private timer: TimerHandle | undefined;
+  private timer: Repeating | undefined;
   private isStopped = false;
   private passing: Promise<void> | undefined;
 
@@ -109,16 +110,13 @@ export class ShardLeaser {
 
   /** Passes every renewEveryMs until stop(). */
   start(): void {
-    const schedule = (): void => {
-      if (this.isStopped) return;
-      this.timer = this.deps.clock.setTimer(() => {
-        this.pass().then(schedule, (error: unknown) => {
-          this.deps.logger.error('shard lease pass failed; retrying', { error: String(error) });
-          schedule();
-        });
-      }, this.settings.renewEveryMs);
-    };
-    schedule();
+    if (this.isStopped) return;
+    this.timer = repeatEvery(
+      this.deps.clock,
+      this.settings.renewEveryMs,
+      () => this.pass(),
+      (error) => this.deps.logger.error('shard lease pass failed; retrying', { error: String(error) }),
+    );
   }
 
   /** Stops passing and ends the leases of `released` at once, so another process need not wait. */

@@ -1,11 +1,29 @@
 // The server every integration test starts. CAUSEWAY_TEST_PERSISTENCE=postgres runs it on a fresh
 // PostgreSQL database of its own (dropped when the server stops) instead of SQLite in memory, so that
-// one suite proves both stores (`npm run test:postgres`).
+// one suite proves both stores (`npm run test:postgres`). CAUSEWAY_TEST_PERSISTENCE=postgres-cluster
+// starts two processes' worth of server on that database and hands the test the one that does not hold
+// the shards, so every request of the suite is forwarded (`npm run test:cluster`).
 import { createHash } from 'node:crypto';
+import * as net from 'node:net';
 import { startServer, type RunningServer, type ServerOptions } from '../../src';
 import { createTestDatabase, ensureTestDatabase } from './postgres';
 
-export const isPostgresRun = process.env.CAUSEWAY_TEST_PERSISTENCE === 'postgres';
+const persistence = process.env.CAUSEWAY_TEST_PERSISTENCE;
+export const isPostgresRun = persistence === 'postgres' || persistence === 'postgres-cluster';
+const isClusterRun = persistence === 'postgres-cluster';
+
+const CALLBACK_TEMPLATE = 'component.nexusoperations.callback.endpoint.template';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
 
 export async function startTestServer(options: Partial<ServerOptions> = {}): Promise<RunningServer> {
   if (!isPostgresRun || options.dbFilename !== undefined || options.persistence !== undefined) {
@@ -13,9 +31,30 @@ export async function startTestServer(options: Partial<ServerOptions> = {}): Pro
   }
   const database = await createTestDatabase();
   let server: RunningServer;
+  let holder: RunningServer | undefined;
   try {
-    server = await startServer({ ...options, persistence: database.url });
+    if (isClusterRun) {
+      // The callback URL the holder hands out names the process the test talks to (as a deployment names
+      // its load balancer): any member passes Nexus HTTP requests on to the holder.
+      const httpPort = options.httpPort || (await freePort());
+      const dynamicConfig = {
+        [CALLBACK_TEMPLATE]: `http://127.0.0.1:${httpPort}/namespaces/{{.NamespaceName}}/nexus/callback`,
+        ...options.dynamicConfig,
+      };
+      holder = await startServer({
+        ...options,
+        dynamicConfig,
+        port: 0,
+        httpPort: 0,
+        persistence: database.url,
+        internalPort: 0,
+      });
+      server = await startServer({ ...options, dynamicConfig, httpPort, persistence: database.url, internalPort: 0 });
+    } else {
+      server = await startServer({ ...options, persistence: database.url });
+    }
   } catch (error) {
+    await holder?.stop();
     await database.drop();
     throw error;
   }
@@ -23,6 +62,7 @@ export async function startTestServer(options: Partial<ServerOptions> = {}): Pro
     ...server,
     stop: async () => {
       await server.stop();
+      await holder?.stop();
       await database.drop();
     },
   };

@@ -81,7 +81,22 @@ test('task tokens route to the run (by namespace id) or to the member that dispa
   );
 });
 
-test('requests that cannot be routed, and methods any process serves, stay where they arrive', () => {
+test('namespaces, visibility and endpoints go to the leader; system info stays where it arrives', () => {
+  for (const method of [
+    'ListWorkflowExecutions',
+    'CountWorkflowExecutions',
+    'DescribeNamespace',
+    'RegisterNamespace',
+    'UpdateNamespace',
+    'ListNexusEndpoints',
+    'GetNexusEndpoint',
+    'GetSearchAttributes',
+  ]) {
+    assert.deepEqual(routeOf(method, { namespace: 'ns' }), { kind: 'leader' }, method);
+  }
+});
+
+test('requests that cannot be routed, and methods that describe the process, stay where they arrive', () => {
   assert.equal(routeOf('StartWorkflowExecution', request('StartWorkflowExecution', { namespace: 'ns' })), undefined);
   assert.equal(
     routeOf(
@@ -90,13 +105,8 @@ test('requests that cannot be routed, and methods any process serves, stay where
     ),
     undefined,
   );
-  for (const method of [
-    'ListWorkflowExecutions',
-    'CountWorkflowExecutions',
-    'DescribeNamespace',
-    'RegisterNamespace',
-    'GetSystemInfo',
-  ]) {
+  for (const method of ['GetSystemInfo', 'GetClusterInfo', 'Check']) {
     assert.equal(isRouted(method), false, method);
+    assert.equal(routeOf(method, {}), undefined, method);
   }
 });

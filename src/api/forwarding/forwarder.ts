@@ -18,8 +18,15 @@ export class ForwardError extends Error {
   }
 }
 
+function stopping(): grpc.StatusObject {
+  return { code: grpc.status.UNAVAILABLE, details: 'this Causeway process is stopping', metadata: new grpc.Metadata() };
+}
+
 export class Forwarder {
   private readonly clients = new Map<string, grpc.Client>();
+  /** Calls in flight (bounded by the requests this process is serving), cancelled by close(). */
+  private readonly inFlight = new Set<grpc.ClientUnaryCall>();
+  private isClosed = false;
 
   constructor(private readonly selfId: string) {}
 
@@ -36,6 +43,7 @@ export class Forwarder {
     readonly deadline: grpc.Deadline;
     readonly signal: AbortSignal;
   }): Promise<Buffer> {
+    if (this.isClosed) return Promise.reject(new ForwardError(stopping()));
     const client = this.clientFor(params.address);
     const metadata = new grpc.Metadata();
     for (const [key, value] of Object.entries(params.metadata.getMap())) {
@@ -52,11 +60,17 @@ export class Forwarder {
         metadata,
         { deadline: params.deadline },
         (error, response) => {
+          this.inFlight.delete(call);
           params.signal.removeEventListener('abort', cancel);
-          if (error) reject(new ForwardError({ code: error.code, details: error.details, metadata: error.metadata }));
-          else resolve(response ?? Buffer.alloc(0));
+          if (error && this.isClosed) {
+            // Cut by close(): the client retries UNAVAILABLE, on another process.
+            reject(new ForwardError(stopping()));
+          } else if (error) {
+            reject(new ForwardError({ code: error.code, details: error.details, metadata: error.metadata }));
+          } else resolve(response ?? Buffer.alloc(0));
         },
       );
+      this.inFlight.add(call);
       const cancel = (): void => call.cancel();
       params.signal.addEventListener('abort', cancel, { once: true });
     });
@@ -82,7 +96,10 @@ export class Forwarder {
     return client;
   }
 
+  /** Cancels the calls in flight (their clients retry elsewhere) and closes every client. */
   close(): void {
+    this.isClosed = true;
+    for (const call of [...this.inFlight]) call.cancel();
     for (const client of this.clients.values()) client.close();
     this.clients.clear();
   }

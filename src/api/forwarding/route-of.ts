@@ -1,8 +1,9 @@
 // Which process must serve a request: the one that owns the shard of its workflow id, or of its task
-// queue (matching lives with that shard), or that dispatched the Nexus task it answers. Methods not named
-// here (namespaces, visibility, endpoints, system info) read or write the database and are served by
-// any process. Read from the decoded request only; a request too malformed to route is served locally,
-// where it gets its proper error.
+// queue (matching lives with that shard), or that dispatched the Nexus task it answers. Everything else
+// but system and cluster info (namespaces, visibility, search attributes, Nexus endpoints) goes to the
+// holder of the leader shard, whose caches the engine reads: a write and the reads after it meet one
+// cache, whichever process they came through. Read from the decoded request only; a request too
+// malformed to route is served locally, where it gets its proper error.
 import { decodeTaskToken, type TaskToken } from '../../engine/tasks';
 
 export type RouteKey =
@@ -77,19 +78,19 @@ const routes: Readonly<Record<string, (request: Request) => RouteKey | undefined
   PollNexusTaskQueue: byTaskQueue,
   DescribeTaskQueue: byTaskQueue,
   ShutdownWorker: (request) => taskQueue(request, request.stickyTaskQueue),
-  // OperatorService: the engine reads endpoints and search attributes from its caches.
-  CreateNexusEndpoint: leader,
-  UpdateNexusEndpoint: leader,
-  DeleteNexusEndpoint: leader,
-  AddSearchAttributes: leader,
 };
 
-/** Where `method` must be served for this request; undefined: by any process. */
+/** Served by whichever process receives them: they describe that process. */
+const LOCAL_METHODS = new Set(['GetSystemInfo', 'GetClusterInfo', 'Check']);
+
+/** Where `method` must be served for this request; undefined: here. */
 export function routeOf(method: string, request: Request): RouteKey | undefined {
-  return routes[method]?.(request);
+  if (LOCAL_METHODS.has(method)) return undefined;
+  const route = routes[method];
+  return route ? route(request) : leader();
 }
 
 /** Whether requests of this method are ever forwarded (the rest are always served where they arrive). */
 export function isRouted(method: string): boolean {
-  return method in routes;
+  return !LOCAL_METHODS.has(method);
 }
