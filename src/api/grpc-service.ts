@@ -25,6 +25,9 @@ export interface CallContext {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type RpcHandler = (request: any, context: CallContext) => object | Promise<object>;
 
+/** The bytes each request arrived as, while it is being served (weakly held: gone with the request). */
+const receivedBytes = new WeakMap<object, Uint8Array>();
+
 export function buildService(
   serviceName: string,
   handlers: Readonly<Record<string, RpcHandler>>,
@@ -43,7 +46,12 @@ export function buildService(
       requestStream: false,
       responseStream: false,
       requestSerialize: (value: object) => Buffer.from(requestType.encode(value).finish()),
-      requestDeserialize: (bytes: Buffer) => requestType.decode(bytes),
+      requestDeserialize: (bytes: Buffer) => {
+        const request = requestType.decode(bytes);
+        // Kept so that a forwarded request is sent on as it came, not encoded again.
+        if (forwarding) receivedBytes.set(request, bytes);
+        return request;
+      },
       // A forwarded answer is passed on as the bytes it came as.
       responseSerialize: (value: object) =>
         value instanceof Uint8Array ? Buffer.from(value) : Buffer.from(responseType.encode(value).finish()),
@@ -82,7 +90,7 @@ export function buildService(
             .forward({
               address: target.rpcAddress,
               path,
-              request: requestType.encode(call.request).finish(),
+              request: receivedBytes.get(call.request) ?? requestType.encode(call.request).finish(),
               metadata: call.metadata,
               deadline: deadline ?? Infinity,
               signal: cancelled.signal,

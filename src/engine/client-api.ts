@@ -1,4 +1,5 @@
 // Client-facing operations on runs: start, signal-with-start, signal, request cancel, terminate.
+import { validTaskQueueName } from './task-queue-name';
 import { temporal, long } from '../common/proto';
 import { invalidArgument, workflowNotFound } from '../common/errors';
 import { msFromDuration } from '../common/time';
@@ -26,9 +27,7 @@ function validateStart(
   if (!request.workflowId) throw invalidArgument('WorkflowId is not set on request.');
   if (request.workflowId.length > WORKFLOW_ID_LENGTH_MAX) throw invalidArgument('WorkflowId length exceeds limit.');
   if (!request.workflowType?.name) throw invalidArgument('WorkflowType is not set on request.');
-  // The real server's task queue validation (common/tqid) words these two cases differently.
-  if (!request.taskQueue) throw invalidArgument('taskQueue is not set');
-  if (!request.taskQueue.name) throw invalidArgument('missing task queue name');
+  validTaskQueueName(request.taskQueue);
   for (const [field, value] of [
     ['WorkflowExecutionTimeout', request.workflowExecutionTimeout],
     ['WorkflowRunTimeout', request.workflowRunTimeout],

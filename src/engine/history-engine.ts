@@ -5,6 +5,7 @@
 // Modes: created -> started (`start()`: the cluster's shard count is read or stored, every shard is
 // acquired, the processors and wake-ups start reading what the store holds; no run is loaded) ->
 // stopped (`stop()`: no new transactions, timers and waiters released).
+import { setMaxListeners } from 'node:events';
 import { fnv1a32 } from '../common/hash';
 import type { Logger } from '../common/logger';
 import { ServiceError, ErrorCode } from '../common/errors';
@@ -63,6 +64,8 @@ export class HistoryEngine {
     private readonly options: HistoryEngineOptions,
   ) {
     registerEngineExecutors(this);
+    // Every long poll in flight listens for the stop (removed when it ends): as many as the RPCs in flight.
+    setMaxListeners(0, this.stopping.signal);
   }
 
   get shardCount(): number {

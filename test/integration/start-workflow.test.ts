@@ -205,7 +205,9 @@ describe('starting workflows', () => {
       [{ workflowId: '' }, /WorkflowId/],
       [{ workflowId: 'x'.repeat(1001) }, /WorkflowId/],
       [{ taskQueue: null }, /taskQueue/i],
-      [{ taskQueue: { name: '' } }, /task queue/i],
+      [{ taskQueue: { name: '' } }, /^missing task queue name$/],
+      [{ taskQueue: { name: 'q'.repeat(1001) } }, /^taskQueue length exceeds limit$/],
+      [{ taskQueue: { name: '/_sys/my-queue/1' } }, /^task queue name cannot start with reserved prefix \/_sys\/$/],
       [{ workflowType: null }, /WorkflowType/],
       [{ workflowType: { name: '' } }, /WorkflowType/],
       [{ workflowRunTimeout: { seconds: Long.fromNumber(-1) } }, /WorkflowRunTimeout/],
@@ -218,6 +220,26 @@ describe('starting workflows', () => {
         `${JSON.stringify(overrides).slice(0, 80)}: ${error.details}`,
       );
       assert.match(error.details, message);
+    }
+  });
+
+  test('polls name a valid task queue, as the Temporal frontend checks it', async () => {
+    const service = env.connection.workflowService;
+    const polls = [
+      (name: string) => service.pollWorkflowTaskQueue({ namespace: 'default', taskQueue: { name } }),
+      (name: string) => service.pollActivityTaskQueue({ namespace: 'default', taskQueue: { name } }),
+      (name: string) => service.pollNexusTaskQueue({ namespace: 'default', taskQueue: { name } }),
+    ];
+    for (const poll of polls) {
+      for (const [name, message] of [
+        ['', /^missing task queue name$/],
+        ['/_sys/q/3', /reserved prefix \/_sys\//],
+        ['q'.repeat(1001), /^taskQueue length exceeds limit$/],
+      ] as const) {
+        const error = await grpcFailure(poll(name));
+        assert.equal(error.code, GrpcStatus.INVALID_ARGUMENT, `${name.slice(0, 20)}: ${error.details}`);
+        assert.match(error.details, message);
+      }
     }
   });
 

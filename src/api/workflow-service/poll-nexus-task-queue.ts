@@ -1,5 +1,5 @@
 import type { temporal } from '../../common/proto';
-import { invalidArgument } from '../../common/errors';
+import { validTaskQueueName } from '../../engine/task-queue-name';
 import { encodeTaskToken } from '../../engine/tasks';
 import { type ApiDeps, namespaceOf } from '../api-deps';
 import type { CallContext } from '../grpc-service';
@@ -11,8 +11,7 @@ export async function pollNexusTaskQueue(
   context: CallContext,
 ): Promise<temporal.api.workflowservice.v1.IPollNexusTaskQueueResponse> {
   const namespace = namespaceOf(deps, request);
-  const taskQueue = request.taskQueue?.name ?? '';
-  if (!taskQueue) throw invalidArgument('TaskQueue is not set on request.');
+  const taskQueue = validTaskQueueName(request.taskQueue);
   return withDeadline(deps.clock, [context.signal], deps.config.longPollMs, async (signal) => {
     for (;;) {
       const task = await deps.matching.poll(namespace.id, taskQueue, 'nexus', signal);

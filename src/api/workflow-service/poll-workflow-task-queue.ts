@@ -1,5 +1,5 @@
 import type { temporal } from '../../common/proto';
-import { invalidArgument } from '../../common/errors';
+import { validTaskQueueName } from '../../engine/task-queue-name';
 import { recordWorkflowTaskStarted, type WorkflowPoll } from '../../engine/workflow-task-api';
 import type { MatchTask } from '../../engine/tasks';
 import { recordQueryTaskStarted } from '../../engine/query-api';
@@ -15,8 +15,7 @@ export async function pollWorkflowTaskQueue(
   context: CallContext,
 ): Promise<Response> {
   const namespace = namespaceOf(deps, request);
-  const taskQueue = request.taskQueue?.name ?? '';
-  if (!taskQueue) throw invalidArgument('TaskQueue is not set on request.');
+  const taskQueue = validTaskQueueName(request.taskQueue);
   const poll = {
     identity: request.identity ?? '',
     namespace: namespace.name,
