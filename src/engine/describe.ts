@@ -19,6 +19,27 @@ import { resetPointsToProto } from './reset-points';
 const PendingActivityState = temporal.api.enums.v1.PendingActivityState;
 const PendingWorkflowTaskState = temporal.api.enums.v1.PendingWorkflowTaskState;
 
+/** As the Temporal server's describe: deadlines, the original start time, whether a cancel was asked. */
+function extendedInfo(workflow: Workflow): temporal.api.workflow.v1.IWorkflowExecutionExtendedInfo {
+  const s = workflow.state;
+  const startedEvent = RequestIdEventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED;
+  return {
+    executionExpirationTime: s.executionExpirationMs > 0 ? timestampFromMs(s.executionExpirationMs) : null,
+    runExpirationTime: s.runExpirationMs > 0 ? timestampFromMs(s.runExpirationMs) : null,
+    originalStartTime: workflow.startedEvent?.eventTime ?? timestampFromMs(s.startTimeMs),
+    cancelRequested: s.cancelRequested,
+    // The start request ids this run answers, each at its WorkflowExecutionStarted event.
+    requestIdInfos: Object.fromEntries(
+      (s.startRequestIds ?? []).map((requestId) => [
+        requestId,
+        { eventType: startedEvent, eventId: long(1), buffered: false },
+      ]),
+    ),
+  };
+}
+
+const RequestIdEventType = temporal.api.enums.v1.EventType;
+
 export function describeWorkflow(
   ctx: EngineContext,
   workflow: Workflow,
@@ -80,6 +101,7 @@ export function describeWorkflow(
       ? Object.values(s.nexusOperations).map((op) => pendingNexusOperation(op, isBlocked(op)))
       : [],
     callbacks: callbackInfos(workflow),
+    workflowExtendedInfo: extendedInfo(workflow),
     ...(s.workflowTask
       ? {
           pendingWorkflowTask: {

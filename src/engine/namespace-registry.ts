@@ -117,6 +117,15 @@ export class NamespaceRegistry {
   }
 }
 
+/** The Temporal server's minimum retention of a local namespace (namespace.MinRetentionLocal). */
+export const MIN_RETENTION_MS = 60 * 60 * 1000;
+
+/** A retention a request sets: at least an hour, as the Temporal frontend requires; else INVALID_ARGUMENT. */
+export function validRetentionMs(retentionMs: number): number {
+  if (!(retentionMs >= MIN_RETENTION_MS)) throw invalidArgument('A valid retention period is not set on request.');
+  return retentionMs;
+}
+
 export function validateNamespaceName(name: string): void {
   if (!name) throw invalidArgument('Namespace is not set on request.');
   if (name.length > NAMESPACE_NAME_MAX_LENGTH) {

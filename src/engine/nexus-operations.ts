@@ -52,10 +52,12 @@ export function nexusScheduleError(
   if (!a) return 'ScheduleNexusOperationCommandAttributes is not set.';
   if (!a.endpoint) return 'Endpoint is not set on ScheduleNexusOperationCommand.';
   if (!ctx.nexusEndpoints.findByName(a.endpoint)) return `endpoint "${a.endpoint}" not found`;
-  if (!a.service || a.service.length > NEXUS_NAME_LENGTH_MAX)
-    return 'Service is not set or too long on ScheduleNexusOperationCommand.';
-  if (!a.operation || a.operation.length > NEXUS_NAME_LENGTH_MAX)
-    return 'Operation is not set or too long on ScheduleNexusOperationCommand.';
+  // As the Temporal server: only a name that is too long is the caller's error; an empty or unknown one
+  // is the handler's to answer (NOT_FOUND).
+  if ((a.service ?? '').length > NEXUS_NAME_LENGTH_MAX)
+    return `ScheduleNexusOperationCommandAttributes.Service exceeds length limit of ${NEXUS_NAME_LENGTH_MAX}`;
+  if ((a.operation ?? '').length > NEXUS_NAME_LENGTH_MAX)
+    return `ScheduleNexusOperationCommandAttributes.Operation exceeds length limit of ${NEXUS_NAME_LENGTH_MAX}`;
   for (const d of [a.scheduleToCloseTimeout, a.scheduleToStartTimeout, a.startToCloseTimeout]) {
     if (msFromDuration(d) < 0) return 'A valid timeout may not be negative.';
   }

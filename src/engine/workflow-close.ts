@@ -38,7 +38,7 @@ export function closeWorkflow(ctx: EngineContext, tx: Transaction, workflow: Wor
   if (!isRunning(s)) return;
   const nowMs = tx.nowMs;
   const next = nextRunFor(ctx, workflow, outcome, nowMs);
-  appendCloseEvent(workflow, outcome, next?.spec.runId, next?.retryState, nowMs);
+  appendCloseEvent(workflow, outcome, next?.spec?.runId, next?.retryState, nowMs);
   s.status = statusOf(outcome);
   s.closeTimeMs = nowMs;
   dropWorkflowTask(workflow);
@@ -50,7 +50,7 @@ export function closeWorkflow(ctx: EngineContext, tx: Transaction, workflow: Wor
   s.stickyTaskQueue = '';
   applyParentClosePolicy(workflow);
   closeNexusOperations(workflow);
-  if (next) {
+  if (next?.spec) {
     tx.add(createRun(ctx, tx, next.spec, nowMs));
     return;
   }
@@ -190,11 +190,24 @@ interface NextRun {
   retryState?: number;
 }
 
-/** The run that follows this close, if any: continue-as-new, or a retry of a failed/timed-out run. */
-function nextRunFor(ctx: EngineContext, workflow: Workflow, outcome: CloseOutcome, nowMs: number): NextRun | undefined {
+/**
+ * The run that follows this close, if any: continue-as-new, or a retry of a failed/timed-out run; or, when
+ * none follows, why (the close event's retry state), as the Temporal server decides it: a run that timed
+ * out past its workflow execution timeout is TIMEOUT, else the retry policy says (RETRY_POLICY_NOT_SET
+ * without one).
+ */
+function nextRunFor(
+  ctx: EngineContext,
+  workflow: Workflow,
+  outcome: CloseOutcome,
+  nowMs: number,
+): NextRun | { spec?: undefined; retryState: number } | undefined {
   if (outcome.kind === 'continued-as-new') return { spec: continueAsNewSpec(ctx, workflow, outcome.attributes, nowMs) };
   if (outcome.kind !== 'failed' && outcome.kind !== 'timed-out') return undefined;
   const s = workflow.state;
+  if (outcome.kind === 'timed-out' && s.executionExpirationMs > 0 && nowMs >= s.executionExpirationMs) {
+    return { retryState: RetryState.Timeout };
+  }
   if (!s.retryPolicy) return undefined;
   const info = outcome.kind === 'failed' ? outcome.failure?.applicationFailureInfo : undefined;
   const decision = decideRetry({
@@ -205,7 +218,7 @@ function nextRunFor(ctx: EngineContext, workflow: Workflow, outcome: CloseOutcom
     errorType: info?.type ?? undefined,
     isNonRetryable: outcome.kind === 'failed' && (info?.nonRetryable ?? false),
   });
-  if (!decision.retry) return undefined;
+  if (!decision.retry) return { retryState: decision.retryState };
   const spec: RunSpec = {
     ...inheritedSpec(ctx, workflow, nowMs),
     attempt: s.attempt + 1,

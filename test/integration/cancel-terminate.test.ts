@@ -34,6 +34,35 @@ describe('cancel, terminate, queries and updates', () => {
     return (events ?? []).map((e) => e.eventType ?? 0);
   }
 
+  test('describe shows the extended info: deadlines, original start time, a cancel that was asked', async () => {
+    const workflowId = uniqueId();
+    // No worker polls this queue: the run stays open with its cancel request recorded.
+    const handle = await env.client.workflow.start('waitForever', {
+      taskQueue: `nobody-${workflowId}`,
+      workflowId,
+      workflowExecutionTimeout: '1h',
+      workflowRunTimeout: '30m',
+    });
+    const before = await env.connection.workflowService.describeWorkflowExecution({
+      namespace: 'default',
+      execution: { workflowId },
+    });
+    const info = before.workflowExtendedInfo;
+    assert.equal(info?.cancelRequested, false);
+    const started = Number(before.workflowExecutionInfo?.startTime?.seconds);
+    assert.equal(Number(info?.originalStartTime?.seconds), started);
+    assert.equal(Number(info?.executionExpirationTime?.seconds) - started, 3600);
+    assert.equal(Number(info?.runExpirationTime?.seconds) - started, 1800);
+    assert.equal(Object.keys(info?.requestIdInfos ?? {}).length, 1, 'the start request id, at the started event');
+    await handle.cancel();
+    const after = await env.connection.workflowService.describeWorkflowExecution({
+      namespace: 'default',
+      execution: { workflowId },
+    });
+    assert.equal(after.workflowExtendedInfo?.cancelRequested, true);
+    await handle.terminate('done');
+  });
+
   test('cancel reaches the workflow, which closes as canceled', async () => {
     await env.withWorker(async (taskQueue) => {
       const handle = await env.client.workflow.start('cancellable', { taskQueue, workflowId: uniqueId() });

@@ -104,6 +104,37 @@ describe('namespaces', () => {
       assert.ok(seen.includes(namespace), namespace);
   });
 
+  test('a retention under an hour, or none, is refused on register and on update, as by the Temporal server', async () => {
+    const service = env.connection.workflowService;
+    const refused = /^A valid retention period is not set on request\.$/;
+    for (const retention of [undefined, { seconds: Long.fromNumber(0) }, { seconds: Long.fromNumber(30 * 60) }]) {
+      const error = await grpcFailure(
+        service.registerNamespace({ namespace: uniqueId('ns'), workflowExecutionRetentionPeriod: retention }),
+      );
+      assert.equal(error.code, GrpcStatus.INVALID_ARGUMENT, JSON.stringify(retention));
+      assert.match(error.details, refused);
+    }
+    const name = uniqueId('ns');
+    await service.registerNamespace({
+      namespace: name,
+      workflowExecutionRetentionPeriod: { seconds: Long.fromNumber(3600) },
+    });
+    const update = await grpcFailure(
+      service.updateNamespace({
+        namespace: name,
+        config: { workflowExecutionRetentionTtl: { seconds: Long.fromNumber(0) } },
+      }),
+    );
+    assert.equal(update.code, GrpcStatus.INVALID_ARGUMENT);
+    assert.match(update.details, refused);
+    const described = await service.describeNamespace({ namespace: name });
+    assert.equal(
+      Number(described.config?.workflowExecutionRetentionTtl?.seconds),
+      3600,
+      'the refused update changed nothing',
+    );
+  });
+
   test('registering an existing namespace is ALREADY_EXISTS', async () => {
     const error = await grpcFailure(
       env.connection.workflowService.registerNamespace({

@@ -4,6 +4,7 @@
 // Setup: servers with short retry and breaker settings; the seed's handler and caller code.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import Long from 'long';
 import { randomUUID } from 'node:crypto';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -140,7 +141,10 @@ describe('Nexus machinery', () => {
     try {
       const connection = await Connection.connect({ address: first.address });
       for (const namespace of ['caller-ns', 'handler-ns'])
-        await connection.workflowService.registerNamespace({ namespace });
+        await connection.workflowService.registerNamespace({
+          namespace,
+          workflowExecutionRetentionPeriod: { seconds: Long.fromNumber(86_400) },
+        });
       await connection.operatorService.createNexusEndpoint({
         spec: { name: endpoint, target: { worker: { namespace: 'handler-ns', taskQueue: handlerTaskQueue } } },
       });

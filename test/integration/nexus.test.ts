@@ -87,6 +87,13 @@ describe('Nexus operations with the TypeScript SDK', () => {
     assert.match(result, /^NexusOperationFailure\(.*\) <- HandlerError\(bad input/);
   });
 
+  test('an empty or unknown operation name reaches the handler, which answers NOT_FOUND', async () => {
+    for (const operation of ['', 'noSuchOperation']) {
+      const result = await probe(operation, 'x');
+      assert.match(result, /^NexusOperationFailure\(.*\) <- HandlerError\(.*; type=NOT_FOUND\)/, operation);
+    }
+  });
+
   test('a retryable handler error is retried until the handler succeeds', async () => {
     const result = await probe('flakyHandler', { key: randomUUID(), failures: 2 });
     assert.equal(result, 'ok: "ok after 2 failures"');

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { TimeoutFailure, WorkflowFailedError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { startTestEnv, uniqueId, type TestEnv } from '../helpers/test-env';
+import { eventually } from '../helpers/eventually';
 import { EventType, assertWellFormed, eventsOfType, historyEvents } from '../helpers/history';
 
 const TimeoutType = temporal.api.enums.v1.TimeoutType;
@@ -23,6 +24,28 @@ describe('timers and workflow timeouts', () => {
   });
   after(async () => {
     await env?.stop();
+  });
+
+  test('a run that times out says why: TIMEOUT past its execution timeout, RETRY_POLICY_NOT_SET without a policy', async () => {
+    const RetryState = temporal.api.enums.v1.RetryState;
+    const cases = [
+      [{ workflowExecutionTimeout: '1s' }, RetryState.RETRY_STATE_TIMEOUT],
+      [{ workflowRunTimeout: '1s' }, RetryState.RETRY_STATE_RETRY_POLICY_NOT_SET],
+    ] as const;
+    for (const [timeouts, expected] of cases) {
+      const workflowId = uniqueId('timeout');
+      // Nobody polls: the run stays open until its deadline.
+      const handle = await env.client.workflow.start('waitForever', {
+        taskQueue: `nobody-${workflowId}`,
+        workflowId,
+        ...timeouts,
+      });
+      const timedOut = await eventually(async () => {
+        const events = await historyEvents(handle);
+        return eventsOfType(events, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT)[0];
+      });
+      assert.equal(timedOut.workflowExecutionTimedOutEventAttributes?.retryState, expected, JSON.stringify(timeouts));
+    }
   });
 
   test('a timer fires after its duration', async () => {

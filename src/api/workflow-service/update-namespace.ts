@@ -2,6 +2,7 @@ import { type temporal, Long } from '../../common/proto';
 import { msFromDuration } from '../../common/time';
 import { type ApiDeps, namespaceOf } from '../api-deps';
 import { namespaceDescription } from './namespace-description';
+import { validRetentionMs } from '../../engine/namespace-registry';
 
 export async function updateNamespace(
   deps: ApiDeps,
@@ -12,8 +13,8 @@ export async function updateNamespace(
   if (info?.description) record.description = info.description;
   if (info?.ownerEmail) record.ownerEmail = info.ownerEmail;
   if (info?.data) record.data = { ...record.data, ...info.data };
-  const retentionMs = msFromDuration(request.config?.workflowExecutionRetentionTtl);
-  if (retentionMs > 0) record.retentionMs = retentionMs;
+  const retention = request.config?.workflowExecutionRetentionTtl;
+  if (retention) record.retentionMs = validRetentionMs(msFromDuration(retention));
   const updated = await deps.namespaces.update(record);
   const description = namespaceDescription(updated);
   return {
