@@ -1,7 +1,7 @@
 // UpdateWorkflowExecution and PollWorkflowExecutionUpdate: admit an update, get it onto a workflow task,
 // and wait (up to the long-poll limit) for the stage the caller asked for.
 import { temporal } from '../common/proto';
-import { invalidArgument, notFound } from '../common/errors';
+import { ErrorCode, ServiceError, invalidArgument, notFound } from '../common/errors';
 import type { NamespaceRecord } from '../store/store';
 import type { HistoryEngine } from './history-engine';
 import type { Workflow } from './workflow';
@@ -60,6 +60,17 @@ export function validateUpdate(request: temporal.api.workflowservice.v1.IUpdateW
   return updateId;
 }
 
+/** The Temporal server's history.maxInFlightUpdates: updates admitted but not completed, per run. */
+export const MAX_IN_FLIGHT_UPDATES = 10;
+
+/** Updates of the run that are admitted, sent or accepted, but not completed. */
+function inFlightUpdates(workflow: Workflow): number {
+  const ids = new Set(workflow.updates.keys());
+  for (const [id, record] of Object.entries(workflow.state.updates)) if (record.completedEventId === 0) ids.add(id);
+  for (const [id, entry] of workflow.updates) if (entry.stage === UpdateStage.Completed) ids.delete(id);
+  return ids.size;
+}
+
 /** Admits the update to the run unless it already knows it (a retried request). */
 export async function admitUpdate(
   engine: HistoryEngine,
@@ -70,6 +81,19 @@ export async function admitUpdate(
   const updateId = request.request?.meta?.updateId ?? '';
   if (!isRunning(workflow.state)) throw notFound('workflow execution already completed');
   if (await statusOf(tx, workflow, updateId)) return;
+  if (inFlightUpdates(workflow) >= MAX_IN_FLIGHT_UPDATES) {
+    throw new ServiceError(
+      ErrorCode.ResourceExhausted,
+      `limit on number of concurrent in-flight updates has been reached (${MAX_IN_FLIGHT_UPDATES})`,
+      {
+        typeName: 'temporal.api.errordetails.v1.ResourceExhaustedFailure',
+        value: {
+          cause: temporal.api.enums.v1.ResourceExhaustedCause.RESOURCE_EXHAUSTED_CAUSE_CONCURRENT_LIMIT,
+          scope: temporal.api.enums.v1.ResourceExhaustedScope.RESOURCE_EXHAUSTED_SCOPE_NAMESPACE,
+        },
+      },
+    );
+  }
   workflow.updates.set(updateId, {
     updateId,
     request: request.request ?? {},

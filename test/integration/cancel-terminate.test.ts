@@ -7,12 +7,14 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   Client,
+  Connection,
   QueryNotRegisteredError,
   QueryRejectedError,
   WorkflowFailedError,
   WorkflowNotFoundError,
   WorkflowUpdateStage,
 } from '@temporalio/client';
+import { status as GrpcStatus } from '@grpc/grpc-js';
 import { CancelledFailure, TerminatedFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { startTestEnv, uniqueId, type TestEnv } from '../helpers/test-env';
@@ -220,6 +222,46 @@ describe('cancel, terminate, queries and updates', () => {
       const closed = await handle.executeUpdate('increment', { args: [1] }).catch((e: unknown) => e);
       assert.ok(closed instanceof WorkflowNotFoundError, String(closed));
       assert.match(closed.message, /already completed/);
+    });
+  });
+
+  test('ten updates in flight on a run: the eleventh is RESOURCE_EXHAUSTED, as on the Temporal server', async () => {
+    await env.withWorker(async (taskQueue) => {
+      const handle = await env.client.workflow.start('heldUpdates', { taskQueue, workflowId: uniqueId() });
+      const updates = await Promise.all(
+        Array.from({ length: 10 }, (_, index) =>
+          handle.startUpdate('wait', { args: [String(index)], waitForStage: WorkflowUpdateStage.ACCEPTED }),
+        ),
+      );
+      // Without the SDK's retries, to see the first answer.
+      const raw = await Connection.connect({ address: env.server.address, interceptors: [] });
+      try {
+        const error = await raw.workflowService
+          .updateWorkflowExecution({
+            namespace: 'default',
+            workflowExecution: { workflowId: handle.workflowId },
+            request: { meta: { updateId: 'eleventh' }, input: { name: 'wait', args: { payloads: [] } } },
+            waitPolicy: {
+              lifecycleStage:
+                temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage
+                  .UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED,
+            },
+          })
+          .then(
+            () => assert.fail('the eleventh update was admitted'),
+            (e: unknown) => e as { code: number; details: string },
+          );
+        assert.equal(error.code, GrpcStatus.RESOURCE_EXHAUSTED);
+        assert.equal(error.details, 'limit on number of concurrent in-flight updates has been reached (10)');
+      } finally {
+        await raw.close();
+      }
+      await handle.signal('release');
+      assert.deepEqual(
+        await Promise.all(updates.map((update) => update.result())),
+        updates.map((_, index) => `done ${index}`),
+      );
+      assert.equal(await handle.result(), 10);
     });
   });
 });
