@@ -119,6 +119,7 @@ async function startWith(
   new NexusOperationExecutor(engine, endpoints, dispatcher, breakers, nexusHttpClient, {
     retryInitialIntervalMs: config.nexusRetryInitialIntervalMs,
     requestTimeoutMs: config.nexusRequestTimeoutMs,
+    useSystemCallbackUrl: httpConfig.useSystemCallbackUrl,
   }).register();
   new CallbackExecutor(engine, clock, httpConfig.callbacks).register();
   const deps: ApiDeps = {

@@ -42,6 +42,8 @@ export interface NexusExecutorSettings {
   readonly retryInitialIntervalMs: number;
   /** Deadline of one attempt at the handler (the Temporal server's 10 s). */
   readonly requestTimeoutMs: number;
+  /** Worker targets get `temporal://system` (else the callback URL external handlers get). */
+  readonly useSystemCallbackUrl: boolean;
 }
 
 /** Calls an external (HTTP) Nexus endpoint; provided by the Nexus HTTP client. */
@@ -185,7 +187,10 @@ export class NexusOperationExecutor {
       service: op.service,
       operation: op.operation,
       requestId: op.requestId,
-      callback: SYSTEM_CALLBACK_URL,
+      callback:
+        this.settings.useSystemCallbackUrl || !this.external
+          ? SYSTEM_CALLBACK_URL
+          : this.external.callbackUrl(callerNamespace),
       payload: scheduled?.input ?? null,
       callbackHeader: { [CALLBACK_TOKEN_HEADER]: token },
       links: [link],

@@ -104,6 +104,7 @@ export class EngineHarness {
     new NexusOperationExecutor(this.engine, this.endpoints, this.dispatcher, this.breakers, undefined, {
       retryInitialIntervalMs: 1000,
       requestTimeoutMs: 10_000,
+      useSystemCallbackUrl: true,
     }).register();
     await this.engine.start();
     await this.clock.settle();

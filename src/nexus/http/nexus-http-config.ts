@@ -1,5 +1,7 @@
 // The --dynamic-config-value keys of Nexus over HTTP, with the Temporal server's names (new and pre-1.32):
 //   nexusoperation.callback.endpoint.template          callback URL sent to external endpoints
+//   nexusoperation.useSystemCallbackURL                 false: worker endpoints get that URL too, not
+//                                                       temporal://system (default true)
 //   callback.retryPolicy.initialInterval / maxInterval  outbound completion callback backoff
 //   callback.request.timeout                            deadline of one callback attempt
 import { invalidArgument } from '../../common/errors';
@@ -8,6 +10,8 @@ import type { CallbackSenderSettings } from './http-callback';
 export interface NexusHttpConfig {
   /** Go-template-like URL with `{{.NamespaceName}}`; undefined = this server's own callback route. */
   readonly callbackUrlTemplate: string | undefined;
+  /** Worker endpoints get `temporal://system` (true, the default) or the callback URL above. */
+  readonly useSystemCallbackUrl: boolean;
   readonly callbacks: CallbackSenderSettings;
 }
 
@@ -33,6 +37,7 @@ function toMs(key: string, value: unknown): number {
 
 export function nexusHttpConfigFromDynamicConfig(values: Readonly<Record<string, unknown>>): NexusHttpConfig {
   let callbackUrlTemplate: string | undefined;
+  let useSystemCallbackUrl = true;
   const callbacks = { ...defaultCallbackSenderSettings };
   for (const [key, value] of Object.entries(values)) {
     switch (key) {
@@ -43,6 +48,12 @@ export function nexusHttpConfigFromDynamicConfig(values: Readonly<Record<string,
             `dynamic config ${key}: expected an http(s) URL template, got ${JSON.stringify(value)}`,
           );
         callbackUrlTemplate = value;
+        break;
+      case 'nexusoperation.useSystemCallbackURL':
+      case 'component.nexusoperations.useSystemCallbackURL':
+        if (value !== true && value !== false && value !== 'true' && value !== 'false')
+          throw invalidArgument(`dynamic config ${key}: expected true or false, got ${JSON.stringify(value)}`);
+        useSystemCallbackUrl = value === true || value === 'true';
         break;
       case 'callback.retryPolicy.initialInterval':
       case 'component.callbacks.retryPolicy.initialInterval':
@@ -60,7 +71,7 @@ export function nexusHttpConfigFromDynamicConfig(values: Readonly<Record<string,
         break;
     }
   }
-  return { callbackUrlTemplate, callbacks };
+  return { callbackUrlTemplate, useSystemCallbackUrl, callbacks };
 }
 
 /** The callback URL external handlers are given for a caller namespace. */
