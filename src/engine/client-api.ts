@@ -154,6 +154,7 @@ export function signalWithStartWorkflowExecution(
       input: request.signalInput,
       header: request.header,
       identity: request.identity ?? '',
+      links: request.links ?? [],
       ...(request.requestId ? { requestId: request.requestId } : {}),
     };
     if (
@@ -164,7 +165,11 @@ export function signalWithStartWorkflowExecution(
     ) {
       // A retried request (same request id) does not signal twice: signalWorkflow dedups by it.
       signalWorkflow(engine.ctx, tx, current, signal);
-      return { runId: current.state.runId, started: false };
+      return {
+        runId: current.state.runId,
+        started: false,
+        signalLink: signalLink(namespace, current, request.requestId),
+      };
     }
     // The signal schedules the first workflow task, after its own event.
     const spec: RunSpec = {
@@ -176,7 +181,11 @@ export function signalWithStartWorkflowExecution(
       conflictPolicy: temporal.api.enums.v1.WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING,
     });
     signalWorkflow(engine.ctx, tx, result.workflow, signal);
-    return { runId: result.workflow.state.runId, started: result.started };
+    return {
+      runId: result.workflow.state.runId,
+      started: result.started,
+      signalLink: signalLink(namespace, result.workflow, request.requestId),
+    };
   });
 }
 
@@ -199,11 +208,30 @@ export async function findRun(
   return workflow;
 }
 
+/** The link a signal's response carries, as the Temporal server makes it: a request-id reference to the signaled event. */
+function signalLink(
+  namespace: NamespaceRecord,
+  workflow: Workflow,
+  requestId: string | null | undefined,
+): temporal.api.common.v1.ILink {
+  return {
+    workflowEvent: {
+      namespace: namespace.name,
+      workflowId: workflow.state.workflowId,
+      runId: workflow.state.runId,
+      requestIdRef: {
+        requestId: requestId ?? '',
+        eventType: temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED,
+      },
+    },
+  };
+}
+
 export function signalWorkflowExecution(
   engine: HistoryEngine,
   namespace: NamespaceRecord,
   request: temporal.api.workflowservice.v1.ISignalWorkflowExecutionRequest,
-): Promise<void> {
+): Promise<temporal.api.workflowservice.v1.ISignalWorkflowExecutionResponse> {
   if (!request.signalName) throw invalidArgument('SignalName is not set on request.');
   return engine.run(targetOf(namespace, request.workflowExecution?.workflowId), async (tx) => {
     const workflow = await findRun(tx, namespace, request.workflowExecution);
@@ -213,8 +241,10 @@ export function signalWorkflowExecution(
       input: request.input,
       header: request.header,
       identity: request.identity ?? '',
+      links: request.links ?? [],
       ...(request.requestId ? { requestId: request.requestId } : {}),
     });
+    return { link: signalLink(namespace, workflow, request.requestId) };
   });
 }
 

@@ -100,6 +100,8 @@ export function signalWorkflow(
     /** A retried delivery with the same id is applied once (defaults to the request id). */
     dedupeId?: string;
     externalWorkflowExecution?: temporal.api.common.v1.IWorkflowExecution | null;
+    /** Links the request carries (a Nexus caller's, for a signal-backed operation), kept on the event. */
+    links?: readonly temporal.api.common.v1.ILink[] | null;
   },
 ): void {
   assertRunning(workflow);
@@ -123,6 +125,7 @@ export function signalWorkflow(
       ...(signal.requestId ? { requestId: signal.requestId } : {}),
     },
     tx.nowMs,
+    signal.links ?? undefined,
   );
   scheduleWorkflowTask(ctx, workflow, tx.nowMs);
 }

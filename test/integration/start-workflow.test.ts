@@ -243,6 +243,52 @@ describe('starting workflows', () => {
     }
   });
 
+  test('signals keep the links of their request on the event and answer with a link to it', async () => {
+    const service = env.connection.workflowService;
+    const callerLink = (id: string): temporal.api.common.v1.ILink => ({
+      workflowEvent: {
+        namespace: 'caller-ns',
+        workflowId: id,
+        runId: randomUUID(),
+        eventRef: { eventId: Long.fromNumber(5), eventType: EventType.EVENT_TYPE_NEXUS_OPERATION_SCHEDULED },
+      },
+    });
+    const signaledEvent = async (workflowId: string, requestId: string) => {
+      const { events } = await env.client.workflow.getHandle(workflowId).fetchHistory();
+      return (events ?? []).find((e) => e.workflowExecutionSignaledEventAttributes?.requestId === requestId);
+    };
+    const workflowId = uniqueId();
+    const viaStart = randomUUID();
+    const started = await service.signalWithStartWorkflowExecution({
+      namespace: 'default',
+      workflowId,
+      workflowType: { name: 'waitForever' },
+      taskQueue: { name: uniqueId('tq') },
+      signalName: 'hello',
+      requestId: viaStart,
+      links: [callerLink('first')],
+    });
+    const startLink = started.signalLink?.workflowEvent;
+    assert.equal(startLink?.workflowId, workflowId);
+    assert.equal(startLink?.runId, started.runId);
+    assert.equal(startLink?.requestIdRef?.requestId, viaStart);
+    assert.equal(startLink?.requestIdRef?.eventType, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED);
+    assert.equal((await signaledEvent(workflowId, viaStart))?.links?.[0]?.workflowEvent?.workflowId, 'first');
+
+    const viaSignal = randomUUID();
+    const signalled = await service.signalWorkflowExecution({
+      namespace: 'default',
+      workflowExecution: { workflowId },
+      signalName: 'again',
+      requestId: viaSignal,
+      links: [callerLink('second')],
+    });
+    assert.equal(signalled.link?.workflowEvent?.runId, started.runId);
+    assert.equal(signalled.link?.workflowEvent?.requestIdRef?.requestId, viaSignal);
+    assert.equal((await signaledEvent(workflowId, viaSignal))?.links?.[0]?.workflowEvent?.workflowId, 'second');
+    await env.client.workflow.getHandle(workflowId).terminate('done');
+  });
+
   test('SignalWithStart starts an absent workflow and signals a running one', async () => {
     await env.withWorker(async (taskQueue) => {
       const workflowId = uniqueId();

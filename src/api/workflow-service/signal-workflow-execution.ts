@@ -6,6 +6,5 @@ export async function signalWorkflowExecution(
   deps: ApiDeps,
   request: temporal.api.workflowservice.v1.ISignalWorkflowExecutionRequest,
 ): Promise<temporal.api.workflowservice.v1.ISignalWorkflowExecutionResponse> {
-  await signal(deps.engine, namespaceOf(deps, request), request);
-  return {};
+  return signal(deps.engine, namespaceOf(deps, request), request);
 }

@@ -97,7 +97,7 @@ test('a run takes no more signals than history.maximumSignalsPerExecution', asyn
   const h = await EngineHarness.start({ config: { signalsPerExecutionMax: 3 } });
   try {
     const key = await h.startWorkflow('many-signals');
-    const signal = (): Promise<void> =>
+    const signal = (): Promise<unknown> =>
       signalWorkflowExecution(h.engine, h.namespace, { namespace: 'default', workflowExecution: key, signalName: 's' });
     for (let i = 0; i < 3; i++) await signal();
     await assert.rejects(signal(), /exceeded workflow execution limit for signal events/);
