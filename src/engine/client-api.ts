@@ -80,6 +80,8 @@ export function runSpecFromStart(
     lastCompletionResult: request.lastCompletionResult ?? null,
     completionCallbacks: request.completionCallbacks ?? [],
     links: linksNotOnCallbacks(request.links ?? [], request.completionCallbacks ?? []),
+    requestLinks: request.links ?? [],
+    onConflictOptions: 'onConflictOptions' in request ? (request.onConflictOptions ?? null) : null,
   };
 }
 
@@ -122,7 +124,15 @@ export function startWorkflowExecution(
     return {
       runId: result.workflow.state.runId,
       started: result.started,
-      link: startedEventLink(namespace.name, result.workflow),
+      link:
+        result.attachedRequestId !== undefined
+          ? requestIdLink(
+              namespace.name,
+              result.workflow,
+              result.attachedRequestId,
+              temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_OPTIONS_UPDATED,
+            )
+          : startedEventLink(namespace.name, result.workflow),
     };
   });
 }
@@ -208,23 +218,35 @@ export async function findRun(
   return workflow;
 }
 
-/** The link a signal's response carries, as the Temporal server makes it: a request-id reference to the signaled event. */
+/** A link to the event a request made, by its request id (the Temporal server's RequestIdRef link). */
+function requestIdLink(
+  namespace: string,
+  workflow: Workflow,
+  requestId: string,
+  eventType: temporal.api.enums.v1.EventType,
+): temporal.api.common.v1.ILink {
+  return {
+    workflowEvent: {
+      namespace,
+      workflowId: workflow.state.workflowId,
+      runId: workflow.state.runId,
+      requestIdRef: { requestId, eventType },
+    },
+  };
+}
+
+/** The link a signal's response carries: a request-id reference to the signaled event. */
 function signalLink(
   namespace: NamespaceRecord,
   workflow: Workflow,
   requestId: string | null | undefined,
 ): temporal.api.common.v1.ILink {
-  return {
-    workflowEvent: {
-      namespace: namespace.name,
-      workflowId: workflow.state.workflowId,
-      runId: workflow.state.runId,
-      requestIdRef: {
-        requestId: requestId ?? '',
-        eventType: temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED,
-      },
-    },
-  };
+  return requestIdLink(
+    namespace.name,
+    workflow,
+    requestId ?? '',
+    temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED,
+  );
 }
 
 export function signalWorkflowExecution(

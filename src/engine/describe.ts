@@ -22,19 +22,26 @@ const PendingWorkflowTaskState = temporal.api.enums.v1.PendingWorkflowTaskState;
 /** As the Temporal server's describe: deadlines, the original start time, whether a cancel was asked. */
 function extendedInfo(workflow: Workflow): temporal.api.workflow.v1.IWorkflowExecutionExtendedInfo {
   const s = workflow.state;
-  const startedEvent = RequestIdEventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED;
   return {
     executionExpirationTime: s.executionExpirationMs > 0 ? timestampFromMs(s.executionExpirationMs) : null,
     runExpirationTime: s.runExpirationMs > 0 ? timestampFromMs(s.runExpirationMs) : null,
     originalStartTime: workflow.startedEvent?.eventTime ?? timestampFromMs(s.startTimeMs),
     cancelRequested: s.cancelRequested,
-    // The start request ids this run answers, each at its WorkflowExecutionStarted event.
-    requestIdInfos: Object.fromEntries(
-      (s.startRequestIds ?? []).map((requestId) => [
+    // The request ids this run answers: its start's, at WorkflowExecutionStarted, and those later starts
+    // attached (USE_EXISTING), at their WorkflowExecutionOptionsUpdated (buffered while a task runs).
+    requestIdInfos: Object.fromEntries([
+      ...(s.startRequestIds ?? []).map((requestId) => [
         requestId,
-        { eventType: startedEvent, eventId: long(1), buffered: false },
+        { eventType: RequestIdEventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED, eventId: long(1), buffered: false },
       ]),
-    ),
+      ...Object.entries(s.attachedRequestIds ?? {}).map(([requestId, eventId]) => [
+        requestId,
+        {
+          eventType: RequestIdEventType.EVENT_TYPE_WORKFLOW_EXECUTION_OPTIONS_UPDATED,
+          ...(eventId > 0 ? { eventId: long(eventId), buffered: false } : { buffered: true }),
+        },
+      ]),
+    ]),
   };
 }
 

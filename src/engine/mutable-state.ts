@@ -294,6 +294,8 @@ export interface MutableStateCore {
   signalCount: number;
   /** Start request ids seen for this run (request-id dedup). */
   startRequestIds: string[];
+  /** Request ids attached to this run by later starts (USE_EXISTING), at their WorkflowExecutionOptionsUpdated event. */
+  attachedRequestIds?: Record<string, number>;
   /** Encoded Memo / SearchAttributes (base64), null when empty. */
   memo: string | null;
   searchAttributes: string | null;

@@ -10,6 +10,7 @@ import { isRunning } from './mutable-state';
 import { createRun, type RunSpec } from './workflow-start';
 import { scheduleWorkflowTask, failWorkflowTask } from './workflow-tasks';
 import { closeWorkflow } from './workflow-close';
+import { addCompletionCallbacks } from './callbacks';
 
 const ReusePolicy = temporal.api.enums.v1.WorkflowIdReusePolicy;
 const ConflictPolicy = temporal.api.enums.v1.WorkflowIdConflictPolicy;
@@ -23,6 +24,8 @@ export interface StartPolicies {
 export interface StartResult {
   readonly workflow: Workflow;
   readonly started: boolean;
+  /** Set when the request was attached to the running run (USE_EXISTING with attachRequestId). */
+  readonly attachedRequestId?: string;
 }
 
 /** Starts a run under the id policies, or returns the run a repeated request id already started. */
@@ -38,10 +41,13 @@ export async function startWorkflow(
       // A retried start answers as the original did (the real server's respondToRetriedRequest).
       return { workflow: current, started: true };
     }
+    if (spec.requestId && current.state.attachedRequestIds?.[spec.requestId] !== undefined) {
+      return { workflow: current, started: false, attachedRequestId: spec.requestId };
+    }
     if (isRunning(current.state)) {
       const conflict = policies.conflictPolicy || ConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL;
       if (conflict === ConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING) {
-        return { workflow: current, started: false };
+        return attachToRun(tx, current, spec);
       }
       const terminateRunning =
         conflict === ConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING ||
@@ -65,6 +71,33 @@ export async function startWorkflow(
   const workflow = createRun(ctx, tx, spec, tx.nowMs);
   tx.add(workflow);
   return { workflow, started: true };
+}
+
+/**
+ * USE_EXISTING: the running run answers the start. With OnConflictOptions the request is attached to it,
+ * as on the Temporal server: a WorkflowExecutionOptionsUpdated event (which the worker may ignore) with
+ * the request id, the completion callbacks and the links it asks to attach; the callbacks then fire when
+ * the run closes, so every Nexus caller that started it completes. No workflow task is scheduled.
+ */
+function attachToRun(tx: Transaction, workflow: Workflow, spec: RunSpec): StartResult {
+  const options = spec.onConflictOptions;
+  if (!options || (!options.attachRequestId && !options.attachCompletionCallbacks && !options.attachLinks)) {
+    return { workflow, started: false };
+  }
+  const requestId = options.attachRequestId ? spec.requestId : '';
+  const callbacks = options.attachCompletionCallbacks ? spec.completionCallbacks : [];
+  const eventId = workflow.appendExternal(
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_OPTIONS_UPDATED,
+    'workflowExecutionOptionsUpdatedEventAttributes',
+    { attachedRequestId: requestId, attachedCompletionCallbacks: [...callbacks] },
+    tx.nowMs,
+    options.attachLinks ? (spec.requestLinks ?? spec.links) : undefined,
+    true,
+  );
+  addCompletionCallbacks(workflow, callbacks, tx.nowMs);
+  if (!requestId) return { workflow, started: false };
+  workflow.state.attachedRequestIds = { ...workflow.state.attachedRequestIds, [requestId]: eventId };
+  return { workflow, started: false, attachedRequestId: requestId };
 }
 
 function checkReusePolicy(current: Workflow, spec: RunSpec, reusePolicy: number): void {

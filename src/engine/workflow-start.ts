@@ -61,6 +61,10 @@ export interface RunSpec {
   readonly lastCompletionResult?: Payloads | null | undefined;
   readonly completionCallbacks: readonly temporal.api.common.v1.ICallback[];
   readonly links: readonly temporal.api.common.v1.ILink[];
+  /** USE_EXISTING with these options attaches the request to the running run instead (see attachToRun). */
+  readonly onConflictOptions?: temporal.api.workflow.v1.IOnConflictOptions | null;
+  /** Every link of the request (`links` leaves out those its callbacks carry), for attachToRun. */
+  readonly requestLinks?: readonly temporal.api.common.v1.ILink[];
   readonly rootExecution?: temporal.api.common.v1.IWorkflowExecution | null;
   /**
    * Leaves the first workflow task to whoever creates the run: signal-with-start appends its signal

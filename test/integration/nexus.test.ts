@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { startNexusEnv, endpointName, type NexusEnv } from '../helpers/nexus-env';
+import { eventually } from '../helpers/eventually';
 
 describe('Nexus operations with the TypeScript SDK', () => {
   let env: NexusEnv;
@@ -92,6 +93,34 @@ describe('Nexus operations with the TypeScript SDK', () => {
       const result = await probe(operation, 'x');
       assert.match(result, /^NexusOperationFailure\(.*\) <- HandlerError\(.*; type=NOT_FOUND\)/, operation);
     }
+  });
+
+  test('callers that join one handler run (USE_EXISTING) each get its result: their callbacks are attached', async () => {
+    const { endpoint, handlerTaskQueue } = await setup();
+    const sharedId = `shared-${randomUUID()}`;
+    const results = await env.withWorkers(handlerTaskQueue, async (taskQueue) => {
+      const callers = await Promise.all(
+        [1, 2].map((n) =>
+          env.caller.workflow.start('probeCaller', {
+            taskQueue,
+            workflowId: `joiner-${n}-${randomUUID()}`,
+            args: [endpoint, 'joinSignalled', sharedId, {}],
+          }),
+        ),
+      );
+      const shared = env.handler.workflow.getHandle(sharedId);
+      await eventually(async () => (await shared.describe()).raw.callbacks?.length === 2 || undefined);
+      await shared.signal('finish');
+      return Promise.all(callers.map((caller) => caller.result()));
+    });
+    assert.deepEqual(results, ['ok: "finished after signal"', 'ok: "finished after signal"']);
+    const events = (await env.handler.workflow.getHandle(sharedId).fetchHistory()).events ?? [];
+    const attached = events.filter((e) => e.workflowExecutionOptionsUpdatedEventAttributes);
+    assert.equal(attached.length, 1, 'the second start is attached by one WorkflowExecutionOptionsUpdated');
+    const attributes = attached[0]?.workflowExecutionOptionsUpdatedEventAttributes;
+    assert.ok(attributes?.attachedRequestId, 'with its request id');
+    assert.equal(attributes?.attachedCompletionCallbacks?.length, 1, 'and its callback');
+    assert.ok((attached[0]?.links?.length ?? 0) > 0, 'and its links');
   });
 
   test('a retryable handler error is retried until the handler succeeds', async () => {
