@@ -2,12 +2,11 @@
 // forward to, the heartbeat and view of the cluster (engine/cluster-membership.ts), and the router and
 // forwarder the public port uses. Built by server.ts after the public servers are bound.
 import * as os from 'node:os';
-import type * as grpc from '@grpc/grpc-js';
 import type { Clock } from './common/clock';
 import type { Logger } from './common/logger';
 import type { Store } from './store/store';
 import type { ApiDeps } from './api/api-deps';
-import { startGrpcServer } from './api/grpc-server';
+import { shutdownGrpc, startGrpcServer } from './api/grpc-server';
 import type { Forwarding } from './api/grpc-service';
 import { Router } from './api/forwarding/router';
 import { Forwarder } from './api/forwarding/forwarder';
@@ -87,18 +86,7 @@ export async function createClusterNode(params: {
     stop: async () => {
       await membership.stop();
       forwarder.close();
-      await stopGrpc(internal.server);
+      await shutdownGrpc(internal.server, params.clock);
     },
   };
-}
-
-function stopGrpc(server: grpc.Server): Promise<void> {
-  return new Promise<void>((resolve) => {
-    server.tryShutdown(() => resolve());
-    // Forwarded long polls were released with the engine; anything left is cut.
-    setTimeout(() => {
-      server.forceShutdown();
-      resolve();
-    }, 2000).unref();
-  });
 }

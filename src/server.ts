@@ -11,7 +11,7 @@ import { HistoryEngine } from './engine/history-engine';
 import { MatchingService } from './matching/matching-service';
 import type { MatchTask, TaskSink } from './engine/tasks';
 import type { ApiDeps } from './api/api-deps';
-import { startGrpcServer } from './api/grpc-server';
+import { shutdownGrpc, startGrpcServer } from './api/grpc-server';
 import { searchAttributeTypeName } from './api/search-attribute-types';
 import { configFromDynamicConfig } from './dynamic-config';
 import { EndpointRegistry } from './nexus/endpoint-registry';
@@ -235,19 +235,3 @@ function startRegistryRefresh(
     (error) => logger.warn('reading namespaces and endpoints failed', { error: String(error) }),
   );
 }
-
-/** Waits for calls in flight (long polls were released), and forces the rest after a grace period. */
-function shutdownGrpc(server: grpc.Server, clock: Clock): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const force = clock.setTimer(() => {
-      server.forceShutdown();
-      resolve();
-    }, GRPC_SHUTDOWN_GRACE_MS);
-    server.tryShutdown(() => {
-      force.cancel();
-      resolve();
-    });
-  });
-}
-
-const GRPC_SHUTDOWN_GRACE_MS = 5000;

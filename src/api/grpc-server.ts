@@ -7,6 +7,7 @@ import { buildService, type Forwarding } from './grpc-service';
 import { workflowServiceHandlers } from './workflow-service';
 import { operatorServiceHandlers } from './operator-service';
 import type { Logger } from '../common/logger';
+import type { Clock } from '../common/clock';
 import { installOneShotDecompression } from './grpc-decompression';
 
 const MESSAGE_SIZE_MAX_BYTES = 128 * 1024 * 1024;
@@ -37,4 +38,21 @@ export async function startGrpcServer(
     );
   });
   return { server, port };
+}
+
+/** How long a stopping server waits for calls in flight before it cuts them. */
+const GRPC_SHUTDOWN_GRACE_MS = 5000;
+
+/** Waits for calls in flight (long polls were released by the engine), and cuts the rest after a grace period. */
+export function shutdownGrpc(server: grpc.Server, clock: Clock): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const force = clock.setTimer(() => {
+      server.forceShutdown();
+      resolve();
+    }, GRPC_SHUTDOWN_GRACE_MS);
+    server.tryShutdown(() => {
+      force.cancel();
+      resolve();
+    });
+  });
 }
