@@ -49,7 +49,8 @@ export async function createClusterNode(params: {
   readonly bindIp: string;
   readonly advertiseHost: string;
   readonly internalPort: number;
-  readonly httpBaseUrl: string;
+  /** The bound port of this process's Nexus HTTP server. */
+  readonly httpPort: number;
   readonly shardLeaseMs: number;
 }): Promise<ClusterNode & { start(): Promise<void> }> {
   const { deps, logger, memberId } = params;
@@ -64,7 +65,7 @@ export async function createClusterNode(params: {
       self: {
         memberId,
         rpcAddress: hostPort(params.advertiseHost, internal.port),
-        httpAddress: params.httpBaseUrl,
+        httpAddress: `http://${hostPort(params.advertiseHost, params.httpPort)}`,
       },
     },
     {

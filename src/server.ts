@@ -162,7 +162,7 @@ async function startWith(
           bindIp: options.ip,
           advertiseHost: advertisedHost(options.ip, options.advertiseIp),
           internalPort: options.internalPort ?? 0,
-          httpBaseUrl: `http://${hostPort(advertisedHost(options.ip, options.advertiseIp), httpServer.port)}`,
+          httpPort: httpServer.port,
           shardLeaseMs: options.shardLeaseMs,
         })
       : undefined;
@@ -180,13 +180,7 @@ async function startWith(
   }
   // On a shared database, namespaces and endpoints written through other processes reach this one.
   const refresher = isShared
-    ? startRegistryRefresh(
-        namespaces,
-        endpoints,
-        clock,
-        logger,
-        Math.min(REGISTRY_REFRESH_MS, options.shardLeaseMs / 5),
-      )
+    ? startRegistryRefresh(namespaces, endpoints, clock, logger, REGISTRY_REFRESH_MS)
     : undefined;
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
@@ -214,7 +208,10 @@ async function startWith(
   };
 }
 
-/** How often a process on a shared database reads namespaces and Nexus endpoints again. */
+/**
+ * How often a process on a shared database reads namespaces and Nexus endpoints again: a safety net, since
+ * their reads and writes go to the shard holder and a takeover reads them before serving (beforeServing).
+ */
 const REGISTRY_REFRESH_MS = 5000;
 
 function refreshRegistries(namespaces: NamespaceRegistry, endpoints: EndpointRegistry): Promise<void> {
