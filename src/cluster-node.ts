@@ -1,6 +1,8 @@
 // What makes a process on a shared database a cluster member: the internal gRPC server other members
-// forward to, the heartbeat and view of the cluster (engine/cluster-membership.ts), and the router and
-// forwarder the public port uses. Built by server.ts after the public servers are bound.
+// forward requests and send peer calls to, the heartbeat and view of the cluster
+// (engine/cluster-membership.ts), the engine's link to the others (its share of the shards, peer calls),
+// and the router and forwarder the public port uses. Built by server.ts after the public servers are
+// bound; start() joins before the engine takes shards.
 import * as os from 'node:os';
 import type { Clock } from './common/clock';
 import type { Logger } from './common/logger';
@@ -11,16 +13,22 @@ import type { Forwarding } from './api/grpc-service';
 import { Router } from './api/forwarding/router';
 import { Forwarder } from './api/forwarding/forwarder';
 import { ClusterMembership, defaultMembershipSettings } from './engine/cluster-membership';
-import { LEADER_SHARD } from './engine/shard-leaser';
+import { REGISTRY_SHARD, shardsOfMember, type PeerOp } from './engine/cluster-link';
+import { PeerClient, peerService } from './api/forwarding/peer-calls';
+import { MATCHING_OFFER, type OfferArgs, type TaskRouting } from './matching/task-routing';
+import { NEXUS_TAKE_TASK } from './nexus/nexus-task-dispatcher';
+
+/** The peer call that makes a member read namespaces and Nexus endpoints again. */
+const REGISTRY_REFRESH = 'registry.refresh';
 
 export interface ClusterNode {
   readonly membership: ClusterMembership;
   readonly forwarding: Forwarding;
   readonly internalPort: number;
   /** The HTTP base URL of the member holding the shards, when that is another process. */
-  leaderHttpAddress(): string | undefined;
+  registryHttpAddress(): string | undefined;
   /** Whether some member (this one or another) serves the shards. */
-  hasLeader(): boolean;
+  hasRegistryHolder(): boolean;
   stop(): Promise<void>;
 }
 
@@ -52,12 +60,25 @@ export async function createClusterNode(params: {
   /** The bound port of this process's Nexus HTTP server. */
   readonly httpPort: number;
   readonly shardLeaseMs: number;
+  readonly routing: TaskRouting;
 }): Promise<ClusterNode & { start(): Promise<void> }> {
   const { deps, logger, memberId } = params;
+  const { engine, namespaces } = deps;
+  const ops: Record<string, PeerOp> = {
+    ...engine.ops,
+    [MATCHING_OFFER]: (args: OfferArgs) => params.routing.offerHere(args),
+    [NEXUS_TAKE_TASK]: (args: { taskId: string }) => Promise.resolve(deps.nexus.dispatcher.take(args.taskId) ?? null),
+    [REGISTRY_REFRESH]: () => namespaces.load().then(() => deps.nexus.endpoints.refresh()),
+  };
   const internal = await startGrpcServer(deps, hostPort(params.bindIp, params.internalPort), logger, {
-    isServing: () => deps.engine.ownedShardCount > 0,
+    isServing: () => engine.ownedShardCount > 0,
+    // A request forwarded here may name a namespace registered through another member a moment ago.
+    prepare: async (request) => {
+      if (typeof request.namespace === 'string') await namespaces.catchUp(request.namespace);
+    },
+    services: [peerService(ops, logger, () => namespaces.load())],
   });
-  const membership = new ClusterMembership(
+  const membership: ClusterMembership = new ClusterMembership(
     {
       store: params.store,
       clock: params.clock,
@@ -67,6 +88,8 @@ export async function createClusterNode(params: {
         rpcAddress: hostPort(params.advertiseHost, internal.port),
         httpAddress: `http://${hostPort(params.advertiseHost, params.httpPort)}`,
       },
+      // The old holder's matching had the tasks of these queues in memory: offer them again to the new one.
+      onOwnersChanged: (shardIds) => engine.reofferDispatch(shardIds),
     },
     {
       ...defaultMembershipSettings,
@@ -74,17 +97,28 @@ export async function createClusterNode(params: {
       deadAfterMs: params.shardLeaseMs,
     },
   );
-  const router = new Router({ engine: deps.engine, namespaces: deps.namespaces, membership });
+  const router = new Router({ engine, namespaces, membership });
   const forwarder = new Forwarder(memberId);
-  const leader = () => (deps.engine.ownsShard(LEADER_SHARD) ? undefined : membership.ownerOf(LEADER_SHARD));
+  const stopping = new AbortController();
+  const peers = new PeerClient({ membership, forwarder, clock: params.clock, signal: stopping.signal });
+  // A namespace or endpoint written here is read again by every member before the write is answered.
+  namespaces.afterWrite = () => peers.broadcast(REGISTRY_REFRESH, null);
+  deps.nexus.endpoints.afterWrite = () => peers.broadcast(REGISTRY_REFRESH, null);
+  engine.joinCluster({
+    peers,
+    wantsShard: (shardId) =>
+      shardsOfMember(memberId, [...membership.liveMemberIds(), memberId], engine.shardCount).has(shardId),
+  });
+  const registryHolder = () => (engine.ownsShard(REGISTRY_SHARD) ? undefined : membership.ownerOf(REGISTRY_SHARD));
   return {
     membership,
     forwarding: { router, forwarder },
     internalPort: internal.port,
-    leaderHttpAddress: () => leader()?.httpAddress,
-    hasLeader: () => deps.engine.ownsShard(LEADER_SHARD) || leader() !== undefined,
+    registryHttpAddress: () => registryHolder()?.httpAddress,
+    hasRegistryHolder: () => engine.ownsShard(REGISTRY_SHARD) || registryHolder() !== undefined,
     start: () => membership.start(),
     stop: async () => {
+      stopping.abort();
       await membership.stop();
       forwarder.close();
       await shutdownGrpc(internal.server, params.clock);

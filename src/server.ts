@@ -9,7 +9,8 @@ import type { Store } from './store/store';
 import { NamespaceRegistry } from './engine/namespace-registry';
 import { HistoryEngine } from './engine/history-engine';
 import { MatchingService } from './matching/matching-service';
-import type { MatchTask, TaskSink } from './engine/tasks';
+import type { MatchTask } from './engine/tasks';
+import { TaskRouting } from './matching/task-routing';
 import type { ApiDeps } from './api/api-deps';
 import { shutdownGrpc, startGrpcServer } from './api/grpc-server';
 import { searchAttributeTypeName } from './api/search-attribute-types';
@@ -77,17 +78,11 @@ async function startWith(
   for (const name of new Set(['default', ...options.namespaces])) await namespaces.ensure(name, searchAttributes);
   const config = configFromDynamicConfig(options.dynamicConfig);
   const matching = new MatchingService<MatchTask>();
-  const sink: TaskSink = {
-    offer: (namespaceId, taskQueue, kind, task) => matching.offer(namespaceId, taskQueue, kind, task),
-    backlogCount: (namespaceId, taskQueue, kind) => matching.find(namespaceId, taskQueue, kind)?.backlogCount ?? 0,
-    isStickyWorkerAvailable: (namespaceId, stickyTaskQueue) =>
-      matching.hasRecentPoller(namespaceId, stickyTaskQueue, 'workflow', clock.nowMs()),
-  };
   const endpoints = new EndpointRegistry(store, namespaces, clock, ids);
   await endpoints.load();
   const breakers = new CircuitBreakers(clock, config.circuitBreaker);
   const memberId = `causeway-${process.pid}-${ids.uuid()}`;
-  const engine = new HistoryEngine(
+  const engine: HistoryEngine = new HistoryEngine(
     {
       clock,
       ids,
@@ -97,7 +92,11 @@ async function startWith(
       nexusCircuits: { isOpen: (namespaceId, endpoint) => breakers.isOpen(breakerKey(namespaceId, endpoint)) },
     },
     store,
-    sink,
+    {
+      offer: (...args) => routing.offer(...args),
+      backlogCount: (...args) => routing.backlogCount(...args),
+      releaseShard: (shardId) => routing.releaseShard(shardId),
+    },
     logger,
     {
       shardCount: options.shardCount,
@@ -109,7 +108,14 @@ async function startWith(
       beforeServing: () => refreshRegistries(namespaces, endpoints),
     },
   );
-  const dispatcher = new NexusTaskDispatcher(matching, clock, ids);
+  const routing: TaskRouting = new TaskRouting({
+    matching,
+    clock,
+    taskQueueShardIdOf: (namespaceId, taskQueue) => engine.taskQueueShardIdOf(namespaceId, taskQueue),
+    ownsShard: (shardId) => engine.ownsShard(shardId),
+    cluster: () => engine.clusterLink,
+  });
+  const dispatcher = new NexusTaskDispatcher(routing, clock, ids, () => engine.clusterLink?.peers);
   const httpConfig = nexusHttpConfigFromDynamicConfig(options.dynamicConfig);
   const httpHost = options.ip === '0.0.0.0' || options.ip === '::' ? '127.0.0.1' : options.ip;
   let httpBaseUrl = '';
@@ -142,7 +148,7 @@ async function startWith(
       ids,
       logger,
       memberId,
-      forwardTo: () => node?.leaderHttpAddress(),
+      forwardTo: () => node?.registryHttpAddress(),
     },
     options.ip,
     options.httpPort ?? 0,
@@ -164,15 +170,17 @@ async function startWith(
           internalPort: options.internalPort ?? 0,
           httpPort: httpServer.port,
           shardLeaseMs: options.shardLeaseMs,
+          routing,
         })
       : undefined;
     node = member;
     ({ server: grpcServer, port } = await startGrpcServer(deps, hostPort(options.ip, options.port), logger, {
-      isServing: () => engine.ownedShardCount > 0 || member?.hasLeader() === true,
+      isServing: () => engine.ownedShardCount > 0 || member?.hasRegistryHolder() === true,
       forwarding: member?.forwarding,
     }));
-    await engine.start();
+    // A member is in the view before its engine takes its share of the shards.
     await member?.start();
+    await engine.start();
   } catch (error) {
     await node?.stop();
     await httpServer.close();

@@ -16,7 +16,17 @@ export async function startGrpcServer(
   deps: ApiDeps,
   address: string,
   logger: Logger,
-  serving: { readonly isServing: () => boolean; readonly forwarding?: Forwarding | undefined },
+  serving: {
+    readonly isServing: () => boolean;
+    readonly forwarding?: Forwarding | undefined;
+    /** Before a request is served (the internal port: read a namespace another member just registered). */
+    readonly prepare?: ((request: { namespace?: unknown }) => Promise<void>) | undefined;
+    /** More services on this port (the internal port's peer calls). */
+    readonly services?: readonly {
+      definition: grpc.ServiceDefinition;
+      implementation: grpc.UntypedServiceImplementation;
+    }[];
+  },
 ): Promise<{ server: grpc.Server; port: number }> {
   if (!installOneShotDecompression()) logger.warn('grpc-js changed: compressed requests are inflated the slow way');
   const server = new grpc.Server({
@@ -29,9 +39,10 @@ export async function startGrpcServer(
     // SERVING (1) while this process owns a shard or can forward to the one that does; else NOT_SERVING (2).
     ['grpc.health.v1.Health', { Check: () => ({ status: serving.isServing() ? 1 : 2 }) }],
   ] as const) {
-    const { definition, implementation } = buildService(name, handlers, logger, serving.forwarding);
+    const { definition, implementation } = buildService(name, handlers, logger, serving.forwarding, serving.prepare);
     server.addService(definition, implementation);
   }
+  for (const { definition, implementation } of serving.services ?? []) server.addService(definition, implementation);
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (error, boundPort) =>
       error ? reject(error) : resolve(boundPort),

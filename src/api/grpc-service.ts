@@ -33,6 +33,7 @@ export function buildService(
   handlers: Readonly<Record<string, RpcHandler>>,
   logger: Logger,
   forwarding?: Forwarding,
+  prepare?: (request: { namespace?: unknown }) => Promise<void>,
 ): { definition: grpc.ServiceDefinition; implementation: grpc.UntypedServiceImplementation } {
   const service = protoRoot.lookupService(serviceName);
   const definition: Record<string, grpc.MethodDefinition<object, object>> = {};
@@ -82,6 +83,7 @@ export function buildService(
       const path = `/${serviceName}/${method.name}`;
       Promise.resolve()
         .then(async () => {
+          await prepare?.(call.request);
           const target = await forwarding?.router.targetOf(method.name, call.request);
           if (!target || !forwarding) {
             return handler(call.request, { signal: controller.signal, metadata: call.metadata });

@@ -133,6 +133,7 @@ function banner(options: ServerOptions, server: RunningServer): string {
 function shardsLine(server: RunningServer): string {
   const { total, owned } = server.shards();
   if (owned === total) return `Shards:      ${total}, all owned by this process`;
-  if (owned === 0) return `Shards:      ${total}, held by another process: requests are forwarded to it`;
+  if (owned === 0)
+    return `Shards:      ${total}, held by the other members until they hand this one its share; requests are forwarded`;
   return `Shards:      ${owned} of ${total} owned by this process`;
 }

@@ -16,12 +16,30 @@ import {
   startActivityTask,
 } from './activities';
 import type { Transaction } from './transaction';
+import { OwnerOp } from './cluster-link';
 
-export function recordActivityTaskStarted(
+type ActivityPollResponse = temporal.api.workflowservice.v1.IPollActivityTaskQueueResponse;
+
+/** Starts the matched activity attempt (in the process holding the run's shard); undefined when stale. */
+export async function recordActivityTaskStarted(
   engine: HistoryEngine,
   task: Extract<MatchTask, { kind: 'activity-task' }>,
   poll: { identity: string; namespace: string },
-): Promise<temporal.api.workflowservice.v1.IPollActivityTaskQueueResponse | undefined> {
+): Promise<ActivityPollResponse | undefined> {
+  return (
+    (await engine.atRunOwner<ActivityPollResponse | null>(task.key, OwnerOp.StartActivityTask, { task, poll })) ??
+    undefined
+  );
+}
+
+export function recordActivityTaskStartedHere(
+  engine: HistoryEngine,
+  args: {
+    readonly task: Extract<MatchTask, { kind: 'activity-task' }>;
+    readonly poll: { identity: string; namespace: string };
+  },
+): Promise<ActivityPollResponse | undefined> {
+  const { task, poll } = args;
   return engine.run(task.key, async (tx) => {
     const workflow = await tx.get(task.key);
     const activity = workflow?.state.activities[String(task.scheduledEventId)];

@@ -14,6 +14,7 @@ import { scheduleWorkflowTask } from './workflow-tasks';
 import { requestCancelWorkflow, startWorkflow, terminateWorkflow } from './workflow-operations';
 import { DONE, RELEASED, type ChildToClose, type QueuedTask, type TaskOutcome } from './outbox';
 import type { RunSpec } from './workflow-start';
+import { OwnerOp } from './cluster-link';
 
 const ParentClosePolicy = temporal.api.enums.v1.ParentClosePolicy;
 const FailedCause = temporal.api.enums.v1.StartChildWorkflowExecutionFailedCause;
@@ -21,7 +22,7 @@ const FailedCause = temporal.api.enums.v1.StartChildWorkflowExecutionFailedCause
 /** How long a child's close waits for its parent to record the child's start. */
 export const PARENT_NOT_READY_RETRY_MS = 100;
 
-type ChildStart = { kind: 'started'; runId: string } | { kind: 'failed'; cause: number };
+export type ChildStart = { kind: 'started'; runId: string } | { kind: 'failed'; cause: number };
 
 export async function executeStartChild(
   engine: HistoryEngine,
@@ -58,7 +59,7 @@ function childSpec(
   child: ChildState,
   a: temporal.api.history.v1.IStartChildWorkflowExecutionInitiatedEventAttributes,
   nowMs: number,
-): { spec: RunSpec; reusePolicy: number } | null {
+): PlannedChild | null {
   const ctx = engine.ctx;
   const namespace = ctx.namespaces.findByName(child.namespace);
   if (!namespace) return null;
@@ -103,13 +104,26 @@ function childSpec(
   return { spec, reusePolicy: a.workflowIdReusePolicy ?? 0 };
 }
 
-async function startChildRun(
-  engine: HistoryEngine,
-  planned: { spec: RunSpec; reusePolicy: number } | null,
-): Promise<ChildStart> {
-  if (!planned)
-    return { kind: 'failed', cause: FailedCause.START_CHILD_WORKFLOW_EXECUTION_FAILED_CAUSE_NAMESPACE_NOT_FOUND };
-  const { spec } = planned;
+interface PlannedChild {
+  readonly spec: RunSpec;
+  readonly reusePolicy: number;
+}
+
+function startChildRun(engine: HistoryEngine, planned: PlannedChild | null): Promise<ChildStart> {
+  if (!planned) {
+    return Promise.resolve({
+      kind: 'failed',
+      cause: FailedCause.START_CHILD_WORKFLOW_EXECUTION_FAILED_CAUSE_NAMESPACE_NOT_FOUND,
+    });
+  }
+  const target = { namespaceId: planned.spec.namespace.id, workflowId: planned.spec.workflowId };
+  return engine.atRunOwner(target, OwnerOp.StartChild, planned);
+}
+
+/** Starts the child run (in the process holding its shard). */
+export async function startChildHere(engine: HistoryEngine, planned: PlannedChild): Promise<ChildStart> {
+  // The namespace as this process knows it (the plan may have come from another member).
+  const spec = { ...planned.spec, namespace: engine.ctx.namespaces.getById(planned.spec.namespace.id) };
   try {
     const runId = await engine.run({ namespaceId: spec.namespace.id, workflowId: spec.workflowId }, async (tx) => {
       const result = await startWorkflow(engine.ctx, tx, spec, { reusePolicy: planned.reusePolicy, conflictPolicy: 0 });
@@ -185,6 +199,19 @@ export async function executeNotifyParent(
     return event ? { event, runId: childRun.state.runId } : undefined;
   });
   if (!close) return DONE;
+  return engine.atRunOwner(parentKey, OwnerOp.RecordChildClose, { parentKey, initiatedEventId, close });
+}
+
+/** Records a child's close in its parent (in the process holding the parent's shard). */
+export function recordChildCloseHere(
+  engine: HistoryEngine,
+  args: {
+    readonly parentKey: RunKey;
+    readonly initiatedEventId: number;
+    readonly close: { readonly event: temporal.api.history.v1.IHistoryEvent; readonly runId: string };
+  },
+): Promise<TaskOutcome> {
+  const { parentKey, initiatedEventId, close } = args;
   return engine.run(parentKey, async (tx): Promise<TaskOutcome> => {
     const parent = await tx.get(parentKey);
     const child = parent?.state.children[String(initiatedEventId)];
@@ -250,16 +277,19 @@ export async function executeParentClosePolicy(
   engine: HistoryEngine,
   children: readonly ChildToClose[],
 ): Promise<TaskOutcome> {
-  for (const child of children) {
-    await engine.run(child, async (tx) => {
-      const run = await tx.getCurrent(child.namespaceId, child.workflowId);
-      if (!run || !isRunning(run.state) || run.state.firstExecutionRunId !== child.firstRunId) return;
-      if (child.policy === ParentClosePolicy.PARENT_CLOSE_POLICY_TERMINATE) {
-        terminateWorkflow(engine.ctx, tx, run, { reason: 'by parent close policy', details: null, identity: '' });
-      } else {
-        requestCancelWorkflow(engine.ctx, tx, run, { cause: 'by parent close policy', identity: '' });
-      }
-    });
-  }
+  for (const child of children) await engine.atRunOwner(child, OwnerOp.CloseChild, child);
   return DONE;
+}
+
+/** Applies the parent close policy to one child (in the process holding the child's shard). */
+export function closeChildHere(engine: HistoryEngine, child: ChildToClose): Promise<void> {
+  return engine.run(child, async (tx) => {
+    const run = await tx.getCurrent(child.namespaceId, child.workflowId);
+    if (!run || !isRunning(run.state) || run.state.firstExecutionRunId !== child.firstRunId) return;
+    if (child.policy === ParentClosePolicy.PARENT_CLOSE_POLICY_TERMINATE) {
+      terminateWorkflow(engine.ctx, tx, run, { reason: 'by parent close policy', details: null, identity: '' });
+    } else {
+      requestCancelWorkflow(engine.ctx, tx, run, { cause: 'by parent close policy', identity: '' });
+    }
+  });
 }

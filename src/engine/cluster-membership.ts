@@ -35,6 +35,8 @@ export const defaultMembershipSettings: MembershipSettings = {
 export class ClusterMembership {
   private members: readonly ClusterMember[] = [];
   private shards: readonly ShardOwner[] = [];
+  /** Who held each shard at the last read (undefined before the first). */
+  private lastOwners: Map<number, string | undefined> | undefined;
   private timer: Repeating | undefined;
   private isStopped = false;
   private passing: Promise<void> | undefined;
@@ -45,6 +47,8 @@ export class ClusterMembership {
       readonly clock: Clock;
       readonly logger: Logger;
       readonly self: MemberAddress;
+      /** Shards that have a new holder since the last read of the view. */
+      readonly onOwnersChanged?: (shardIds: number[]) => void;
     },
     private readonly settings: MembershipSettings,
   ) {}
@@ -77,6 +81,14 @@ export class ClusterMembership {
     const view = await this.deps.store.readMembership();
     this.members = view.members;
     this.shards = view.shards;
+    const owners = new Map(view.shards.map((shard) => [shard.shardId, this.ownerOf(shard.shardId)?.memberId]));
+    const before = this.lastOwners;
+    this.lastOwners = owners;
+    if (!before || !this.deps.onOwnersChanged) return;
+    const changed = [...owners]
+      .filter(([shardId, owner]) => owner !== undefined && before.get(shardId) !== owner)
+      .map(([id]) => id);
+    if (changed.length > 0) this.deps.onOwnersChanged(changed);
   }
 
   private async runPass(): Promise<void> {
@@ -100,6 +112,11 @@ export class ClusterMembership {
     const shard = this.shards[shardId];
     if (!shard || shard.shardId !== shardId || shard.leaseExpiresMs <= nowMs) return undefined;
     return this.liveMembers().find((member) => member.memberId === shard.owner);
+  }
+
+  /** The live members' ids, this one's included. */
+  liveMemberIds(): string[] {
+    return this.liveMembers().map((member) => member.memberId);
   }
 
   /** The live member of this id, if any. */

@@ -24,29 +24,34 @@ export function registerEngineExecutors(engine: HistoryEngine): void {
 function executeEngineTask(engine: HistoryEngine, queued: QueuedTask, task: OutboxTask): Promise<TaskOutcome> {
   const { key, taskId } = queued;
   switch (task.kind) {
-    case TaskKind.WorkflowTask: {
+    case TaskKind.WorkflowTask:
       // As matching's StickyWorkerUnavailable: a sticky task no worker is polling for (its worker left, or
       // the server restarted) goes to the normal queue; the run stays sticky until a worker starts it.
-      const isStickyAway = task.isSticky && !engine.isStickyWorkerAvailable(key.namespaceId, task.taskQueue);
-      const taskQueue = isStickyAway ? task.normalTaskQueue : task.taskQueue;
-      engine.offerTask(key.namespaceId, taskQueue, 'workflow', {
-        kind: 'workflow-task',
-        key,
-        scheduledEventId: task.scheduledEventId,
-        attempt: task.attempt,
-        dispatchTaskId: taskId,
-      });
-      return Promise.resolve(RELEASED);
-    }
+      return engine
+        .offerTask(
+          key.namespaceId,
+          task.taskQueue,
+          'workflow',
+          {
+            kind: 'workflow-task',
+            key,
+            scheduledEventId: task.scheduledEventId,
+            attempt: task.attempt,
+            dispatchTaskId: taskId,
+          },
+          task.isSticky ? task.normalTaskQueue : undefined,
+        )
+        .then(() => RELEASED);
     case TaskKind.ActivityTask:
-      engine.offerTask(key.namespaceId, task.taskQueue, 'activity', {
-        kind: 'activity-task',
-        key,
-        scheduledEventId: task.scheduledEventId,
-        attempt: task.attempt,
-        dispatchTaskId: taskId,
-      });
-      return Promise.resolve(RELEASED);
+      return engine
+        .offerTask(key.namespaceId, task.taskQueue, 'activity', {
+          kind: 'activity-task',
+          key,
+          scheduledEventId: task.scheduledEventId,
+          attempt: task.attempt,
+          dispatchTaskId: taskId,
+        })
+        .then(() => RELEASED);
     case TaskKind.StartChild:
       return executeStartChild(engine, queued, task.initiatedEventId);
     case TaskKind.NotifyParent:

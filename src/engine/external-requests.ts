@@ -10,6 +10,8 @@ import { isRunning, type ExternalRequestState } from './mutable-state';
 import { scheduleWorkflowTask } from './workflow-tasks';
 import { requestCancelWorkflow, signalWorkflow } from './workflow-operations';
 import { RELEASED, type QueuedTask, type TaskOutcome } from './outbox';
+import type { RunKey } from './tasks';
+import { OwnerOp } from './cluster-link';
 
 type Initiated = temporal.api.history.v1.IHistoryEvent;
 
@@ -40,16 +42,31 @@ export async function executeExternalRequest(
   return RELEASED;
 }
 
-/** Applies the request to its target; false when there is no running target. */
-async function deliver(
+/** Applies the request to its target (in the process holding its shard); false when there is no running target. */
+function deliver(
   engine: HistoryEngine,
   queued: QueuedTask,
   request: ExternalRequestState,
   initiated: Initiated | undefined,
 ): Promise<boolean> {
   const namespace = engine.ctx.namespaces.findByName(request.namespace);
-  if (!namespace || !request.workflowId) return false;
-  const self = { workflowId: queued.key.workflowId, runId: queued.key.runId };
+  if (!namespace || !request.workflowId) return Promise.resolve(false);
+  return engine.atRunOwner({ namespaceId: namespace.id, workflowId: request.workflowId }, OwnerOp.DeliverExternal, {
+    source: queued.key,
+    request,
+    initiated,
+  });
+}
+
+export function deliverExternalHere(
+  engine: HistoryEngine,
+  args: { readonly source: RunKey; readonly request: ExternalRequestState; readonly initiated?: Initiated | null },
+): Promise<boolean> {
+  const { source, request } = args;
+  const initiated = args.initiated ?? undefined;
+  const namespace = engine.ctx.namespaces.findByName(request.namespace);
+  if (!namespace || !request.workflowId) return Promise.resolve(false);
+  const self = { workflowId: source.workflowId, runId: source.runId };
   return engine.run({ namespaceId: namespace.id, workflowId: request.workflowId }, async (tx) => {
     const target = request.runId
       ? await tx.get({ namespaceId: namespace.id, workflowId: request.workflowId, runId: request.runId })
@@ -63,7 +80,7 @@ async function deliver(
         input: a?.input,
         header: a?.header,
         identity: 'history-service',
-        dedupeId: `${queued.key.runId}:${request.initiatedEventId}`,
+        dedupeId: `${source.runId}:${request.initiatedEventId}`,
         externalWorkflowExecution: self,
       });
     } else {

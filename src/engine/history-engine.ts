@@ -24,6 +24,9 @@ import { nextDeadline, processDeadlines } from './deadlines';
 import type { PendingQuery } from './query-registry';
 import { registerEngineExecutors } from './engine-executors';
 import { upgradeLegacyRuns } from './legacy-upgrade';
+import type { ClusterLink, PeerOp } from './cluster-link';
+import { registerOwnerCalls } from './owner-calls';
+import { dispatchQueues } from './outbox';
 
 export interface HistoryEngineOptions {
   /** Shards of a new database (an existing one keeps its own count). */
@@ -36,6 +39,9 @@ export interface HistoryEngineOptions {
   /** Runs before this process starts serving shards after holding none (see ShardLeaserDeps). */
   readonly beforeServing?: () => Promise<void>;
 }
+
+/** How long a failed pass of reofferDispatch waits before it is tried again. */
+const REOFFER_RETRY_MS = 1000;
 
 /** Waiters of one run's history (long polls), bounded by the RPCs in flight. */
 type Waiters = Set<() => void>;
@@ -55,6 +61,13 @@ export class HistoryEngine {
   readonly pendingQueries = new Map<string, PendingQuery>();
   /** Aborted by stop(): long polls end with it. */
   private readonly stopping = new AbortController();
+  /** The other members, when this process is one of a cluster (joinCluster). */
+  private link: ClusterLink | undefined;
+  /** Calls that run where a shard is held, by name: this process's own, and those other members send. */
+  readonly ops: Record<string, PeerOp> = {};
+  /** Task-queue shards whose dispatch tasks wait to be offered again (see reofferDispatch). */
+  private readonly reofferShards = new Set<number>();
+  private reoffering: Promise<void> | undefined;
 
   constructor(
     readonly ctx: EngineContext,
@@ -64,6 +77,7 @@ export class HistoryEngine {
     private readonly options: HistoryEngineOptions,
   ) {
     registerEngineExecutors(this);
+    registerOwnerCalls(this);
     // Every long poll in flight listens for the stop (removed when it ends): as many as the RPCs in flight.
     setMaxListeners(0, this.stopping.signal);
   }
@@ -87,6 +101,15 @@ export class HistoryEngine {
     return this.shards.reduce((sum, shard) => sum + shard.cachedRuns, 0);
   }
 
+  /** Makes this engine one member of a cluster: it holds its share of the shards and calls the others. */
+  joinCluster(link: ClusterLink): void {
+    this.link = link;
+  }
+
+  get clusterLink(): ClusterLink | undefined {
+    return this.link;
+  }
+
   async start(): Promise<void> {
     const { shardCount } = await this.store.initializeCluster({ shardCount: this.options.shardCount });
     this.clusterShardCount = shardCount;
@@ -99,6 +122,7 @@ export class HistoryEngine {
         owner: this.options.owner,
         shardCount,
         held: () => this.heldShards(),
+        wants: (shardId) => this.link?.wantsShard(shardId) ?? true,
         adopt: (lease) => this.adopt(lease),
         beforeServing: this.options.beforeServing ?? (() => Promise.resolve()),
         lose: (shardId) => this.drop(shardId),
@@ -170,6 +194,7 @@ export class HistoryEngine {
 
   /** Stops serving a shard (lost to another process, or the engine stops). */
   private drop(shardId: number): void {
+    if (this.shards[shardId]?.isOwned) this.sink.releaseShard(shardId);
     this.processors[shardId]?.stop();
     this.wakeupQueues[shardId]?.stop();
     this.shards[shardId]?.stop();
@@ -216,6 +241,55 @@ export class HistoryEngine {
       );
     }
     return shard;
+  }
+
+  /**
+   * Runs the named call (engine/owner-calls.ts) where the shard is held: here, or in the member that holds
+   * it. Without a cluster it runs here (and a shard this process does not hold answers UNAVAILABLE).
+   */
+  atShardOwner<R>(shardId: number, op: string, args: unknown): Promise<R> {
+    const local = this.ops[op];
+    if (!local) return Promise.reject(new Error(`no call ${op}`));
+    if (!this.link || this.ownsShard(shardId)) return local(args) as Promise<R>;
+    return this.link.peers.callShardOwner(shardId, op, args) as Promise<R>;
+  }
+
+  /** atShardOwner for the shard of a workflow id. */
+  atRunOwner<R>(
+    target: { readonly namespaceId: string; readonly workflowId: string },
+    op: string,
+    args: unknown,
+  ): Promise<R> {
+    return this.atShardOwner(this.shardIdOf(target.namespaceId, target.workflowId), op, args);
+  }
+
+  /**
+   * The task queues of these shards moved to another member (whose matching holds none of their tasks):
+   * every shard held here offers its dispatch tasks for them again. Runs one pass at a time.
+   */
+  reofferDispatch(taskQueueShards: Iterable<number>): void {
+    for (const shardId of taskQueueShards) this.reofferShards.add(shardId);
+    if (this.reofferShards.size === 0 || this.isStopped) return;
+    this.reoffering ??= this.runReoffers().finally(() => {
+      this.reoffering = undefined;
+    });
+  }
+
+  private async runReoffers(): Promise<void> {
+    while (this.reofferShards.size > 0 && !this.isStopped) {
+      const moved = new Set(this.reofferShards);
+      this.reofferShards.clear();
+      const select = (namespaceId: string, task: Parameters<typeof dispatchQueues>[0]): boolean =>
+        dispatchQueues(task).some((queue) => moved.has(this.taskQueueShardIdOf(namespaceId, queue)));
+      const passes = this.processors.flatMap((processor) => (processor ? [processor.reoffer(select)] : []));
+      const failed = (await Promise.allSettled(passes)).find((pass) => pass.status === 'rejected');
+      if (failed && !this.isStopped) {
+        this.logger.warn('offering dispatch tasks again failed; trying again in a second', {
+          error: String(failed.reason),
+        });
+        this.ctx.clock.setTimer(() => this.reofferDispatch(moved), REOFFER_RETRY_MS);
+      }
+    }
   }
 
   /** Runs `fn` as one transaction on the shard of the workflow id. */
@@ -292,15 +366,18 @@ export class HistoryEngine {
     return this.store.readHistory(params);
   }
 
-  offerTask(namespaceId: string, taskQueue: string, kind: 'workflow' | 'activity' | 'nexus', task: MatchTask): void {
-    this.sink.offer(namespaceId, taskQueue, kind, task);
+  /** Hands a task to the matching of its task queue (here or in the member that holds the queue's shard). */
+  offerTask(
+    namespaceId: string,
+    taskQueue: string,
+    kind: 'workflow' | 'activity' | 'nexus',
+    task: MatchTask,
+    stickyFallback?: string,
+  ): Promise<void> {
+    return this.sink.offer(namespaceId, taskQueue, kind, task, stickyFallback);
   }
 
   backlogCount(namespaceId: string, taskQueue: string, kind: 'workflow' | 'activity' | 'nexus'): number {
     return this.sink.backlogCount(namespaceId, taskQueue, kind);
-  }
-
-  isStickyWorkerAvailable(namespaceId: string, stickyTaskQueue: string): boolean {
-    return this.sink.isStickyWorkerAvailable(namespaceId, stickyTaskQueue);
   }
 }

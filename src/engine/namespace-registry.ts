@@ -31,6 +31,12 @@ export class NamespaceRegistry {
     private readonly ids: Ids,
   ) {}
 
+  /**
+   * Runs after each write this registry makes, before the write is answered (a cluster member tells the
+   * others to read the namespaces again, so the next request through any of them sees the change).
+   */
+  afterWrite: () => Promise<void> = () => Promise.resolve();
+
   /** Reads every namespace from the store (at start, and to see other processes' changes). */
   async load(): Promise<void> {
     for (const record of await this.store.listNamespaces()) this.remember(record);
@@ -57,6 +63,7 @@ export class NamespaceRegistry {
     };
     await this.store.createNamespace(record);
     this.remember(record);
+    await this.afterWrite();
     return record;
   }
 
@@ -77,6 +84,7 @@ export class NamespaceRegistry {
   async update(record: NamespaceRecord): Promise<NamespaceRecord> {
     await this.store.updateNamespace(record);
     this.remember(record);
+    await this.afterWrite();
     return record;
   }
 

@@ -5,6 +5,7 @@
 // start response. Completions over HTTP (the callback route) land in the same function.
 import { type Failure, temporal, long } from '../common/proto';
 import type { HistoryEngine } from './history-engine';
+import { OwnerOp } from './cluster-link';
 import { isRunning, NexusOperationStatus } from './mutable-state';
 import {
   nexusOperationEnded,
@@ -121,6 +122,15 @@ export function applyCompletion(
   outcome: NexusOutcome,
   started: CompletionStart,
 ): Promise<boolean> {
+  return engine.atRunOwner(token, OwnerOp.ApplyCompletion, { token, outcome, started });
+}
+
+/** applyCompletion in the process holding the caller's shard. */
+export function applyCompletionHere(
+  engine: HistoryEngine,
+  args: { readonly token: CallbackToken; readonly outcome: NexusOutcome; readonly started: CompletionStart },
+): Promise<boolean> {
+  const { token, outcome, started } = args;
   const key = { namespaceId: token.namespaceId, workflowId: token.workflowId, runId: token.runId };
   return engine.run(key, async (tx) => {
     const caller = await tx.get(key);

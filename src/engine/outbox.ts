@@ -82,6 +82,13 @@ export function isOutboundTask(kind: string): boolean {
   return kind === TaskKind.NexusStart || kind === TaskKind.NexusCancel || kind === TaskKind.Callback;
 }
 
+/** The task queues a dispatch task may be offered to (none for other tasks). */
+export function dispatchQueues(task: OutboxTask): string[] {
+  if (task.kind === TaskKind.WorkflowTask) return [task.taskQueue, task.normalTaskQueue];
+  if (task.kind === TaskKind.ActivityTask) return [task.taskQueue];
+  return [];
+}
+
 export function encodeTask(task: OutboxTask): string {
   return JSON.stringify(task);
 }

@@ -9,6 +9,7 @@ import { isRunning } from './mutable-state';
 import type { PendingQuery, QueryEntry } from './query-registry';
 import { encodeTaskToken, type MatchTask, type RunKey, type TaskToken } from './tasks';
 import { taskHistory } from './task-history';
+import { OwnerOp } from './cluster-link';
 
 type WorkflowQueryResult = temporal.api.query.v1.IWorkflowQueryResult;
 const QueryResultType = temporal.api.enums.v1.QueryResultType;
@@ -49,12 +50,15 @@ export function dispatchBufferedQueries(engine: HistoryEngine, workflow: Workflo
   }
 }
 
+/** Offers a query task (a failed offer leaves the query to time out, as an unanswered one does). */
 function offerQueryTask(engine: HistoryEngine, workflow: Workflow, queryId: string): void {
-  engine.offerTask(workflow.state.namespaceId, workflow.state.taskQueue, 'workflow', {
-    kind: 'query-task',
-    key: workflow.key,
-    queryId,
-  });
+  engine
+    .offerTask(workflow.state.namespaceId, workflow.state.taskQueue, 'workflow', {
+      kind: 'query-task',
+      key: workflow.key,
+      queryId,
+    })
+    .catch(() => undefined);
 }
 
 export async function queryWorkflow(
@@ -139,11 +143,23 @@ function rejection(
   return undefined;
 }
 
-/** The poll response for a query task; undefined when the query is gone (answered or abandoned). */
+type PollResponse = temporal.api.workflowservice.v1.IPollWorkflowTaskQueueResponse;
+
+/**
+ * The poll response for a query task, from the process holding the run's shard (where the query waits);
+ * undefined when the query is gone (answered or abandoned).
+ */
 export async function recordQueryTaskStarted(
   engine: HistoryEngine,
   task: Extract<MatchTask, { kind: 'query-task' }>,
-): Promise<temporal.api.workflowservice.v1.IPollWorkflowTaskQueueResponse | undefined> {
+): Promise<PollResponse | undefined> {
+  return (await engine.atRunOwner<PollResponse | null>(task.key, OwnerOp.StartQueryTask, task)) ?? undefined;
+}
+
+export async function recordQueryTaskStartedHere(
+  engine: HistoryEngine,
+  task: Extract<MatchTask, { kind: 'query-task' }>,
+): Promise<PollResponse | undefined> {
   const pending = pendingOf(engine).get(task.queryId);
   if (!pending || pending.entry.isDelivered) return undefined;
   return engine.run(task.key, async (tx) => {

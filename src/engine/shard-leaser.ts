@@ -1,14 +1,12 @@
 // Which shards this process owns. Every `renewEveryMs` it extends the leases of the shards it holds
 // (a shard whose range id moved on is lost: another process took it, and every write of ours to it is
-// fenced) and tries to take every other shard whose lease has run out. So on one database the first
-// process owns every shard and the others stand by; when the owner dies or stops renewing (SIGKILL,
-// SIGSTOP, a partition) the next pass after its leases end moves its shards to a live process, which
-// runs their pending tasks and wake-ups. A process that stops cleanly releases its leases at once.
-//
-// All shards stay on one process: work between runs (a child's start, a signal to another run) and
-// matching assume the shards of both ends are served here. Shard 0 is the leader's: a process tries the
-// other shards only while it holds shard 0, and one that lost shard 0 gives up the rest, so processes
-// that start (or take over) together cannot split the shards between them. The others forward.
+// fenced), gives up the shards whose place is now another member's, and tries to take every shard whose
+// place is here and whose lease has run out or was given up. Where a shard's place is comes from
+// `wants` (engine/cluster-link.ts: the live members share the shards out evenly); a process alone on its
+// database wants every shard. So when a member dies or stops renewing (SIGKILL, SIGSTOP, a partition),
+// the next pass after its leases end moves its shards to the live members, which run their pending tasks
+// and wake-ups; when a member joins, the others hand it its share. A process that stops cleanly releases
+// its leases at once.
 // `steal` takes every shard at start without waiting (one process on its own SQLite file: a restart
 // after a crash must not wait out the dead process's lease); such a process makes that one pass only.
 import type { Clock } from '../common/clock';
@@ -27,9 +25,6 @@ export interface ShardLeaseSettings {
 
 export const defaultShardLeaseSettings: ShardLeaseSettings = { leaseMs: 5000, renewEveryMs: 1000, steal: false };
 
-/** The shard whose holder holds the others (see above). */
-export const LEADER_SHARD = 0;
-
 export interface HeldShard {
   readonly shardId: number;
   readonly rangeId: number;
@@ -43,6 +38,8 @@ export interface ShardLeaserDeps {
   readonly shardCount: number;
   /** The shards this process serves now. */
   readonly held: () => readonly HeldShard[];
+  /** Whether the shard's place is this process (it gives up a shard it holds that is not). */
+  readonly wants: (shardId: number) => boolean;
   /** A shard was taken: serve it. */
   readonly adopt: (lease: ShardLease) => void;
   /** Before the first shard is served after holding none (a takeover): catch up on shared state. */
@@ -82,18 +79,16 @@ export class ShardLeaser {
         this.deps.lose(shard.shardId);
       }
     }
-    const stillHeld = this.deps.held();
-    if (stillHeld.length > 0 && !stillHeld.some((shard) => shard.shardId === LEADER_SHARD)) {
-      this.deps.logger.warn('the leader shard moved to another process: giving up the other shards');
-      for (const shard of stillHeld) {
-        this.deps.lose(shard.shardId);
-        await store.releaseShard(shard);
-      }
+    // Handed to the member whose place it is now; that member takes it at its next pass.
+    for (const shard of this.deps.held()) {
+      if (this.deps.wants(shard.shardId) || this.isStopped) continue;
+      this.deps.logger.info('shard handed to another member', { shard: shard.shardId });
+      this.deps.lose(shard.shardId);
+      await store.releaseShard(shard);
     }
     const holding = new Set(this.deps.held().map((shard) => shard.shardId));
     for (let shardId = 0; shardId < this.deps.shardCount && !this.isStopped; shardId += 1) {
-      if (holding.has(shardId)) continue;
-      if (shardId !== LEADER_SHARD && !holding.has(LEADER_SHARD)) break;
+      if (holding.has(shardId) || !this.deps.wants(shardId)) continue;
       const lease = await store.acquireShard({
         shardId,
         owner,

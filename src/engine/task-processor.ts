@@ -10,7 +10,15 @@
 import type { Clock, TimerHandle } from '../common/clock';
 import type { Logger } from '../common/logger';
 import type { Store } from '../store/store';
-import { decodeTask, isOutboundTask, type QueuedTask, type TaskExecutors, type TaskOutcome } from './outbox';
+import {
+  decodeTask,
+  dispatchQueues,
+  isOutboundTask,
+  type OutboxTask,
+  type QueuedTask,
+  type TaskExecutors,
+  type TaskOutcome,
+} from './outbox';
 
 export interface TaskProcessorSettings {
   /** Tasks held in memory (waiting, running or backing off) before the rest wait in the store. */
@@ -61,6 +69,8 @@ export class TaskProcessor {
   private isStopped = false;
   private readonly attempts = new Map<number, number>();
   private readonly timers = new Set<TimerHandle>();
+  /** Re-offers waiting out a backoff (stop() wakes them, and they end). */
+  private readonly sleepers = new Set<() => void>();
   private completions: number[] = [];
   private completionTimer: TimerHandle | undefined;
 
@@ -85,6 +95,7 @@ export class TaskProcessor {
     this.isStopped = true;
     for (const timer of this.timers) timer.cancel();
     this.timers.clear();
+    for (const wake of [...this.sleepers]) wake();
     this.completionTimer?.cancel();
   }
 
@@ -129,6 +140,58 @@ export class TaskProcessor {
         this.isReading = false;
         this.readIfRoom();
       });
+  }
+
+  /**
+   * Offers again the dispatch tasks `select` picks (their task queue moved to a member whose matching has
+   * never seen them): read from the store a page at a time, each offered until the offer goes through
+   * (with the retry backoff) or the shard stops. Outside the in-memory count: a page is the most it holds.
+   */
+  async reoffer(select: (namespaceId: string, task: OutboxTask) => boolean): Promise<void> {
+    let afterTaskId = 0;
+    while (!this.isStopped) {
+      const rows = await this.host.serialize(() =>
+        this.host.store.readTasks({ shardId: this.host.shardId, afterTaskId, limit: this.settings.readPageSize }),
+      );
+      for (const row of rows) {
+        afterTaskId = row.taskId;
+        const task = decodeTask(row.payload);
+        if (dispatchQueues(task).length === 0 || !select(row.key.namespaceId, task)) continue;
+        await this.offerUntilDone({ taskId: row.taskId, key: row.key, task });
+      }
+      if (rows.length < this.settings.readPageSize) return;
+    }
+  }
+
+  private async offerUntilDone(task: QueuedTask): Promise<void> {
+    const executor = this.host.executors[task.task.kind];
+    for (let attempt = 1; executor && !this.isStopped; attempt += 1) {
+      try {
+        await executor(task);
+        return;
+      } catch (error) {
+        const delayMs = Math.min(
+          this.settings.retryInitialIntervalMs * 2 ** Math.min(attempt - 1, 30),
+          this.settings.retryMaximumIntervalMs,
+        );
+        this.host.logger.warn('offering a dispatch task again failed; retrying', {
+          shard: this.host.shardId,
+          taskId: task.taskId,
+          retryInMs: delayMs,
+          error: String(error),
+        });
+        await new Promise<void>((resolve) => {
+          const wake = (): void => {
+            this.sleepers.delete(wake);
+            this.timers.delete(timer);
+            resolve();
+          };
+          const timer = this.host.clock.setTimer(wake, delayMs);
+          this.timers.add(timer);
+          this.sleepers.add(wake);
+        });
+      }
+    }
   }
 
   private readIfRoom(): void {

@@ -25,14 +25,25 @@ export type MatchTask =
       readonly dispatchTaskId: number;
     }
   | { readonly kind: 'query-task'; readonly key: RunKey; readonly queryId: string }
-  | { readonly kind: 'nexus-task'; readonly taskId: string };
+  /** `member`: the process whose dispatcher holds the request and waits for the answer (if not this one). */
+  | { readonly kind: 'nexus-task'; readonly taskId: string; readonly member?: string };
 
-/** Where the engine sends tasks; server.ts wires it to matching. */
+/** Where the engine sends tasks; server.ts wires it to matching (matching/task-routing.ts). */
 export interface TaskSink {
-  offer(namespaceId: string, taskQueue: string, kind: 'workflow' | 'activity' | 'nexus', task: MatchTask): void;
+  /**
+   * Hands the task to the matching of its task queue: here, or in the member that holds the queue's shard.
+   * `stickyFallback`: the normal queue, for a sticky workflow task whose sticky queue has no worker polling.
+   */
+  offer(
+    namespaceId: string,
+    taskQueue: string,
+    kind: 'workflow' | 'activity' | 'nexus',
+    task: MatchTask,
+    stickyFallback?: string,
+  ): Promise<void>;
   backlogCount(namespaceId: string, taskQueue: string, kind: 'workflow' | 'activity' | 'nexus'): number;
-  /** Whether a worker polled this sticky queue lately; if not, its workflow tasks go to the normal queue. */
-  isStickyWorkerAvailable(namespaceId: string, stickyTaskQueue: string): boolean;
+  /** The task queues of this shard are not served here any more: their polls end, their backlog goes. */
+  releaseShard(shardId: number): void;
 }
 
 export type TaskToken =

@@ -22,6 +22,7 @@ import { recordResetPoint } from './reset-points';
 import { taskHistory } from './task-history';
 import { transitionRecord } from './item-transition';
 import { WorkflowTaskCompleted } from './workflow-task-machine';
+import { OwnerOp } from './cluster-link';
 
 type PollResponse = temporal.api.workflowservice.v1.IPollWorkflowTaskQueueResponse;
 
@@ -33,12 +34,25 @@ export interface WorkflowPoll {
   readonly buildId?: string;
 }
 
-/** Starts the matched workflow task; undefined when the task is stale (already started, run closed). */
-export function recordWorkflowTaskStarted(
+/**
+ * Starts the matched workflow task (in the process holding the run's shard); undefined when the task is
+ * stale (already started, run closed).
+ */
+export async function recordWorkflowTaskStarted(
   engine: HistoryEngine,
   task: Extract<MatchTask, { kind: 'workflow-task' }>,
   poll: WorkflowPoll,
 ): Promise<PollResponse | undefined> {
+  return (
+    (await engine.atRunOwner<PollResponse | null>(task.key, OwnerOp.StartWorkflowTask, { task, poll })) ?? undefined
+  );
+}
+
+export function recordWorkflowTaskStartedHere(
+  engine: HistoryEngine,
+  args: { readonly task: Extract<MatchTask, { kind: 'workflow-task' }>; readonly poll: WorkflowPoll },
+): Promise<PollResponse | undefined> {
+  const { task, poll } = args;
   return engine.run(task.key, async (tx) => {
     const workflow = await tx.get(task.key);
     const wft = workflow?.state.workflowTask;

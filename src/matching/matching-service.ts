@@ -60,6 +60,20 @@ export class MatchingService<T> {
     );
   }
 
+  /**
+   * Forgets the queues `select` names (their shard moved to another member): their waiting polls end
+   * empty, so workers poll again where the queues are now, and their backlog goes (its tasks are offered
+   * again there from their dispatch rows).
+   */
+  releaseWhere(select: (namespaceId: string, name: string) => boolean): void {
+    for (const [key, queue] of this.queues) {
+      const [namespaceId = '', , name = ''] = key.split('\u0000');
+      if (!select(namespaceId, name)) continue;
+      this.queues.delete(key);
+      queue.releasePollers();
+    }
+  }
+
   releaseAllPollers(): void {
     for (const queue of this.queues.values()) queue.releasePollers();
   }

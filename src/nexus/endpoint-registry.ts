@@ -60,6 +60,18 @@ export class EndpointRegistry {
     });
   }
 
+  /**
+   * Runs after each write, before it is answered (a cluster member tells the others to read the endpoints
+   * again, so the next request through any of them sees the change).
+   */
+  afterWrite: () => Promise<void> = () => Promise.resolve();
+
+  private async written<T>(write: Promise<T>): Promise<T> {
+    const result = await write;
+    await this.afterWrite();
+    return result;
+  }
+
   private remember(record: NexusEndpointRecord): void {
     const previous = this.byId.get(record.id);
     if (previous) this.byName.delete(previous.name);
@@ -77,7 +89,7 @@ export class EndpointRegistry {
     spec: EndpointSpec | null | undefined,
     allowedCallerNamespaces: string[] | null,
   ): Promise<temporal.api.nexus.v1.IEndpoint> {
-    return this.writes.run(() => this.createNow(spec, allowedCallerNamespaces));
+    return this.written(this.writes.run(() => this.createNow(spec, allowedCallerNamespaces)));
   }
 
   private async createNow(
@@ -109,7 +121,7 @@ export class EndpointRegistry {
     spec: EndpointSpec | null | undefined,
     allowedCallerNamespaces: string[] | null | undefined,
   ): Promise<temporal.api.nexus.v1.IEndpoint> {
-    return this.writes.run(() => this.updateNow(id, version, spec, allowedCallerNamespaces));
+    return this.written(this.writes.run(() => this.updateNow(id, version, spec, allowedCallerNamespaces)));
   }
 
   private async updateNow(
@@ -153,7 +165,7 @@ export class EndpointRegistry {
   }
 
   delete(id: string, version: number): Promise<void> {
-    return this.writes.run(() => this.deleteNow(id, version));
+    return this.written(this.writes.run(() => this.deleteNow(id, version)));
   }
 
   private async deleteNow(id: string, version: number): Promise<void> {

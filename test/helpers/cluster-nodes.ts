@@ -58,7 +58,9 @@ export async function startClusterNode(url: string, leaseMs: number): Promise<Cl
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const node = { child, port, httpPort, address: `127.0.0.1:${port}`, output: () => output };
   nodes.push(node);
-  await eventually(() => output.includes('Shards:'), { timeoutMs: 20_000 });
+  await eventually(() => output.includes('Shards:'), { timeoutMs: 20_000 }).catch((error: unknown) => {
+    throw new Error(`${String(error)}; the process wrote:\n${output}`);
+  });
   return node;
 }
 
@@ -93,6 +95,29 @@ export async function health(node: ClusterNode): Promise<number> {
 export async function soleOwner(url: string): Promise<string | undefined> {
   const rows = await onDatabase(url, (client) => client.query<{ owner: string }>('SELECT DISTINCT owner FROM shards'));
   return rows.rows.length === 1 ? rows.rows[0]?.owner : undefined;
+}
+
+/** Each shard's holder (member id), for the shards whose lease runs now. */
+export async function shardHolders(url: string): Promise<Map<number, string>> {
+  const rows = await onDatabase(url, (client) =>
+    client.query<{ shard_id: number; owner: string }>(
+      `SELECT shard_id, owner FROM shards WHERE owner <> '' AND lease_expires_ms > $1 ORDER BY shard_id`,
+      [Date.now()],
+    ),
+  );
+  return new Map(rows.rows.map((row) => [Number(row.shard_id), row.owner]));
+}
+
+/** The member id of the node (its row names its internal port, the public port + 1). */
+export async function memberIdOf(url: string, node: ClusterNode): Promise<string> {
+  const rows = await onDatabase(url, (client) =>
+    client.query<{ member_id: string }>(`SELECT member_id FROM cluster_members WHERE rpc_address LIKE $1`, [
+      `%:${node.port + 1}`,
+    ]),
+  );
+  const id = rows.rows[0]?.member_id;
+  if (!id) throw new Error(`${node.address} has no member row`);
+  return id;
 }
 
 export async function historyOf(client: Client, workflowId: string): Promise<temporal.api.history.v1.IHistoryEvent[]> {

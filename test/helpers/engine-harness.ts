@@ -21,6 +21,7 @@ import { CircuitBreakers } from '../../src/nexus/circuit-breaker';
 import { NexusOperationExecutor, breakerKey } from '../../src/nexus/operation-executor';
 import type { HandlerReply } from '../../src/nexus/handler-outcome';
 import { FakeClock } from './fake-clock';
+import type { ClusterLink } from '../../src/engine/cluster-link';
 
 export const silentLogger: Logger = {
   debug: () => undefined,
@@ -51,6 +52,8 @@ export interface HarnessOptions {
   readonly engine?: Partial<HistoryEngineOptions>;
   readonly store?: Store;
   readonly clock?: FakeClock;
+  /** Makes the engine a cluster member (joined before it starts). */
+  readonly cluster?: ClusterLink;
 }
 
 export class EngineHarness {
@@ -94,9 +97,12 @@ export class EngineHarness {
       },
       store,
       {
-        offer: (_namespaceId, taskQueue, kind, task) => this.offered.push({ taskQueue, kind, task }),
+        offer: (_namespaceId, taskQueue, kind, task) => {
+          this.offered.push({ taskQueue, kind, task });
+          return Promise.resolve();
+        },
         backlogCount: () => 0,
-        isStickyWorkerAvailable: () => true,
+        releaseShard: () => undefined,
       },
       silentLogger,
       { shardCount: 2, owner: 'test', ...this.options.engine },
@@ -106,6 +112,7 @@ export class EngineHarness {
       requestTimeoutMs: 10_000,
       useSystemCallbackUrl: true,
     }).register();
+    if (this.options.cluster) this.engine.joinCluster(this.options.cluster);
     await this.engine.start();
     await this.clock.settle();
   }

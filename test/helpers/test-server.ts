@@ -1,12 +1,14 @@
 // The server every integration test starts. CAUSEWAY_TEST_PERSISTENCE=postgres runs it on a fresh
 // PostgreSQL database of its own (dropped when the server stops) instead of SQLite in memory, so that
 // one suite proves both stores (`npm run test:postgres`). CAUSEWAY_TEST_PERSISTENCE=postgres-cluster
-// starts two processes' worth of server on that database and hands the test the one that does not hold
-// the shards, so every request of the suite is forwarded (`npm run test:cluster`).
+// starts two processes' worth of server on that database, waits until they have split the shards, and
+// hands the test the second, so the suite's requests, workflows and Nexus calls cross between the two
+// (`npm run test:cluster`).
 import { createHash } from 'node:crypto';
 import * as net from 'node:net';
 import { startServer, type RunningServer, type ServerOptions } from '../../src';
 import { createTestDatabase, ensureTestDatabase } from './postgres';
+import { eventually } from './eventually';
 
 const persistence = process.env.CAUSEWAY_TEST_PERSISTENCE;
 export const isPostgresRun = persistence === 'postgres' || persistence === 'postgres-cluster';
@@ -50,6 +52,17 @@ export async function startTestServer(options: Partial<ServerOptions> = {}): Pro
         internalPort: 0,
       });
       server = await startServer({ ...options, dynamicConfig, httpPort, persistence: database.url, internalPort: 0 });
+      // The first process holds every shard until the second joins and is handed its share: the suite
+      // starts once the shards are split between the two (so every test crosses between processes).
+      const [first, second] = [holder, server];
+      await eventually(
+        () => {
+          const a = first.shards();
+          const b = second.shards();
+          return a.owned > 0 && b.owned > 0 && a.owned + b.owned === a.total;
+        },
+        { timeoutMs: 30_000 },
+      );
     } else {
       server = await startServer({ ...options, persistence: database.url });
     }

@@ -1,10 +1,10 @@
-// Goal: three `causeway server start` processes on one PostgreSQL database form a cluster in which every
-// process serves every request, forwarding what another holds: a namespace registered through one node
-// is seen at once through another; a workflow started through one node runs on a worker polling another
-// (workflow, activity and query tasks); a Nexus operation goes between namespaces whose clients and
-// workers use different nodes, sync and async, and over HTTP through a node that does not hold the
-// shards; a SIGKILL of the process holding the shards under load loses nothing and doubles nothing,
-// with the clients and workers of the other nodes carrying on without reconnecting.
+// Goal: three `causeway server start` processes on one PostgreSQL database form a cluster: they share the
+// shards out (each holds a third), and every process serves every request, forwarding what another
+// holds: a namespace registered through one node is seen at once through another; a workflow started
+// through one node runs on a worker polling another (workflow, activity and query tasks, a child); a
+// Nexus operation goes between namespaces whose runs live on different nodes, sync and async, and over
+// HTTP; a SIGKILL of one node under load loses nothing and doubles nothing: the others take its shards
+// and their clients and workers carry on without reconnecting.
 // Setup: processes spawned from bin/causeway.js with --shard-lease 2s on a fresh database of the server
 // CAUSEWAY_TEST_POSTGRES names; the TypeScript SDK's clients and workers.
 import { test } from 'node:test';
@@ -19,18 +19,28 @@ import { workflowBundle } from '../helpers/test-env';
 import { nexusBundle } from '../helpers/nexus-env';
 import { skipWithoutPostgres } from '../helpers/postgres';
 import { freshDatabase } from '../helpers/fresh-database';
-import { countEvents, health, historyOf, killNode, soleOwner, startClusterNode } from '../helpers/cluster-nodes';
+import {
+  countEvents,
+  health,
+  historyOf,
+  killNode,
+  memberIdOf,
+  shardHolders,
+  startClusterNode,
+} from '../helpers/cluster-nodes';
+import { fnv1a32 } from '../../src/common/hash';
 import * as activities from '../fixtures/activities';
 import { myServiceHandler } from '../fixtures/nexus/handler';
 
 const LEASE_MS = 2000;
+const SHARDS = 16;
 const EventType = temporal.api.enums.v1.EventType;
 const retention = { seconds: Long.fromNumber(86_400) };
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
 test(
-  'three processes: each serves every request; a SIGKILL of the shard holder loses nothing',
+  'three processes share the shards and serve every request; a SIGKILL of one loses nothing',
   { skip: skipWithoutPostgres },
   async () => {
     const database = await freshDatabase();
@@ -38,6 +48,16 @@ test(
     const b = await startClusterNode(database.url, LEASE_MS);
     const c = await startClusterNode(database.url, LEASE_MS);
     for (const node of [a, b, c]) assert.equal(await health(node), 1, `${node.address} is SERVING`);
+    // The first node holds every shard until the others join and are handed their share.
+    const members = await Promise.all([a, b, c].map((node) => memberIdOf(database.url, node)));
+    await eventually(
+      async () => {
+        const holders = await shardHolders(database.url);
+        const counts = members.map((member) => [...holders.values()].filter((owner) => owner === member).length);
+        return (holders.size === SHARDS && counts.every((count) => count >= 5)) || undefined;
+      },
+      { timeoutMs: 10 * LEASE_MS, intervalMs: 50 },
+    );
     const connections = await Promise.all([a, b, c].map((node) => Connection.connect({ address: node.address })));
     const [viaA, viaB, viaC] = connections as [Connection, Connection, Connection];
     const natives: NativeConnection[] = [];
@@ -112,7 +132,19 @@ test(
       nexusServices: [myServiceHandler],
     });
     const callerClient = new Client({ connection: viaA, namespace: 'cluster-caller' });
-    const orderId = `order-${randomUUID()}`;
+    // The caller's run and the handler's run on shards of different nodes.
+    const namespaceIds = await Promise.all(
+      ['cluster-caller', 'cluster-handler'].map(
+        async (namespace) => (await viaA.workflowService.describeNamespace({ namespace })).namespaceInfo?.id ?? '',
+      ),
+    );
+    const holders = await shardHolders(database.url);
+    const holderOf = (namespaceId: string, workflowId: string): string | undefined =>
+      holders.get(fnv1a32(`${namespaceId}\u0000${workflowId}`) % SHARDS);
+    const callerId = `caller-${randomUUID()}`;
+    let orderId = `order-${randomUUID()}`;
+    while (holderOf(namespaceIds[1] ?? '', orderId) === holderOf(namespaceIds[0] ?? '', callerId))
+      orderId = `order-${randomUUID()}`;
     const nexusResults = await handlerWorker.runUntil(
       callerWorker.runUntil(async () => {
         const overHttp = await fetch(
@@ -131,7 +163,7 @@ test(
           }),
           async: await callerClient.workflow.execute('callerWorkflow', {
             taskQueue: callerTaskQueue,
-            workflowId: `caller-${randomUUID()}`,
+            workflowId: callerId,
             args: [endpointName, orderId, ['x', 'y', 'z']],
           }),
           http: { status: overHttp.status, body: (await overHttp.json()) as unknown },
@@ -144,8 +176,9 @@ test(
       http: { status: 200, body: { message: 'by http' } },
     });
 
-    // Under load: workflows started through b and c, workers polling through b and c; a, which holds every
-    // shard, is killed while their timers run; b or c takes the shards and every workflow completes once.
+    // Under load: workflows started through b and c, workers polling through b and c; a, which holds a third
+    // of the shards, is killed while their timers run; b and c take its shards and every workflow completes
+    // once.
     const loadQueue = `cluster-load-${randomUUID()}`;
     const ids = Array.from({ length: 30 }, (_, index) => `load-${index}-${randomUUID()}`);
     const clientB = new Client({ connection: viaB, namespace: 'default' });
@@ -176,14 +209,14 @@ test(
         );
         return timers.every((n) => n === 1) || undefined;
       });
-      const holder = await soleOwner(database.url);
+      const killed = members[0];
       await viaA.close();
       const killedAt = performance.now();
       await killNode(a);
       await eventually(
         async () => {
-          const owner = await soleOwner(database.url);
-          return (owner !== undefined && owner !== holder) || undefined;
+          const now = await shardHolders(database.url);
+          return (now.size === SHARDS && ![...now.values()].includes(killed ?? '')) || undefined;
         },
         { timeoutMs: 5 * LEASE_MS, intervalMs: 50 },
       );
@@ -202,7 +235,7 @@ test(
       }
       assert.equal(duplicates, 0);
       process.stdout.write(
-        `# SIGKILL of the shard holder: shards taken in ${takeoverMs.toFixed(0)} ms, ${ids.length} workflows completed in ${recoveredMs.toFixed(0)} ms, duplicates 0 (lease ${LEASE_MS} ms)\n`,
+        `# SIGKILL of one of three nodes: its shards taken in ${takeoverMs.toFixed(0)} ms, ${ids.length} workflows completed in ${recoveredMs.toFixed(0)} ms, duplicates 0 (lease ${LEASE_MS} ms)\n`,
       );
     } finally {
       for (const worker of loadWorkers) worker.shutdown();

@@ -30,7 +30,7 @@ test('matching forgets idle queues past its bound, never one with a backlog', ()
 
 test('the Nexus dispatcher answers a timeout past its bound of tasks in flight', async () => {
   const clock = new FakeClock();
-  const dispatcher = new NexusTaskDispatcher({ offer: () => undefined }, clock, systemIds, 2);
+  const dispatcher = new NexusTaskDispatcher({ offer: () => Promise.resolve() }, clock, systemIds, undefined, 2);
   const inFlight = [dispatcher.dispatch('ns', 'tq', {}, 1000), dispatcher.dispatch('ns', 'tq', {}, 1000)];
   assert.deepEqual(await dispatcher.dispatch('ns', 'tq', {}, 1000), { kind: 'timeout' });
   await clock.advance(1000);

@@ -44,8 +44,8 @@ const cases: [string, object, object][] = [
   ['PollNexusTaskQueue', { namespace: 'ns', taskQueue: { name: 'tq' } }, byQueue],
   ['DescribeTaskQueue', { namespace: 'ns', taskQueue: { name: 'tq' } }, byQueue],
   ['ShutdownWorker', { namespace: 'ns', stickyTaskQueue: 'tq' }, byQueue],
-  ['CreateNexusEndpoint', {}, { kind: 'leader' }],
-  ['AddSearchAttributes', { namespace: 'ns' }, { kind: 'leader' }],
+  ['CreateNexusEndpoint', {}, { kind: 'registry' }],
+  ['AddSearchAttributes', { namespace: 'ns' }, { kind: 'registry' }],
 ];
 
 test('each routed method reads its route key from the field the proto names', () => {
@@ -81,7 +81,7 @@ test('task tokens route to the run (by namespace id) or to the member that dispa
   );
 });
 
-test('namespaces, visibility and endpoints go to the leader; system info stays where it arrives', () => {
+test('namespaces, visibility and endpoints go to the holder of the registry shard; system info stays where it arrives', () => {
   for (const method of [
     'ListWorkflowExecutions',
     'CountWorkflowExecutions',
@@ -92,7 +92,7 @@ test('namespaces, visibility and endpoints go to the leader; system info stays w
     'GetNexusEndpoint',
     'GetSearchAttributes',
   ]) {
-    assert.deepEqual(routeOf(method, { namespace: 'ns' }), { kind: 'leader' }, method);
+    assert.deepEqual(routeOf(method, { namespace: 'ns' }), { kind: 'registry' }, method);
   }
 });
 

@@ -1,7 +1,7 @@
 // Which process must serve a request: the one that owns the shard of its workflow id, or of its task
 // queue (matching lives with that shard), or that dispatched the Nexus task it answers. Everything else
 // but system and cluster info (namespaces, visibility, search attributes, Nexus endpoints) goes to the
-// holder of the leader shard, whose caches the engine reads: a write and the reads after it meet one
+// holder of the registry shard, whose caches the engine reads: a write and the reads after it meet one
 // cache, whichever process they came through. Read from the decoded request only; a request too
 // malformed to route is served locally, where it gets its proper error.
 import { decodeTaskToken, type TaskToken } from '../../engine/tasks';
@@ -13,7 +13,7 @@ export type RouteKey =
   /** The process that dispatched a Nexus task (named in its token). */
   | { readonly kind: 'member'; readonly memberId: string }
   /** The process that holds the shards (changes to what its caches hold, such as Nexus endpoints). */
-  | { readonly kind: 'leader' };
+  | { readonly kind: 'registry' };
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- requests are decoded protobuf messages of many types */
 type Request = any;
@@ -39,7 +39,7 @@ function token(request: Request): RouteKey | undefined {
   return { kind: 'run', namespace: decoded.ns, isNamespaceId: true, workflowId: decoded.w };
 }
 
-const leader = (): RouteKey => ({ kind: 'leader' });
+const registry = (): RouteKey => ({ kind: 'registry' });
 const byExecution = (request: Request): RouteKey | undefined => run(request, request.workflowExecution?.workflowId);
 const byWorkflowId = (request: Request): RouteKey | undefined => run(request, request.workflowId);
 const byTaskQueue = (request: Request): RouteKey | undefined => taskQueue(request, request.taskQueue?.name);
@@ -87,7 +87,7 @@ const LOCAL_METHODS = new Set(['GetSystemInfo', 'GetClusterInfo', 'Check']);
 export function routeOf(method: string, request: Request): RouteKey | undefined {
   if (LOCAL_METHODS.has(method)) return undefined;
   const route = routes[method];
-  return route ? route(request) : leader();
+  return route ? route(request) : registry();
 }
 
 /** Whether requests of this method are ever forwarded (the rest are always served where they arrive). */

@@ -6,7 +6,7 @@
 import type { HistoryEngine } from '../../engine/history-engine';
 import type { NamespaceRegistry } from '../../engine/namespace-registry';
 import type { ClusterMembership, MemberAddress } from '../../engine/cluster-membership';
-import { LEADER_SHARD } from '../../engine/shard-leaser';
+import { REGISTRY_SHARD } from '../../engine/cluster-link';
 import { routeOf, type RouteKey } from './route-of';
 
 export class Router {
@@ -40,8 +40,8 @@ export class Router {
     switch (key.kind) {
       case 'member':
         return this.deps.membership.member(key.memberId);
-      case 'leader':
-        return this.ownerOf(LEADER_SHARD);
+      case 'registry':
+        return this.ownerOf(REGISTRY_SHARD);
       case 'run': {
         const namespaceId = key.isNamespaceId ? key.namespace : this.deps.namespaces.findByName(key.namespace)?.id;
         return namespaceId === undefined

@@ -17,11 +17,17 @@ export async function pollNexusTaskQueue(
       const task = await deps.matching.poll(namespace.id, taskQueue, 'nexus', signal);
       if (!task) return {};
       if (task.kind !== 'nexus-task') continue;
-      const nexusRequest = deps.nexus.dispatcher.take(task.taskId);
-      if (nexusRequest)
+      // A dispatcher that is gone (its member died) has no request to give: the next task, then.
+      const taken = await deps.nexus.dispatcher.takeMatched(task).catch(() => undefined);
+      if (taken)
         return {
-          taskToken: encodeTaskToken({ k: 'nx', ns: namespace.id, t: task.taskId, m: deps.config.memberId }),
-          request: nexusRequest,
+          taskToken: encodeTaskToken({
+            k: 'nx',
+            ns: namespace.id,
+            t: task.taskId,
+            m: taken.member ?? deps.config.memberId,
+          }),
+          request: taken.request,
         };
     }
   });
