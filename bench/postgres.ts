@@ -21,3 +21,19 @@ export async function recreateBenchDatabase(adminUrl: string): Promise<void> {
     await client.end();
   }
 }
+
+/** Whether the shards of the bench database are held, split between `members` processes. */
+export async function isSpreadOver(adminUrl: string, members: number): Promise<boolean> {
+  const client = new pg.Client({ connectionString: benchDatabaseUrl(adminUrl) });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ holders: string; free: string }>(
+      `SELECT count(DISTINCT owner) FILTER (WHERE lease_expires_ms > $1) AS holders,
+              count(*) FILTER (WHERE lease_expires_ms <= $1) AS free FROM shards`,
+      [Date.now()],
+    );
+    return Number(rows[0]?.holders) === members && Number(rows[0]?.free) === 0;
+  } finally {
+    await client.end();
+  }
+}

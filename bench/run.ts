@@ -8,7 +8,7 @@
 // they run on (default causeway); `BENCH_SKIP=open` or `latency` leaves a part out. With
 // `BENCH_POSTGRES=postgres://USER:PASSWORD@HOST:PORT/postgres` the same build runs on PostgreSQL too
 // (`causeway-pg`, bench/postgres.ts), and as a cluster of three processes on it (`causeway-pg-3`:
-// clients on the second, workers on the third, the first holds the shards).
+// clients on the second, workers on the third, the shards split between the three).
 // Prints the tables and writes bench-results/bench.json. It is a measurement, not a test.
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';

@@ -1,8 +1,8 @@
 // A server under measurement, in a process of its own: `causeway server start-dev` or, side by side,
 // `temporal server start-dev`; or a cluster of `causeway server start` processes on one PostgreSQL
-// database (`processes` > 1), where clients use the second process and workers the third, so that every
-// request is forwarded to the first, which holds the shards. Ready means every process answers
-// GetSystemInfo.
+// database (`processes` > 1), where clients use the second process and workers the third, and the three
+// share the shards (so requests, task starts and Nexus calls cross between them). Ready means every
+// process answers GetSystemInfo and a cluster's shards are split between its processes.
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import * as activities from './activities';
-import { benchDatabaseUrl } from './postgres';
+import { benchDatabaseUrl, isSpreadOver } from './postgres';
 
 export const ROOT = path.join(__dirname, '..', '..');
 const START_DEV_FLAGS = [
@@ -25,12 +25,16 @@ const START_DEV_FLAGS = [
   'handler-ns',
 ];
 
+const CLUSTER_SETTLE_MAX_MS = 30_000;
+
 export interface Target {
   readonly name: string;
   readonly command: string;
   readonly args: readonly string[];
   /** Processes of a cluster on one database (default 1). */
   readonly processes?: number;
+  /** Whether a cluster has settled (its processes hold their shares of the shards). */
+  readonly isSettled?: () => Promise<boolean>;
 }
 
 export interface ServerProcess {
@@ -72,7 +76,13 @@ export function targets(): Target[] {
       ...START_DEV_FLAGS.slice(3),
     ];
     list.push({ name: 'causeway-pg', command: process.execPath, args });
-    list.push({ name: 'causeway-pg-3', command: process.execPath, args, processes: 3 });
+    list.push({
+      name: 'causeway-pg-3',
+      command: process.execPath,
+      args,
+      processes: 3,
+      isSettled: () => isSpreadOver(postgres, 3),
+    });
   }
   const temporal = process.env['TEMPORAL_CLI'];
   if (temporal) list.push({ name: 'temporal', command: temporal, args: START_DEV_FLAGS });
@@ -101,6 +111,12 @@ export async function startDev(
   }
   const ports = children.map((_, index) => port + index * CLUSTER_PORT_STRIDE);
   for (const [index, child] of children.entries()) await ready(target, child, ports[index] as number);
+  // The first process holds every shard until the others are handed their shares.
+  const settleBy = performance.now() + CLUSTER_SETTLE_MAX_MS;
+  while (target.isSettled && !(await target.isSettled())) {
+    if (performance.now() > settleBy) throw new Error(`${target.name} did not split its shards`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
   const address = (index: number): string => `127.0.0.1:${ports[Math.min(index, ports.length - 1)] ?? port}`;
   return {
     child: children[0] as ChildProcess,

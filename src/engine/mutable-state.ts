@@ -193,6 +193,23 @@ export interface NexusOperationState {
   cancel: NexusCancelState | null;
 }
 
+/** A standalone Nexus operation (one started by a client): what its run keeps beside the operation item. */
+export interface StandaloneOperationState {
+  readonly operationId: string;
+  readonly identity: string;
+  /** The operation item when the run closed (the item itself goes with the close). */
+  closed: NexusOperationState | null;
+  /** How it ended: an encoded Payload (result) or Failure (base64), for Poll and Describe. */
+  outcome: { readonly result?: string; readonly failure?: string } | null;
+  cancel: {
+    readonly requestId: string;
+    readonly reason: string;
+    readonly identity: string;
+    readonly timeMs: number;
+  } | null;
+  terminateRequestId: string;
+}
+
 export const CallbackStatus = {
   Standby: 'standby',
   Scheduled: 'scheduled',
@@ -296,6 +313,8 @@ export interface MutableStateCore {
   startRequestIds: string[];
   /** Request ids attached to this run by later starts (USE_EXISTING), at their WorkflowExecutionOptionsUpdated event. */
   attachedRequestIds?: Record<string, number>;
+  /** Set when the run is a standalone Nexus operation's (engine/standalone-nexus.ts): it has no workflow tasks. */
+  standalone?: StandaloneOperationState;
   /** Encoded Memo / SearchAttributes (base64), null when empty. */
   memo: string | null;
   searchAttributes: string | null;

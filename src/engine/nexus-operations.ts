@@ -14,6 +14,7 @@ import {
   type NexusOperationState,
 } from './mutable-state';
 import { scheduleWorkflowTask } from './workflow-tasks';
+import { closeStandaloneRun, type StandaloneEnd } from './standalone-close';
 import { transitionItem } from './item-transition';
 import type { Followups } from './outbox';
 import {
@@ -193,9 +194,17 @@ function transitionCancel<E>(
   transitionItem(workflow, 'nexusOperations', String(op.scheduledEventId), cancel, t, event);
 }
 
-function finish(ctx: EngineContext, workflow: Workflow, op: NexusOperationState, nowMs: number): void {
+/** The operation is done: the caller's next workflow task, or the close of a standalone operation's run. */
+function finish(
+  ctx: EngineContext,
+  workflow: Workflow,
+  op: NexusOperationState,
+  end: StandaloneEnd,
+  nowMs: number,
+): void {
   workflow.removeItem('nexusOperations', String(op.scheduledEventId));
-  scheduleWorkflowTask(ctx, workflow, nowMs);
+  if (workflow.state.standalone) closeStandaloneRun(workflow, op, end, nowMs);
+  else scheduleWorkflowTask(ctx, workflow, nowMs);
 }
 
 export function nexusOperationSucceeded(
@@ -214,7 +223,7 @@ export function nexusOperationSucceeded(
     nowMs,
     links,
   );
-  finish(ctx, workflow, op, nowMs);
+  finish(ctx, workflow, op, { kind: 'succeeded', result }, nowMs);
 }
 
 export function nexusOperationStarted(
@@ -290,7 +299,7 @@ export function nexusOperationEnded(
     requestId: op.requestId,
   };
   workflow.appendExternal(end.type, end.field, attributes, nowMs);
-  finish(ctx, workflow, op, nowMs);
+  finish(ctx, workflow, op, { kind, cause }, nowMs);
 }
 
 /** A retryable attempt failure: back off and try again. */

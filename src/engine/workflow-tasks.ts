@@ -28,7 +28,8 @@ export function scheduleWorkflowTask(
   isSpeculative = false,
 ): void {
   const s = workflow.state;
-  if (!isRunning(s) || s.workflowTask !== null) return;
+  // A standalone Nexus operation's run has no workflow to run.
+  if (!isRunning(s) || s.workflowTask !== null || s.standalone) return;
   if (s.firstWorkflowTaskAtMs > nowMs) return;
   s.firstWorkflowTaskAtMs = 0;
   const isSticky = s.stickyTaskQueue !== '' && attempt === 1;

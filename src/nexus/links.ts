@@ -38,6 +38,16 @@ export function workflowEventLinkToNexus(
   return { url: `temporal://${path}?${query.toString()}`, type: WORKFLOW_EVENT_LINK_TYPE };
 }
 
+export const NEXUS_OPERATION_LINK_TYPE = 'temporal.api.common.v1.Link.NexusOperation';
+
+/** A standalone Nexus operation as a Nexus link (the one its handler gets as the caller's). */
+export function nexusOperationLinkToNexus(
+  link: temporal.api.common.v1.Link.INexusOperation,
+): temporal.api.nexus.v1.ILink {
+  const path = `/namespaces/${encodeURIComponent(link.namespace ?? '')}/nexus-operations/${encodeURIComponent(link.operationId ?? '')}/${encodeURIComponent(link.runId ?? '')}/details`;
+  return { url: `temporal://${path}`, type: NEXUS_OPERATION_LINK_TYPE };
+}
+
 /** Converts Nexus links to Temporal links; links that are not workflow-event links are dropped. */
 export function nexusLinksToTemporal(
   links: readonly temporal.api.nexus.v1.ILink[] | null | undefined,

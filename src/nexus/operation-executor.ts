@@ -33,7 +33,7 @@ import {
   type HandlerReply,
   type StartOutcome,
 } from './handler-outcome';
-import { nexusLinksToTemporal, workflowEventLinkToNexus } from './links';
+import { nexusLinksToTemporal, nexusOperationLinkToNexus, workflowEventLinkToNexus } from './links';
 import { nextNexusRetryDelayMs } from './retry';
 
 export const NEXUS_REQUEST_TIMEOUT_MS = 10_000;
@@ -174,15 +174,22 @@ export class NexusOperationExecutor {
       scheduledEventId: op.scheduledEventId,
       requestId: op.requestId,
     });
-    const link = workflowEventLinkToNexus({
-      namespace: callerNamespace,
-      workflowId: s.workflowId,
-      runId: s.runId,
-      eventRef: {
-        eventId: long(op.scheduledEventId),
-        eventType: temporal.api.enums.v1.EventType.EVENT_TYPE_NEXUS_OPERATION_SCHEDULED,
-      },
-    });
+    // A standalone operation links to itself; a workflow's operation to its NexusOperationScheduled event.
+    const link = s.standalone
+      ? nexusOperationLinkToNexus({
+          namespace: callerNamespace,
+          operationId: s.standalone.operationId,
+          runId: s.runId,
+        })
+      : workflowEventLinkToNexus({
+          namespace: callerNamespace,
+          workflowId: s.workflowId,
+          runId: s.runId,
+          eventRef: {
+            eventId: long(op.scheduledEventId),
+            eventType: temporal.api.enums.v1.EventType.EVENT_TYPE_NEXUS_OPERATION_SCHEDULED,
+          },
+        });
     const startOperation = {
       service: op.service,
       operation: op.operation,

@@ -2,6 +2,7 @@
 // contract suite in test/store/; nothing above store/ sees SQL. Methods are domain verbs on one readonly
 // parameter object. Everything a history shard changes in one transaction is one `commitShard` call,
 // fenced by the shard's range id (its ownership token) and by each run's version.
+import type { VisibilityScope } from './visibility-sql';
 
 export interface NamespaceRecord {
   readonly id: string;
@@ -123,6 +124,8 @@ export interface ListExecutionsParams {
   readonly pageSize: number;
   readonly nextPageToken?: Uint8Array | undefined;
   readonly searchAttributeTypes: Readonly<Record<string, string>>;
+  /** The division and field names of what is listed (standalone Nexus operations); default: workflows. */
+  readonly scope?: VisibilityScope;
 }
 
 export interface ListExecutionsResult {

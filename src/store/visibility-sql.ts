@@ -92,22 +92,52 @@ interface Context {
 }
 
 /**
+ * Which executions a query looks at, and the names it may use for their fields: the executions of a
+ * TemporalNamespaceDivision (a standalone Nexus operation is stored as a run of its own division), with
+ * query names that stand for other fields (`OperationId` for `WorkflowId`, whose stored values carry a
+ * prefix the query's values get too).
+ */
+export interface VisibilityScope {
+  readonly division: string;
+  readonly aliases: Readonly<Record<string, { readonly field: string; readonly valuePrefix?: string }>>;
+}
+
+/**
  * Compiles a parsed query. `searchAttributeTypes` maps each search attribute kept in `search_attributes`
- * (custom and Temporal's predefined ones) to its type, e.g. `{ CustomerId: 'Keyword' }`.
+ * (custom and Temporal's predefined ones) to its type, e.g. `{ CustomerId: 'Keyword' }`. Without a scope
+ * the query sees the executions of no division (workflows).
  */
 export function compileVisibilityQuery(
   query: VisibilityQuery,
   searchAttributeTypes: Readonly<Record<string, string>>,
   dialect: VisibilityDialect,
+  scope?: VisibilityScope,
 ): CompiledVisibilityQuery {
-  const context: Context = {
-    dialect,
-    params: [],
-    resolve: (field) => resolveColumn(field, searchAttributeTypes, dialect),
+  const resolve = (field: string): Column => {
+    const alias = scope && Object.hasOwn(scope.aliases, field) ? scope.aliases[field] : undefined;
+    const column = resolveColumn(alias?.field ?? field, searchAttributeTypes, dialect);
+    const prefix = alias?.valuePrefix;
+    if (!alias) return column;
+    return {
+      ...column,
+      name: field,
+      toSql: prefix
+        ? (value, self) => {
+            const converted = column.toSql(value, self);
+            return typeof converted === 'string' ? `${prefix}${converted}` : converted;
+          }
+        : column.toSql,
+    };
   };
+  const context: Context = { dialect, params: [], resolve };
   const clauses: string[] = [];
-  // Temporal hides executions of other divisions (e.g. scheduler workflows) unless the query names the field.
-  if (!mentionsField(query, NAMESPACE_DIVISION)) clauses.push(`${context.resolve(NAMESPACE_DIVISION).sql} IS NULL`);
+  if (scope) {
+    context.params.push(scope.division);
+    clauses.push(`${context.resolve(NAMESPACE_DIVISION).sql} = ${dialect.placeholder(scope.division)}`);
+  } else if (!mentionsField(query, NAMESPACE_DIVISION)) {
+    // Temporal hides executions of other divisions (e.g. scheduler workflows) unless the query names the field.
+    clauses.push(`${context.resolve(NAMESPACE_DIVISION).sql} IS NULL`);
+  }
   if (query.where !== undefined) clauses.push(`(${compileExpression(query.where, context)})`);
   return {
     where: clauses.length === 0 ? 'TRUE' : clauses.join(' AND '),

@@ -5,6 +5,7 @@
 // cache, whichever process they came through. Read from the decoded request only; a request too
 // malformed to route is served locally, where it gets its proper error.
 import { decodeTaskToken, type TaskToken } from '../../engine/tasks';
+import { standaloneWorkflowId } from '../../engine/standalone-nexus';
 
 export type RouteKey =
   /** The shard of a workflow id; `namespace` is a name, or the id if `isNamespaceId`. */
@@ -43,6 +44,11 @@ const registry = (): RouteKey => ({ kind: 'registry' });
 const byExecution = (request: Request): RouteKey | undefined => run(request, request.workflowExecution?.workflowId);
 const byWorkflowId = (request: Request): RouteKey | undefined => run(request, request.workflowId);
 const byTaskQueue = (request: Request): RouteKey | undefined => taskQueue(request, request.taskQueue?.name);
+/** A standalone Nexus operation: the shard of its run's workflow id. */
+const byOperationId = (request: Request): RouteKey | undefined =>
+  typeof request.operationId === 'string' && request.operationId !== ''
+    ? run(request, standaloneWorkflowId(request.operationId))
+    : undefined;
 
 const routes: Readonly<Record<string, (request: Request) => RouteKey | undefined>> = {
   StartWorkflowExecution: byWorkflowId,
@@ -78,6 +84,11 @@ const routes: Readonly<Record<string, (request: Request) => RouteKey | undefined
   PollNexusTaskQueue: byTaskQueue,
   DescribeTaskQueue: byTaskQueue,
   ShutdownWorker: (request) => taskQueue(request, request.stickyTaskQueue),
+  StartNexusOperationExecution: byOperationId,
+  DescribeNexusOperationExecution: byOperationId,
+  PollNexusOperationExecution: byOperationId,
+  RequestCancelNexusOperationExecution: byOperationId,
+  TerminateNexusOperationExecution: byOperationId,
 };
 
 /** Served by whichever process receives them: they describe that process. */

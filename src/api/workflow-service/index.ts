@@ -36,6 +36,7 @@ import { updateWorkflowExecution } from './update-workflow-execution';
 import { pollWorkflowExecutionUpdate } from './poll-workflow-execution-update';
 import { pollNexusTaskQueue } from './poll-nexus-task-queue';
 import { respondNexusTaskCompleted, respondNexusTaskFailed } from './respond-nexus-task';
+import { nexusOperationExecutionHandlers } from './nexus-operation-executions';
 
 export function workflowServiceHandlers(deps: ApiDeps): Record<string, RpcHandler> {
   return {
@@ -78,5 +79,6 @@ export function workflowServiceHandlers(deps: ApiDeps): Record<string, RpcHandle
     PollNexusTaskQueue: (r, c) => pollNexusTaskQueue(deps, r, c),
     RespondNexusTaskCompleted: (r) => respondNexusTaskCompleted(deps, r),
     RespondNexusTaskFailed: (r) => respondNexusTaskFailed(deps, r),
+    ...nexusOperationExecutionHandlers(deps),
   };
 }

@@ -314,6 +314,7 @@ export class PostgresStore implements Store {
       parseVisibilityQuery(params.query),
       params.searchAttributeTypes,
       postgresDialect,
+      params.scope,
     );
     const offset = params.nextPageToken?.length ? decodeOffset(params.nextPageToken) : 0;
     const sql = `SELECT * FROM executions WHERE namespace_id = ? AND (${compiled.where})
@@ -336,7 +337,7 @@ export class PostgresStore implements Store {
     params: Omit<ListExecutionsParams, 'pageSize' | 'nextPageToken'>,
   ): Promise<{ count: number; groups: CountGroup[] }> {
     const parsed = parseVisibilityQuery(params.query);
-    const compiled = compileVisibilityQuery(parsed, params.searchAttributeTypes, postgresDialect);
+    const compiled = compileVisibilityQuery(parsed, params.searchAttributeTypes, postgresDialect, params.scope);
     const values = [params.namespaceId, ...compiled.params];
     const where = `namespace_id = ? AND (${compiled.where})`;
     const total = await this.pool.query(

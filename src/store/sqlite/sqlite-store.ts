@@ -361,6 +361,7 @@ export class SqliteStore implements Store {
         parseVisibilityQuery(params.query),
         params.searchAttributeTypes,
         sqliteDialect,
+        params.scope,
       );
       const offset = params.nextPageToken?.length ? decodeOffset(params.nextPageToken) : 0;
       const where = compiled.where ? `AND (${compiled.where})` : '';
@@ -385,7 +386,7 @@ export class SqliteStore implements Store {
     groups: CountGroup[];
   } {
     const parsed = parseVisibilityQuery(params.query);
-    const compiled = compileVisibilityQuery(parsed, params.searchAttributeTypes, sqliteDialect);
+    const compiled = compileVisibilityQuery(parsed, params.searchAttributeTypes, sqliteDialect, params.scope);
     const where = compiled.where ? `AND (${compiled.where})` : '';
     const total = this.db
       .prepare(`SELECT COUNT(*) AS n FROM executions WHERE namespace_id = ? ${where}`)
