@@ -2,6 +2,7 @@
 // a retryable attempt failure, or a final failure; and whether it counts against the circuit breaker.
 // Retryable handler error types follow the Nexus spec; an explicit retry behavior overrides the type.
 import { type Failure, temporal } from '../common/proto';
+import { nexusFailureToTemporal, nexusProtoFailureToJson } from './http/nexus-failure';
 
 const RetryBehavior = temporal.api.enums.v1.NexusHandlerErrorRetryBehavior;
 
@@ -91,20 +92,40 @@ export function classifyStartReply(reply: HandlerReply): StartOutcome {
     };
   }
   if (start?.operationError) {
-    const nexusFailure = start.operationError.failure;
-    const failure: Failure = {
-      message: nexusFailure?.message ?? 'operation failed',
-      ...(start.operationError.operationState === 'canceled'
-        ? { canceledFailureInfo: {} }
-        : { applicationFailureInfo: {} }),
-    };
-    return {
-      kind: 'operation-failed',
-      state: start.operationError.operationState === 'canceled' ? 'canceled' : 'failed',
-      failure,
-    };
+    const state = start.operationError.operationState === 'canceled' ? 'canceled' : 'failed';
+    return { kind: 'operation-failed', state, failure: legacyOperationFailure(state, start.operationError.failure) };
   }
   return { kind: 'fail', failure: handlerErrorFailure('INTERNAL', 'the handler returned an empty start response') };
+}
+
+/**
+ * The cause an operation error in the older format stands for, as the Temporal server reads it: the
+ * worker's failure converted whole (an ApplicationError keeps its type, details and cause), or the cause
+ * it wraps when it says `unwrap-error`; a canceled operation's cause is a CanceledFailure.
+ */
+function legacyOperationFailure(
+  state: 'failed' | 'canceled',
+  failure: temporal.api.nexus.v1.IFailure | null | undefined,
+): Failure {
+  const original = nexusProtoFailureToJson(failure);
+  const source = original.metadata?.['unwrap-error'] === 'true' && original.cause ? original.cause : original;
+  let cause: Failure;
+  try {
+    cause = nexusFailureToTemporal(source);
+  } catch {
+    cause = { message: original.message ?? 'operation failed', applicationFailureInfo: {} };
+  }
+  const hasInfo = Object.keys(cause).some((key) => key.endsWith('FailureInfo'));
+  if (state === 'failed' && !hasInfo) return { ...cause, applicationFailureInfo: {} };
+  if (state === 'canceled' && !cause.canceledFailureInfo) {
+    return {
+      message: cause.message ?? '',
+      stackTrace: cause.stackTrace ?? '',
+      canceledFailureInfo: {},
+      cause: cause.cause ?? null,
+    };
+  }
+  return cause;
 }
 
 export function classifyCancelReply(reply: HandlerReply): CancelOutcome {

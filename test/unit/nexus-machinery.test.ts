@@ -95,6 +95,50 @@ describe('handler reply classification', () => {
       response: { startOperation: { failure: { message: 'c', canceledFailureInfo: {} } } },
     });
     assert.deepEqual(canceled.kind === 'operation-failed' && canceled.state, 'canceled');
+    // The older format: an operation error whose failure carries a Temporal ApplicationFailure keeps its
+    // type, details and cause; a canceled one becomes a CanceledFailure.
+    const application = {
+      message: 'declined',
+      applicationFailureInfo: { type: 'CardDeclined', details: { payloads: [{ data: Buffer.from('"x"') }] } },
+      cause: { message: 'root cause', applicationFailureInfo: { type: 'Root' } },
+    };
+    const legacy = classifyStartReply({
+      kind: 'response',
+      response: {
+        startOperation: {
+          operationError: {
+            operationState: 'failed',
+            failure: {
+              message: 'declined',
+              metadata: { type: 'temporal.api.failure.v1.Failure' },
+              details: Buffer.from(
+                JSON.stringify({
+                  applicationFailureInfo: { type: 'CardDeclined', details: { payloads: [{ data: 'Ingi' }] } },
+                }),
+              ),
+              cause: {
+                message: 'root cause',
+                metadata: { type: 'temporal.api.failure.v1.Failure' },
+                details: Buffer.from(JSON.stringify({ applicationFailureInfo: { type: 'Root' } })),
+              },
+            },
+          },
+        },
+      },
+    });
+    assert.ok(legacy.kind === 'operation-failed');
+    assert.equal(legacy.state, 'failed');
+    assert.equal(legacy.failure.applicationFailureInfo?.type, application.applicationFailureInfo.type);
+    assert.equal(
+      Buffer.from(legacy.failure.applicationFailureInfo?.details?.payloads?.[0]?.data ?? []).toString(),
+      '"x"',
+    );
+    assert.equal(legacy.failure.cause?.applicationFailureInfo?.type, 'Root');
+    const legacyCanceled = classifyStartReply({
+      kind: 'response',
+      response: { startOperation: { operationError: { operationState: 'canceled', failure: { message: 'stop' } } } },
+    });
+    assert.ok(legacyCanceled.kind === 'operation-failed' && legacyCanceled.failure.canceledFailureInfo);
     const timeout = classifyStartReply({ kind: 'timeout' });
     assert.equal(timeout.kind, 'retry');
     assert.equal(countsAgainstBreaker(timeout), true);

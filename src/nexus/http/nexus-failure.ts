@@ -245,3 +245,26 @@ function nexusFailureAsApplicationInfo(failure: NexusFailure): temporal.api.fail
     },
   };
 }
+
+/** A legacy temporal.api.nexus.v1.Failure (details as JSON bytes) in its JSON form. */
+export function nexusProtoFailureToJson(
+  failure: temporal.api.nexus.v1.IFailure | null | undefined,
+  depth = 0,
+): NexusFailure {
+  if (!failure || depth > 100) return { message: 'operation failed' };
+  let details: unknown;
+  if (failure.details && failure.details.length > 0) {
+    try {
+      details = JSON.parse(Buffer.from(failure.details).toString('utf8'));
+    } catch {
+      details = undefined;
+    }
+  }
+  return {
+    message: failure.message ?? '',
+    ...(failure.stackTrace ? { stackTrace: failure.stackTrace } : {}),
+    ...(failure.metadata && Object.keys(failure.metadata).length > 0 ? { metadata: { ...failure.metadata } } : {}),
+    ...(details !== undefined ? { details } : {}),
+    ...(failure.cause ? { cause: nexusProtoFailureToJson(failure.cause, depth + 1) } : {}),
+  };
+}

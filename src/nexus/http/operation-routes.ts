@@ -35,6 +35,7 @@ import { HandlerErrorType, statusOfHandlerError, STATUS_OPERATION_UNSUCCESSFUL }
 import { contentToPayload, payloadToContent } from './payload-content';
 import {
   handlerErrorNexusFailure,
+  nexusProtoFailureToJson,
   operationErrorFailure,
   temporalFailureToNexus,
   type NexusFailure,
@@ -93,7 +94,8 @@ function requestBase(
     header: { ...handlerHeaders(headers, excluded), [NexusHeader.RequestTimeout]: formatNexusDuration(timeoutMs) },
     scheduledTime: timestampFromMs(deps.clock.nowMs()),
     endpoint: target.endpointName,
-    capabilities: { temporalFailureResponses: true },
+    // As the Temporal server: a worker may answer in the new failure format only to a caller that said it reads it.
+    capabilities: { temporalFailureResponses: headers[NexusHeader.FailureSupport] === 'true' },
   };
 }
 
@@ -278,24 +280,4 @@ function writeStartReply(request: IncomingMessage, response: ServerResponse, rep
     undefined,
     FROM_WORKER,
   );
-}
-
-/** A legacy temporal.api.nexus.v1.Failure (details as JSON bytes) in its JSON form. */
-function nexusProtoFailureToJson(failure: temporal.api.nexus.v1.IFailure | null | undefined, depth = 0): NexusFailure {
-  if (!failure || depth > 100) return { message: 'operation failed' };
-  let details: unknown;
-  if (failure.details && failure.details.length > 0) {
-    try {
-      details = JSON.parse(Buffer.from(failure.details).toString('utf8'));
-    } catch {
-      details = undefined;
-    }
-  }
-  return {
-    message: failure.message ?? '',
-    ...(failure.stackTrace ? { stackTrace: failure.stackTrace } : {}),
-    ...(failure.metadata && Object.keys(failure.metadata).length > 0 ? { metadata: { ...failure.metadata } } : {}),
-    ...(details !== undefined ? { details } : {}),
-    ...(failure.cause ? { cause: nexusProtoFailureToJson(failure.cause, depth + 1) } : {}),
-  };
 }
