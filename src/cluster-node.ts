@@ -17,9 +17,12 @@ import { REGISTRY_SHARD, shardsOfMember, type PeerOp } from './engine/cluster-li
 import { PeerClient, peerService } from './api/forwarding/peer-calls';
 import { MATCHING_OFFER, type OfferArgs, type TaskRouting } from './matching/task-routing';
 import { NEXUS_TAKE_TASK } from './nexus/nexus-task-dispatcher';
+import type { CircuitBreakers } from './nexus/circuit-breaker';
 
 /** The peer call that makes a member read namespaces and Nexus endpoints again. */
 const REGISTRY_REFRESH = 'registry.refresh';
+/** The peer call that holds a member's circuit breaker open, as another member's opened. */
+const BREAKER_OPENED = 'nexus.breakerOpened';
 
 export interface ClusterNode {
   readonly membership: ClusterMembership;
@@ -61,6 +64,7 @@ export async function createClusterNode(params: {
   readonly httpPort: number;
   readonly shardLeaseMs: number;
   readonly routing: TaskRouting;
+  readonly breakers: CircuitBreakers;
 }): Promise<ClusterNode & { start(): Promise<void> }> {
   const { deps, logger, memberId } = params;
   const { engine, namespaces } = deps;
@@ -69,6 +73,10 @@ export async function createClusterNode(params: {
     [MATCHING_OFFER]: (args: OfferArgs) => params.routing.offerHere(args),
     [NEXUS_TAKE_TASK]: (args: { taskId: string }) => Promise.resolve(deps.nexus.dispatcher.take(args.taskId) ?? null),
     [REGISTRY_REFRESH]: () => namespaces.load().then(() => deps.nexus.endpoints.refresh()),
+    [BREAKER_OPENED]: (args: { key: string; openMs: number }) => {
+      params.breakers.holdOpen(args.key, args.openMs);
+      return Promise.resolve(null);
+    },
   };
   const internal = await startGrpcServer(deps, hostPort(params.bindIp, params.internalPort), logger, {
     isServing: () => engine.ownedShardCount > 0,
@@ -104,6 +112,8 @@ export async function createClusterNode(params: {
   // A namespace or endpoint written here is read again by every member before the write is answered.
   namespaces.afterWrite = () => peers.broadcast(REGISTRY_REFRESH, null);
   deps.nexus.endpoints.afterWrite = () => peers.broadcast(REGISTRY_REFRESH, null);
+  // A circuit breaker that opens here opens on every member (the breaker of a run's member decides its calls).
+  params.breakers.onOpen = (key, openMs) => void peers.broadcast(BREAKER_OPENED, { key, openMs });
   engine.joinCluster({
     peers,
     wantsShard: (shardId) =>

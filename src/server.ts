@@ -136,6 +136,8 @@ async function startWith(
     clock,
     config: { longPollMs: config.longPollMs, serverVersion: SERVER_VERSION, memberId },
     nexus: { endpoints, dispatcher },
+    servesTaskQueue: (namespaceId, taskQueue) =>
+      !engine.clusterLink || engine.ownsShard(engine.taskQueueShardIdOf(namespaceId, taskQueue)),
   };
   let node: ClusterNode | undefined;
   const httpServer = await startNexusHttpServer(
@@ -171,6 +173,7 @@ async function startWith(
           httpPort: httpServer.port,
           shardLeaseMs: options.shardLeaseMs,
           routing,
+          breakers,
         })
       : undefined;
     node = member;

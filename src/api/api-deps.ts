@@ -2,7 +2,8 @@
 // no state of its own.
 import type { HistoryEngine } from '../engine/history-engine';
 import type { NamespaceRegistry } from '../engine/namespace-registry';
-import type { MatchingService } from '../matching/matching-service';
+import type { MatchingService, TaskQueueKind } from '../matching/matching-service';
+import { ErrorCode, ServiceError } from '../common/errors';
 import type { MatchTask } from '../engine/tasks';
 import type { Store } from '../store/store';
 import type { Clock } from '../common/clock';
@@ -25,6 +26,28 @@ export interface ApiDeps {
   readonly clock: Clock;
   readonly config: ApiConfig;
   readonly nexus: NexusDeps;
+  /** Whether this process serves the task queue's matching now (in a cluster, the holder of its shard does). */
+  readonly servesTaskQueue: (namespaceId: string, taskQueue: string) => boolean;
+}
+
+/**
+ * A long poll of this process's matching. In a cluster a queue whose shard is not held here is refused
+ * with UNAVAILABLE (the worker polls again, and reaches the holder): a poll parked here would wait out
+ * its minute while the queue's tasks go to another process.
+ */
+export function pollMatching(
+  deps: ApiDeps,
+  namespaceId: string,
+  taskQueue: string,
+  kind: TaskQueueKind,
+  signal: AbortSignal,
+): Promise<MatchTask | undefined> {
+  if (!deps.servesTaskQueue(namespaceId, taskQueue)) {
+    return Promise.reject(
+      new ServiceError(ErrorCode.Unavailable, `task queue ${taskQueue} is not served by this Causeway process now`),
+    );
+  }
+  return deps.matching.poll(namespaceId, taskQueue, kind, signal);
 }
 
 export function namespaceOf(deps: ApiDeps, request: { namespace?: string | null }): NamespaceRecord {

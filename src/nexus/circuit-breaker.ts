@@ -1,6 +1,8 @@
 // One circuit breaker per (caller namespace, endpoint). Modes: closed (calls flow; consecutive
 // destination-down failures are counted) -> open after more than `failuresToTrip` of them (no calls until
-// the cool-down ends) -> half-open (one trial call; success closes, failure opens again).
+// the cool-down ends) -> half-open (one trial call; success closes, failure opens again). In a cluster a
+// breaker that opens tells the other members (`onOpen`), which hold their own breaker of that key open
+// as long (`holdOpen`): calls to a destination that is down stop everywhere, not member by member.
 import type { Clock } from '../common/clock';
 import { LruCache } from '../common/lru-cache';
 
@@ -33,8 +35,17 @@ export class CircuitBreakers {
     this.breakers = new LruCache(breakersMax);
   }
 
+  /** Called when a breaker opens here (not when another member's news opens it). */
+  onOpen: (key: string, openMs: number) => void = () => undefined;
+
   get size(): number {
     return this.breakers.size;
+  }
+
+  /** Another member's breaker of this key opened: this one stays open as long (a trial in flight goes on). */
+  holdOpen(key: string, openMs: number): void {
+    const state = this.state(key);
+    state.openUntilMs = Math.max(state.openUntilMs, this.clock.nowMs() + Math.max(0, openMs));
   }
 
   private state(key: string): BreakerState {
@@ -72,6 +83,7 @@ export class CircuitBreakers {
     state.isTrialInFlight = false;
     if (wasTrial || state.consecutiveFailures > this.settings.failuresToTrip) {
       state.openUntilMs = this.clock.nowMs() + this.settings.openMs;
+      this.onOpen(key, this.settings.openMs);
     }
   }
 

@@ -33,7 +33,11 @@ after(async () => {
 });
 
 /** Starts a process on the database and waits for its banner. */
-export async function startClusterNode(url: string, leaseMs: number): Promise<ClusterNode> {
+export async function startClusterNode(
+  url: string,
+  leaseMs: number,
+  extraArgs: readonly string[] = [],
+): Promise<ClusterNode> {
   const port = 23000 + Math.floor(Math.random() * 20000);
   const httpPort = port + 10;
   const child = spawn(
@@ -50,6 +54,7 @@ export async function startClusterNode(url: string, leaseMs: number): Promise<Cl
       String(httpPort),
       '--shard-lease',
       `${leaseMs}ms`,
+      ...extraArgs,
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );

@@ -3,7 +3,7 @@
 // holds: a namespace registered through one node is seen at once through another; a workflow started
 // through one node runs on a worker polling another (workflow, activity and query tasks, a child); a
 // Nexus operation goes between namespaces whose runs live on different nodes, sync and async, and over
-// HTTP; a SIGKILL of one node under load loses nothing and doubles nothing: the others take its shards
+// HTTP; a circuit breaker that opens on one node holds back callers on the others; a SIGKILL of one node under load loses nothing and doubles nothing: the others take its shards
 // and their clients and workers carry on without reconnecting.
 // Setup: processes spawned from bin/causeway.js with --shard-lease 2s on a fresh database of the server
 // CAUSEWAY_TEST_POSTGRES names; the TypeScript SDK's clients and workers.
@@ -44,9 +44,18 @@ test(
   { skip: skipWithoutPostgres },
   async () => {
     const database = await freshDatabase();
-    const a = await startClusterNode(database.url, LEASE_MS);
-    const b = await startClusterNode(database.url, LEASE_MS);
-    const c = await startClusterNode(database.url, LEASE_MS);
+    // A breaker that opens after two failed attempts and stays open: one node's opening is seen by all.
+    const breakerArgs = [
+      '--dynamic-config-value',
+      'causeway.nexus.circuitBreaker.failuresToTrip=1',
+      '--dynamic-config-value',
+      'causeway.nexus.circuitBreaker.openDuration="60s"',
+      '--dynamic-config-value',
+      'component.nexusoperations.retryPolicy.initialInterval="20ms"',
+    ];
+    const a = await startClusterNode(database.url, LEASE_MS, breakerArgs);
+    const b = await startClusterNode(database.url, LEASE_MS, breakerArgs);
+    const c = await startClusterNode(database.url, LEASE_MS, breakerArgs);
     for (const node of [a, b, c]) assert.equal(await health(node), 1, `${node.address} is SERVING`);
     // The first node holds every shard until the others join and are handed their share.
     const members = await Promise.all([a, b, c].map((node) => memberIdOf(database.url, node)));
@@ -176,6 +185,61 @@ test(
       http: { status: 200, body: { message: 'by http' } },
     });
 
+    // A circuit breaker opened by the failures of a caller on one node holds back a caller on another at
+    // once: its operation is blocked before its first attempt.
+    const downEndpoint = `cluster-down-${randomUUID().slice(0, 8)}`;
+    await viaC.operatorService.createNexusEndpoint({
+      spec: { name: downEndpoint, target: { worker: { namespace: 'cluster-handler', taskQueue: handlerTaskQueue } } },
+    });
+    const firstCaller = `breaker-first-${randomUUID()}`;
+    let secondCaller = `breaker-second-${randomUUID()}`;
+    while (holderOf(namespaceIds[0] ?? '', secondCaller) === holderOf(namespaceIds[0] ?? '', firstCaller))
+      secondCaller = `breaker-second-${randomUUID()}`;
+    const pendingOf = async (workflowId: string) =>
+      (
+        await viaA.workflowService.describeWorkflowExecution({
+          namespace: 'cluster-caller',
+          execution: { workflowId },
+        })
+      ).pendingNexusOperations?.[0];
+    const breakerCallers = await Worker.create({
+      connection: await native(b.address),
+      namespace: 'cluster-caller',
+      taskQueue: callerTaskQueue,
+      workflowBundle: nexusCode,
+    });
+    const breakerHandlers = await Worker.create({
+      connection: await native(c.address),
+      namespace: 'cluster-handler',
+      taskQueue: handlerTaskQueue,
+      workflowBundle: nexusCode,
+      nexusServices: [myServiceHandler],
+    });
+    await breakerHandlers.runUntil(
+      breakerCallers.runUntil(async () => {
+        const down = [downEndpoint, 'flakyHandler', { key: randomUUID(), failures: 1000 }, {}];
+        const first = await callerClient.workflow.start('probeCaller', {
+          taskQueue: callerTaskQueue,
+          workflowId: firstCaller,
+          args: down,
+        });
+        await eventually(async () => (await pendingOf(firstCaller))?.blockedReason || undefined);
+        const second = await callerClient.workflow.start('probeCaller', {
+          taskQueue: callerTaskQueue,
+          workflowId: secondCaller,
+          args: down,
+        });
+        const held = await eventually(async () => {
+          const op = await pendingOf(secondCaller);
+          return op?.blockedReason ? op : undefined;
+        });
+        assert.equal(held.blockedReason, 'The circuit breaker is open.');
+        assert.ok(!held.lastAttemptFailure, 'the second caller never called the endpoint that is down');
+        await first.terminate('done');
+        await second.terminate('done');
+      }),
+    );
+
     // Under load: workflows started through b and c, workers polling through b and c; a, which holds a third
     // of the shards, is killed while their timers run; b and c take its shards and every workflow completes
     // once.
@@ -234,6 +298,8 @@ test(
         duplicates += countEvents(events, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED) - 1;
       }
       assert.equal(duplicates, 0);
+      // Workers whose polls met the gap poll again at once, not after a long poll of a minute.
+      assert.ok(recoveredMs < 7.5 * LEASE_MS, `every workflow completed ${recoveredMs.toFixed(0)} ms after the kill`);
       process.stdout.write(
         `# SIGKILL of one of three nodes: its shards taken in ${takeoverMs.toFixed(0)} ms, ${ids.length} workflows completed in ${recoveredMs.toFixed(0)} ms, duplicates 0 (lease ${LEASE_MS} ms)\n`,
       );

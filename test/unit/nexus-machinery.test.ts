@@ -52,6 +52,19 @@ describe('circuit breaker', () => {
     breakers.recordFailure('a');
     assert.equal(breakers.isOpen('a'), true);
   });
+
+  test('an opening is told to the other members, whose breaker stays open as long', async () => {
+    const clock = fakeClock();
+    const here = new CircuitBreakers(clock, { failuresToTrip: 0, openMs: 800 });
+    const there = new CircuitBreakers(clock, { failuresToTrip: 5, openMs: 60_000 });
+    here.onOpen = (key, openMs) => there.holdOpen(key, openMs);
+    here.recordFailure('ns|ep');
+    assert.equal(there.isOpen('ns|ep'), true, 'open on the other member without a failure of its own');
+    assert.equal(there.tryAcquire('ns|ep').allowed, false);
+    assert.equal(there.isOpen('other'), false);
+    await clock.advance(800);
+    assert.equal(there.tryAcquire('ns|ep').allowed, true, 'half-open when the news runs out: its own trial');
+  });
 });
 
 describe('handler reply classification', () => {

@@ -1,7 +1,7 @@
 import type { temporal } from '../../common/proto';
 import { validTaskQueueName } from '../../engine/task-queue-name';
 import { recordActivityTaskStarted } from '../../engine/activity-task-api';
-import { type ApiDeps, namespaceOf } from '../api-deps';
+import { type ApiDeps, namespaceOf, pollMatching } from '../api-deps';
 import type { CallContext } from '../grpc-service';
 import { withDeadline } from '../../common/deadline';
 
@@ -14,7 +14,7 @@ export async function pollActivityTaskQueue(
   const taskQueue = validTaskQueueName(request.taskQueue);
   return withDeadline(deps.clock, [context.signal], deps.config.longPollMs, async (signal) => {
     for (;;) {
-      const task = await deps.matching.poll(namespace.id, taskQueue, 'activity', signal);
+      const task = await pollMatching(deps, namespace.id, taskQueue, 'activity', signal);
       if (!task) return {};
       if (task.kind !== 'activity-task') continue;
       let response;

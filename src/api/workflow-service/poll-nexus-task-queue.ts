@@ -1,7 +1,7 @@
 import type { temporal } from '../../common/proto';
 import { validTaskQueueName } from '../../engine/task-queue-name';
 import { encodeTaskToken } from '../../engine/tasks';
-import { type ApiDeps, namespaceOf } from '../api-deps';
+import { type ApiDeps, namespaceOf, pollMatching } from '../api-deps';
 import type { CallContext } from '../grpc-service';
 import { withDeadline } from '../../common/deadline';
 
@@ -14,7 +14,7 @@ export async function pollNexusTaskQueue(
   const taskQueue = validTaskQueueName(request.taskQueue);
   return withDeadline(deps.clock, [context.signal], deps.config.longPollMs, async (signal) => {
     for (;;) {
-      const task = await deps.matching.poll(namespace.id, taskQueue, 'nexus', signal);
+      const task = await pollMatching(deps, namespace.id, taskQueue, 'nexus', signal);
       if (!task) return {};
       if (task.kind !== 'nexus-task') continue;
       // A dispatcher that is gone (its member died) has no request to give: the next task, then.

@@ -3,7 +3,7 @@ import { validTaskQueueName } from '../../engine/task-queue-name';
 import { recordWorkflowTaskStarted, type WorkflowPoll } from '../../engine/workflow-task-api';
 import type { MatchTask } from '../../engine/tasks';
 import { recordQueryTaskStarted } from '../../engine/query-api';
-import { type ApiDeps, namespaceOf } from '../api-deps';
+import { type ApiDeps, namespaceOf, pollMatching } from '../api-deps';
 import type { CallContext } from '../grpc-service';
 import { withDeadline } from '../../common/deadline';
 
@@ -27,7 +27,7 @@ export async function pollWorkflowTaskQueue(
   queue.lastPollTimeMs = deps.clock.nowMs();
   return withDeadline(deps.clock, [context.signal], deps.config.longPollMs, async (signal) => {
     for (;;) {
-      const task = await deps.matching.poll(namespace.id, taskQueue, 'workflow', signal);
+      const task = await pollMatching(deps, namespace.id, taskQueue, 'workflow', signal);
       if (!task) return {};
       queue.lastPollTimeMs = deps.clock.nowMs();
       const response = await startMatched(deps, task, poll, namespace.id, taskQueue);
