@@ -37,16 +37,16 @@ export interface ApiDeps {
  */
 export function pollMatching(
   deps: ApiDeps,
-  namespaceId: string,
-  taskQueue: string,
-  kind: TaskQueueKind,
+  poll: { namespaceId: string; taskQueue: string; kind: TaskQueueKind; identity: string },
   signal: AbortSignal,
 ): Promise<MatchTask | undefined> {
+  const { namespaceId, taskQueue, kind } = poll;
   if (!deps.servesTaskQueue(namespaceId, taskQueue)) {
     return Promise.reject(
       new ServiceError(ErrorCode.Unavailable, `task queue ${taskQueue} is not served by this Causeway process now`),
     );
   }
+  deps.matching.queue(namespaceId, taskQueue, kind).recordPoller(poll.identity, deps.clock.nowMs());
   return deps.matching.poll(namespaceId, taskQueue, kind, signal);
 }
 

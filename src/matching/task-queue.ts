@@ -8,6 +8,8 @@ interface Poller<T> {
 }
 
 export const TASK_QUEUE_BACKLOG_MAX = 1_000_000;
+/** Pollers remembered per queue (the most recent ones), for DescribeTaskQueue. */
+export const POLLERS_MAX = 1000;
 
 export class TaskQueue<T> {
   constructor(private readonly backlogMax = TASK_QUEUE_BACKLOG_MAX) {}
@@ -16,7 +18,26 @@ export class TaskQueue<T> {
   private backlogHead = 0;
   private pollers: Poller<T>[] = [];
   lastPollTimeMs = 0;
-  readonly pollerIdentities = new Map<string, number>();
+  /** Identity -> time of its last poll, least recent first; at most POLLERS_MAX. */
+  private readonly pollerTimes = new Map<string, number>();
+
+  /** A poll of this worker identity began now. */
+  recordPoller(identity: string, nowMs: number): void {
+    this.pollerTimes.delete(identity);
+    this.pollerTimes.set(identity, nowMs);
+    if (this.pollerTimes.size > POLLERS_MAX) {
+      const oldest = this.pollerTimes.keys().next().value as string;
+      this.pollerTimes.delete(oldest);
+    }
+  }
+
+  /** The identities that polled since `sinceMs`, most recent first, with the time of their last poll. */
+  pollersSince(sinceMs: number): { identity: string; lastAccessMs: number }[] {
+    const recent: { identity: string; lastAccessMs: number }[] = [];
+    for (const [identity, lastAccessMs] of this.pollerTimes)
+      if (lastAccessMs >= sinceMs) recent.push({ identity, lastAccessMs });
+    return recent.reverse();
+  }
 
   get backlogCount(): number {
     return this.backlog.length - this.backlogHead;

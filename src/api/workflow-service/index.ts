@@ -37,6 +37,7 @@ import { pollWorkflowExecutionUpdate } from './poll-workflow-execution-update';
 import { pollNexusTaskQueue } from './poll-nexus-task-queue';
 import { respondNexusTaskCompleted, respondNexusTaskFailed } from './respond-nexus-task';
 import { nexusOperationExecutionHandlers } from './nexus-operation-executions';
+import { describeTaskQueue } from './describe-task-queue';
 
 export function workflowServiceHandlers(deps: ApiDeps): Record<string, RpcHandler> {
   return {
@@ -72,6 +73,7 @@ export function workflowServiceHandlers(deps: ApiDeps): Record<string, RpcHandle
     ShutdownWorker: (r) => shutdownWorker(deps, r),
     QueryWorkflow: (r, c) => queryWorkflow(deps, r, c),
     DescribeWorkflowExecution: (r) => describeWorkflowExecution(deps, r),
+    DescribeTaskQueue: (r) => describeTaskQueue(deps, r),
     GetClusterInfo: () => getClusterInfo(deps),
     GetSystemInfo: () => getSystemInfo(deps),
     UpdateWorkflowExecution: (r, c) => updateWorkflowExecution(deps, r, c),

@@ -14,7 +14,11 @@ export async function pollActivityTaskQueue(
   const taskQueue = validTaskQueueName(request.taskQueue);
   return withDeadline(deps.clock, [context.signal], deps.config.longPollMs, async (signal) => {
     for (;;) {
-      const task = await pollMatching(deps, namespace.id, taskQueue, 'activity', signal);
+      const task = await pollMatching(
+        deps,
+        { namespaceId: namespace.id, taskQueue, kind: 'activity', identity: request.identity ?? '' },
+        signal,
+      );
       if (!task) return {};
       if (task.kind !== 'activity-task') continue;
       let response;

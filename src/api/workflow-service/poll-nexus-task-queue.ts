@@ -14,7 +14,11 @@ export async function pollNexusTaskQueue(
   const taskQueue = validTaskQueueName(request.taskQueue);
   return withDeadline(deps.clock, [context.signal], deps.config.longPollMs, async (signal) => {
     for (;;) {
-      const task = await pollMatching(deps, namespace.id, taskQueue, 'nexus', signal);
+      const task = await pollMatching(
+        deps,
+        { namespaceId: namespace.id, taskQueue, kind: 'nexus', identity: request.identity ?? '' },
+        signal,
+      );
       if (!task) return {};
       if (task.kind !== 'nexus-task') continue;
       // A dispatcher that is gone (its member died) has no request to give: the next task, then.

@@ -27,7 +27,11 @@ export async function pollWorkflowTaskQueue(
   queue.lastPollTimeMs = deps.clock.nowMs();
   return withDeadline(deps.clock, [context.signal], deps.config.longPollMs, async (signal) => {
     for (;;) {
-      const task = await pollMatching(deps, namespace.id, taskQueue, 'workflow', signal);
+      const task = await pollMatching(
+        deps,
+        { namespaceId: namespace.id, taskQueue, kind: 'workflow', identity: request.identity ?? '' },
+        signal,
+      );
       if (!task) return {};
       queue.lastPollTimeMs = deps.clock.nowMs();
       const response = await startMatched(deps, task, poll, namespace.id, taskQueue);
