@@ -4,7 +4,7 @@
 // least recently used breaker past theirs. Setup: each class with a small bound, a fake clock.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TaskQueue } from '../../src/matching/task-queue';
+import { POLLERS_MAX, TaskQueue } from '../../src/matching/task-queue';
 import { MatchingService } from '../../src/matching/matching-service';
 import { NexusTaskDispatcher } from '../../src/nexus/nexus-task-dispatcher';
 import { CircuitBreakers } from '../../src/nexus/circuit-breaker';
@@ -45,4 +45,15 @@ test('circuit breakers forget the least recently used one past their bound', () 
   assert.equal(breakers.size, 2);
   assert.equal(breakers.isOpen('a'), false, 'the oldest was forgotten');
   assert.equal(breakers.isOpen('c'), true);
+});
+
+test('a task queue remembers at most POLLERS_MAX pollers, the least recent forgotten first', () => {
+  const queue = new TaskQueue<number>();
+  for (let i = 0; i <= POLLERS_MAX; i += 1) queue.recordPoller(`worker-${i}`, 1000 + i);
+  queue.recordPoller('worker-1', 5000);
+  const pollers = queue.pollersSince(0);
+  assert.equal(pollers.length, POLLERS_MAX);
+  assert.equal(pollers[0]?.identity, 'worker-1', 'a poll again makes it the most recent');
+  assert.ok(!pollers.some((poller) => poller.identity === 'worker-0'), 'the least recent one is forgotten');
+  assert.deepEqual(queue.pollersSince(5000), [{ identity: 'worker-1', lastAccessMs: 5000 }]);
 });
