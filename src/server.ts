@@ -11,6 +11,7 @@ import { HistoryEngine } from './engine/history-engine';
 import { MatchingService } from './matching/matching-service';
 import type { MatchTask } from './engine/tasks';
 import { TaskRouting } from './matching/task-routing';
+import { createHttpApi } from './api/http-api/http-api';
 import type { ApiDeps } from './api/api-deps';
 import { shutdownGrpc, startGrpcServer } from './api/grpc-server';
 import { searchAttributeTypeName } from './api/search-attribute-types';
@@ -140,6 +141,8 @@ async function startWith(
       !engine.clusterLink || engine.ownsShard(engine.taskQueueShardIdOf(namespaceId, taskQueue)),
   };
   let node: ClusterNode | undefined;
+  let grpcAddress = '';
+  const httpApi = createHttpApi({ grpcAddress: () => grpcAddress, clock });
   const httpServer = await startNexusHttpServer(
     {
       engine,
@@ -151,6 +154,7 @@ async function startWith(
       logger,
       memberId,
       forwardTo: () => node?.registryHttpAddress(),
+      otherRoutes: (request, response) => httpApi.handle(request, response),
     },
     options.ip,
     options.httpPort ?? 0,
@@ -182,6 +186,7 @@ async function startWith(
       forwarding: member?.forwarding,
     }));
     // A member is in the view before its engine takes its share of the shards.
+    grpcAddress = hostPort(httpHost, port);
     await member?.start();
     await engine.start();
   } catch (error) {
@@ -202,6 +207,7 @@ async function startWith(
       dispatcher.abandonAll();
       matching.releaseAllPollers();
       await httpServer.close();
+      httpApi.close();
       await shutdownGrpc(grpcServer, clock);
       await store.close();
     })();

@@ -1,4 +1,5 @@
 // What the Nexus HTTP handler works with; server.ts builds it.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../../common/clock';
 import type { Ids } from '../../common/ids';
 import type { Logger } from '../../common/logger';
@@ -19,4 +20,6 @@ export interface NexusHttpDeps {
   readonly memberId: string;
   /** The base URL of the member that serves Nexus requests, when it is another process. */
   readonly forwardTo: () => string | undefined;
+  /** Other routes on this port (the Temporal HTTP API): true when it took the request. */
+  readonly otherRoutes?: (request: IncomingMessage, response: ServerResponse) => boolean;
 }

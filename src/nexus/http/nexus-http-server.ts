@@ -4,6 +4,7 @@
 //   POST /nexus/endpoints/{endpointId}/services/{service}/{operation}/cancel      cancel (token in header)
 //   POST /namespaces/{ns}/task-queues/{tq}/nexus-services/{service}/{operation}[/cancel]
 //   POST /namespaces/{ns}/nexus/callback  and  POST /nexus/callback                 completion callbacks
+// and, beside them, the Temporal HTTP API (/api/v1/..., api/http-api) when server.ts gives it.
 // A request that is not POST gets 400, an unknown path 404; every failure is a handler error with a
 // Failure JSON body, and no request can take the process down.
 import * as http from 'node:http';
@@ -104,6 +105,8 @@ async function serveOperation(
 }
 
 async function serve(deps: NexusHttpDeps, request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+  // The Temporal HTTP API goes through this process's gRPC port, which routes it in a cluster.
+  if (deps.otherRoutes?.(request, response)) return;
   const leader = isForwarded(request) ? undefined : deps.forwardTo();
   if (leader !== undefined) {
     try {

@@ -1,0 +1,234 @@
+// The Temporal HTTP API on --http-port: each `/api/v1/...` route (http-routes.ts) becomes the gRPC call it
+// is bound to, made to this process's own public gRPC port (as grpc-gateway does in the Temporal frontend),
+// so routing, forwarding in a cluster, validation and errors are the gRPC API's. Requests and responses
+// are proto3 JSON (common/proto-json.ts); an error is grpc-gateway's body `{code, message, details}` with
+// the HTTP status grpc-gateway gives its gRPC code.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import * as grpc from '@grpc/grpc-js';
+import type * as protobuf from 'protobufjs';
+import { google, protoRoot } from '../../common/proto';
+import { messageFromProtoJson, ProtoJsonError, toProtoJson, type JsonValue } from '../../common/proto-json';
+import type { Clock } from '../../common/clock';
+import { HTTP_API_PREFIX, matchRoute } from './http-routes';
+
+/** Request bodies larger than this are refused (the gRPC port's own limit is larger; JSON is bigger than protobuf). */
+export const HTTP_API_BODY_MAX_BYTES = 16 * 1024 * 1024;
+/** How long a call may take: long polls last a minute, as on the gRPC port. */
+const CALL_TIMEOUT_MS = 75_000;
+
+/** grpc-gateway's HTTP status of each gRPC code (runtime.HTTPStatusFromCode). */
+const HTTP_STATUS: Readonly<Record<number, number>> = {
+  [grpc.status.OK]: 200,
+  [grpc.status.CANCELLED]: 499,
+  [grpc.status.UNKNOWN]: 500,
+  [grpc.status.INVALID_ARGUMENT]: 400,
+  [grpc.status.DEADLINE_EXCEEDED]: 504,
+  [grpc.status.NOT_FOUND]: 404,
+  [grpc.status.ALREADY_EXISTS]: 409,
+  [grpc.status.PERMISSION_DENIED]: 403,
+  [grpc.status.UNAUTHENTICATED]: 401,
+  [grpc.status.RESOURCE_EXHAUSTED]: 429,
+  [grpc.status.FAILED_PRECONDITION]: 400,
+  [grpc.status.ABORTED]: 409,
+  [grpc.status.OUT_OF_RANGE]: 400,
+  [grpc.status.UNIMPLEMENTED]: 501,
+  [grpc.status.INTERNAL]: 500,
+  [grpc.status.UNAVAILABLE]: 503,
+  [grpc.status.DATA_LOSS]: 500,
+};
+
+/** Headers passed on as gRPC metadata (credentials and the SDK-style client headers). */
+const PASSED_HEADERS = ['authorization', 'temporal-namespace', 'client-name', 'client-version'];
+
+class HttpApiError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface HttpApi {
+  /** Serves the request if it is an HTTP API route; false for any other path. */
+  handle(request: IncomingMessage, response: ServerResponse): boolean;
+  close(): void;
+}
+
+export function createHttpApi(deps: { readonly grpcAddress: () => string; readonly clock: Clock }): HttpApi {
+  let client: grpc.Client | undefined;
+  const clientOf = (): grpc.Client => {
+    client ??= new grpc.Client(deps.grpcAddress(), grpc.credentials.createInsecure(), {
+      'grpc.max_receive_message_length': -1,
+      'grpc.max_send_message_length': -1,
+    });
+    return client;
+  };
+  return {
+    handle(request, response) {
+      const url = new URL(request.url ?? '/', 'http://causeway');
+      if (!url.pathname.startsWith(HTTP_API_PREFIX)) return false;
+      serve(request, response, url, clientOf, deps.clock).catch((error: unknown) => {
+        if (response.headersSent || response.destroyed) return;
+        const status =
+          error instanceof HttpApiError
+            ? { code: error.code, message: error.message, details: [] }
+            : { code: grpc.status.INTERNAL, message: String(error), details: [] };
+        writeJson(response, HTTP_STATUS[status.code] ?? 500, status);
+      });
+      return true;
+    },
+    close() {
+      client?.close();
+    },
+  };
+}
+
+async function serve(
+  request: IncomingMessage,
+  response: ServerResponse,
+  url: URL,
+  clientOf: () => grpc.Client,
+  clock: Clock,
+): Promise<void> {
+  const matched = matchRoute(request.method ?? 'GET', url.pathname);
+  if (!matched) throw new HttpApiError(grpc.status.NOT_FOUND, 'Not Found');
+  const { route, values } = matched;
+  const json: Record<string, unknown> = {};
+  if (route.body) {
+    const text = (await readBody(request)).toString('utf8');
+    let body: unknown = {};
+    try {
+      body = text.trim() === '' ? {} : JSON.parse(text);
+    } catch {
+      throw new HttpApiError(grpc.status.INVALID_ARGUMENT, 'request body is not valid JSON');
+    }
+    if (route.body === '*') {
+      if (typeof body !== 'object' || body === null || Array.isArray(body))
+        throw new HttpApiError(grpc.status.INVALID_ARGUMENT, 'request body must be a JSON object');
+      Object.assign(json, body);
+    } else {
+      json[route.body] = body;
+    }
+  } else {
+    for (const key of new Set(url.searchParams.keys())) {
+      const all = url.searchParams.getAll(key);
+      setPath(json, route.requestType, key, all);
+    }
+  }
+  for (const [field, value] of Object.entries(values)) setPath(json, route.requestType, field, [value]);
+  let requestBytes: Uint8Array;
+  try {
+    const message = messageFromProtoJson<object>(route.requestType.fullName.replace(/^\./, ''), json);
+    requestBytes = route.requestType.encode(message).finish();
+  } catch (error) {
+    const message = error instanceof ProtoJsonError ? error.message : String(error);
+    throw new HttpApiError(grpc.status.INVALID_ARGUMENT, message);
+  }
+  const metadata = new grpc.Metadata();
+  for (const name of PASSED_HEADERS) {
+    const value = request.headers[name];
+    if (typeof value === 'string') metadata.set(name, value);
+  }
+  const abort = new AbortController();
+  request.on('close', () => {
+    if (!response.writableEnded) abort.abort();
+  });
+  const reply = await new Promise<{ bytes?: Buffer; error?: grpc.ServiceError }>((resolve) => {
+    const call = clientOf().makeUnaryRequest(
+      route.grpcPath,
+      (bytes: Uint8Array) => Buffer.from(bytes),
+      (bytes: Buffer) => bytes,
+      requestBytes,
+      metadata,
+      { deadline: clock.nowMs() + CALL_TIMEOUT_MS },
+      (error, bytes) => resolve(error ? { error } : { bytes: bytes ?? Buffer.alloc(0) }),
+    );
+    abort.signal.addEventListener('abort', () => call.cancel(), { once: true });
+  });
+  if (reply.error) {
+    writeJson(response, HTTP_STATUS[reply.error.code] ?? 500, errorBody(reply.error));
+    return;
+  }
+  const decoded = route.responseType.decode(reply.bytes ?? Buffer.alloc(0));
+  writeJson(response, 200, toProtoJson(route.responseType.fullName.replace(/^\./, ''), decoded));
+}
+
+/** Sets a dotted field path (`execution.workflow_id`) of the request JSON, typed as its field. */
+function setPath(json: Record<string, unknown>, type: protobuf.Type, path: string, values: readonly string[]): void {
+  const parts = path.split('.');
+  let target = json;
+  let current: protobuf.Type | undefined = type;
+  for (const [index, part] of parts.entries()) {
+    const field: protobuf.Field | undefined = current?.fields[part] ?? current?.fields[camelCase(part)];
+    if (!field) throw new HttpApiError(grpc.status.INVALID_ARGUMENT, `unknown field "${path}" in the request`);
+    field.resolve();
+    if (index === parts.length - 1) {
+      const converted = values.map((value) => scalarOf(field, value));
+      target[field.name] = field.repeated ? converted : converted[converted.length - 1];
+      return;
+    }
+    const next = (target[field.name] ??= {}) as Record<string, unknown>;
+    target = next;
+    current = field.resolvedType && 'fields' in field.resolvedType ? field.resolvedType : undefined;
+  }
+}
+
+function camelCase(name: string): string {
+  return name.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
+}
+
+function scalarOf(field: protobuf.Field, value: string): unknown {
+  if (field.type === 'bool') return value === 'true' || value === '1';
+  if (['int32', 'uint32', 'sint32', 'fixed32', 'sfixed32', 'double', 'float'].includes(field.type)) {
+    const number = Number(value);
+    return Number.isNaN(number) ? value : number;
+  }
+  return value;
+}
+
+function errorBody(error: grpc.ServiceError): JsonValue {
+  const details: JsonValue[] = [];
+  const raw = error.metadata?.get('grpc-status-details-bin')?.[0];
+  if (raw instanceof Buffer) {
+    try {
+      const status = google.rpc.Status.decode(raw);
+      for (const detail of status.details ?? []) {
+        const typeName = (detail.type_url ?? '').split('/').pop() ?? '';
+        const type = protoRoot.lookupType(typeName);
+        const json = toProtoJson(typeName, type.decode(detail.value ?? new Uint8Array()));
+        details.push({
+          '@type': detail.type_url ?? '',
+          ...(typeof json === 'object' && json && !Array.isArray(json) ? json : {}),
+        });
+      }
+    } catch {
+      // Details this build cannot read are left out; the code and message still say what failed.
+    }
+  }
+  return { code: error.code, message: error.details, details };
+}
+
+function writeJson(response: ServerResponse, status: number, body: JsonValue | object): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  response.end(text);
+}
+
+function readBody(request: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > HTTP_API_BODY_MAX_BYTES) {
+        reject(new HttpApiError(grpc.status.RESOURCE_EXHAUSTED, 'request body is too large'));
+        request.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
