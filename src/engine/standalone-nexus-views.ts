@@ -23,7 +23,7 @@ import {
   validOperationId,
   validRunId,
 } from './standalone-nexus';
-import { LIST_PAGE_SIZE_DEFAULT, LIST_PAGE_SIZE_MAX } from './visibility-api';
+import { LIST_PAGE_SIZE_DEFAULT, LIST_PAGE_SIZE_MAX, countResponse } from './visibility-api';
 
 const ExecutionStatus = temporal.api.enums.v1.NexusOperationExecutionStatus;
 const PendingState = temporal.api.enums.v1.PendingNexusOperationState;
@@ -302,27 +302,5 @@ export async function countNexusOperationExecutions(
     searchAttributeTypes: typesFor(namespace),
     scope: OPERATIONS_SCOPE,
   });
-  return {
-    count: long(result.count),
-    groups: result.groups.map((group) => ({
-      count: long(group.count),
-      groupValues: group.values.map((value) => ({
-        metadata: { encoding: Buffer.from('json/plain'), type: Buffer.from('Keyword') },
-        data: Buffer.from(JSON.stringify(statusName(value))),
-      })),
-    })),
-  };
-}
-
-/** ExecutionStatus as the operations' enum spells it ("Running", "TimedOut"...). */
-function statusName(value: unknown): unknown {
-  if (typeof value !== 'number') return value;
-  const name = ExecutionStatus[statusOf(value)];
-  if (typeof name !== 'string') return value;
-  return name
-    .replace('NEXUS_OPERATION_EXECUTION_STATUS_', '')
-    .toLowerCase()
-    .split('_')
-    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
-    .join('');
+  return countResponse(result);
 }

@@ -14,7 +14,12 @@ import type { HistoryEngine } from './history-engine';
 import type { Workflow } from './workflow';
 import type { Transaction } from './transaction';
 import type { RunKey } from './tasks';
-import { isRunning, NexusOperationStatus, type NexusOperationState } from './mutable-state';
+import {
+  isRunning,
+  NexusOperationStatus,
+  type NexusOperationState,
+  type StandaloneOperationState,
+} from './mutable-state';
 import { startWorkflow, terminateWorkflow } from './workflow-operations';
 import type { RunSpec } from './workflow-start';
 import {
@@ -254,12 +259,14 @@ export function operationOf(run: Workflow): NexusOperationState | undefined {
 }
 
 type CancelRequest = temporal.api.workflowservice.v1.IRequestCancelNexusOperationExecutionRequest;
+type TerminateRequest = temporal.api.workflowservice.v1.ITerminateNexusOperationExecutionRequest;
 
-/** RequestCancelNexusOperationExecution: the cancel is sent once the operation has started. */
-export function requestCancelNexusOperationExecution(
+/** Validates a cancel or terminate request and runs `fn` on the operation's run, in one transaction. */
+function onOperation(
   engine: HistoryEngine,
   namespace: NamespaceRecord,
-  request: CancelRequest,
+  request: CancelRequest | TerminateRequest,
+  fn: (tx: Transaction, run: Workflow, standalone: StandaloneOperationState, requestId: string) => void,
 ): Promise<void> {
   const operationId = validOperationId(request.operationId);
   const runId = validRunId(request.runId);
@@ -270,6 +277,17 @@ export function requestCancelNexusOperationExecution(
     const run = await operationRun(tx, namespace.id, operationId, runId);
     const standalone = run.state.standalone;
     if (!standalone) throw operationNotFound(operationId);
+    fn(tx, run, standalone, requestId);
+  });
+}
+
+/** RequestCancelNexusOperationExecution: the cancel is sent once the operation has started. */
+export function requestCancelNexusOperationExecution(
+  engine: HistoryEngine,
+  namespace: NamespaceRecord,
+  request: CancelRequest,
+): Promise<void> {
+  return onOperation(engine, namespace, request, (tx, run, standalone, requestId) => {
     if (standalone.cancel?.requestId === requestId) return;
     if (!isRunning(run.state)) throw new ServiceError(ErrorCode.FailedPrecondition, 'operation already completed');
     if (standalone.cancel) {
@@ -278,17 +296,10 @@ export function requestCancelNexusOperationExecution(
         `cancellation already requested with request ID ${standalone.cancel.requestId}`,
       );
     }
-    standalone.cancel = {
-      requestId,
-      reason: request.reason ?? '',
-      identity: request.identity ?? '',
-      timeMs: tx.nowMs,
-    };
+    standalone.cancel = { requestId, reason: request.reason ?? '', identity: request.identity ?? '', timeMs: tx.nowMs };
     requestCancelNexusOperation(run, STANDALONE_SCHEDULED_EVENT_ID, 0, tx.nowMs);
   });
 }
-
-type TerminateRequest = temporal.api.workflowservice.v1.ITerminateNexusOperationExecutionRequest;
 
 /** TerminateNexusOperationExecution: the run closes at once; the handler is not told. */
 export function terminateNexusOperationExecution(
@@ -296,15 +307,7 @@ export function terminateNexusOperationExecution(
   namespace: NamespaceRecord,
   request: TerminateRequest,
 ): Promise<void> {
-  const operationId = validOperationId(request.operationId);
-  const runId = validRunId(request.runId);
-  checkLength('identity', request.identity ?? '', ID_LENGTH_MAX);
-  checkLength('reason', request.reason ?? '', REASON_LENGTH_MAX);
-  const requestId = request.requestId || engine.ctx.ids.uuid();
-  return engine.run({ namespaceId: namespace.id, workflowId: standaloneWorkflowId(operationId) }, async (tx) => {
-    const run = await operationRun(tx, namespace.id, operationId, runId);
-    const standalone = run.state.standalone;
-    if (!standalone) throw operationNotFound(operationId);
+  return onOperation(engine, namespace, request, (tx, run, standalone, requestId) => {
     if (standalone.terminateRequestId) {
       if (standalone.terminateRequestId === requestId) return;
       throw new ServiceError(

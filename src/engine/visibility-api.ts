@@ -1,6 +1,6 @@
 // ListWorkflowExecutions and CountWorkflowExecutions over the store's visibility columns.
-import { temporal, long } from '../common/proto';
-import type { NamespaceRecord, Store } from '../store/store';
+import { temporal, long, type Long } from '../common/proto';
+import type { CountGroup, NamespaceRecord, Store } from '../store/store';
 import type { MutableState } from './mutable-state';
 import { executionInfo } from './execution-info';
 
@@ -36,6 +36,17 @@ export async function countWorkflowExecutions(
     query: request.query ?? '',
     searchAttributeTypes: namespace.searchAttributes,
   });
+  return countResponse(result);
+}
+
+/**
+ * A count and its groups as CountWorkflowExecutions (and CountNexusOperationExecutions) answer: a status
+ * by its name ("Running", "TimedOut"; the operations' statuses are spelled as the workflows').
+ */
+export function countResponse(result: { count: number; groups: CountGroup[] }): {
+  count: Long;
+  groups: temporal.api.workflowservice.v1.CountWorkflowExecutionsResponse.IAggregationGroup[];
+} {
   return {
     count: long(result.count),
     groups: result.groups.map((group) => ({
