@@ -1,4 +1,5 @@
-// Goal: the official Go and Python SDKs run a workflow with an activity and a timer against Causeway
+// Goal: the official Go and Python SDKs run a workflow with an activity and a timer, Nexus operations
+// called from workflows, and standalone Nexus operations started by their clients against Causeway
 // unchanged. Setup: one in-process Causeway; `go test ./...` in sdk-tests/go and pytest on
 // sdk-tests/python run as child processes with CAUSEWAY_ADDRESS pointing at it. Their dependencies
 // are installed beforehand (`cd sdk-tests/go && go mod download`, `pip install -r
@@ -75,7 +76,7 @@ describe('other official SDKs against Causeway', () => {
   );
 
   test(
-    'the Python SDK runs a workflow with an activity and Nexus operations (sdk-tests/python)',
+    'the Python SDK runs a workflow with an activity, Nexus operations and standalone ones (sdk-tests/python)',
     { timeout: PYTEST_TIMEOUT_MS },
     async () => {
       const result = await run('python3', ['-m', 'pytest', '-p', 'no:cacheprovider', '-q', 'sdk-tests/python'], {
