@@ -4,6 +4,13 @@ import type { SchemaReport } from './store/schema-policy';
 export type LogFormat = 'json' | 'pretty';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'never';
 
+export interface ServerTls {
+  readonly certFile: string;
+  readonly keyFile: string;
+  /** When set, clients must present a certificate signed by one of these CAs. */
+  readonly clientCaFile?: string;
+}
+
 export interface ServerOptions {
   /** gRPC port (default 7233). 0 picks a free port. */
   readonly port: number;
@@ -40,6 +47,8 @@ export interface ServerOptions {
   readonly shardCount: number;
   /** Check on every write that the engine marked every mutable state item it changed (for tests). */
   readonly verifyItemTracking: boolean;
+  /** TLS on the public gRPC port (mutual TLS with a client CA); plaintext without it. */
+  readonly tls?: ServerTls | undefined;
 }
 
 /** start-dev's shard count: a few, so that work on different workflows does not queue behind one writer. */

@@ -12,6 +12,7 @@ import { MatchingService } from './matching/matching-service';
 import type { MatchTask } from './engine/tasks';
 import { TaskRouting } from './matching/task-routing';
 import { createHttpApi } from './api/http-api/http-api';
+import { serverCredentials } from './api/tls-credentials';
 import type { ApiDeps } from './api/api-deps';
 import { shutdownGrpc, startGrpcServer } from './api/grpc-server';
 import { searchAttributeTypeName } from './api/search-attribute-types';
@@ -142,7 +143,14 @@ async function startWith(
   };
   let node: ClusterNode | undefined;
   let grpcAddress = '';
-  const httpApi = createHttpApi({ grpcAddress: () => grpcAddress, clock });
+  const httpApi = createHttpApi({
+    grpcAddress: () => grpcAddress,
+    clock,
+    // The HTTP port has no TLS yet: with TLS on the gRPC port it must not serve the API in plaintext.
+    unavailableBecause: options.tls
+      ? 'the HTTP API is not served while the gRPC port uses TLS (--tls-cert-file): the HTTP port has no TLS yet'
+      : undefined,
+  });
   const httpServer = await startNexusHttpServer(
     {
       engine,
@@ -184,6 +192,7 @@ async function startWith(
     ({ server: grpcServer, port } = await startGrpcServer(deps, hostPort(options.ip, options.port), logger, {
       isServing: () => engine.ownedShardCount > 0 || member?.hasRegistryHolder() === true,
       forwarding: member?.forwarding,
+      credentials: serverCredentials(options.tls),
     }));
     // A member is in the view before its engine takes its share of the shards.
     grpcAddress = hostPort(httpHost, port);

@@ -21,6 +21,8 @@ export async function startGrpcServer(
     readonly forwarding?: Forwarding | undefined;
     /** Before a request is served (the internal port: read a namespace another member just registered). */
     readonly prepare?: ((request: { namespace?: unknown }) => Promise<void>) | undefined;
+    /** TLS (the public port with --tls-cert-file); plaintext by default. */
+    readonly credentials?: grpc.ServerCredentials;
     /** More services on this port (the internal port's peer calls). */
     readonly services?: readonly {
       definition: grpc.ServiceDefinition;
@@ -44,7 +46,7 @@ export async function startGrpcServer(
   }
   for (const { definition, implementation } of serving.services ?? []) server.addService(definition, implementation);
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (error, boundPort) =>
+    server.bindAsync(address, serving.credentials ?? grpc.ServerCredentials.createInsecure(), (error, boundPort) =>
       error ? reject(error) : resolve(boundPort),
     );
   });

@@ -99,6 +99,24 @@ export const startDevFlags: readonly FlagDefinition[] = [
     valueName: 'name=value',
     description: 'SQLite pragma statement.',
   },
+  {
+    name: 'tls-cert-file',
+    kind: FlagKind.String,
+    valueName: 'path',
+    description: 'PEM certificate (chain) of the server: the gRPC port serves TLS. Reread when the file changes.',
+  },
+  {
+    name: 'tls-key-file',
+    kind: FlagKind.String,
+    valueName: 'path',
+    description: 'PEM private key of --tls-cert-file.',
+  },
+  {
+    name: 'tls-client-ca-file',
+    kind: FlagKind.String,
+    valueName: 'path',
+    description: 'PEM CA certificates: clients must present a certificate they signed (mutual TLS).',
+  },
   ignored('ui-ip', 'The Web UI binds to --ip.'),
   ignored('ui-asset-path', 'The Web UI serves its own assets.'),
   ignored('ui-codec-endpoint', 'The Web UI has no remote codec.'),
@@ -149,7 +167,18 @@ export function sharedServerOptionsFromFlags(flags: ParsedFlags): ServerOptions 
     searchAttributes: searchAttributesFromFlags(flags.strings('search-attribute')),
     dynamicConfig: dynamicConfigFromFlags(flags.strings('dynamic-config-value')),
     sqlitePragmas: keyValues('sqlite-pragma', flags.strings('sqlite-pragma')),
+    tls: tlsFromFlags(flags),
   };
+}
+
+function tlsFromFlags(flags: ParsedFlags): ServerOptions['tls'] {
+  const certFile = flags.string('tls-cert-file');
+  const keyFile = flags.string('tls-key-file');
+  const clientCaFile = flags.string('tls-client-ca-file');
+  if (certFile === undefined && keyFile === undefined && clientCaFile === undefined) return undefined;
+  if (certFile === undefined || keyFile === undefined)
+    throw new UsageError('--tls-cert-file and --tls-key-file go together');
+  return { certFile, keyFile, ...(clientCaFile === undefined ? {} : { clientCaFile }) };
 }
 
 /** Names of the start-dev flags that `server start` takes too. */
@@ -165,6 +194,9 @@ export const SHARED_SERVER_FLAGS: readonly string[] = [
   'dynamic-config-value',
   'sqlite-pragma',
   'metrics-port',
+  'tls-cert-file',
+  'tls-key-file',
+  'tls-client-ca-file',
 ];
 
 function optionalPort(flags: ParsedFlags, name: string): number | undefined {

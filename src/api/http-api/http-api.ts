@@ -55,7 +55,12 @@ export interface HttpApi {
   close(): void;
 }
 
-export function createHttpApi(deps: { readonly grpcAddress: () => string; readonly clock: Clock }): HttpApi {
+export function createHttpApi(deps: {
+  readonly grpcAddress: () => string;
+  readonly clock: Clock;
+  /** Why the API is not offered (it answers UNIMPLEMENTED saying so), if it is not. */
+  readonly unavailableBecause?: string | undefined;
+}): HttpApi {
   let client: grpc.Client | undefined;
   const clientOf = (): grpc.Client => {
     client ??= new grpc.Client(deps.grpcAddress(), grpc.credentials.createInsecure(), {
@@ -68,6 +73,10 @@ export function createHttpApi(deps: { readonly grpcAddress: () => string; readon
     handle(request, response) {
       const url = new URL(request.url ?? '/', 'http://causeway');
       if (!url.pathname.startsWith(HTTP_API_PREFIX)) return false;
+      if (deps.unavailableBecause) {
+        writeJson(response, 501, { code: grpc.status.UNIMPLEMENTED, message: deps.unavailableBecause, details: [] });
+        return true;
+      }
       serve(request, response, url, clientOf, deps.clock).catch((error: unknown) => {
         if (response.headersSent || response.destroyed) return;
         const status =
