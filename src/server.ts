@@ -12,9 +12,9 @@ import { MatchingService } from './matching/matching-service';
 import type { MatchTask } from './engine/tasks';
 import { TaskRouting } from './matching/task-routing';
 import { createHttpApi } from './api/http-api/http-api';
-import { serverCredentials } from './api/tls-credentials';
+import { httpTls, serverCredentials } from './api/tls-credentials';
 import type { ApiDeps } from './api/api-deps';
-import { shutdownGrpc, startGrpcServer } from './api/grpc-server';
+import { shutdownGrpc, startGrpcServer, type Invoke } from './api/grpc-server';
 import { searchAttributeTypeName } from './api/search-attribute-types';
 import { configFromDynamicConfig } from './dynamic-config';
 import { EndpointRegistry } from './nexus/endpoint-registry';
@@ -142,15 +142,8 @@ async function startWith(
       !engine.clusterLink || engine.ownsShard(engine.taskQueueShardIdOf(namespaceId, taskQueue)),
   };
   let node: ClusterNode | undefined;
-  let grpcAddress = '';
-  const httpApi = createHttpApi({
-    grpcAddress: () => grpcAddress,
-    clock,
-    // The HTTP port has no TLS yet: with TLS on the gRPC port it must not serve the API in plaintext.
-    unavailableBecause: options.tls
-      ? 'the HTTP API is not served while the gRPC port uses TLS (--tls-cert-file): the HTTP port has no TLS yet'
-      : undefined,
-  });
+  let invoke: Invoke | undefined;
+  const httpApi = createHttpApi({ invoke: () => invoke, clock });
   const httpServer = await startNexusHttpServer(
     {
       engine,
@@ -166,8 +159,9 @@ async function startWith(
     },
     options.ip,
     options.httpPort ?? 0,
+    httpTls(options.tls),
   );
-  httpBaseUrl = `http://${hostPort(httpHost, httpServer.port)}`;
+  httpBaseUrl = `${options.tls ? 'https' : 'http'}://${hostPort(httpHost, httpServer.port)}`;
   let grpcServer: grpc.Server;
   let port: number;
   try {
@@ -189,13 +183,16 @@ async function startWith(
         })
       : undefined;
     node = member;
-    ({ server: grpcServer, port } = await startGrpcServer(deps, hostPort(options.ip, options.port), logger, {
+    ({
+      server: grpcServer,
+      port,
+      invoke,
+    } = await startGrpcServer(deps, hostPort(options.ip, options.port), logger, {
       isServing: () => engine.ownedShardCount > 0 || member?.hasRegistryHolder() === true,
       forwarding: member?.forwarding,
       credentials: serverCredentials(options.tls),
     }));
     // A member is in the view before its engine takes its share of the shards.
-    grpcAddress = hostPort(httpHost, port);
     await member?.start();
     await engine.start();
   } catch (error) {

@@ -29,12 +29,13 @@ export async function startGrpcServer(
       implementation: grpc.UntypedServiceImplementation;
     }[];
   },
-): Promise<{ server: grpc.Server; port: number }> {
+): Promise<{ server: grpc.Server; port: number; invoke: Invoke }> {
   if (!installOneShotDecompression()) logger.warn('grpc-js changed: compressed requests are inflated the slow way');
   const server = new grpc.Server({
     'grpc.max_receive_message_length': MESSAGE_SIZE_MAX_BYTES,
     'grpc.max_send_message_length': MESSAGE_SIZE_MAX_BYTES,
   });
+  const methods = new Map<string, { definition: grpc.MethodDefinition<object, object>; handler: unknown }>();
   for (const [name, handlers] of [
     ['temporal.api.workflowservice.v1.WorkflowService', workflowServiceHandlers(deps)],
     ['temporal.api.operatorservice.v1.OperatorService', operatorServiceHandlers(deps)],
@@ -43,6 +44,12 @@ export async function startGrpcServer(
   ] as const) {
     const { definition, implementation } = buildService(name, handlers, logger, serving.forwarding, serving.prepare);
     server.addService(definition, implementation);
+    for (const [method, methodDefinition] of Object.entries(definition)) {
+      methods.set(methodDefinition.path, {
+        definition: methodDefinition as grpc.MethodDefinition<object, object>,
+        handler: implementation[method],
+      });
+    }
   }
   for (const { definition, implementation } of serving.services ?? []) server.addService(definition, implementation);
   const port = await new Promise<number>((resolve, reject) => {
@@ -50,7 +57,63 @@ export async function startGrpcServer(
       error ? reject(error) : resolve(boundPort),
     );
   });
-  return { server, port };
+  return { server, port, invoke: invokerOf(methods) };
+}
+
+/** A call made inside the process (the HTTP API): bytes in, bytes out, as the port would take and answer it. */
+export type Invoke = (params: {
+  readonly path: string;
+  readonly request: Uint8Array;
+  readonly metadata: grpc.Metadata;
+  readonly deadlineMs: number;
+  readonly signal: AbortSignal;
+}) => Promise<Buffer>;
+
+/** The error an in-process call rejects with: the gRPC status the port would have answered. */
+export class InvokeError extends Error {
+  constructor(readonly status: Partial<grpc.StatusObject>) {
+    super(status.details ?? 'call failed');
+  }
+}
+
+function invokerOf(
+  methods: ReadonlyMap<string, { definition: grpc.MethodDefinition<object, object>; handler: unknown }>,
+): Invoke {
+  return (params) =>
+    new Promise<Buffer>((resolve, reject) => {
+      const method = methods.get(params.path);
+      if (!method) {
+        reject(new InvokeError({ code: grpc.status.UNIMPLEMENTED, details: `unknown method ${params.path}` }));
+        return;
+      }
+      let request: object;
+      try {
+        request = method.definition.requestDeserialize(Buffer.from(params.request));
+      } catch (error) {
+        reject(new InvokeError({ code: grpc.status.INVALID_ARGUMENT, details: String(error) }));
+        return;
+      }
+      const cancelled: (() => void)[] = [];
+      params.signal.addEventListener('abort', () => cancelled.forEach((listener) => listener()), { once: true });
+      // What the handlers of buildService read of a call: its request, metadata, deadline and cancellation.
+      const call = {
+        request,
+        metadata: params.metadata,
+        getDeadline: () => params.deadlineMs,
+        on(event: string, listener: () => void) {
+          if (event === 'cancelled') cancelled.push(listener);
+          return call;
+        },
+      };
+      const handler = method.handler as (
+        call: unknown,
+        callback: (error: Partial<grpc.StatusObject> | null, value?: object) => void,
+      ) => void;
+      handler(call, (error, value) => {
+        if (error) reject(new InvokeError(error));
+        else resolve(method.definition.responseSerialize(value ?? {}));
+      });
+    });
 }
 
 /** How long a stopping server waits for calls in flight before it cuts them. */

@@ -1,4 +1,4 @@
-// The public gRPC port's credentials: plaintext, or TLS from --tls-cert-file / --tls-key-file, with
+// The public gRPC port's credentials (and the HTTP port's TLS, from the same files): plaintext, or TLS from --tls-cert-file / --tls-key-file, with
 // --tls-client-ca-file mutual TLS (a client must present a certificate one of those CAs signed, as the
 // Temporal frontend's requireClientAuth). The files are read again every TLS_REFRESH_MS, so a renewed
 // certificate is served without a restart. Files that cannot be read or parsed stop the start with a
@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as tls from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import type { ServerTls } from '../server-options';
+import type { HttpTls } from '../nexus/http/nexus-http-server';
 
 export const TLS_REFRESH_MS = 5000;
 
@@ -20,6 +21,19 @@ function readPem(flag: string, file: string): Buffer {
   } catch (error) {
     throw new TlsConfigError(`cannot read ${flag} ${file}: ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+/** The HTTP port's TLS from the same files (reread by the HTTP server). */
+export function httpTls(config: ServerTls | undefined): HttpTls | undefined {
+  if (!config) return undefined;
+  return {
+    read: () => ({
+      cert: readPem('--tls-cert-file', config.certFile),
+      key: readPem('--tls-key-file', config.keyFile),
+      ca: config.clientCaFile ? readPem('--tls-client-ca-file', config.clientCaFile) : undefined,
+    }),
+    requireClientCert: config.clientCaFile !== undefined,
+  };
 }
 
 export function serverCredentials(config: ServerTls | undefined): grpc.ServerCredentials {

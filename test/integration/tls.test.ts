@@ -1,12 +1,13 @@
-// Goal: TLS on the gRPC port with the official TypeScript SDK's usual TLS options: a client that trusts
-// the server's CA works and a plaintext one is refused; with a client CA (mutual TLS) a client with a
-// certificate that CA signed works and one without a certificate is refused; a certificate renewed on
-// disk is served without a restart; unreadable files stop the start with a message naming the flag; the
-// HTTP API, which has no TLS yet, is not served in plaintext meanwhile. Setup: certificates made with
+// Goal: TLS on the gRPC and HTTP ports with the official TypeScript SDK's usual TLS options: a client
+// that trusts the server's CA works and a plaintext one is refused; with a client CA (mutual TLS) a
+// client with a certificate that CA signed works and one without a certificate is refused, on both
+// ports; a certificate renewed on disk is served without a restart; unreadable files stop the start with
+// a message naming the flag. Setup: certificates made with
 // openssl (test/helpers/tls-certs.ts); servers on SQLite in memory.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as https from 'node:https';
 import { Connection } from '@temporalio/client';
 import { startServer } from '../../src';
 import { makeCertificates } from '../helpers/tls-certs';
@@ -22,7 +23,18 @@ async function namespaceVia(options: Parameters<typeof Connection.connect>[0]): 
   }
 }
 
-describe('TLS on the gRPC port', () => {
+/** GET over HTTPS trusting `ca`; resolves with the status (rejects when the handshake fails). */
+function httpsStatus(port: number, path: string, options: https.RequestOptions): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = https.get({ host: '127.0.0.1', port, path, ...options }, (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    request.on('error', reject);
+  });
+}
+
+describe('TLS on the gRPC and HTTP ports', () => {
   test('TLS: trusted clients connect, plaintext is refused, a renewed certificate is served', async () => {
     const certs = makeCertificates('first');
     const server = await startServer({
@@ -38,8 +50,12 @@ describe('TLS on the gRPC port', () => {
         'default',
       );
       await assert.rejects(namespaceVia({ address }), 'a plaintext client is refused');
-      const http = await fetch(`http://127.0.0.1:${server.httpPort}/api/v1/namespaces/default`);
-      assert.equal(http.status, 501, 'the HTTP API is not served in plaintext beside a TLS gRPC port');
+      assert.equal(
+        await httpsStatus(server.httpPort, '/api/v1/namespaces/default', { ca: certs.read(certs.caFile) }),
+        200,
+        'the HTTP API over HTTPS',
+      );
+      await assert.rejects(fetch(`http://127.0.0.1:${server.httpPort}/api/v1/namespaces/default`), 'no plaintext HTTP');
 
       // A new certificate from another CA replaces the files: clients of that CA connect, without a restart.
       const renewed = makeCertificates('second', certs.dir);
@@ -61,6 +77,7 @@ describe('TLS on the gRPC port', () => {
     const server = await startServer({
       port: 0,
       logLevel: 'error',
+      httpPort: 0,
       tls: { certFile: certs.serverCertFile, keyFile: certs.serverKeyFile, clientCaFile: certs.caFile },
     });
     try {
@@ -77,6 +94,13 @@ describe('TLS on the gRPC port', () => {
         'default',
       );
       await assert.rejects(namespaceVia({ address, tls: { serverRootCACertificate } }), 'no client certificate');
+      const ca = serverRootCACertificate;
+      const clientAuth = { ca, cert: certs.read(certs.clientCertFile), key: certs.read(certs.clientKeyFile) };
+      assert.equal(await httpsStatus(server.httpPort, '/api/v1/namespaces/default', clientAuth), 200);
+      await assert.rejects(
+        httpsStatus(server.httpPort, '/api/v1/namespaces/default', { ca }),
+        'HTTPS without a client certificate',
+      );
     } finally {
       await server.stop();
     }

@@ -1,6 +1,6 @@
 // The Temporal HTTP API on --http-port: each `/api/v1/...` route (http-routes.ts) becomes the gRPC call it
-// is bound to, made to this process's own public gRPC port (as grpc-gateway does in the Temporal frontend),
-// so routing, forwarding in a cluster, validation and errors are the gRPC API's. Requests and responses
+// is bound to, made inside the process to the public gRPC port's handlers (as grpc-gateway calls the
+// Temporal frontend), so routing, forwarding in a cluster, validation and errors are the gRPC API's. Requests and responses
 // are proto3 JSON (common/proto-json.ts); an error is grpc-gateway's body `{code, message, details}` with
 // the HTTP status grpc-gateway gives its gRPC code.
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -10,6 +10,7 @@ import { google, protoRoot } from '../../common/proto';
 import { messageFromProtoJson, ProtoJsonError, toProtoJson, type JsonValue } from '../../common/proto-json';
 import type { Clock } from '../../common/clock';
 import { HTTP_API_PREFIX, matchRoute } from './http-routes';
+import { InvokeError, type Invoke } from '../grpc-server';
 
 /** Request bodies larger than this are refused (the gRPC port's own limit is larger; JSON is bigger than protobuf). */
 export const HTTP_API_BODY_MAX_BYTES = 16 * 1024 * 1024;
@@ -56,28 +57,15 @@ export interface HttpApi {
 }
 
 export function createHttpApi(deps: {
-  readonly grpcAddress: () => string;
+  /** The public gRPC port's handlers, once it is bound. */
+  readonly invoke: () => Invoke | undefined;
   readonly clock: Clock;
-  /** Why the API is not offered (it answers UNIMPLEMENTED saying so), if it is not. */
-  readonly unavailableBecause?: string | undefined;
 }): HttpApi {
-  let client: grpc.Client | undefined;
-  const clientOf = (): grpc.Client => {
-    client ??= new grpc.Client(deps.grpcAddress(), grpc.credentials.createInsecure(), {
-      'grpc.max_receive_message_length': -1,
-      'grpc.max_send_message_length': -1,
-    });
-    return client;
-  };
   return {
     handle(request, response) {
       const url = new URL(request.url ?? '/', 'http://causeway');
       if (!url.pathname.startsWith(HTTP_API_PREFIX)) return false;
-      if (deps.unavailableBecause) {
-        writeJson(response, 501, { code: grpc.status.UNIMPLEMENTED, message: deps.unavailableBecause, details: [] });
-        return true;
-      }
-      serve(request, response, url, clientOf, deps.clock).catch((error: unknown) => {
+      serve(request, response, url, deps.invoke, deps.clock).catch((error: unknown) => {
         if (response.headersSent || response.destroyed) return;
         const status =
           error instanceof HttpApiError
@@ -88,7 +76,7 @@ export function createHttpApi(deps: {
       return true;
     },
     close() {
-      client?.close();
+      // Nothing to release: calls are made inside the process.
     },
   };
 }
@@ -97,7 +85,7 @@ async function serve(
   request: IncomingMessage,
   response: ServerResponse,
   url: URL,
-  clientOf: () => grpc.Client,
+  invokeOf: () => Invoke | undefined,
   clock: Clock,
 ): Promise<void> {
   const matched = matchRoute(request.method ?? 'GET', url.pathname);
@@ -143,23 +131,24 @@ async function serve(
   request.on('close', () => {
     if (!response.writableEnded) abort.abort();
   });
-  const reply = await new Promise<{ bytes?: Buffer; error?: grpc.ServiceError }>((resolve) => {
-    const call = clientOf().makeUnaryRequest(
-      route.grpcPath,
-      (bytes: Uint8Array) => Buffer.from(bytes),
-      (bytes: Buffer) => bytes,
-      requestBytes,
+  const invoke = invokeOf();
+  if (!invoke) throw new HttpApiError(grpc.status.UNAVAILABLE, 'the gRPC port is not serving yet');
+  let bytes: Buffer;
+  try {
+    bytes = await invoke({
+      path: route.grpcPath,
+      request: requestBytes,
       metadata,
-      { deadline: clock.nowMs() + CALL_TIMEOUT_MS },
-      (error, bytes) => resolve(error ? { error } : { bytes: bytes ?? Buffer.alloc(0) }),
-    );
-    abort.signal.addEventListener('abort', () => call.cancel(), { once: true });
-  });
-  if (reply.error) {
-    writeJson(response, HTTP_STATUS[reply.error.code] ?? 500, errorBody(reply.error));
+      deadlineMs: clock.nowMs() + CALL_TIMEOUT_MS,
+      signal: abort.signal,
+    });
+  } catch (error) {
+    if (!(error instanceof InvokeError)) throw error;
+    const code = error.status.code ?? grpc.status.UNKNOWN;
+    writeJson(response, HTTP_STATUS[code] ?? 500, errorBody(error.status));
     return;
   }
-  const decoded = route.responseType.decode(reply.bytes ?? Buffer.alloc(0));
+  const decoded = route.responseType.decode(bytes);
   writeJson(response, 200, toProtoJson(route.responseType.fullName.replace(/^\./, ''), decoded));
 }
 
@@ -196,7 +185,7 @@ function scalarOf(field: protobuf.Field, value: string): unknown {
   return value;
 }
 
-function errorBody(error: grpc.ServiceError): JsonValue {
+function errorBody(error: Partial<grpc.StatusObject>): JsonValue {
   const details: JsonValue[] = [];
   const raw = error.metadata?.get('grpc-status-details-bin')?.[0];
   if (raw instanceof Buffer) {
@@ -215,7 +204,7 @@ function errorBody(error: grpc.ServiceError): JsonValue {
       // Details this build cannot read are left out; the code and message still say what failed.
     }
   }
-  return { code: error.code, message: error.details, details };
+  return { code: error.code ?? grpc.status.UNKNOWN, message: error.details ?? '', details };
 }
 
 function writeJson(response: ServerResponse, status: number, body: JsonValue | object): void {
