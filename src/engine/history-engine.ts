@@ -194,7 +194,8 @@ export class HistoryEngine {
 
   /** Stops serving a shard (lost to another process, or the engine stops). */
   private drop(shardId: number): void {
-    if (this.shards[shardId]?.isOwned) this.sink.releaseShard(shardId);
+    // Also when the shard was lost to a fenced write (no longer owned by now): its polls must end here.
+    if (this.shards[shardId]) this.sink.releaseShard(shardId);
     this.processors[shardId]?.stop();
     this.wakeupQueues[shardId]?.stop();
     this.shards[shardId]?.stop();

@@ -58,6 +58,8 @@ export interface HarnessOptions {
 
 export class EngineHarness {
   readonly offered: { taskQueue: string; kind: string; task: MatchTask }[] = [];
+  /** Shards whose task queues the engine released (stopped serving). */
+  readonly released: number[] = [];
   readonly dispatcher = new ScriptedDispatcher();
   breakers!: CircuitBreakers;
   endpoints!: EndpointRegistry;
@@ -102,7 +104,9 @@ export class EngineHarness {
           return Promise.resolve();
         },
         backlogCount: () => 0,
-        releaseShard: () => undefined,
+        releaseShard: (shardId) => {
+          this.released.push(shardId);
+        },
       },
       silentLogger,
       { shardCount: 2, owner: 'test', ...this.options.engine },

@@ -38,28 +38,7 @@ func TestNexusOperationsRunAgainstServer(t *testing.T) {
 	handlerTaskQueue, callerTaskQueue := "go-nexus-handler-tq", "go-nexus-caller-tq"
 	endpoint := "go-nexus-endpoint-" + suffix
 
-	admin := dial(t, address, "default")
-	for _, namespace := range []string{handlerNamespace, callerNamespace} {
-		_, err := admin.WorkflowService().RegisterNamespace(ctx, &workflowservice.RegisterNamespaceRequest{
-			Namespace:                        namespace,
-			WorkflowExecutionRetentionPeriod: durationpb.New(24 * time.Hour),
-		})
-		if err != nil {
-			t.Fatalf("register namespace %s: %v", namespace, err)
-		}
-	}
-	_, err := admin.OperatorService().CreateNexusEndpoint(ctx, &operatorservice.CreateNexusEndpointRequest{
-		Spec: &nexuspb.EndpointSpec{
-			Name: endpoint,
-			Target: &nexuspb.EndpointTarget{Variant: &nexuspb.EndpointTarget_Worker_{Worker: &nexuspb.EndpointTarget_Worker{
-				Namespace: handlerNamespace,
-				TaskQueue: handlerTaskQueue,
-			}}},
-		},
-	})
-	if err != nil {
-		t.Fatalf("create endpoint %s: %v", endpoint, err)
-	}
+	registerEndpoint(t, ctx, dial(t, address, "default"), endpoint, handlerNamespace, handlerTaskQueue, handlerNamespace, callerNamespace)
 
 	handlerClient := dial(t, address, handlerNamespace)
 	service, err := NewOrderService()
@@ -180,6 +159,30 @@ func assertNexusEvents(t *testing.T, ctx context.Context, c client.Client, run c
 		t.Fatalf("Nexus events in caller history:\n got %v\nwant %v", got, want)
 	}
 	return events
+}
+
+// registerEndpoint registers the namespaces and an endpoint that targets taskQueue in targetNamespace.
+func registerEndpoint(t *testing.T, ctx context.Context, admin client.Client, endpoint, targetNamespace, taskQueue string, namespaces ...string) {
+	t.Helper()
+	for _, namespace := range namespaces {
+		if _, err := admin.WorkflowService().RegisterNamespace(ctx, &workflowservice.RegisterNamespaceRequest{
+			Namespace:                        namespace,
+			WorkflowExecutionRetentionPeriod: durationpb.New(24 * time.Hour),
+		}); err != nil {
+			t.Fatalf("register namespace %s: %v", namespace, err)
+		}
+	}
+	if _, err := admin.OperatorService().CreateNexusEndpoint(ctx, &operatorservice.CreateNexusEndpointRequest{
+		Spec: &nexuspb.EndpointSpec{
+			Name: endpoint,
+			Target: &nexuspb.EndpointTarget{Variant: &nexuspb.EndpointTarget_Worker_{Worker: &nexuspb.EndpointTarget_Worker{
+				Namespace: targetNamespace,
+				TaskQueue: taskQueue,
+			}}},
+		},
+	}); err != nil {
+		t.Fatalf("create endpoint %s: %v", endpoint, err)
+	}
 }
 
 func dial(t *testing.T, address, namespace string) client.Client {

@@ -8,12 +8,8 @@ import (
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
-	nexuspb "go.temporal.io/api/nexus/v1"
-	"go.temporal.io/api/operatorservice/v1"
-	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
-	"google.golang.org/protobuf/types/known/durationpb"
 )
 
 // Goal: standalone Nexus operations with the Go SDK's Nexus client (client.NewNexusClient): a sync and a
@@ -31,24 +27,7 @@ func TestStandaloneNexusOperationsRunAgainstServer(t *testing.T) {
 	suffix := fmt.Sprintf("%d", time.Now().UnixNano())
 	namespace, taskQueue, endpoint := "go-standalone-"+suffix, "go-standalone-tq", "go-standalone-endpoint-"+suffix
 
-	admin := dial(t, address, "default")
-	if _, err := admin.WorkflowService().RegisterNamespace(ctx, &workflowservice.RegisterNamespaceRequest{
-		Namespace:                        namespace,
-		WorkflowExecutionRetentionPeriod: durationpb.New(24 * time.Hour),
-	}); err != nil {
-		t.Fatalf("register namespace: %v", err)
-	}
-	if _, err := admin.OperatorService().CreateNexusEndpoint(ctx, &operatorservice.CreateNexusEndpointRequest{
-		Spec: &nexuspb.EndpointSpec{
-			Name: endpoint,
-			Target: &nexuspb.EndpointTarget{Variant: &nexuspb.EndpointTarget_Worker_{Worker: &nexuspb.EndpointTarget_Worker{
-				Namespace: namespace,
-				TaskQueue: taskQueue,
-			}}},
-		},
-	}); err != nil {
-		t.Fatalf("create endpoint: %v", err)
-	}
+	registerEndpoint(t, ctx, dial(t, address, "default"), endpoint, namespace, taskQueue, namespace)
 	c := dial(t, address, namespace)
 	service, err := NewOrderService()
 	if err != nil {

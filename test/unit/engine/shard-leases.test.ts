@@ -46,6 +46,10 @@ test('a standby takes the shards of a paused owner after its leases end; the own
     await assert.rejects(a.startWorkflow('late-write'), ShardOwnershipLostError);
     assert.equal(await store.getCurrentRunId({ namespaceId: a.namespace.id, workflowId: 'late-write' }), undefined);
     assert.equal(a.engine.ownedShardCount, 1, 'the fenced shard stops at once');
+    assert.ok(
+      a.released.includes(a.engine.shardIdOf(a.namespace.id, 'late-write')),
+      'and its task queues are released (their polls end here)',
+    );
     await a.clock.advance(1000);
     assert.equal(a.engine.ownedShardCount, 0, 'the renewal told it the other shard is lost too');
 
