@@ -40,7 +40,7 @@ export class TaskRouting implements TaskSink {
     stickyFallback?: string,
   ): Promise<void> {
     const cluster = this.deps.cluster();
-    const shardId = this.deps.taskQueueShardIdOf(namespaceId, taskQueue);
+    const shardId = cluster ? this.deps.taskQueueShardIdOf(namespaceId, taskQueue) : -1;
     if (cluster && !this.deps.ownsShard(shardId)) {
       const args: OfferArgs = { namespaceId, taskQueue, kind, task, stickyFallback: stickyFallback ?? null };
       return cluster.peers.callShardOwner(shardId, MATCHING_OFFER, args).then(() => undefined);
