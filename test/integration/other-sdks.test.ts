@@ -57,7 +57,7 @@ describe('other official SDKs against Causeway', () => {
   });
 
   test(
-    "the Go SDK runs a workflow with an activity and the seed's Nexus handler and caller (sdk-tests/go)",
+    "the Go SDK runs a workflow with an activity, the seed's Nexus handler and caller, and standalone operations (sdk-tests/go)",
     { timeout: GO_TEST_TIMEOUT_MS },
     async () => {
       const result = await run('go', ['test', '-count=1', './...'], {
@@ -89,7 +89,11 @@ describe('other official SDKs against Causeway', () => {
         0,
         `pytest failed (install its packages with: pip install -r sdk-tests/python/requirements.txt):\n${result.output}`,
       );
-      assert.match(result.output, /\b2 passed\b/, `the plain and Nexus scenarios did not both pass:\n${result.output}`);
+      assert.match(
+        result.output,
+        /\b3 passed\b/,
+        `the plain, Nexus and standalone Nexus scenarios did not all pass:\n${result.output}`,
+      );
       assert.doesNotMatch(result.output, /skipped/, `a scenario was skipped:\n${result.output}`);
     },
   );
