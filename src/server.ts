@@ -213,7 +213,6 @@ async function startWith(
       dispatcher.abandonAll();
       matching.releaseAllPollers();
       await httpServer.close();
-      httpApi.close();
       await shutdownGrpc(grpcServer, clock);
       await store.close();
     })();

@@ -7,7 +7,7 @@
 // timeouts, the completion callback, cancellation and fencing are the workflow operation's; the run has
 // no workflow tasks, and when the operation ends the run closes with it (standalone-close.ts).
 import { google, temporal, encodeBase64 } from '../common/proto';
-import { ServiceError, ErrorCode, invalidArgument } from '../common/errors';
+import { ServiceError, ErrorCode, invalidArgument, notFound } from '../common/errors';
 import { msFromDuration } from '../common/time';
 import type { NamespaceRecord } from '../store/store';
 import type { HistoryEngine } from './history-engine';
@@ -65,10 +65,7 @@ export function alreadyStarted(startRequestId: string, runId: string): ServiceEr
 }
 
 export function operationNotFound(operationId: string): ServiceError {
-  return new ServiceError(ErrorCode.NotFound, `operation not found for ID: ${operationId}`, {
-    typeName: 'temporal.api.errordetails.v1.NotFoundFailure',
-    value: {},
-  });
+  return notFound(`operation not found for ID: ${operationId}`);
 }
 
 function checkLength(name: string, value: string, max: number): void {
@@ -131,10 +128,7 @@ export function startNexusOperationExecution(
   }
   const endpoint = ctx.nexusEndpoints.findByName(request.endpoint);
   if (!endpoint) {
-    throw new ServiceError(ErrorCode.NotFound, `could not find Nexus endpoint by name: ${request.endpoint}`, {
-      typeName: 'temporal.api.errordetails.v1.NotFoundFailure',
-      value: {},
-    });
+    throw notFound(`could not find Nexus endpoint by name: ${request.endpoint}`);
   }
   const workflowId = standaloneWorkflowId(operationId);
   return engine.run({ namespaceId: namespace.id, workflowId }, async (tx) => {

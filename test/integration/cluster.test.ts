@@ -127,19 +127,23 @@ test(
     });
     const nexusCode = await nexusBundle();
     const callerTaskQueue = `cluster-caller-${randomUUID()}`;
-    const callerWorker = await Worker.create({
-      connection: await native(b.address),
-      namespace: 'cluster-caller',
-      taskQueue: callerTaskQueue,
-      workflowBundle: nexusCode,
+    // A worker runs once (runUntil shuts it down): each part that needs the pair makes its own.
+    const nexusWorkers = async (): Promise<{ caller: Worker; handler: Worker }> => ({
+      caller: await Worker.create({
+        connection: await native(b.address),
+        namespace: 'cluster-caller',
+        taskQueue: callerTaskQueue,
+        workflowBundle: nexusCode,
+      }),
+      handler: await Worker.create({
+        connection: await native(c.address),
+        namespace: 'cluster-handler',
+        taskQueue: handlerTaskQueue,
+        workflowBundle: nexusCode,
+        nexusServices: [myServiceHandler],
+      }),
     });
-    const handlerWorker = await Worker.create({
-      connection: await native(c.address),
-      namespace: 'cluster-handler',
-      taskQueue: handlerTaskQueue,
-      workflowBundle: nexusCode,
-      nexusServices: [myServiceHandler],
-    });
+    const { caller: callerWorker, handler: handlerWorker } = await nexusWorkers();
     const callerClient = new Client({ connection: viaA, namespace: 'cluster-caller' });
     // The caller's run and the handler's run on shards of different nodes.
     const namespaceIds = await Promise.all(
@@ -202,19 +206,7 @@ test(
           execution: { workflowId },
         })
       ).pendingNexusOperations?.[0];
-    const breakerCallers = await Worker.create({
-      connection: await native(b.address),
-      namespace: 'cluster-caller',
-      taskQueue: callerTaskQueue,
-      workflowBundle: nexusCode,
-    });
-    const breakerHandlers = await Worker.create({
-      connection: await native(c.address),
-      namespace: 'cluster-handler',
-      taskQueue: handlerTaskQueue,
-      workflowBundle: nexusCode,
-      nexusServices: [myServiceHandler],
-    });
+    const { caller: breakerCallers, handler: breakerHandlers } = await nexusWorkers();
     await breakerHandlers.runUntil(
       breakerCallers.runUntil(async () => {
         const down = [downEndpoint, 'flakyHandler', { key: randomUUID(), failures: 1000 }, {}];

@@ -53,7 +53,6 @@ class HttpApiError extends Error {
 export interface HttpApi {
   /** Serves the request if it is an HTTP API route; false for any other path. */
   handle(request: IncomingMessage, response: ServerResponse): boolean;
-  close(): void;
 }
 
 export function createHttpApi(deps: {
@@ -74,9 +73,6 @@ export function createHttpApi(deps: {
         writeJson(response, HTTP_STATUS[status.code] ?? 500, status);
       });
       return true;
-    },
-    close() {
-      // Nothing to release: calls are made inside the process.
     },
   };
 }
