@@ -3,7 +3,7 @@
 // holds: a namespace registered through one node is seen at once through another; a workflow started
 // through one node runs on a worker polling another (workflow, activity and query tasks, a child); a
 // Nexus operation goes between namespaces whose runs live on different nodes, sync and async, and over
-// HTTP; a circuit breaker that opens on one node holds back callers on the others; a SIGKILL of one node under load loses nothing and doubles nothing: the others take its shards
+// HTTP; a circuit breaker that opens on one node holds back callers on the others; a SIGKILL of one node under load, with async Nexus operations in flight, loses nothing and doubles nothing: the others take its shards
 // and their clients and workers carry on without reconnecting.
 // Setup: processes spawned from bin/causeway.js with --shard-lease 2s on a fresh database of the server
 // CAUSEWAY_TEST_POSTGRES names; the TypeScript SDK's clients and workers.
@@ -249,6 +249,9 @@ test(
       ),
     );
     const running = loadWorkers.map((worker) => worker.run());
+    // Async Nexus operations in flight across the kill too: callers whose handler workflows wait for a signal.
+    const nexusPair = await nexusWorkers();
+    const nexusRunning = [nexusPair.caller.run(), nexusPair.handler.run()];
     try {
       const handles = await Promise.all(
         ids.map((workflowId, index) =>
@@ -264,6 +267,32 @@ test(
           ids.map(async (id) => countEvents(await historyOf(clientB, id), EventType.EVENT_TYPE_TIMER_STARTED)),
         );
         return timers.every((n) => n === 1) || undefined;
+      });
+      const callersB = new Client({ connection: viaB, namespace: 'cluster-caller' });
+      const handlersB = new Client({ connection: viaB, namespace: 'cluster-handler' });
+      const heldIds = Array.from({ length: 6 }, (_, index) => `held-${index}-${randomUUID()}`);
+      const callers = await Promise.all(
+        heldIds.map((id) =>
+          callersB.workflow.start('signalledCaller', {
+            taskQueue: callerTaskQueue,
+            workflowId: `caller-${id}`,
+            args: [endpointName, id],
+          }),
+        ),
+      );
+      await eventually(async () => {
+        const states = await Promise.all(
+          callers.map(
+            async (caller) =>
+              (
+                await viaB.workflowService.describeWorkflowExecution({
+                  namespace: 'cluster-caller',
+                  execution: { workflowId: caller.workflowId },
+                })
+              ).pendingNexusOperations?.[0]?.state,
+          ),
+        );
+        return states.every((state) => state === 3) || undefined;
       });
       const killed = members[0];
       await viaA.close();
@@ -292,12 +321,18 @@ test(
       assert.equal(duplicates, 0);
       // Workers whose polls met the gap poll again at once, not after a long poll of a minute.
       assert.ok(recoveredMs < 7.5 * LEASE_MS, `every workflow completed ${recoveredMs.toFixed(0)} ms after the kill`);
+      // The handler workflows finish after the takeover; every operation's completion reaches its caller.
+      await Promise.all(heldIds.map((id) => handlersB.workflow.getHandle(id).signal('finish')));
+      assert.deepEqual(
+        await Promise.all(callers.map((caller) => caller.result() as Promise<string>)),
+        heldIds.map(() => 'finished after signal'),
+      );
       process.stdout.write(
-        `# SIGKILL of one of three nodes: its shards taken in ${takeoverMs.toFixed(0)} ms, ${ids.length} workflows completed in ${recoveredMs.toFixed(0)} ms, duplicates 0 (lease ${LEASE_MS} ms)\n`,
+        `# SIGKILL of one of three nodes: its shards taken in ${takeoverMs.toFixed(0)} ms, ${ids.length} workflows completed in ${recoveredMs.toFixed(0)} ms, duplicates 0, ${heldIds.length} Nexus operations in flight completed (lease ${LEASE_MS} ms)\n`,
       );
     } finally {
-      for (const worker of loadWorkers) worker.shutdown();
-      await Promise.all(running);
+      for (const worker of [...loadWorkers, nexusPair.caller, nexusPair.handler]) worker.shutdown();
+      await Promise.all([...running, ...nexusRunning]);
       await viaB.close();
       await viaC.close();
       for (const connection of natives) await connection.close();
