@@ -6,6 +6,7 @@ import { type Failure, type Payloads, EventType, temporal, encodeBase64, decodeB
 import { durationFromMs, msFromDuration, timestampFromMs } from '../common/time';
 import type { EngineContext } from './engine-context';
 import { ActivityStatus, type ActivityState } from './mutable-state';
+import { closeStandaloneActivityRun, type StandaloneEnd } from './standalone-close';
 import type { Workflow } from './workflow';
 import { decideRetry, normalizeRetryPolicy, retryPolicyToProto, RetryState } from './retry-policy';
 import { scheduleWorkflowTask } from './workflow-tasks';
@@ -50,11 +51,14 @@ export function normalizeActivityTimeouts(
   return { scheduleToCloseMs, scheduleToStartMs, startToCloseMs, heartbeatMs };
 }
 
+/** Schedules an activity (a standalone one may start after a delay: it waits as if backing off). */
 export function scheduleActivity(
   workflow: Workflow,
   a: temporal.api.command.v1.IScheduleActivityTaskCommandAttributes,
   completedEventId: number,
   nowMs: number,
+  startDelayMs = 0,
+  userMetadata?: temporal.api.sdk.v1.IUserMetadata | null,
 ): void {
   const s = workflow.state;
   const runTimeoutMs = s.runExpirationMs > 0 ? Math.max(0, s.runExpirationMs - nowMs) : 0;
@@ -80,6 +84,7 @@ export function scheduleActivity(
       ...(a.priority ? { priority: a.priority } : {}),
     },
     nowMs,
+    userMetadata ? { userMetadata } : undefined,
   );
   const scheduledEventId = Number(event.eventId);
   const activity: ActivityState = {
@@ -108,7 +113,13 @@ export function scheduleActivity(
     retryAtMs: 0,
     dispatchTaskId: 0,
   };
-  activity.dispatchTaskId = workflow.emit(activityDispatchTask(activity));
+  if (startDelayMs > 0) {
+    activity.status = ActivityStatus.BackingOff;
+    activity.retryAtMs = nowMs + startDelayMs;
+    activity.firstScheduledTimeMs = activity.retryAtMs;
+  } else {
+    activity.dispatchTaskId = workflow.emit(activityDispatchTask(activity));
+  }
   workflow.putItem('activities', String(scheduledEventId), activity);
 }
 
@@ -137,11 +148,18 @@ export function startActivityTask(
     identity: params.identity,
     requestId: params.requestId,
   });
+  const standalone = workflow.state.standaloneActivity;
+  if (standalone) standalone.lastStartedTimeMs = params.nowMs;
   return {
     taskToken: params.taskToken,
     workflowNamespace: params.namespace,
-    workflowType: { name: workflow.state.workflowType },
-    workflowExecution: { workflowId: workflow.state.workflowId, runId: workflow.state.runId },
+    // A standalone activity belongs to no workflow: its worker tells it by the empty execution.
+    ...(standalone
+      ? { workflowExecution: { workflowId: '', runId: '' }, activityRunId: workflow.state.runId }
+      : {
+          workflowType: { name: workflow.state.workflowType },
+          workflowExecution: { workflowId: workflow.state.workflowId, runId: workflow.state.runId },
+        }),
     activityType: { name: activity.activityType },
     activityId: activity.activityId,
     header: scheduled?.header ?? null,
@@ -170,6 +188,11 @@ export function recordHeartbeat(
   activity.lastHeartbeatTimeMs = nowMs;
   if (details) activity.heartbeatDetails = encodeBase64('temporal.api.common.v1.Payloads', details);
   workflow.changed('activities', String(activity.scheduledEventId));
+  const standalone = workflow.state.standaloneActivity;
+  if (standalone) {
+    standalone.heartbeatCount += 1;
+    workflow.touchCore();
+  }
 }
 
 /** RequestCancelActivityTask of a running attempt: the worker learns it from its next heartbeat. */
@@ -197,9 +220,23 @@ function appendLazyStarted(workflow: Workflow, activity: ActivityState, nowMs: n
   );
 }
 
-function finish(ctx: EngineContext, workflow: Workflow, activity: ActivityState, nowMs: number): void {
+/** The activity is done: the workflow's next task, or the close of a standalone activity's run. */
+function finish(
+  ctx: EngineContext,
+  workflow: Workflow,
+  activity: ActivityState,
+  end: StandaloneEnd,
+  nowMs: number,
+): void {
   workflow.removeItem('activities', String(activity.scheduledEventId));
-  scheduleWorkflowTask(ctx, workflow, nowMs);
+  if (workflow.state.standaloneActivity) closeStandaloneActivityRun(workflow, activity, end, nowMs);
+  else scheduleWorkflowTask(ctx, workflow, nowMs);
+}
+
+/** A standalone activity's describe shows when its last attempt ended. */
+function noteAttemptEnd(workflow: Workflow, nowMs: number): void {
+  const standalone = workflow.state.standaloneActivity;
+  if (standalone) standalone.lastAttemptCompleteTimeMs = nowMs;
 }
 
 export function completeActivity(
@@ -219,7 +256,9 @@ export function completeActivity(
     { result: result ?? null, scheduledEventId: activity.scheduledEventId, startedEventId, identity },
     nowMs,
   );
-  finish(ctx, workflow, activity, nowMs);
+  activity.lastWorkerIdentity = identity;
+  noteAttemptEnd(workflow, nowMs);
+  finish(ctx, workflow, activity, { kind: 'succeeded', result }, nowMs);
 }
 
 export function cancelActivity(
@@ -246,7 +285,15 @@ export function cancelActivity(
     },
     nowMs,
   );
-  finish(ctx, workflow, activity, nowMs);
+  if (wasStarted) noteAttemptEnd(workflow, nowMs);
+  const cause: Failure = {
+    message: 'Activity canceled',
+    canceledFailureInfo: {
+      ...(details ? { details } : {}),
+      identity: workflow.state.standaloneActivity?.cancel?.identity ?? identity,
+    },
+  };
+  finish(ctx, workflow, activity, { kind: 'canceled', cause }, nowMs);
 }
 
 /** A failed attempt: retried after backoff when the policy allows, else the activity fails. */
@@ -269,6 +316,7 @@ export function failActivity(
     errorType: info?.type ?? undefined,
     isNonRetryable: info?.nonRetryable ?? false,
   });
+  noteAttemptEnd(workflow, nowMs);
   if (decision.retry && !activity.cancelRequested) {
     transition(workflow, activity, ActivityAttemptFailed, {
       nowMs,
@@ -279,6 +327,7 @@ export function failActivity(
     return;
   }
   transition(workflow, activity, ActivityFailed, undefined);
+  const retryState = decision.retry || activity.cancelRequested ? RetryState.CancelRequested : decision.retryState;
   const startedEventId = appendLazyStarted(workflow, activity, nowMs);
   workflow.appendExternal(
     EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED,
@@ -288,11 +337,13 @@ export function failActivity(
       scheduledEventId: activity.scheduledEventId,
       startedEventId,
       identity,
-      retryState: decision.retry || activity.cancelRequested ? RetryState.CancelRequested : decision.retryState,
+      retryState,
     },
     nowMs,
   );
-  finish(ctx, workflow, activity, nowMs);
+  activity.lastWorkerIdentity = identity;
+  const cause = failure ?? { message: 'activity task failed without failure details' };
+  finish(ctx, workflow, activity, { kind: 'failed', cause, retryState }, nowMs);
 }
 
 function expirationOf(activity: ActivityState): number {
@@ -394,6 +445,7 @@ function timeOutActivity(
       expirationMs: expirationOf(activity),
     });
     if (decision.retry) {
+      noteAttemptEnd(workflow, nowMs);
       const encoded = encodeBase64('temporal.api.failure.v1.Failure', failure);
       transition(workflow, activity, ActivityAttemptFailed, {
         nowMs,
@@ -429,5 +481,6 @@ function timeOutActivity(
     { failure, scheduledEventId: activity.scheduledEventId, startedEventId, retryState },
     nowMs,
   );
-  finish(ctx, workflow, activity, nowMs);
+  if (wasStarted) noteAttemptEnd(workflow, nowMs);
+  finish(ctx, workflow, activity, { kind: 'timed-out', cause: failure, retryState }, nowMs);
 }

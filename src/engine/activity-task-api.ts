@@ -17,6 +17,7 @@ import {
 } from './activities';
 import type { Transaction } from './transaction';
 import { OwnerOp } from './cluster-link';
+import { ACTIVITY_ID_PREFIX } from './standalone-activity';
 
 type ActivityPollResponse = temporal.api.workflowservice.v1.IPollActivityTaskQueueResponse;
 
@@ -95,7 +96,13 @@ async function resolve(
       : target.key.runId
         ? await tx.get(target.key)
         : await tx.getCurrent(target.key.namespaceId, target.key.workflowId);
-  if (!workflow || !isRunning(workflow.state)) throw notFound('workflow execution already completed');
+  if (!workflow || !isRunning(workflow.state)) {
+    // A standalone activity's worker hears of its run's close as the Temporal server says it.
+    const isStandalone = (target.kind === 'token' ? target.token.w : target.key.workflowId).startsWith(
+      ACTIVITY_ID_PREFIX,
+    );
+    throw notFound(isStandalone ? 'activity task not found' : 'workflow execution already completed');
+  }
   const activity =
     target.kind === 'token'
       ? workflow.state.activities[String(target.token.s)]

@@ -210,6 +210,27 @@ export interface StandaloneOperationState {
   terminateRequestId: string;
 }
 
+/** A standalone activity (one started by a client): what its run keeps beside the activity item. */
+export interface StandaloneActivityState {
+  readonly activityId: string;
+  readonly identity: string;
+  readonly startDelayMs: number;
+  /** The activity item when the run closed (the item itself goes with the close). */
+  closed: ActivityState | null;
+  /** How it ended: an encoded Payloads (result) or Failure (base64) with its retry state, for Poll and Describe. */
+  outcome: { readonly result?: string; readonly failure?: string; readonly retryState?: number } | null;
+  cancel: {
+    readonly requestId: string;
+    readonly reason: string;
+    readonly identity: string;
+    readonly timeMs: number;
+  } | null;
+  terminateRequestId: string;
+  heartbeatCount: number;
+  lastStartedTimeMs: number;
+  lastAttemptCompleteTimeMs: number;
+}
+
 export const CallbackStatus = {
   Standby: 'standby',
   Scheduled: 'scheduled',
@@ -315,6 +336,8 @@ export interface MutableStateCore {
   attachedRequestIds?: Record<string, number>;
   /** Set when the run is a standalone Nexus operation's (engine/standalone-nexus.ts): it has no workflow tasks. */
   standalone?: StandaloneOperationState;
+  /** Set when the run is a standalone activity's (engine/standalone-activity.ts): it has no workflow tasks. */
+  standaloneActivity?: StandaloneActivityState;
   /** Encoded Memo / SearchAttributes (base64), null when empty. */
   memo: string | null;
   searchAttributes: string | null;
@@ -338,6 +361,11 @@ export function emptyItems(): MutableStateItems {
     signalRequestIds: {},
     bufferedEvents: {},
   };
+}
+
+/** A standalone Nexus operation's or activity's run: it has no workflow to run. */
+export function isStandalone(state: MutableStateCore): boolean {
+  return state.standalone !== undefined || state.standaloneActivity !== undefined;
 }
 
 export function isRunning(state: MutableStateCore): boolean {

@@ -14,7 +14,7 @@ import {
   type NexusOperationState,
 } from './mutable-state';
 import { scheduleWorkflowTask } from './workflow-tasks';
-import { closeStandaloneRun, type StandaloneEnd } from './standalone-close';
+import { closeStandaloneOperationRun, type OperationEnd } from './standalone-close';
 import { transitionItem } from './item-transition';
 import type { Followups } from './outbox';
 import {
@@ -199,11 +199,11 @@ function finish(
   ctx: EngineContext,
   workflow: Workflow,
   op: NexusOperationState,
-  end: StandaloneEnd,
+  end: OperationEnd,
   nowMs: number,
 ): void {
   workflow.removeItem('nexusOperations', String(op.scheduledEventId));
-  if (workflow.state.standalone) closeStandaloneRun(workflow, op, end, nowMs);
+  if (workflow.state.standalone) closeStandaloneOperationRun(workflow, op, end, nowMs);
   else scheduleWorkflowTask(ctx, workflow, nowMs);
 }
 

@@ -21,8 +21,8 @@ import {
   operationRun,
   standaloneWorkflowId,
   validOperationId,
-  validRunId,
 } from './standalone-nexus';
+import { clientSearchAttributes, rowSearchAttributes, validRunId } from './standalone-common';
 import { LIST_PAGE_SIZE_DEFAULT, LIST_PAGE_SIZE_MAX, countResponse } from './visibility-api';
 
 const ExecutionStatus = temporal.api.enums.v1.NexusOperationExecutionStatus;
@@ -80,16 +80,6 @@ const failureOf = (base64: string | null | undefined): temporal.api.failure.v1.I
   base64 ? decodeBase64<temporal.api.failure.v1.IFailure>('temporal.api.failure.v1.Failure', base64) : null;
 
 const timeOf = (ms: number): google.protobuf.ITimestamp | null => (ms > 0 ? timestampFromMs(ms) : null);
-
-/** The custom search attributes a client set (the division and the service are the server's). */
-function customAttributes(
-  indexedFields: Record<string, temporal.api.common.v1.IPayload> | null | undefined,
-): temporal.api.common.v1.ISearchAttributes {
-  const fields = { ...indexedFields };
-  delete fields['TemporalNamespaceDivision'];
-  delete fields[SERVICE_ATTRIBUTE];
-  return { indexedFields: fields };
-}
 
 /** The outcome of a closed operation: its result or its failure. */
 function outcomeOf(run: Workflow): {
@@ -154,7 +144,7 @@ async function infoOf(tx: Transaction, run: Workflow): Promise<temporal.api.nexu
     requestId: op?.requestId ?? '',
     operationToken: op?.operationToken ?? '',
     stateTransitionCount: long(Math.max(1, s.nextEventId - 1)),
-    searchAttributes: customAttributes(started?.searchAttributes?.indexedFields),
+    searchAttributes: clientSearchAttributes(started?.searchAttributes?.indexedFields, [SERVICE_ATTRIBUTE]),
     nexusHeader: a?.nexusHeader ?? {},
     userMetadata: scheduled?.userMetadata ?? null,
     links,
@@ -246,11 +236,6 @@ function typesFor(namespace: NamespaceRecord): Record<string, string> {
 function listInfoOf(record: ExecutionRecord): temporal.api.nexus.v1.INexusOperationExecutionListInfo {
   const closeMs = record.closeTimeMs ?? 0;
   const service = record.searchAttributes[SERVICE_ATTRIBUTE];
-  const custom = Object.fromEntries(
-    Object.entries(record.searchAttributes).filter(
-      ([name]) => name !== SERVICE_ATTRIBUTE && name !== 'TemporalNamespaceDivision',
-    ),
-  );
   return {
     operationId: operationIdOf(record.workflowId),
     runId: record.runId,
@@ -260,14 +245,7 @@ function listInfoOf(record: ExecutionRecord): temporal.api.nexus.v1.INexusOperat
     scheduleTime: timeOf(record.startTimeMs),
     closeTime: timeOf(closeMs),
     status: statusOf(record.status),
-    searchAttributes: {
-      indexedFields: Object.fromEntries(
-        Object.entries(custom).map(([name, value]) => [
-          name,
-          { metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from(JSON.stringify(value)) },
-        ]),
-      ),
-    },
+    searchAttributes: rowSearchAttributes(record.searchAttributes, [SERVICE_ATTRIBUTE]),
     stateTransitionCount: long(Math.max(1, record.nextEventId - 1)),
     executionDuration: closeMs > 0 ? durationFromMs(closeMs - record.startTimeMs) : null,
   };

@@ -21,6 +21,14 @@ import {
   type StandaloneOperationState,
 } from './mutable-state';
 import { startWorkflow, terminateWorkflow } from './workflow-operations';
+import {
+  ID_LENGTH_MAX,
+  INPUT_SIZE_MAX_BYTES,
+  REASON_LENGTH_MAX,
+  checkLength,
+  keywordPayload,
+  validRunId,
+} from './standalone-common';
 import type { RunSpec } from './workflow-start';
 import {
   NEXUS_HEADER_SIZE_MAX_BYTES,
@@ -38,9 +46,6 @@ export const SERVICE_ATTRIBUTE = 'TemporalNexusOperationService';
 /** The operation's item in its run: the event after WorkflowExecutionStarted. */
 export const STANDALONE_SCHEDULED_EVENT_ID = 2;
 
-const ID_LENGTH_MAX = 1000;
-const REASON_LENGTH_MAX = 1000;
-const INPUT_SIZE_MAX_BYTES = 2 * 1024 * 1024;
 const DISALLOWED_HEADERS = new Set(['request-timeout', 'temporal-callback-token']);
 const ReusePolicy = temporal.api.enums.v1.NexusOperationIdReusePolicy;
 const ConflictPolicy = temporal.api.enums.v1.NexusOperationIdConflictPolicy;
@@ -68,21 +73,10 @@ export function operationNotFound(operationId: string): ServiceError {
   return notFound(`operation not found for ID: ${operationId}`);
 }
 
-function checkLength(name: string, value: string, max: number): void {
-  if (value.length > max) throw invalidArgument(`${name} exceeds length limit. Length=${value.length} Limit=${max}`);
-}
-
 export function validOperationId(operationId: string | null | undefined): string {
   if (!operationId) throw invalidArgument('operation_id is required');
   checkLength('operation_id', operationId, ID_LENGTH_MAX);
   return operationId;
-}
-
-/** An optional run id: empty (the latest run) or a UUID. */
-export function validRunId(runId: string | null | undefined): string {
-  if (runId && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(runId))
-    throw invalidArgument('run_id is not a valid UUID');
-  return runId ?? '';
 }
 
 function validTimeout(name: string, duration: google.protobuf.IDuration | null | undefined): number {
@@ -143,8 +137,8 @@ export function startNexusOperationExecution(
       searchAttributes: {
         indexedFields: {
           ...request.searchAttributes?.indexedFields,
-          TemporalNamespaceDivision: keyword(STANDALONE_DIVISION),
-          [SERVICE_ATTRIBUTE]: keyword(request.service ?? ''),
+          TemporalNamespaceDivision: keywordPayload(STANDALONE_DIVISION),
+          [SERVICE_ATTRIBUTE]: keywordPayload(request.service ?? ''),
         },
       },
       executionTimeoutMs: 0,
@@ -202,13 +196,6 @@ export function startNexusOperationExecution(
     }
     return { runId: workflow.state.runId, started: isNew };
   });
-}
-
-function keyword(value: string): temporal.api.common.v1.IPayload {
-  return {
-    metadata: { encoding: Buffer.from('json/plain'), type: Buffer.from('Keyword') },
-    data: Buffer.from(JSON.stringify(value)),
-  };
 }
 
 function policiesOf(request: StartRequest): { reusePolicy: number; conflictPolicy: number } {

@@ -7,7 +7,7 @@ import { EventType, encodeEvent, temporal } from '../common/proto';
 import { durationFromMs } from '../common/time';
 import type { EngineContext } from './engine-context';
 import { buildEvent, type Workflow } from './workflow';
-import { isRunning, WorkflowTaskStatus } from './mutable-state';
+import { isRunning, isStandalone, WorkflowTaskStatus } from './mutable-state';
 import { TaskKind } from './outbox';
 import { transitionRecord } from './item-transition';
 import {
@@ -28,8 +28,7 @@ export function scheduleWorkflowTask(
   isSpeculative = false,
 ): void {
   const s = workflow.state;
-  // A standalone Nexus operation's run has no workflow to run.
-  if (!isRunning(s) || s.workflowTask !== null || s.standalone) return;
+  if (!isRunning(s) || s.workflowTask !== null || isStandalone(s)) return;
   if (s.firstWorkflowTaskAtMs > nowMs) return;
   s.firstWorkflowTaskAtMs = 0;
   const isSticky = s.stickyTaskQueue !== '' && attempt === 1;

@@ -6,6 +6,7 @@
 // malformed to route is served locally, where it gets its proper error.
 import { decodeTaskToken, type TaskToken } from '../../engine/tasks';
 import { standaloneWorkflowId } from '../../engine/standalone-nexus';
+import { activityWorkflowId } from '../../engine/standalone-activity';
 
 export type RouteKey =
   /** The shard of a workflow id; `namespace` is a name, or the id if `isNamespaceId`. */
@@ -50,6 +51,14 @@ const byOperationId = (request: Request): RouteKey | undefined =>
     ? run(request, standaloneWorkflowId(request.operationId))
     : undefined;
 
+/** A standalone activity, or (the *ById RPCs) a workflow's activity when a workflow id is given. */
+const byActivityId = (request: Request): RouteKey | undefined =>
+  typeof request.workflowId === 'string' && request.workflowId !== ''
+    ? run(request, request.workflowId)
+    : typeof request.activityId === 'string' && request.activityId !== ''
+      ? run(request, activityWorkflowId(request.activityId))
+      : undefined;
+
 const routes: Readonly<Record<string, (request: Request) => RouteKey | undefined>> = {
   StartWorkflowExecution: byWorkflowId,
   SignalWithStartWorkflowExecution: byWorkflowId,
@@ -66,10 +75,10 @@ const routes: Readonly<Record<string, (request: Request) => RouteKey | undefined
   DeleteWorkflowExecution: byExecution,
   UpdateWorkflowExecution: byExecution,
   PollWorkflowExecutionUpdate: (request) => run(request, request.updateRef?.workflowExecution?.workflowId),
-  RecordActivityTaskHeartbeatById: byWorkflowId,
-  RespondActivityTaskCompletedById: byWorkflowId,
-  RespondActivityTaskFailedById: byWorkflowId,
-  RespondActivityTaskCanceledById: byWorkflowId,
+  RecordActivityTaskHeartbeatById: byActivityId,
+  RespondActivityTaskCompletedById: byActivityId,
+  RespondActivityTaskFailedById: byActivityId,
+  RespondActivityTaskCanceledById: byActivityId,
   RespondWorkflowTaskCompleted: token,
   RespondWorkflowTaskFailed: token,
   RecordActivityTaskHeartbeat: token,
@@ -89,6 +98,11 @@ const routes: Readonly<Record<string, (request: Request) => RouteKey | undefined
   PollNexusOperationExecution: byOperationId,
   RequestCancelNexusOperationExecution: byOperationId,
   TerminateNexusOperationExecution: byOperationId,
+  StartActivityExecution: byActivityId,
+  DescribeActivityExecution: byActivityId,
+  PollActivityExecution: byActivityId,
+  RequestCancelActivityExecution: byActivityId,
+  TerminateActivityExecution: byActivityId,
 };
 
 /** Served by whichever process receives them: they describe that process. */

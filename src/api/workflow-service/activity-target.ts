@@ -1,7 +1,9 @@
-// Resolves the target of an activity response RPC: a task token, or namespace + workflow id + activity id.
+// Resolves the target of an activity response RPC: a task token, or namespace + workflow id + activity id
+// (no workflow id: a standalone activity, by its activity id and run id).
 import { invalidArgument } from '../../common/errors';
 import type { ActivityTarget } from '../../engine/activity-task-api';
 import { decodeTaskToken } from '../../engine/tasks';
+import { activityWorkflowId } from '../../engine/standalone-activity';
 import { type ApiDeps, namespaceOf } from '../api-deps';
 
 export function activityTargetFromToken(taskToken: Uint8Array | null | undefined): ActivityTarget {
@@ -15,11 +17,12 @@ export function activityTargetFromIds(
   request: { namespace?: string | null; workflowId?: string | null; runId?: string | null; activityId?: string | null },
 ): ActivityTarget {
   const namespace = namespaceOf(deps, request);
-  if (!request.workflowId) throw invalidArgument('WorkflowId is not set on request.');
   if (!request.activityId) throw invalidArgument('ActivityId is not set on request.');
+  // No workflow id: a standalone activity, whose run the run id names (empty: its latest run).
+  const workflowId = request.workflowId || activityWorkflowId(request.activityId);
   return {
     kind: 'id',
-    key: { namespaceId: namespace.id, workflowId: request.workflowId, runId: request.runId ?? '' },
+    key: { namespaceId: namespace.id, workflowId, runId: request.runId ?? '' },
     activityId: request.activityId,
   };
 }

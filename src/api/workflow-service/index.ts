@@ -37,6 +37,7 @@ import { pollWorkflowExecutionUpdate } from './poll-workflow-execution-update';
 import { pollNexusTaskQueue } from './poll-nexus-task-queue';
 import { respondNexusTaskCompleted, respondNexusTaskFailed } from './respond-nexus-task';
 import { nexusOperationExecutionHandlers } from './nexus-operation-executions';
+import { activityExecutionHandlers } from './activity-executions';
 import { describeTaskQueue } from './describe-task-queue';
 
 export function workflowServiceHandlers(deps: ApiDeps): Record<string, RpcHandler> {
@@ -82,5 +83,6 @@ export function workflowServiceHandlers(deps: ApiDeps): Record<string, RpcHandle
     RespondNexusTaskCompleted: (r) => respondNexusTaskCompleted(deps, r),
     RespondNexusTaskFailed: (r) => respondNexusTaskFailed(deps, r),
     ...nexusOperationExecutionHandlers(deps),
+    ...activityExecutionHandlers(deps),
   };
 }

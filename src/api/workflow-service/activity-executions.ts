@@ -1,0 +1,58 @@
+// The standalone activity RPCs (engine/standalone-activity.ts): start, describe, poll, list, count,
+// cancel and terminate. Delete answers UNIMPLEMENTED (Causeway deletes no run before its retention);
+// Pause, Unpause, Reset and UpdateOptions of a standalone activity are off by default on the Temporal
+// server too (history.enableStandaloneActivityOperatorCommands) and answer as it does then.
+import type { temporal } from '../../common/proto';
+import { ServiceError, ErrorCode } from '../../common/errors';
+import {
+  requestCancelActivityExecution as requestCancel,
+  startActivityExecution as start,
+  terminateActivityExecution as terminate,
+} from '../../engine/standalone-activity';
+import {
+  countActivityExecutions as count,
+  describeActivityExecution as describe,
+  listActivityExecutions as list,
+  pollActivityExecution as poll,
+} from '../../engine/standalone-activity-views';
+import { type ApiDeps, namespaceOf } from '../api-deps';
+import type { CallContext, RpcHandler } from '../grpc-service';
+
+type V1 = typeof temporal.api.workflowservice.v1;
+type Req<K extends keyof V1> = V1[K] extends { prototype: infer M } ? M : never;
+
+/** Pause, Unpause, Reset and UpdateOptions: of a workflow's activity (workflow_id set) or a standalone one. */
+const operatorCommand =
+  (method: string) =>
+  (request: { workflowId?: string | null }): never => {
+    throw new ServiceError(
+      ErrorCode.Unimplemented,
+      request.workflowId
+        ? `${method} of a workflow's activity is not implemented by Causeway yet`
+        : 'Standalone activity operator commands are disabled',
+    );
+  };
+
+export function activityExecutionHandlers(deps: ApiDeps): Record<string, RpcHandler> {
+  return {
+    StartActivityExecution: (r: Req<'StartActivityExecutionRequest'>) => start(deps.engine, namespaceOf(deps, r), r),
+    DescribeActivityExecution: (r: Req<'DescribeActivityExecutionRequest'>) =>
+      describe(deps.engine, namespaceOf(deps, r), r),
+    PollActivityExecution: (r: Req<'PollActivityExecutionRequest'>, c: CallContext) =>
+      poll(deps.engine, namespaceOf(deps, r), r, c.signal),
+    ListActivityExecutions: (r: Req<'ListActivityExecutionsRequest'>) => list(deps.store, namespaceOf(deps, r), r),
+    CountActivityExecutions: (r: Req<'CountActivityExecutionsRequest'>) => count(deps.store, namespaceOf(deps, r), r),
+    RequestCancelActivityExecution: async (r: Req<'RequestCancelActivityExecutionRequest'>) => {
+      await requestCancel(deps.engine, namespaceOf(deps, r), r);
+      return {};
+    },
+    TerminateActivityExecution: async (r: Req<'TerminateActivityExecutionRequest'>) => {
+      await terminate(deps.engine, namespaceOf(deps, r), r);
+      return {};
+    },
+    PauseActivityExecution: operatorCommand('PauseActivityExecution'),
+    UnpauseActivityExecution: operatorCommand('UnpauseActivityExecution'),
+    ResetActivityExecution: operatorCommand('ResetActivityExecution'),
+    UpdateActivityExecutionOptions: operatorCommand('UpdateActivityExecutionOptions'),
+  };
+}
