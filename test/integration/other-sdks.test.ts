@@ -1,5 +1,5 @@
 // Goal: the official Go and Python SDKs run a workflow with an activity and a timer, Nexus operations
-// called from workflows, and standalone Nexus operations started by their clients against Causeway
+// called from workflows, and standalone Nexus operations and activities started by their clients against Causeway
 // unchanged. Setup: one in-process Causeway; `go test ./...` in sdk-tests/go and pytest on
 // sdk-tests/python run as child processes with CAUSEWAY_ADDRESS pointing at it. Their dependencies
 // are installed beforehand (`cd sdk-tests/go && go mod download`, `pip install -r
@@ -57,7 +57,7 @@ describe('other official SDKs against Causeway', () => {
   });
 
   test(
-    "the Go SDK runs a workflow with an activity, the seed's Nexus handler and caller, and standalone operations (sdk-tests/go)",
+    "the Go SDK runs a workflow with an activity, a standalone activity, the seed's Nexus handler and caller, and standalone operations (sdk-tests/go)",
     { timeout: GO_TEST_TIMEOUT_MS },
     async () => {
       const result = await run('go', ['test', '-count=1', './...'], {
@@ -76,7 +76,7 @@ describe('other official SDKs against Causeway', () => {
   );
 
   test(
-    'the Python SDK runs a workflow with an activity, Nexus operations and standalone ones (sdk-tests/python)',
+    'the Python SDK runs a workflow with an activity, Nexus operations, standalone ones and a standalone activity (sdk-tests/python)',
     { timeout: PYTEST_TIMEOUT_MS },
     async () => {
       const result = await run('python3', ['-m', 'pytest', '-p', 'no:cacheprovider', '-q', 'sdk-tests/python'], {
@@ -91,8 +91,8 @@ describe('other official SDKs against Causeway', () => {
       );
       assert.match(
         result.output,
-        /\b3 passed\b/,
-        `the plain, Nexus and standalone Nexus scenarios did not all pass:\n${result.output}`,
+        /\b4 passed\b/,
+        `the plain, Nexus, standalone Nexus and standalone activity scenarios did not all pass:\n${result.output}`,
       );
       assert.doesNotMatch(result.output, /skipped/, `a scenario was skipped:\n${result.output}`);
     },
