@@ -3,10 +3,10 @@
 // (nexus/callback-executor.ts) reads the attempt here, does the I/O and reports the result here. The
 // machine is callback-machine.ts; DescribeWorkflowExecution shows each callback's state from it.
 import { type Failure, temporal, decodeBase64, encodeBase64 } from '../common/proto';
-import { timestampFromMs } from '../common/time';
+import { msFromTimestamp, timestampFromMs } from '../common/time';
 import type { Transition } from '../common/state-machine';
 import type { HistoryEngine } from './history-engine';
-import { CallbackStatus, type CallbackState } from './mutable-state';
+import { CallbackStatus, isRunning, type CallbackState } from './mutable-state';
 import type { Workflow } from './workflow';
 import type { Followups, QueuedTask } from './outbox';
 import { transitionItem } from './item-transition';
@@ -17,13 +17,16 @@ import {
   CallbackScheduled,
   CallbackSucceeded,
 } from './callback-machine';
-import { outcomeOfClose, type NexusOutcome } from './nexus-completion';
+import { handlerStartLink, outcomeOfClose, type NexusOutcome } from './run-outcome';
+import type { Transaction } from './transaction';
 import type { RunKey } from './tasks';
 
+/** Callbacks of the run, or (with `update`) of one of its updates, waiting in standby. */
 export function addCompletionCallbacks(
   workflow: Workflow,
   callbacks: readonly temporal.api.common.v1.ICallback[],
   nowMs: number,
+  update?: { readonly updateId: string; readonly requestId: string },
 ): void {
   let next = Object.keys(workflow.state.callbacks).length;
   for (const callback of callbacks) {
@@ -38,15 +41,16 @@ export function addCompletionCallbacks(
       lastAttemptCompleteTimeMs: 0,
       lastAttemptFailure: null,
       nextAttemptAtMs: 0,
+      ...(update ? { updateId: update.updateId, requestId: update.requestId } : {}),
     });
   }
 }
 
-/** The run's callbacks, decoded (carried to the run that continues it). */
+/** The run's callbacks, decoded (carried to the run that continues it; its updates' callbacks stay). */
 export function completionCallbacksOf(workflow: Workflow): temporal.api.common.v1.ICallback[] {
-  return sortedCallbacks(workflow).map((c) =>
-    decodeBase64<temporal.api.common.v1.ICallback>('temporal.api.common.v1.Callback', c.callback),
-  );
+  return sortedCallbacks(workflow)
+    .filter((c) => c.updateId === undefined)
+    .map((c) => decodeBase64<temporal.api.common.v1.ICallback>('temporal.api.common.v1.Callback', c.callback));
 }
 
 function sortedCallbacks(workflow: Workflow): CallbackState[] {
@@ -62,10 +66,22 @@ function transition<E>(
   transitionItem(workflow, 'callbacks', callback.id, callback, t, event);
 }
 
-/** The run closed (not continued as new): every waiting callback is to be delivered. */
-export function scheduleCallbacks(workflow: Workflow): void {
+/**
+ * The run closed: every waiting callback is to be delivered; when it continued as new (`updatesOnly`)
+ * only its updates' callbacks, whose updates can no longer complete.
+ */
+export function scheduleCallbacks(workflow: Workflow, updatesOnly = false): void {
   for (const callback of sortedCallbacks(workflow)) {
+    if (updatesOnly && callback.updateId === undefined) continue;
     if (callback.status === CallbackStatus.Standby) transition(workflow, callback, CallbackScheduled, undefined);
+  }
+}
+
+/** The update completed: its callbacks are to be delivered. */
+export function scheduleUpdateCallbacks(workflow: Workflow, updateId: string): void {
+  for (const callback of sortedCallbacks(workflow)) {
+    if (callback.updateId === updateId && callback.status === CallbackStatus.Standby)
+      transition(workflow, callback, CallbackScheduled, undefined);
   }
 }
 
@@ -87,6 +103,8 @@ export interface CallbackAttempt {
   readonly startTimeMs: number;
   readonly closeTimeMs: number;
   readonly outcome: NexusOutcome;
+  /** The handler's link for the caller: the run's start, or the request that attached an update's callback. */
+  readonly link: temporal.api.common.v1.ILink;
 }
 
 /** The attempt a delivery task stands for; undefined when the task is stale (already delivered, retried). */
@@ -103,18 +121,82 @@ export function readCallbackAttempt(
       workflow?.completeTask(queued.taskId);
       return undefined;
     }
-    const closeEvent = await tx.event(workflow, workflow.state.nextEventId - 1);
-    const outcome = closeEvent ? outcomeOfClose(closeEvent) : undefined;
-    if (!outcome) return undefined;
+    const handlerNamespace = engine.ctx.namespaces.getById(workflow.state.namespaceId).name;
+    const ended =
+      callback.updateId !== undefined ? await updateEnd(tx, workflow, callback.updateId) : await runEnd(tx, workflow);
+    if (!ended) return undefined;
     return {
       callback: decodeBase64<temporal.api.common.v1.ICallback>('temporal.api.common.v1.Callback', callback.callback),
-      handlerNamespace: engine.ctx.namespaces.getById(workflow.state.namespaceId).name,
+      handlerNamespace,
       handler: workflow.key,
       startTimeMs: workflow.state.startTimeMs,
-      closeTimeMs: workflow.state.closeTimeMs,
-      outcome,
+      closeTimeMs: ended.closeTimeMs,
+      outcome: ended.outcome,
+      link:
+        callback.updateId !== undefined
+          ? updateRequestLink(handlerNamespace, workflow, callback.requestId ?? '')
+          : handlerStartLink(handlerNamespace, workflow.state.workflowId, workflow.state.runId),
     };
   });
+}
+
+interface Ended {
+  readonly outcome: NexusOutcome;
+  readonly closeTimeMs: number;
+}
+
+async function runEnd(tx: Transaction, workflow: Workflow): Promise<Ended | undefined> {
+  const closeEvent = await tx.event(workflow, workflow.state.nextEventId - 1);
+  const outcome = closeEvent ? outcomeOfClose(closeEvent) : undefined;
+  return outcome ? { outcome, closeTimeMs: workflow.state.closeTimeMs } : undefined;
+}
+
+/** How an update ended: its outcome, or (the run closed first) the Temporal server's failure for that. */
+async function updateEnd(tx: Transaction, workflow: Workflow, updateId: string): Promise<Ended | undefined> {
+  const record = workflow.state.updates[updateId];
+  if (record && record.completedEventId > 0) {
+    const completed = await tx.event(workflow, record.completedEventId);
+    const outcome = completed?.workflowExecutionUpdateCompletedEventAttributes?.outcome;
+    if (!completed || !outcome) return undefined;
+    const closeTimeMs = msFromTimestamp(completed.eventTime) ?? tx.nowMs;
+    return outcome.failure
+      ? { outcome: { kind: 'failed', cause: outcome.failure }, closeTimeMs }
+      : { outcome: { kind: 'succeeded', result: outcome.success?.payloads?.[0] ?? null }, closeTimeMs };
+  }
+  if (isRunning(workflow.state)) return undefined;
+  return {
+    outcome: {
+      kind: 'failed',
+      cause: {
+        message: 'Workflow Update failed because the Workflow completed before the Update completed.',
+        source: 'Server',
+        applicationFailureInfo: { type: 'AcceptedUpdateCompletedWorkflow', nonRetryable: true },
+      },
+    },
+    closeTimeMs: workflow.state.closeTimeMs,
+  };
+}
+
+/** The link to the request that attached an update's callback: its acceptance, or a later attach. */
+export function updateRequestLink(
+  namespace: string,
+  workflow: Workflow,
+  requestId: string,
+): temporal.api.common.v1.ILink {
+  const isAttached = (workflow.state.attachedRequestIds ?? {})[requestId] !== undefined;
+  return {
+    workflowEvent: {
+      namespace,
+      workflowId: workflow.state.workflowId,
+      runId: workflow.state.runId,
+      requestIdRef: {
+        requestId,
+        eventType: isAttached
+          ? temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_OPTIONS_UPDATED
+          : temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
+      },
+    },
+  };
 }
 
 export type CallbackResult =
@@ -167,7 +249,10 @@ const STATE_OF: Record<CallbackStatus, number> = {
 export function callbackInfos(workflow: Workflow): temporal.api.workflow.v1.ICallbackInfo[] {
   return sortedCallbacks(workflow).map((c) => ({
     callback: decodeBase64('temporal.api.common.v1.Callback', c.callback),
-    trigger: { workflowClosed: {} },
+    trigger:
+      c.updateId !== undefined
+        ? { updateWorkflowExecutionCompleted: { updateId: c.updateId } }
+        : { workflowClosed: {} },
     registrationTime: timestampFromMs(c.registrationTimeMs),
     state: STATE_OF[c.status],
     attempt: c.attempt,

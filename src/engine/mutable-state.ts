@@ -252,6 +252,10 @@ export interface CallbackState {
   /** Encoded Failure (base64) of the last failed attempt. */
   lastAttemptFailure: string | null;
   nextAttemptAtMs: number;
+  /** An update's callback (an update-backed Nexus operation): it fires when that update completes. */
+  updateId?: string;
+  /** The request that attached an update's callback (its link names the request). */
+  requestId?: string;
 }
 
 /** One auto-reset point (see reset-points.ts); times in ms, 0 = unset. */

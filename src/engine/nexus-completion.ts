@@ -3,16 +3,12 @@
 // delivery (an outbox task, see callbacks.ts) applies the outcome to the caller's history in a
 // transaction on the caller's shard, fabricating NexusOperationStarted when the completion beats the
 // start response. Completions over HTTP (the callback route) land in the same function.
-import { type Failure, temporal, long } from '../common/proto';
+import type { temporal } from '../common/proto';
+import type { NexusOutcome } from './run-outcome';
 import type { HistoryEngine } from './history-engine';
 import { OwnerOp } from './cluster-link';
 import { isRunning, NexusOperationStatus } from './mutable-state';
-import {
-  nexusOperationEnded,
-  nexusOperationStarted,
-  nexusOperationSucceeded,
-  type NexusTerminal,
-} from './nexus-operations';
+import { nexusOperationEnded, nexusOperationStarted, nexusOperationSucceeded } from './nexus-operations';
 
 export const SYSTEM_CALLBACK_URL = 'temporal://system';
 export const CALLBACK_TOKEN_HEADER = 'temporal-callback-token';
@@ -55,57 +51,6 @@ export function decodeCallbackToken(value: string): CallbackToken | undefined {
 export function headerValue(header: Record<string, string> | null | undefined, name: string): string | undefined {
   for (const [key, value] of Object.entries(header ?? {})) if (key.toLowerCase() === name) return value;
   return undefined;
-}
-
-/** The outcome a handler run's close event means for the operation that started it. */
-export type NexusOutcome =
-  | { readonly kind: 'succeeded'; readonly result: temporal.api.common.v1.IPayload | null }
-  | { readonly kind: NexusTerminal; readonly cause: Failure };
-
-export function outcomeOfClose(event: temporal.api.history.v1.IHistoryEvent): NexusOutcome | undefined {
-  if (event.workflowExecutionCompletedEventAttributes) {
-    return { kind: 'succeeded', result: event.workflowExecutionCompletedEventAttributes.result?.payloads?.[0] ?? null };
-  }
-  if (event.workflowExecutionFailedEventAttributes) {
-    return {
-      kind: 'failed',
-      cause: event.workflowExecutionFailedEventAttributes.failure ?? { message: 'workflow failed' },
-    };
-  }
-  if (event.workflowExecutionCanceledEventAttributes) {
-    return {
-      kind: 'canceled',
-      cause: {
-        message: 'operation canceled',
-        canceledFailureInfo: { details: event.workflowExecutionCanceledEventAttributes.details ?? null },
-      },
-    };
-  }
-  if (event.workflowExecutionTerminatedEventAttributes) {
-    return { kind: 'failed', cause: { message: 'operation terminated', terminatedFailureInfo: {} } };
-  }
-  if (event.workflowExecutionTimedOutEventAttributes) {
-    return {
-      kind: 'failed',
-      cause: {
-        message: 'operation exceeded internal timeout',
-        timeoutFailureInfo: { timeoutType: temporal.api.enums.v1.TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE },
-      },
-    };
-  }
-  return undefined;
-}
-
-/** The link a handler run gives its caller: its WorkflowExecutionStarted event. */
-export function handlerStartLink(namespace: string, workflowId: string, runId: string): temporal.api.common.v1.ILink {
-  return {
-    workflowEvent: {
-      namespace,
-      workflowId,
-      runId,
-      eventRef: { eventId: long(1), eventType: temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED },
-    },
-  };
 }
 
 export interface CompletionStart {

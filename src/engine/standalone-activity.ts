@@ -110,8 +110,8 @@ function validateStart(namespace: NamespaceRecord, request: StartRequest): { sta
     if (!Object.hasOwn(namespace.searchAttributes, name))
       throw invalidArgument(`search attribute ${name} is not defined`);
   }
-  if ((request.completionCallbacks ?? []).length > 0)
-    throw invalidArgument('completion callbacks are not enabled for this namespace');
+  if ((request.completionCallbacks ?? []).length > 0 && !request.requestId)
+    throw invalidArgument('request_id is required when completion_callbacks are set');
   return { startDelayMs };
 }
 
@@ -153,8 +153,11 @@ export function startActivityExecution(
       requestId,
       startDelayMs: 0,
       parent: null,
-      completionCallbacks: [],
+      // An activity-backed Nexus operation: the caller's callback fires when the run closes.
+      completionCallbacks: request.completionCallbacks ?? [],
       links: request.links ?? [],
+      onConflictOptions: request.onConflictOptions ?? null,
+      requestLinks: request.links ?? [],
       isFirstWorkflowTaskDeferred: true,
     };
     let started;

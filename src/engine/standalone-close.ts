@@ -4,6 +4,7 @@
 import { type Failure, type Payloads, EventType, encodeBase64, temporal } from '../common/proto';
 import type { Workflow } from './workflow';
 import { isRunning, type ActivityState, type NexusOperationState } from './mutable-state';
+import { scheduleCallbacks } from './callbacks';
 
 const Status = temporal.api.enums.v1.WorkflowExecutionStatus;
 const RetryState = temporal.api.enums.v1.RetryState;
@@ -21,7 +22,7 @@ export type OperationEnd =
   | { readonly kind: 'succeeded'; readonly result: temporal.api.common.v1.IPayload | null | undefined }
   | { readonly kind: 'failed' | 'canceled' | 'timed-out'; readonly cause: Failure };
 
-/** Appends the run's close event for how its item ended, and closes the run. */
+/** Appends the run's close event for how its item ended, and closes the run: its completion callbacks are due. */
 export function closeStandaloneRun(workflow: Workflow, end: StandaloneEnd, nowMs: number): void {
   const s = workflow.state;
   if (!isRunning(s)) return;
@@ -63,6 +64,7 @@ export function closeStandaloneRun(workflow: Workflow, end: StandaloneEnd, nowMs
     s.status = Status.WORKFLOW_EXECUTION_STATUS_TIMED_OUT;
   }
   s.closeTimeMs = nowMs;
+  scheduleCallbacks(workflow);
 }
 
 /** A standalone Nexus operation ended: its outcome (the handler's result, or its failure without the caller-side wrapper) and the run's close. */

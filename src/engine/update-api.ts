@@ -12,6 +12,7 @@ import { findRun } from './client-api';
 import { scheduleWorkflowTask } from './workflow-tasks';
 import type { RunKey } from './tasks';
 import { withDeadline } from '../common/deadline';
+import { attachUpdateCallbacks, checkUpdateCallbacks, updateResponseLink } from './update-callbacks';
 
 type UpdateResponse = temporal.api.workflowservice.v1.IUpdateWorkflowExecutionResponse;
 
@@ -49,7 +50,15 @@ export async function updateWorkflowExecution(
     await admitUpdate(engine, tx, workflow, request);
     return workflow.key;
   });
-  return waitForStage(engine, key, updateId, request.waitPolicy?.lifecycleStage || UpdateStage.Accepted, signal);
+  const response = await waitForStage(
+    engine,
+    key,
+    updateId,
+    request.waitPolicy?.lifecycleStage || UpdateStage.Accepted,
+    signal,
+  );
+  const link = updateResponseLink(namespace.name, key, request.request?.requestId ?? '', response);
+  return link ? { ...response, link } : response;
 }
 
 /** Checks the update request; returns its update id. */
@@ -57,6 +66,7 @@ export function validateUpdate(request: temporal.api.workflowservice.v1.IUpdateW
   const updateId = request.request?.meta?.updateId ?? '';
   if (!updateId) throw invalidArgument('Update ID is not set on request.');
   if (!request.request?.input?.name) throw invalidArgument('Update name is not set on request.');
+  checkUpdateCallbacks(request.request);
   return updateId;
 }
 
@@ -80,7 +90,8 @@ export async function admitUpdate(
 ): Promise<void> {
   const updateId = request.request?.meta?.updateId ?? '';
   if (!isRunning(workflow.state)) throw notFound('workflow execution already completed');
-  if (await statusOf(tx, workflow, updateId)) return;
+  const known = await statusOf(tx, workflow, updateId);
+  if (known) return attachUpdateCallbacks(workflow, updateId, known.stage, request.request, tx.nowMs);
   if (inFlightUpdates(workflow) >= MAX_IN_FLIGHT_UPDATES) {
     throw new ServiceError(
       ErrorCode.ResourceExhausted,
@@ -101,6 +112,7 @@ export async function admitUpdate(
     isDelivered: false,
     outcome: null,
     waiters: new Set(),
+    attachments: [],
   });
   // With nothing else pending, the task is speculative: dropped from history if the update is rejected.
   scheduleWorkflowTask(engine.ctx, workflow, tx.nowMs, 1, !workflow.hasBufferedEvents);

@@ -4,6 +4,8 @@ import { EventType, protoRoot, temporal, long } from '../common/proto';
 import type { Workflow } from './workflow';
 import type { CommandContext } from './command-handler';
 import { UpdateStage, wakeUpdateWaiters, type UpdateEntry } from './update-registry';
+import { acceptedEventLinks, registerAcceptedUpdateCallbacks } from './update-callbacks';
+import { scheduleUpdateCallbacks } from './callbacks';
 
 const TYPE_URL_PREFIX = 'type.googleapis.com/';
 
@@ -74,6 +76,8 @@ function accept(
   message: temporal.api.protocol.v1.IMessage,
   body: temporal.api.update.v1.IAcceptance,
 ): void {
+  const acceptedRequest = body.acceptedRequest ?? entry?.request ?? null;
+  const links = acceptedEventLinks(acceptedRequest);
   const event = c.workflow.append(
     EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
     'workflowExecutionUpdateAcceptedEventAttributes',
@@ -81,11 +85,13 @@ function accept(
       protocolInstanceId: updateId,
       acceptedRequestMessageId: body.acceptedRequestMessageId ?? `${updateId}/request`,
       acceptedRequestSequencingEventId: body.acceptedRequestSequencingEventId ?? message.eventId ?? 0,
-      acceptedRequest: body.acceptedRequest ?? entry?.request ?? null,
+      acceptedRequest,
     },
     c.tx.nowMs,
+    links.length > 0 ? { links } : undefined,
   );
   c.workflow.putItem('updates', updateId, { acceptedEventId: Number(event.eventId), completedEventId: 0 });
+  registerAcceptedUpdateCallbacks(c.workflow, updateId, acceptedRequest, entry, c.tx.nowMs);
   if (entry) {
     entry.stage = UpdateStage.Accepted;
     wakeUpdateWaiters(entry);
@@ -112,6 +118,7 @@ function complete(
   );
   record.completedEventId = Number(event.eventId);
   c.workflow.changed('updates', updateId);
+  scheduleUpdateCallbacks(c.workflow, updateId);
   if (entry) {
     entry.stage = UpdateStage.Completed;
     entry.outcome = body.outcome ?? null;

@@ -14,6 +14,14 @@ export interface UpdateEntry {
   isDelivered: boolean;
   outcome: temporal.api.update.v1.IOutcome | null;
   readonly waiters: Set<() => void>;
+  /** Later requests for this update that bring callbacks, attached once it is accepted (update-callbacks.ts). */
+  readonly attachments: UpdateAttachment[];
+}
+
+/** A later caller of an update (same update id, another request id) and the callbacks it attaches. */
+export interface UpdateAttachment {
+  readonly requestId: string;
+  readonly callbacks: readonly temporal.api.common.v1.ICallback[];
 }
 
 export function wakeUpdateWaiters(entry: UpdateEntry): void {

@@ -52,6 +52,8 @@ export function closeWorkflow(ctx: EngineContext, tx: Transaction, workflow: Wor
   closeNexusOperations(workflow);
   if (next?.spec) {
     tx.add(createRun(ctx, tx, next.spec, nowMs));
+    // The run's callbacks go on with the next run; its updates' callbacks end here.
+    scheduleCallbacks(workflow, true);
     return;
   }
   if (s.parent) {

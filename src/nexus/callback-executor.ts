@@ -18,7 +18,6 @@ import {
   SYSTEM_CALLBACK_URL,
   applyCompletion,
   decodeCallbackToken,
-  handlerStartLink,
   headerValue,
 } from '../engine/nexus-completion';
 import { handlerErrorFailure } from './handler-outcome';
@@ -85,7 +84,7 @@ export class CallbackExecutor {
     const isApplied = await applyCompletion(this.engine, token, attempt.outcome, {
       operationToken: headerValue(header, OPERATION_TOKEN_HEADER) ?? '',
       startTimeMs: attempt.startTimeMs,
-      links: [handlerStartLink(attempt.handlerNamespace, attempt.handler.workflowId, attempt.handler.runId)],
+      links: [attempt.link],
     });
     if (isApplied) return { kind: 'succeeded' };
     return { kind: 'failed', failure: handlerErrorFailure('NOT_FOUND', 'operation not found or already completed') };

@@ -7,6 +7,7 @@ import { NativeConnection, Worker, bundleWorkflowCode, Runtime, DefaultLogger } 
 import type { RunningServer, ServerOptions } from '../../src';
 import { startTestServer } from './test-server';
 import { createMyServiceHandler, myServiceHandler } from '../fixtures/nexus/handler';
+import * as activities from '../fixtures/activities';
 
 let bundle: Promise<{ code: string }> | undefined;
 let isRuntimeInstalled = false;
@@ -62,7 +63,7 @@ export async function startNexusEnv(options: Partial<ServerOptions> = {}): Promi
       namespace,
       taskQueue,
       workflowBundle: code,
-      ...(withHandler ? { nexusServices: [tag ? createMyServiceHandler(tag) : myServiceHandler] } : {}),
+      ...(withHandler ? { nexusServices: [tag ? createMyServiceHandler(tag) : myServiceHandler], activities } : {}),
     });
   async function createEndpoint(name: string, namespace: string, taskQueue: string, allow?: string[]): Promise<string> {
     const call = () =>

@@ -4,12 +4,8 @@
 // history in one engine transaction. 200 when applied, 404 when the operation is unknown or already done.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Payload } from '../../common/proto';
-import {
-  applyCompletion,
-  CALLBACK_TOKEN_HEADER,
-  decodeCallbackToken,
-  type NexusOutcome,
-} from '../../engine/nexus-completion';
+import { applyCompletion, CALLBACK_TOKEN_HEADER, decodeCallbackToken } from '../../engine/nexus-completion';
+import type { NexusOutcome } from '../../engine/run-outcome';
 import { NEXUS_OPERATION_TOKEN_LENGTH_MAX } from '../../engine/nexus-operations';
 import { nexusLinksToTemporal } from '../links';
 import type { NexusHttpDeps } from './http-deps';

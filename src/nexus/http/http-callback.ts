@@ -1,10 +1,10 @@
 // Outbound completion callbacks over HTTP: a handler run started (over HTTP) by a caller that is not this
 // server carries a completion callback with an http(s) URL; when the run closes, the completion is POSTed
 // there as the Nexus spec and the Temporal server send it (callback headers, Nexus-Operation-State/
-// -Token/-Start-Time/-Close-Time, a Nexus-Link to the handler's start event; the result content or a
+// -Token/-Start-Time/-Close-Time, a Nexus-Link to the handler's start event, or for an update to its request; the result content or a
 // Failure). One POST is one attempt; the callback's state machine (engine/callbacks.ts) retries.
 import type { Clock } from '../../common/clock';
-import { type Failure, temporal, long } from '../../common/proto';
+import type { Failure } from '../../common/proto';
 import type { CallbackAttempt } from '../../engine/callbacks';
 import { isRetryableHandlerFailure, handlerErrorFailure } from '../handler-outcome';
 import { workflowEventLinkToNexus } from '../links';
@@ -46,12 +46,7 @@ export function completionDelivery(attempt: CallbackAttempt): CallbackDelivery {
   const { outcome } = attempt;
   const headers: HeaderMap = {};
   for (const [key, value] of Object.entries(callback.header ?? {})) headers[key.toLowerCase()] = value;
-  const startLink = workflowEventLinkToNexus({
-    namespace: attempt.handlerNamespace,
-    workflowId: attempt.handler.workflowId,
-    runId: attempt.handler.runId,
-    eventRef: { eventId: long(1), eventType: temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED },
-  });
+  const startLink = workflowEventLinkToNexus(attempt.link.workflowEvent ?? {});
   headers[NexusHeader.OperationState] =
     outcome.kind === 'succeeded' ? 'succeeded' : outcome.kind === 'canceled' ? 'canceled' : 'failed';
   headers[NexusHeader.OperationStartTime] ??= formatHttpDate(attempt.startTimeMs);
