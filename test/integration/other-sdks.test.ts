@@ -57,7 +57,7 @@ describe('other official SDKs against Causeway', () => {
   });
 
   test(
-    "the Go SDK runs a workflow with an activity, a standalone activity, the seed's Nexus handler and caller, and standalone operations (sdk-tests/go)",
+    "the Go SDK runs a workflow with an activity, a standalone activity, the seed's Nexus handler and caller, standalone operations, and operations backed by an activity and an update (sdk-tests/go)",
     { timeout: GO_TEST_TIMEOUT_MS },
     async () => {
       const result = await run('go', ['test', '-count=1', './...'], {

@@ -47,10 +47,74 @@ var ProcessOrderOp = temporalnexus.NewWorkflowRunOperation("process-order", Proc
 	return client.StartWorkflowOptions{ID: opts.RequestID}, nil
 })
 
-// NewOrderService returns the service with both operations registered.
+// Greet is the activity behind GreetByActivityOp.
+func Greet(ctx context.Context, name string) (string, error) {
+	return fmt.Sprintf("Hello, %s!", name), nil
+}
+
+// GreetByActivityOp is an asynchronous operation backed by a standalone activity in the handler namespace.
+var GreetByActivityOp = temporalnexus.MustNewTemporalOperation(temporalnexus.TemporalOperationOptions[string, string]{
+	Name: "greet-by-activity",
+	Start: func(ctx context.Context, nc temporalnexus.NexusClient, name string, opts temporalnexus.StartTemporalOperationOptions) (temporalnexus.TemporalOperationResult[string], error) {
+		return temporalnexus.StartActivity(ctx, nc, client.StartActivityOptions{ID: "greet-" + opts.RequestID, StartToCloseTimeout: 10 * time.Second}, Greet, name)
+	},
+})
+
+// ApprovalInput names the running ApprovalsWorkflow and what to approve.
+type ApprovalInput struct {
+	WorkflowID string
+	Name       string
+}
+
+// ApproveByUpdateOp is an asynchronous operation backed by an update of a running ApprovalsWorkflow.
+var ApproveByUpdateOp = temporalnexus.MustNewTemporalOperation(temporalnexus.TemporalOperationOptions[ApprovalInput, string]{
+	Name: "approve-by-update",
+	Start: func(ctx context.Context, nc temporalnexus.NexusClient, input ApprovalInput, opts temporalnexus.StartTemporalOperationOptions) (temporalnexus.TemporalOperationResult[string], error) {
+		return temporalnexus.StartUpdateWorkflow[string](ctx, nc, client.UpdateWorkflowOptions{
+			WorkflowID:   input.WorkflowID,
+			UpdateName:   ApproveUpdate,
+			Args:         []any{input.Name},
+			WaitForStage: client.WorkflowUpdateStageAccepted,
+		})
+	},
+})
+
+// ApproveUpdate is the update ApprovalsWorkflow answers once it is released.
+const ApproveUpdate = "approve"
+
+// ReleaseSignal lets ApprovalsWorkflow's updates complete; FinishSignal ends it.
+const (
+	ReleaseSignal = "release"
+	FinishSignal  = "finish"
+)
+
+// ApprovalsWorkflow answers approve updates once released, and returns when told to finish.
+func ApprovalsWorkflow(ctx workflow.Context) (string, error) {
+	released, finished := false, false
+	if err := workflow.SetUpdateHandler(ctx, ApproveUpdate, func(ctx workflow.Context, name string) (string, error) {
+		if err := workflow.Await(ctx, func() bool { return released }); err != nil {
+			return "", err
+		}
+		return "approved " + name, nil
+	}); err != nil {
+		return "", err
+	}
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		workflow.GetSignalChannel(ctx, ReleaseSignal).Receive(ctx, nil)
+		released = true
+		workflow.GetSignalChannel(ctx, FinishSignal).Receive(ctx, nil)
+		finished = true
+	})
+	if err := workflow.Await(ctx, func() bool { return finished && workflow.AllHandlersFinished(ctx) }); err != nil {
+		return "", err
+	}
+	return "approvals done", nil
+}
+
+// NewOrderService returns the service with its operations registered.
 func NewOrderService() (*nexus.Service, error) {
 	service := nexus.NewService(ServiceName)
-	if err := service.Register(EchoOp, ProcessOrderOp); err != nil {
+	if err := service.Register(EchoOp, ProcessOrderOp, GreetByActivityOp, ApproveByUpdateOp); err != nil {
 		return nil, err
 	}
 	return service, nil
