@@ -146,9 +146,28 @@ interface Ended {
 }
 
 async function runEnd(tx: Transaction, workflow: Workflow): Promise<Ended | undefined> {
+  const activityEnd = standaloneActivityEnd(workflow);
+  if (activityEnd) return activityEnd;
   const closeEvent = await tx.event(workflow, workflow.state.nextEventId - 1);
   const outcome = closeEvent ? outcomeOfClose(closeEvent) : undefined;
   return outcome ? { outcome, closeTimeMs: workflow.state.closeTimeMs } : undefined;
+}
+
+/** How a standalone activity ended (an activity-backed operation): its result, or its own failure (a timeout keeps its type). */
+function standaloneActivityEnd(workflow: Workflow): Ended | undefined {
+  const outcome = workflow.state.standaloneActivity?.outcome;
+  if (!outcome || isRunning(workflow.state)) return undefined;
+  const closeTimeMs = workflow.state.closeTimeMs;
+  if (outcome.result !== undefined) {
+    const result = decodeBase64<temporal.api.common.v1.IPayloads>('temporal.api.common.v1.Payloads', outcome.result);
+    return { outcome: { kind: 'succeeded', result: result.payloads?.[0] ?? null }, closeTimeMs };
+  }
+  const cause = outcome.failure
+    ? decodeBase64<Failure>('temporal.api.failure.v1.Failure', outcome.failure)
+    : { message: 'activity failed' };
+  const isCanceled =
+    workflow.state.status === temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED;
+  return { outcome: { kind: isCanceled ? 'canceled' : 'failed', cause }, closeTimeMs };
 }
 
 /** How an update ended: its outcome, or (the run closed first) the Temporal server's failure for that. */

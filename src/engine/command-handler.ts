@@ -11,8 +11,7 @@ import { closeWorkflow } from './workflow-close';
 import { TaskKind } from './outbox';
 import { ActivityStatus } from './mutable-state';
 import { handleProtocolMessage, type MessageIndex } from './update-messages';
-import { decodeSearchAttributes, withSearchAttributeTypes } from './search-attributes';
-import { encodeBase64, decodeBase64 } from '../common/proto';
+import { upsertSearchAttributes, withSearchAttributeTypes } from './search-attributes';
 import {
   nexusCancelError,
   nexusScheduleError,
@@ -423,30 +422,6 @@ function initiateExternal(c: CommandContext, command: Command): void {
     ...target,
   });
   workflow.emit({ kind: isSignal ? TaskKind.SignalExternal : TaskKind.CancelExternal, initiatedEventId });
-}
-
-function upsertSearchAttributes(
-  workflow: Workflow,
-  attributes: temporal.api.common.v1.ISearchAttributes,
-  types: Readonly<Record<string, string>>,
-): void {
-  const merged = { ...workflow.visibility.searchAttributes, ...decodeSearchAttributes(attributes, types) };
-  const previous = workflow.state.searchAttributes
-    ? (decodeBase64<temporal.api.common.v1.ISearchAttributes>(
-        'temporal.api.common.v1.SearchAttributes',
-        workflow.state.searchAttributes,
-      ).indexedFields ?? {})
-    : {};
-  const fields = { ...previous, ...(attributes.indexedFields ?? {}) };
-  // An empty, null or [] value removes the attribute, as on the real server.
-  for (const [name, payload] of Object.entries(attributes.indexedFields ?? {})) {
-    if (!payload?.data || payload.data.length === 0 || merged[name] === null) {
-      delete merged[name];
-      delete fields[name];
-    }
-  }
-  workflow.visibility.searchAttributes = merged;
-  workflow.state.searchAttributes = encodeBase64('temporal.api.common.v1.SearchAttributes', { indexedFields: fields });
 }
 
 function upsertMemo(workflow: Workflow, memo: temporal.api.common.v1.IMemo): void {

@@ -2,7 +2,8 @@
 // The SDKs' untyped search attributes send every value as a JSON array without a 'type' in the payload
 // metadata; like the real server (which applies the namespace's type map), a single-item array of a
 // non-list type is stored as its one value, so that `CustomKeyword = 'x'` matches.
-import type { SearchAttributes } from '../common/proto';
+import { type SearchAttributes, temporal, decodeBase64, encodeBase64 } from '../common/proto';
+import type { Workflow } from './workflow';
 
 const KEYWORD_LIST = 'KeywordList';
 const DATETIME = 'Datetime';
@@ -69,4 +70,72 @@ export function withSearchAttributeTypes(
       hasType || !type ? payload : { ...payload, metadata: { ...payload.metadata, type: Buffer.from(type) } };
   }
   return { ...attributes, indexedFields: typed };
+}
+
+/** Upserts search attributes of a run: its visibility row's values and the payloads describe returns. */
+export function upsertSearchAttributes(
+  workflow: Workflow,
+  attributes: temporal.api.common.v1.ISearchAttributes,
+  types: Readonly<Record<string, string>>,
+): void {
+  const merged = { ...workflow.visibility.searchAttributes, ...decodeSearchAttributes(attributes, types) };
+  const previous = workflow.state.searchAttributes
+    ? (decodeBase64<temporal.api.common.v1.ISearchAttributes>(
+        'temporal.api.common.v1.SearchAttributes',
+        workflow.state.searchAttributes,
+      ).indexedFields ?? {})
+    : {};
+  const fields = { ...previous, ...(attributes.indexedFields ?? {}) };
+  // An empty, null or [] value removes the attribute, as on the real server.
+  for (const [name, payload] of Object.entries(attributes.indexedFields ?? {})) {
+    if (!payload?.data || payload.data.length === 0 || merged[name] === null) {
+      delete merged[name];
+      delete fields[name];
+    }
+  }
+  workflow.visibility.searchAttributes = merged;
+  workflow.state.searchAttributes = encodeBase64('temporal.api.common.v1.SearchAttributes', { indexedFields: fields });
+}
+
+/**
+ * The BuildIds search attribute after a workflow task completed, as the Temporal server keeps it for
+ * workers that do not use versioning: "unversioned" first, then each build id that completed a task,
+ * once ("unversioned:<build id>", or "versioned:<build id>" for a stamp that uses versioning).
+ */
+export function recordBuildId(
+  workflow: Workflow,
+  stamp: temporal.api.common.v1.IWorkerVersionStamp | null | undefined,
+): void {
+  const existing = workflow.visibility.searchAttributes['BuildIds'];
+  const values = Array.isArray(existing) ? existing.filter((v): v is string => typeof v === 'string') : [];
+  const buildId = stamp?.buildId
+    ? `${stamp.useVersioning ? 'versioned' : 'unversioned'}:${stamp.buildId}`
+    : 'unversioned';
+  const next = [
+    ...(stamp?.useVersioning ? [] : ['unversioned']),
+    ...values.filter((v) => v !== 'unversioned' && !v.startsWith('assigned:') && !v.startsWith('pinned:')),
+  ];
+  if (!next.includes(buildId)) next.push(buildId);
+  if (next.length === values.length && next.every((v, i) => v === values[i])) return;
+  upsertSearchAttributes(
+    workflow,
+    {
+      indexedFields: {
+        BuildIds: {
+          metadata: { encoding: Buffer.from('json/plain'), type: Buffer.from(KEYWORD_LIST) },
+          data: Buffer.from(JSON.stringify(next)),
+        },
+      },
+    },
+    { BuildIds: KEYWORD_LIST },
+  );
+  workflow.touchCore();
+}
+
+/** The search attributes a run passes to the run that continues it: the client's, not the server's BuildIds. */
+export function carriedSearchAttributes(encoded: string | null): SearchAttributes | null {
+  if (!encoded) return null;
+  const fields = { ...decodeBase64<SearchAttributes>('temporal.api.common.v1.SearchAttributes', encoded).indexedFields };
+  delete fields['BuildIds'];
+  return Object.keys(fields).length > 0 ? { indexedFields: fields } : null;
 }

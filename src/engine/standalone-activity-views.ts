@@ -10,6 +10,7 @@ import type { Workflow } from './workflow';
 import type { Transaction } from './transaction';
 import { ActivityStatus, isRunning, type ActivityState } from './mutable-state';
 import { retryPolicyToProto } from './retry-policy';
+import { callbackInfos } from './callbacks';
 import {
   ACTIVITY_DIVISION,
   ACTIVITY_ID_PREFIX,
@@ -155,11 +156,17 @@ export function describeActivityExecution(
       ? ((await tx.event(run, ACTIVITY_SCHEDULED_EVENT_ID))?.activityTaskScheduledEventAttributes?.input ?? null)
       : null;
     const outcome = request.includeOutcome ? outcomeOf(run) : null;
+    // The callbacks of activity-backed Nexus operations, each waiting for the activity to close.
+    const callbacks = callbackInfos(run).map(({ trigger: _trigger, ...info }) => ({
+      trigger: { activityClosed: {} },
+      info,
+    }));
     return {
       runId: run.state.runId,
       info: await infoOf(tx, run, request),
       ...(input ? { input } : {}),
       ...(outcome ? { outcome } : {}),
+      callbacks,
     };
   });
 }

@@ -16,7 +16,8 @@ import { dropWorkflowTask } from './workflow-tasks';
 import { transitionItem } from './item-transition';
 import { ActivityDropped } from './activity-machine';
 import { completionCallbacksOf, scheduleCallbacks } from './callbacks';
-import { decodeBase64, type Memo, type SearchAttributes } from '../common/proto';
+import { carriedSearchAttributes } from './search-attributes';
+import { decodeBase64, type Memo } from '../common/proto';
 
 const Status = temporal.api.enums.v1.WorkflowExecutionStatus;
 const ParentClosePolicy = temporal.api.enums.v1.ParentClosePolicy;
@@ -245,9 +246,7 @@ function inheritedSpec(ctx: EngineContext, workflow: Workflow, nowMs: number): R
     input: started?.input ?? null,
     header: started?.header ?? null,
     memo: s.memo ? decodeBase64<Memo>('temporal.api.common.v1.Memo', s.memo) : null,
-    searchAttributes: s.searchAttributes
-      ? decodeBase64<SearchAttributes>('temporal.api.common.v1.SearchAttributes', s.searchAttributes)
-      : null,
+    searchAttributes: carriedSearchAttributes(s.searchAttributes),
     executionTimeoutMs: s.executionExpirationMs > 0 ? Math.max(0, s.executionExpirationMs - nowMs) : 0,
     runTimeoutMs,
     workflowTaskTimeoutMs: s.workflowTaskTimeoutMs,

@@ -1,5 +1,6 @@
 // Worker-facing workflow task operations: starting a task a poll matched, completing it with commands,
 // failing it. Each is one engine transaction.
+import { recordBuildId } from './search-attributes';
 import { temporal, long } from '../common/proto';
 import { timestampFromMs } from '../common/time';
 import { notFound } from '../common/errors';
@@ -199,6 +200,7 @@ export async function completeWorkflowTask(
       completedEventId: Number(completed.eventId),
       nowMs: tx.nowMs,
     });
+    recordBuildId(workflow, request.workerVersionStamp);
     transitionRecord(workflow, wft, WorkflowTaskCompleted, undefined);
     s.workflowTask = null;
     const c: CommandContext = {

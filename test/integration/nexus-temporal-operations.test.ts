@@ -1,6 +1,7 @@
 // Goal: Nexus operations backed by Temporal work other than a workflow run, with the official
 // TypeScript SDK's TemporalOperationHandler: an activity-backed operation (a standalone activity in the
-// handler namespace whose close completes the caller's operation) and an update-backed one (an update
+// handler namespace whose close completes the caller's operation, or fails it with the activity's own
+// timeout) and an update-backed one (an update
 // on a running handler workflow whose completion completes it, success and failure), each driven by a
 // caller workflow in another namespace.
 // Setup: startNexusEnv (caller-ns, handler-ns), an endpoint per test, caller and handler workers.
@@ -38,6 +39,19 @@ describe('Nexus operations backed by an activity or an update', () => {
     const described = await env.handler.activity.getHandle(`greet-${name}`).describe();
     assert.equal(described.status, 'COMPLETED');
     assert.equal(described.taskQueue, handlerTaskQueue);
+    // The caller's callback, delivered once the activity closed.
+    assert.equal(described.rawCallbacks.length, 1);
+    assert.ok(described.rawCallbacks[0]?.trigger?.activityClosed);
+    assert.equal(described.rawCallbacks[0]?.info?.state, temporal.api.enums.v1.CallbackState.CALLBACK_STATE_SUCCEEDED);
+  });
+
+  test("an activity-backed operation fails with the activity's own timeout", async () => {
+    const { endpoint, handlerTaskQueue } = await env.newHandlerEndpoint();
+    const outcome = await env.withWorkers(handlerTaskQueue, async (callerTaskQueue) => {
+      const caller = await probe(callerTaskQueue, endpoint, 'fromStallingActivity', `stall-${randomUUID()}`);
+      return await caller.result();
+    });
+    assert.match(outcome, /TimeoutFailure\(activity Heartbeat timeout; timeout=HEARTBEAT\)/);
   });
 
   /** Starts the handler workflow, then a caller whose operation sends it an update; waits until the update is accepted. */

@@ -89,6 +89,23 @@ describe('visibility', () => {
     assert.equal(info?.taskQueue, runs.taskQueue);
   });
 
+  test('BuildIds holds "unversioned" and the build id of each worker that completed a workflow task', async () => {
+    const [completed] = runs.completed;
+    const described = await env.client.workflow.getHandle(completed ?? '').describe();
+    const buildIds = described.searchAttributes['BuildIds'] as string[] | undefined;
+    assert.equal(buildIds?.[0], 'unversioned');
+    assert.ok(buildIds?.[1]?.startsWith('unversioned:'), `BuildIds: ${JSON.stringify(buildIds)}`);
+    const tq = `TaskQueue = '${runs.taskQueue}'`;
+    assert.deepEqual(
+      await ids(env, `BuildIds = 'unversioned' AND WorkflowType = 'greeting' AND ${tq}`),
+      [...runs.completed].sort(),
+    );
+    assert.deepEqual(
+      await ids(env, `BuildIds = '${buildIds?.[1] ?? ''}' AND ExecutionStatus = 'Completed' AND ${tq}`),
+      [...runs.completed].sort(),
+    );
+  });
+
   test('AND, OR and parentheses combine as in SQL', async () => {
     const tq = `TaskQueue = '${runs.taskQueue}'`;
     assert.deepEqual(
