@@ -135,7 +135,9 @@ export function recordBuildId(
 /** The search attributes a run passes to the run that continues it: the client's, not the server's BuildIds. */
 export function carriedSearchAttributes(encoded: string | null): SearchAttributes | null {
   if (!encoded) return null;
-  const fields = { ...decodeBase64<SearchAttributes>('temporal.api.common.v1.SearchAttributes', encoded).indexedFields };
+  const fields = {
+    ...decodeBase64<SearchAttributes>('temporal.api.common.v1.SearchAttributes', encoded).indexedFields,
+  };
   delete fields['BuildIds'];
   return Object.keys(fields).length > 0 ? { indexedFields: fields } : null;
 }
