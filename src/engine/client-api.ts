@@ -149,14 +149,20 @@ export function startedEventLink(namespace: string, workflow: Workflow): tempora
   };
 }
 
+/** The checks of a signal-with-start request (the real frontend validates the whole start even when only a signal is sent). */
+export function validateSignalWithStart(
+  request: temporal.api.workflowservice.v1.ISignalWithStartWorkflowExecutionRequest,
+): void {
+  if (!request.signalName) throw invalidArgument('SignalName is not set on request.');
+  validateStart(request);
+}
+
 export function signalWithStartWorkflowExecution(
   engine: HistoryEngine,
   namespace: NamespaceRecord,
   request: temporal.api.workflowservice.v1.ISignalWithStartWorkflowExecutionRequest,
 ): Promise<temporal.api.workflowservice.v1.ISignalWithStartWorkflowExecutionResponse> {
-  if (!request.signalName) throw invalidArgument('SignalName is not set on request.');
-  // The real frontend validates the whole request even when the workflow is running and only gets a signal.
-  validateStart(request);
+  validateSignalWithStart(request);
   return engine.run(targetOf(namespace, request.workflowId), async (tx) => {
     const current = await tx.getCurrent(namespace.id, request.workflowId ?? '');
     const signal = {

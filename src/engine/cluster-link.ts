@@ -53,4 +53,5 @@ export const OwnerOp = {
   StartWorkflowTask: 'history.startWorkflowTask',
   StartActivityTask: 'history.startActivityTask',
   StartQueryTask: 'history.startQueryTask',
+  SystemSignalWithStart: 'history.systemSignalWithStart',
 } as const;

@@ -113,7 +113,11 @@ export function validateCommands(
         break;
       }
       case CommandType.COMMAND_TYPE_SCHEDULE_NEXUS_OPERATION: {
-        const error = nexusScheduleError(ctx, command.scheduleNexusOperationCommandAttributes);
+        const error = nexusScheduleError(
+          ctx,
+          command.scheduleNexusOperationCommandAttributes,
+          ctx.namespaces.getById(s.namespaceId).name,
+        );
         if (error)
           throw new CommandError(Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SCHEDULE_NEXUS_OPERATION_ATTRIBUTES, error);
         nexusOperations += 1;

@@ -15,6 +15,7 @@ import {
 } from './mutable-state';
 import { scheduleWorkflowTask } from './workflow-tasks';
 import { closeStandaloneOperationRun, type OperationEnd } from './standalone-close';
+import { SYSTEM_ENDPOINT, systemOperationError } from './system-nexus';
 import { transitionItem } from './item-transition';
 import type { Followups } from './outbox';
 import {
@@ -49,9 +50,11 @@ const DISALLOWED_HEADERS = new Set(['request-timeout', 'temporal-callback-token'
 export function nexusScheduleError(
   ctx: EngineContext,
   a: temporal.api.command.v1.IScheduleNexusOperationCommandAttributes | null | undefined,
+  callerNamespace: string,
 ): string | undefined {
   if (!a) return 'ScheduleNexusOperationCommandAttributes is not set.';
   if (!a.endpoint) return 'Endpoint is not set on ScheduleNexusOperationCommand.';
+  if (a.endpoint === SYSTEM_ENDPOINT) return systemOperationError(callerNamespace, a);
   if (!ctx.nexusEndpoints.findByName(a.endpoint)) return `endpoint "${a.endpoint}" not found`;
   // As the Temporal server: only a name that is too long is the caller's error; an empty or unknown one
   // is the handler's to answer (NOT_FOUND).

@@ -11,6 +11,7 @@ import { applyCompletionHere } from './nexus-completion';
 import { recordWorkflowTaskStartedHere } from './workflow-task-api';
 import { recordActivityTaskStartedHere } from './activity-task-api';
 import { recordQueryTaskStartedHere } from './query-api';
+import { systemSignalWithStartHere } from './system-nexus';
 
 export function registerOwnerCalls(engine: HistoryEngine): void {
   Object.assign(engine.ops, {
@@ -26,5 +27,7 @@ export function registerOwnerCalls(engine: HistoryEngine): void {
       recordActivityTaskStartedHere(engine, args),
     [OwnerOp.StartQueryTask]: (args: Parameters<typeof recordQueryTaskStartedHere>[1]) =>
       recordQueryTaskStartedHere(engine, args),
+    [OwnerOp.SystemSignalWithStart]: (args: Parameters<typeof systemSignalWithStartHere>[1]) =>
+      systemSignalWithStartHere(engine, args),
   });
 }

@@ -35,6 +35,8 @@ import {
 } from './handler-outcome';
 import { nexusLinksToTemporal, nexusOperationLinkToNexus, workflowEventLinkToNexus } from './links';
 import { nextNexusRetryDelayMs } from './retry';
+import { systemStartOutcome } from './system-operation';
+import { SYSTEM_ENDPOINT } from '../engine/system-nexus';
 
 export const NEXUS_REQUEST_TIMEOUT_MS = 10_000;
 
@@ -103,6 +105,16 @@ export class NexusOperationExecutor {
       return this.attemptOf(workflow, op, kind, scheduled, tx.nowMs);
     });
     if (!planned) return RELEASED;
+    if (planned.endpoint === SYSTEM_ENDPOINT) {
+      // Synchronous in this server: there is nothing to cancel once it has started.
+      const start = planned.request.startOperation;
+      const outcome: StartOutcome | CancelOutcome =
+        kind === 'start' && start
+          ? await systemStartOutcome(this.engine, queued.key, scheduledEventId, start)
+          : { kind: 'fail', failure: handlerErrorFailure('NOT_IMPLEMENTED', 'the operation cannot be canceled') };
+      await this.report(queued, scheduledEventId, attempt, kind, outcome);
+      return RELEASED;
+    }
     const endpoint = this.endpoints.resolve(planned.endpointId, planned.endpoint);
     const refusal = endpoint
       ? this.refusal(endpoint, planned.callerNamespace)

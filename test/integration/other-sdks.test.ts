@@ -76,7 +76,7 @@ describe('other official SDKs against Causeway', () => {
   );
 
   test(
-    'the Python SDK runs a workflow with an activity, Nexus operations, standalone ones and a standalone activity (sdk-tests/python)',
+    'the Python SDK runs a workflow with an activity, Nexus operations, standalone ones, a standalone activity and the system endpoint (sdk-tests/python)',
     { timeout: PYTEST_TIMEOUT_MS },
     async () => {
       const result = await run('python3', ['-m', 'pytest', '-p', 'no:cacheprovider', '-q', 'sdk-tests/python'], {
@@ -91,8 +91,8 @@ describe('other official SDKs against Causeway', () => {
       );
       assert.match(
         result.output,
-        /\b4 passed\b/,
-        `the plain, Nexus, standalone Nexus and standalone activity scenarios did not all pass:\n${result.output}`,
+        /\b5 passed\b/,
+        `the plain, Nexus, standalone Nexus, standalone activity and system endpoint scenarios did not all pass:\n${result.output}`,
       );
       assert.doesNotMatch(result.output, /skipped/, `a scenario was skipped:\n${result.output}`);
     },
