@@ -23,35 +23,19 @@ import {
   validActivityId,
   validActivityRunId,
 } from './standalone-activity';
-import { clientSearchAttributes, rowSearchAttributes } from './standalone-common';
+import { clientSearchAttributes, rowSearchAttributes, statusInEnum } from './standalone-common';
 import { LIST_PAGE_SIZE_DEFAULT, LIST_PAGE_SIZE_MAX, countResponse } from './visibility-api';
 import { POLL_TIMEOUT_MS } from './standalone-nexus-views';
 
 const ExecutionStatus = temporal.api.enums.v1.ActivityExecutionStatus;
 const RunState = temporal.api.enums.v1.PendingActivityState;
-const WorkflowStatus = temporal.api.enums.v1.WorkflowExecutionStatus;
 
 type Payloads = temporal.api.common.v1.IPayloads;
 type Failure = temporal.api.failure.v1.IFailure;
 
 /** The run's status as an activity's (the run closes with the activity, with the matching status). */
 function statusOf(workflowStatus: number): number {
-  switch (workflowStatus) {
-    case WorkflowStatus.WORKFLOW_EXECUTION_STATUS_RUNNING:
-      return ExecutionStatus.ACTIVITY_EXECUTION_STATUS_RUNNING;
-    case WorkflowStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED:
-      return ExecutionStatus.ACTIVITY_EXECUTION_STATUS_COMPLETED;
-    case WorkflowStatus.WORKFLOW_EXECUTION_STATUS_FAILED:
-      return ExecutionStatus.ACTIVITY_EXECUTION_STATUS_FAILED;
-    case WorkflowStatus.WORKFLOW_EXECUTION_STATUS_CANCELED:
-      return ExecutionStatus.ACTIVITY_EXECUTION_STATUS_CANCELED;
-    case WorkflowStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED:
-      return ExecutionStatus.ACTIVITY_EXECUTION_STATUS_TERMINATED;
-    case WorkflowStatus.WORKFLOW_EXECUTION_STATUS_TIMED_OUT:
-      return ExecutionStatus.ACTIVITY_EXECUTION_STATUS_TIMED_OUT;
-    default:
-      return ExecutionStatus.ACTIVITY_EXECUTION_STATUS_UNSPECIFIED;
-  }
+  return statusInEnum(workflowStatus, ExecutionStatus, 'ACTIVITY_EXECUTION_STATUS_');
 }
 
 function runStateOf(activity: ActivityState | undefined, isOpen: boolean): number {

@@ -5,7 +5,7 @@
 // the same code as a workflow's ScheduleActivityTask command. So dispatch, attempts, heartbeats,
 // retries and timeouts are the workflow activity's, and the worker answers with the same task token;
 // the run has no workflow tasks, and when the activity ends the run closes with it (standalone-close.ts).
-import { google, temporal, encodeBase64 } from '../common/proto';
+import { google, temporal } from '../common/proto';
 import { ServiceError, ErrorCode, invalidArgument, notFound } from '../common/errors';
 import { msFromDuration } from '../common/time';
 import type { NamespaceRecord } from '../store/store';
@@ -14,7 +14,7 @@ import type { Workflow } from './workflow';
 import type { Transaction } from './transaction';
 import type { RunKey } from './tasks';
 import { ActivityStatus, isRunning, type ActivityState, type StandaloneActivityState } from './mutable-state';
-import { startWorkflow, terminateWorkflow } from './workflow-operations';
+import { startWorkflow } from './workflow-operations';
 import type { RunSpec } from './workflow-start';
 import { cancelActivity, requestActivityCancel, scheduleActivity } from './activities';
 import { validTaskQueueName } from './task-queue-name';
@@ -25,6 +25,7 @@ import {
   checkLength,
   keywordPayload,
   stringPayloads,
+  terminateStandaloneRun,
   validRunId,
 } from './standalone-common';
 
@@ -337,29 +338,18 @@ export function terminateActivityExecution(
   request: TerminateRequest,
 ): Promise<void> {
   return onActivity(engine, namespace, request, (tx, run, standalone, requestId) => {
-    if (standalone.terminateRequestId) {
-      if (standalone.terminateRequestId === requestId) return;
-      throw new ServiceError(
-        ErrorCode.FailedPrecondition,
-        `already terminated with request ID ${standalone.terminateRequestId}`,
-      );
-    }
-    if (!isRunning(run.state)) {
-      throw new ServiceError(ErrorCode.FailedPrecondition, `invalid transition from ${statusName(run)}`);
-    }
-    const activity = run.state.activities[String(ACTIVITY_SCHEDULED_EVENT_ID)];
-    standalone.closed = activity ? { ...activity } : standalone.closed;
-    standalone.terminateRequestId = requestId;
-    standalone.outcome = {
-      failure: encodeBase64('temporal.api.failure.v1.Failure', {
-        message: request.reason ?? '',
-        terminatedFailureInfo: { identity: request.identity ?? '' },
-      }),
-    };
-    terminateWorkflow(engine.ctx, tx, run, {
-      reason: request.reason ?? '',
-      details: null,
-      identity: request.identity ?? '',
-    });
+    terminateStandaloneRun(
+      engine.ctx,
+      tx,
+      run,
+      standalone,
+      requestId,
+      request,
+      () => statusName(run),
+      () => {
+        const activity = run.state.activities[String(ACTIVITY_SCHEDULED_EVENT_ID)];
+        standalone.closed = activity ? { ...activity } : standalone.closed;
+      },
+    );
   });
 }

@@ -22,36 +22,20 @@ import {
   standaloneWorkflowId,
   validOperationId,
 } from './standalone-nexus';
-import { clientSearchAttributes, rowSearchAttributes, validRunId } from './standalone-common';
+import { clientSearchAttributes, rowSearchAttributes, statusInEnum, validRunId } from './standalone-common';
 import { LIST_PAGE_SIZE_DEFAULT, LIST_PAGE_SIZE_MAX, countResponse } from './visibility-api';
 
 const ExecutionStatus = temporal.api.enums.v1.NexusOperationExecutionStatus;
 const PendingState = temporal.api.enums.v1.PendingNexusOperationState;
 const CancellationState = temporal.api.enums.v1.NexusOperationCancellationState;
 const WaitStage = temporal.api.enums.v1.NexusOperationWaitStage;
-const WorkflowStatus = temporal.api.enums.v1.WorkflowExecutionStatus;
 
 /** Longest a Poll waits before it answers empty (the Temporal server's nexusoperation.longPollTimeout). */
 export const POLL_TIMEOUT_MS = 60_000;
 
 /** The run's status as an operation's (the run closes with the operation, with the matching status). */
 function statusOf(workflowStatus: number): number {
-  switch (workflowStatus) {
-    case WorkflowStatus.WORKFLOW_EXECUTION_STATUS_RUNNING:
-      return ExecutionStatus.NEXUS_OPERATION_EXECUTION_STATUS_RUNNING;
-    case WorkflowStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED:
-      return ExecutionStatus.NEXUS_OPERATION_EXECUTION_STATUS_COMPLETED;
-    case WorkflowStatus.WORKFLOW_EXECUTION_STATUS_FAILED:
-      return ExecutionStatus.NEXUS_OPERATION_EXECUTION_STATUS_FAILED;
-    case WorkflowStatus.WORKFLOW_EXECUTION_STATUS_CANCELED:
-      return ExecutionStatus.NEXUS_OPERATION_EXECUTION_STATUS_CANCELED;
-    case WorkflowStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED:
-      return ExecutionStatus.NEXUS_OPERATION_EXECUTION_STATUS_TERMINATED;
-    case WorkflowStatus.WORKFLOW_EXECUTION_STATUS_TIMED_OUT:
-      return ExecutionStatus.NEXUS_OPERATION_EXECUTION_STATUS_TIMED_OUT;
-    default:
-      return ExecutionStatus.NEXUS_OPERATION_EXECUTION_STATUS_UNSPECIFIED;
-  }
+  return statusInEnum(workflowStatus, ExecutionStatus, 'NEXUS_OPERATION_EXECUTION_STATUS_');
 }
 
 function pendingStateOf(op: NexusOperationState | undefined, isOpen: boolean): number {

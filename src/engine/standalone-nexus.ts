@@ -6,7 +6,7 @@
 // scheduled by the same code as a workflow's ScheduleNexusOperation command. So invocation, retries,
 // timeouts, the completion callback, cancellation and fencing are the workflow operation's; the run has
 // no workflow tasks, and when the operation ends the run closes with it (standalone-close.ts).
-import { google, temporal, encodeBase64 } from '../common/proto';
+import { google, temporal } from '../common/proto';
 import { ServiceError, ErrorCode, invalidArgument, notFound } from '../common/errors';
 import { msFromDuration } from '../common/time';
 import type { NamespaceRecord } from '../store/store';
@@ -20,13 +20,14 @@ import {
   type NexusOperationState,
   type StandaloneOperationState,
 } from './mutable-state';
-import { startWorkflow, terminateWorkflow } from './workflow-operations';
+import { startWorkflow } from './workflow-operations';
 import {
   ID_LENGTH_MAX,
   INPUT_SIZE_MAX_BYTES,
   REASON_LENGTH_MAX,
   checkLength,
   keywordPayload,
+  terminateStandaloneRun,
   validRunId,
 } from './standalone-common';
 import type { RunSpec } from './workflow-start';
@@ -289,30 +290,19 @@ export function terminateNexusOperationExecution(
   request: TerminateRequest,
 ): Promise<void> {
   return onOperation(engine, namespace, request, (tx, run, standalone, requestId) => {
-    if (standalone.terminateRequestId) {
-      if (standalone.terminateRequestId === requestId) return;
-      throw new ServiceError(
-        ErrorCode.FailedPrecondition,
-        `already terminated with request ID ${standalone.terminateRequestId}`,
-      );
-    }
-    if (!isRunning(run.state)) {
-      throw new ServiceError(ErrorCode.FailedPrecondition, `invalid transition from ${closedStateName(run)}`);
-    }
-    const op = run.state.nexusOperations[String(STANDALONE_SCHEDULED_EVENT_ID)];
-    standalone.closed = op ? { ...op } : standalone.closed;
-    standalone.terminateRequestId = requestId;
-    standalone.outcome = {
-      failure: encodeBase64('temporal.api.failure.v1.Failure', {
-        message: request.reason ?? '',
-        terminatedFailureInfo: { identity: request.identity ?? '' },
-      }),
-    };
-    terminateWorkflow(engine.ctx, tx, run, {
-      reason: request.reason ?? '',
-      details: null,
-      identity: request.identity ?? '',
-    });
+    terminateStandaloneRun(
+      engine.ctx,
+      tx,
+      run,
+      standalone,
+      requestId,
+      request,
+      () => closedStateName(run),
+      () => {
+        const op = run.state.nexusOperations[String(STANDALONE_SCHEDULED_EVENT_ID)];
+        standalone.closed = op ? { ...op } : standalone.closed;
+      },
+    );
   });
 }
 
