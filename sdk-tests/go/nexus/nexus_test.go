@@ -185,6 +185,37 @@ func registerEndpoint(t *testing.T, ctx context.Context, admin client.Client, en
 	}
 }
 
+// handlerSide registers a namespace of its own (named after prefix) with an endpoint on it, and starts a
+// worker there serving the order service and whatever register adds; it returns the namespace's client,
+// a Nexus client of the endpoint and the worker's task queue. The test is skipped when CAUSEWAY_ADDRESS is not set.
+func handlerSide(t *testing.T, ctx context.Context, prefix string, register func(worker.Worker)) (client.Client, client.NexusClient, string) {
+	t.Helper()
+	address := os.Getenv("CAUSEWAY_ADDRESS")
+	if address == "" {
+		t.Skip("CAUSEWAY_ADDRESS is not set: run through test/integration/other-sdks.test.ts or point it at a server")
+	}
+	suffix := fmt.Sprintf("%d", time.Now().UnixNano())
+	namespace, taskQueue, endpoint := prefix+"-"+suffix, prefix+"-tq", prefix+"-endpoint-"+suffix
+	registerEndpoint(t, ctx, dial(t, address, "default"), endpoint, namespace, taskQueue, namespace)
+	c := dial(t, address, namespace)
+	service, err := NewOrderService()
+	if err != nil {
+		t.Fatalf("build service: %v", err)
+	}
+	w := worker.New(c, taskQueue, worker.Options{})
+	register(w)
+	w.RegisterNexusService(service)
+	if err := w.Start(); err != nil {
+		t.Fatalf("start worker: %v", err)
+	}
+	t.Cleanup(w.Stop)
+	nexusClient, err := c.NewNexusClient(client.NexusClientOptions{Endpoint: endpoint, Service: ServiceName})
+	if err != nil {
+		t.Fatalf("nexus client: %v", err)
+	}
+	return c, nexusClient, taskQueue
+}
+
 func dial(t *testing.T, address, namespace string) client.Client {
 	t.Helper()
 	c, err := client.Dial(client.Options{HostPort: address, Namespace: namespace, Logger: quietLogger()})

@@ -3,7 +3,6 @@ package nexus
 import (
 	"context"
 	"fmt"
-	"os"
 	"testing"
 	"time"
 
@@ -17,34 +16,13 @@ import (
 // update's workflow lets it finish (StartUpdateWorkflow needs the server's response link).
 // Setup: CAUSEWAY_ADDRESS names a running server (test/integration/other-sdks.test.ts starts one).
 func TestTemporalOperationsRunAgainstServer(t *testing.T) {
-	address := os.Getenv("CAUSEWAY_ADDRESS")
-	if address == "" {
-		t.Skip("CAUSEWAY_ADDRESS is not set: run through test/integration/other-sdks.test.ts or point it at a server")
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	c, nexusClient, taskQueue := handlerSide(t, ctx, "go-temporal-op", func(w worker.Worker) {
+		w.RegisterWorkflow(ApprovalsWorkflow)
+		w.RegisterActivity(Greet)
+	})
 	suffix := fmt.Sprintf("%d", time.Now().UnixNano())
-	namespace, taskQueue, endpoint := "go-temporal-op-"+suffix, "go-temporal-op-tq", "go-temporal-op-endpoint-"+suffix
-
-	registerEndpoint(t, ctx, dial(t, address, "default"), endpoint, namespace, taskQueue, namespace)
-	c := dial(t, address, namespace)
-	service, err := NewOrderService()
-	if err != nil {
-		t.Fatalf("build service: %v", err)
-	}
-	w := worker.New(c, taskQueue, worker.Options{})
-	w.RegisterWorkflow(ApprovalsWorkflow)
-	w.RegisterActivity(Greet)
-	w.RegisterNexusService(service)
-	if err := w.Start(); err != nil {
-		t.Fatalf("start worker: %v", err)
-	}
-	defer w.Stop()
-	nexusClient, err := c.NewNexusClient(client.NexusClientOptions{Endpoint: endpoint, Service: ServiceName})
-	if err != nil {
-		t.Fatalf("nexus client: %v", err)
-	}
-
 	greeting, err := nexusClient.ExecuteOperation(ctx, GreetByActivityOp, "Go", client.StartNexusOperationOptions{ID: "greet-" + suffix})
 	if err != nil {
 		t.Fatalf("start activity-backed operation: %v", err)
