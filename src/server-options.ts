@@ -20,6 +20,8 @@ export interface ServerOptions {
   readonly httpPort?: number | undefined;
   /** Port of the web UI (default port + 1000). */
   readonly uiPort?: number | undefined;
+  /** Port of the Prometheus endpoint (/metrics); undefined = a free port picked at start. */
+  readonly metricsPort?: number | undefined;
   readonly headless: boolean;
   /** SQLite file; undefined = in memory. Ignored when `persistence` is set. */
   readonly dbFilename?: string | undefined;
@@ -75,6 +77,8 @@ export interface RunningServer {
   readonly address: string;
   readonly port: number;
   readonly httpPort: number;
+  /** Port of the Prometheus endpoint (/metrics). */
+  readonly metricsPort: number;
   /** Port of the internal gRPC server (cluster members on a shared database only). */
   readonly internalPort?: number | undefined;
   /** What opening the database did to its schema. */

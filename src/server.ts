@@ -15,6 +15,8 @@ import { createHttpApi } from './api/http-api/http-api';
 import { httpTls, serverCredentials } from './api/tls-credentials';
 import type { ApiDeps } from './api/api-deps';
 import { shutdownGrpc, startGrpcServer, type Invoke } from './api/grpc-server';
+import { startMetricsServer, type MetricsServer } from './api/metrics-server';
+import { Metrics, registerProcessMetrics } from './common/metrics';
 import { searchAttributeTypeName } from './api/search-attribute-types';
 import { configFromDynamicConfig } from './dynamic-config';
 import { EndpointRegistry } from './nexus/endpoint-registry';
@@ -124,11 +126,21 @@ async function startWith(
   const nexusHttpClient = new NexusHttpClient({
     callbackUrl: (callerNamespace) => callbackUrlFor(httpConfig.callbackUrlTemplate, httpBaseUrl, callerNamespace),
   });
-  new NexusOperationExecutor(engine, endpoints, dispatcher, breakers, nexusHttpClient, {
-    retryInitialIntervalMs: config.nexusRetryInitialIntervalMs,
-    requestTimeoutMs: config.nexusRequestTimeoutMs,
-    useSystemCallbackUrl: httpConfig.useSystemCallbackUrl,
-  }).register();
+  const metrics = new Metrics();
+  registerProcessMetrics(metrics, clock.nowMs());
+  new NexusOperationExecutor(
+    engine,
+    endpoints,
+    dispatcher,
+    breakers,
+    nexusHttpClient,
+    {
+      retryInitialIntervalMs: config.nexusRetryInitialIntervalMs,
+      requestTimeoutMs: config.nexusRequestTimeoutMs,
+      useSystemCallbackUrl: httpConfig.useSystemCallbackUrl,
+    },
+    metrics,
+  ).register();
   new CallbackExecutor(engine, clock, httpConfig.callbacks).register();
   const deps: ApiDeps = {
     engine,
@@ -164,6 +176,7 @@ async function startWith(
   httpBaseUrl = `${options.tls ? 'https' : 'http'}://${hostPort(httpHost, httpServer.port)}`;
   let grpcServer: grpc.Server;
   let port: number;
+  let metricsServer: MetricsServer | undefined;
   try {
     // On a shared database this process is a cluster member: it forwards what another member serves.
     const member = isShared
@@ -191,12 +204,15 @@ async function startWith(
       isServing: () => engine.ownedShardCount > 0 || member?.hasRegistryHolder() === true,
       forwarding: member?.forwarding,
       credentials: serverCredentials(options.tls),
+      observer: { metrics, nowMs: () => clock.nowMs() },
     }));
+    metricsServer = await startMetricsServer(metrics, options.ip, options.metricsPort ?? 0);
     // A member is in the view before its engine takes its share of the shards.
     await member?.start();
     await engine.start();
   } catch (error) {
     await node?.stop();
+    await metricsServer?.close();
     await httpServer.close();
     throw error;
   }
@@ -213,6 +229,7 @@ async function startWith(
       dispatcher.abandonAll();
       matching.releaseAllPollers();
       await httpServer.close();
+      await metricsServer?.close();
       await shutdownGrpc(grpcServer, clock);
       await store.close();
     })();
@@ -223,6 +240,7 @@ async function startWith(
     port,
     internalPort: node?.internalPort,
     httpPort: httpServer.port,
+    metricsPort: metricsServer?.port ?? 0,
     schema,
     persistence: description,
     shards: () => ({ total: engine.shardCount, owned: engine.ownedShardCount }),

@@ -4,6 +4,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { ApiDeps } from './api-deps';
 import { buildService, type Forwarding } from './grpc-service';
+import type { RpcObserver } from './rpc-metrics';
 import { workflowServiceHandlers } from './workflow-service';
 import { operatorServiceHandlers } from './operator-service';
 import type { Logger } from '../common/logger';
@@ -23,6 +24,8 @@ export async function startGrpcServer(
     readonly prepare?: ((request: { namespace?: unknown }) => Promise<void>) | undefined;
     /** TLS (the public port with --tls-cert-file); plaintext by default. */
     readonly credentials?: grpc.ServerCredentials;
+    /** Metrics of the requests served (the public port). */
+    readonly observer?: RpcObserver | undefined;
     /** More services on this port (the internal port's peer calls). */
     readonly services?: readonly {
       definition: grpc.ServiceDefinition;
@@ -42,7 +45,14 @@ export async function startGrpcServer(
     // SERVING (1) while this process owns a shard or can forward to the one that does; else NOT_SERVING (2).
     ['grpc.health.v1.Health', { Check: () => ({ status: serving.isServing() ? 1 : 2 }) }],
   ] as const) {
-    const { definition, implementation } = buildService(name, handlers, logger, serving.forwarding, serving.prepare);
+    const { definition, implementation } = buildService(
+      name,
+      handlers,
+      logger,
+      serving.forwarding,
+      serving.prepare,
+      name === 'grpc.health.v1.Health' ? undefined : serving.observer,
+    );
     server.addService(definition, implementation);
     for (const [method, methodDefinition] of Object.entries(definition)) {
       methods.set(methodDefinition.path, {

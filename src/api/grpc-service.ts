@@ -2,6 +2,7 @@
 // handlers: decode -> handler -> encode, with cancellation as an AbortSignal and errors mapped in one
 // place. A method without a handler answers UNIMPLEMENTED, naming itself.
 import * as grpc from '@grpc/grpc-js';
+import { namespaceLabel, recordRpc, type RpcObserver } from './rpc-metrics';
 import type * as protobuf from 'protobufjs';
 import { protoRoot } from '../common/proto';
 import { toGrpcError } from './grpc-errors';
@@ -34,6 +35,7 @@ export function buildService(
   logger: Logger,
   forwarding?: Forwarding,
   prepare?: (request: { namespace?: unknown }) => Promise<void>,
+  observer?: RpcObserver,
 ): { definition: grpc.ServiceDefinition; implementation: grpc.UntypedServiceImplementation } {
   const service = protoRoot.lookupService(serviceName);
   const definition: Record<string, grpc.MethodDefinition<object, object>> = {};
@@ -63,7 +65,12 @@ export function buildService(
       call: grpc.ServerUnaryCall<object, object>,
       callback: grpc.sendUnaryData<object>,
     ) => {
+      const startedMs = observer?.nowMs() ?? 0;
+      const done = (errorCode?: number): void => {
+        if (observer) recordRpc(observer, method.name, namespaceLabel(call.request), startedMs, errorCode);
+      };
       if (!handler) {
+        done(grpc.status.UNIMPLEMENTED);
         callback({ code: grpc.status.UNIMPLEMENTED, details: `${method.name} is not implemented by Causeway yet` });
         return;
       }
@@ -106,13 +113,18 @@ export function buildService(
             });
         })
         .then(
-          (response) => callback(null, response),
+          (response) => {
+            done();
+            callback(null, response);
+          },
           (error: unknown) => {
             if (error instanceof ForwardError) {
+              done(error.status.code);
               callback(error.status);
               return;
             }
             const status = toGrpcError(error);
+            done(status.code);
             if (status.code === grpc.status.INTERNAL)
               logger.error(`${method.name} failed`, { error: String(error), stack: (error as Error)?.stack });
             callback(status);

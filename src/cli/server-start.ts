@@ -119,6 +119,7 @@ function banner(options: ServerOptions, server: RunningServer): string {
     '',
     `Server:      ${server.address}`,
     `HTTP:        ${options.ip}:${server.httpPort}`,
+    `Metrics:     http://${options.ip}:${server.metricsPort}/metrics`,
     namespacesLine(options),
     `Database:    ${server.persistence}`,
     schemaLine(server),

@@ -39,6 +39,12 @@ export const startDevFlags: readonly FlagDefinition[] = [
     description: 'Port for the HTTP API service. Defaults to a free port.',
   },
   {
+    name: 'metrics-port',
+    kind: FlagKind.String,
+    valueName: 'int',
+    description: "Port for '/metrics' (Prometheus). Defaults to a free port.",
+  },
+  {
     name: 'ui-port',
     kind: FlagKind.String,
     valueName: 'int',
@@ -121,7 +127,6 @@ export const startDevFlags: readonly FlagDefinition[] = [
   ignored('ui-asset-path', 'The Web UI serves its own assets.'),
   ignored('ui-codec-endpoint', 'The Web UI has no remote codec.'),
   ignored('ui-public-path', 'The Web UI is served at /.'),
-  ignored('metrics-port', 'Causeway serves no metrics endpoint.'),
   ignored('log-config', 'Causeway has no server config file to print.', FlagKind.Boolean),
   ignored('ui-disable-news-fetch', 'The Web UI fetches no news.', FlagKind.Boolean),
 ];
@@ -150,14 +155,13 @@ export function sharedServerOptionsFromFlags(flags: ParsedFlags): ServerOptions 
         ? 'json'
         : 'pretty';
   const logLevelText = flags.string('log-level');
-  const metricsPort = flags.string('metrics-port');
-  if (metricsPort !== undefined) parseIntegerFlag('metrics-port', metricsPort, 0, PORT_MAX);
   return {
     ...defaultServerOptions,
     port,
     ip: flags.string('ip') ?? defaultServerOptions.ip,
     httpPort: optionalPort(flags, 'http-port'),
     uiPort: optionalPort(flags, 'ui-port'),
+    metricsPort: optionalPort(flags, 'metrics-port'),
     namespaces: [...new Set(flags.strings('namespace'))],
     logLevel:
       logLevelText === undefined

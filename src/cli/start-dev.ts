@@ -21,6 +21,7 @@ export function startBanner(options: ServerOptions, server: RunningServer): stri
     '',
     `Server:      ${server.address}`,
     `HTTP:        ${server.httpPort > 0 ? `${options.ip}:${server.httpPort}` : 'off'}`,
+    `Metrics:     http://${options.ip}:${server.metricsPort}/metrics`,
     `UI:          ${options.headless ? 'headless' : `none yet (port ${uiPort} reserved for it)`}`,
     namespacesLine(options),
     `Database:    ${options.dbFilename ?? 'in memory'}`,

@@ -7,6 +7,7 @@
 // the task waits (defer) and nothing in the operation changes.
 import { temporal, type Failure, long } from '../common/proto';
 import { timestampFromMs } from '../common/time';
+import type { Metrics } from '../common/metrics';
 import type { HistoryEngine } from '../engine/history-engine';
 import type { Workflow } from '../engine/workflow';
 import { isRunning, NexusCancelStatus, NexusOperationStatus, type NexusOperationState } from '../engine/mutable-state';
@@ -69,6 +70,16 @@ interface Attempt {
   readonly isCallerClosed: boolean;
 }
 
+/** The outcome label of an attempt (successful, pending, operation-failed, retryable-failure, failure). */
+const OUTCOME_LABELS: Readonly<Record<StartOutcome['kind'] | CancelOutcome['kind'], string>> = {
+  'sync-success': 'successful',
+  'async-started': 'pending',
+  'cancel-requested': 'successful',
+  'operation-failed': 'operation-failed',
+  retry: 'retryable-failure',
+  fail: 'failure',
+};
+
 export function breakerKey(callerNamespaceId: string, endpoint: string): string {
   return `${callerNamespaceId}\u0000${endpoint}`;
 }
@@ -81,6 +92,7 @@ export class NexusOperationExecutor {
     private readonly breakers: CircuitBreakers,
     private readonly external: ExternalNexusClient | undefined,
     private readonly settings: NexusExecutorSettings,
+    private readonly metrics?: Metrics,
   ) {}
 
   /** Registers the executors of the nexus-start and nexus-cancel tasks with the engine. */
@@ -105,6 +117,7 @@ export class NexusOperationExecutor {
       return this.attemptOf(workflow, op, kind, scheduled, tx.nowMs);
     });
     if (!planned) return RELEASED;
+    const startedMs = this.engine.ctx.clock.nowMs();
     if (planned.endpoint === SYSTEM_ENDPOINT) {
       // Synchronous in this server: there is nothing to cancel once it has started.
       const start = planned.request.startOperation;
@@ -112,6 +125,7 @@ export class NexusOperationExecutor {
         kind === 'start' && start
           ? await systemStartOutcome(this.engine, queued.key, scheduledEventId, start)
           : { kind: 'fail', failure: handlerErrorFailure('NOT_IMPLEMENTED', 'the operation cannot be canceled') };
+      this.record(planned, kind, outcome, startedMs);
       await this.report(queued, scheduledEventId, attempt, kind, outcome);
       return RELEASED;
     }
@@ -130,8 +144,30 @@ export class NexusOperationExecutor {
     }
     const outcome = kind === 'start' ? classifyStartReply(reply) : classifyCancelReply(reply);
     if (!refusal) this.recordBreaker(key, outcome);
+    this.record(planned, kind, outcome, startedMs);
     await this.report(queued, scheduledEventId, attempt, kind, outcome);
     return RELEASED;
+  }
+
+  /** nexus_requests and nexus_latency of one attempt, by caller namespace, endpoint, service, operation and outcome. */
+  private record(planned: Attempt, kind: Kind, outcome: StartOutcome | CancelOutcome, startedMs: number): void {
+    if (!this.metrics) return;
+    const request = kind === 'start' ? planned.request.startOperation : planned.request.cancelOperation;
+    const labels = {
+      namespace: planned.callerNamespace,
+      endpoint: planned.endpoint,
+      service: request?.service ?? '',
+      operation: request?.operation ?? '',
+      method: kind === 'start' ? 'StartOperation' : 'CancelOperation',
+      outcome: OUTCOME_LABELS[outcome.kind],
+    };
+    this.metrics.count('nexus_requests', 'Nexus start and cancel attempts a caller made.', labels);
+    this.metrics.observe(
+      'nexus_latency',
+      'Latency of Nexus start and cancel attempts in seconds.',
+      labels,
+      Math.max(0, this.engine.ctx.clock.nowMs() - startedMs) / 1000,
+    );
   }
 
   private attemptOf(

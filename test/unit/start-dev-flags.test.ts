@@ -119,12 +119,15 @@ test('UI flags and other unused temporal flags are accepted and ignored', () => 
     'http://localhost:8888',
     '--ui-public-path',
     '/ui',
-    '--metrics-port',
-    '9090',
     '--log-config',
     '--ui-disable-news-fetch',
   ]);
   assert.equal(options.port, 7233);
+});
+
+test('--metrics-port names the Prometheus port', () => {
+  assert.equal(optionsFor(['--metrics-port', '9090']).metricsPort, 9090);
+  assert.equal(optionsFor([]).metricsPort, undefined);
 });
 
 test('a port of 0 for --http-port and --ui-port means "pick the default"', () => {

@@ -1,0 +1,50 @@
+// The metrics of each RPC the frontend answers, as the Temporal server names them: service_requests and
+// service_latency per operation (the method) and namespace, and for failures service_errors and
+// service_error_with_type (error_type "serviceerror_<gRPC status>").
+import * as grpc from '@grpc/grpc-js';
+import type { Metrics } from '../common/metrics';
+
+export interface RpcObserver {
+  readonly metrics: Metrics;
+  /** Milliseconds of the clock the latency is measured on. */
+  readonly nowMs: () => number;
+}
+
+function pascal(upperSnake: string): string {
+  return upperSnake
+    .toLowerCase()
+    .split('_')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
+}
+
+/** The namespace label of a request: its namespace field, or `_unknown_` as the Temporal server writes it. */
+export function namespaceLabel(request: unknown): string {
+  const namespace = (request as { namespace?: unknown } | null)?.namespace;
+  return typeof namespace === 'string' && namespace !== '' ? namespace : '_unknown_';
+}
+
+export function recordRpc(
+  observer: RpcObserver,
+  operation: string,
+  namespace: string,
+  startedMs: number,
+  errorCode: number | undefined,
+): void {
+  const { metrics } = observer;
+  const labels = { operation, namespace };
+  metrics.count('service_requests', 'Requests to the frontend, per operation and namespace.', labels);
+  metrics.observe(
+    'service_latency',
+    'Latency of frontend requests in seconds.',
+    labels,
+    Math.max(0, observer.nowMs() - startedMs) / 1000,
+  );
+  if (errorCode === undefined) return;
+  metrics.count('service_errors', 'Frontend requests that failed.', labels);
+  const name = grpc.status[errorCode];
+  metrics.count('service_error_with_type', 'Frontend requests that failed, by error type.', {
+    ...labels,
+    error_type: `serviceerror_${typeof name === 'string' ? pascal(name) : String(errorCode)}`,
+  });
+}

@@ -1,0 +1,82 @@
+// Goal: the Prometheus endpoint on --metrics-port. After a Nexus call from a caller workflow it shows
+// the call's nexus_requests and nexus_latency series, labelled with the caller namespace, endpoint,
+// service, operation, method and outcome. It shows the frontend's service_requests and service_latency
+// per operation and namespace, and a failed request under service_errors and service_error_with_type.
+// It also shows process figures, and answers 404 off /metrics; the Grafana dashboard's queries name only
+// metrics it serves.
+// Setup: startNexusEnv (caller-ns, handler-ns), an endpoint, caller and handler workers.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { startNexusEnv, type NexusEnv } from '../helpers/nexus-env';
+
+describe('Prometheus metrics', () => {
+  let env: NexusEnv;
+  before(async () => {
+    env = await startNexusEnv();
+  });
+  after(async () => {
+    await env?.stop();
+  });
+
+  const scrape = async (path = '/metrics'): Promise<{ status: number; text: string }> => {
+    const response = await fetch(`http://127.0.0.1:${env.server.metricsPort}${path}`);
+    return { status: response.status, text: await response.text() };
+  };
+
+  /** The value of one series, by its exact name and labels. */
+  function valueOf(text: string, series: string): number | undefined {
+    const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+    return line === undefined ? undefined : Number(line.slice(series.length + 1));
+  }
+
+  test('a Nexus call and the requests that carried it are counted and timed', async () => {
+    const { endpoint, handlerTaskQueue } = await env.newHandlerEndpoint();
+    const result = await env.withWorkers(handlerTaskQueue, async (callerTaskQueue) =>
+      env.caller.workflow.execute('echoCaller', {
+        taskQueue: callerTaskQueue,
+        workflowId: `echo-${randomUUID()}`,
+        args: [endpoint, 'counted'],
+      }),
+    );
+    assert.equal(result, 'counted');
+    await assert.rejects(env.connection.workflowService.describeNamespace({ namespace: 'no-such-ns' }));
+
+    const { status, text } = await scrape();
+    assert.equal(status, 200);
+    const nexus = `{namespace="caller-ns",endpoint="${endpoint}",service="my-service",operation="echo",method="StartOperation",outcome="successful"}`;
+    assert.equal(valueOf(text, `nexus_requests${nexus}`), 1, text);
+    assert.equal(valueOf(text, `nexus_latency_count${nexus}`), 1);
+    assert.ok((valueOf(text, `nexus_latency_sum${nexus}`) ?? -1) >= 0);
+    const start = '{operation="StartWorkflowExecution",namespace="caller-ns"}';
+    assert.ok((valueOf(text, `service_requests${start}`) ?? 0) >= 1);
+    assert.ok(
+      (valueOf(text, `service_latency_bucket{operation="StartWorkflowExecution",namespace="caller-ns",le="+Inf"}`) ??
+        0) >= 1,
+    );
+    assert.ok((valueOf(text, 'service_requests{operation="PollNexusTaskQueue",namespace="handler-ns"}') ?? 0) >= 1);
+    const failed = '{operation="DescribeNamespace",namespace="no-such-ns"}';
+    assert.equal(valueOf(text, `service_errors${failed}`), 1);
+    assert.equal(
+      valueOf(
+        text,
+        'service_error_with_type{operation="DescribeNamespace",namespace="no-such-ns",error_type="serviceerror_NotFound"}',
+      ),
+      1,
+    );
+    assert.ok((valueOf(text, 'process_resident_memory_bytes') ?? 0) > 0);
+    assert.equal(valueOf(text, 'causeway_metrics_series_dropped_total'), 0);
+    assert.equal((await scrape('/other')).status, 404);
+    // The dashboard of docs/grafana graphs only metrics that exist.
+    const dashboard = JSON.parse(
+      await readFile(path.join(__dirname, '..', '..', '..', 'docs', 'grafana', 'causeway-dashboard.json'), 'utf8'),
+    ) as { panels: { targets: { expr: string }[] }[] };
+    const names = dashboard.panels.flatMap((p) =>
+      p.targets.flatMap((t) => t.expr.match(/\b(service|nexus)_[a-z_]+/g) ?? []),
+    );
+    assert.ok(names.length >= 4);
+    for (const name of names) assert.match(text, new RegExp(`# TYPE ${name.replace(/_bucket$/, '')} `), name);
+  });
+});
