@@ -1,7 +1,7 @@
 // Goal: standalone activities (started by a client, not a workflow) with the official TypeScript SDK's
 // client.activity against Causeway: an activity runs on a worker and returns its result, and the worker
 // sees it belongs to no workflow; retries follow the policy; a non-retryable failure fails it;
-// describe shows its state; a duplicate id is ActivityExecutionAlreadyStartedError and USE_EXISTING
+// describe shows its state; a start delay holds the first attempt back; a duplicate id is ActivityExecutionAlreadyStartedError and USE_EXISTING
 // joins the running one; a cancel reaches the worker through its heartbeat and ends the activity
 // CANCELED; a terminate closes it at once; completion by id completes it; a schedule-to-close timeout
 // times it out; list and count find activities by type, id and status (GROUP BY ExecutionStatus) and
@@ -150,6 +150,24 @@ describe('standalone activities with the TypeScript SDK', () => {
       return true;
     });
     assert.equal((await timedOut.describe()).status, 'TIMED_OUT');
+  });
+
+  test('a start delay holds the first attempt back', async () => {
+    await env.withWorker(async (taskQueue) => {
+      const handle = await activity().start('greet', {
+        id: uniqueId('delayed'),
+        taskQueue,
+        args: ['later'],
+        startToCloseTimeout: '10s',
+        startDelay: '300ms',
+      });
+      const waiting = await handle.describe();
+      assert.equal(waiting.runState, 'SCHEDULED');
+      assert.equal(waiting.startDelayMs, 300);
+      assert.equal(await handle.result(), 'Hello, later!');
+      const done = await handle.describe();
+      assert.ok((done.lastStartedTime?.getTime() ?? 0) - (done.scheduleTime?.getTime() ?? 0) >= 300);
+    });
   });
 
   test('completion by id completes an activity its worker left to someone else', async () => {
