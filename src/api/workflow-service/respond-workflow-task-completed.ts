@@ -1,3 +1,4 @@
+import { SYSTEM_ENDPOINT } from '../../engine/system-nexus';
 import type { temporal } from '../../common/proto';
 import { invalidArgument } from '../../common/errors';
 import { completeWorkflowTask } from '../../engine/workflow-task-api';
@@ -14,6 +15,6 @@ export async function respondWorkflowTaskCompleted(
   // command is judged (as the Temporal server's registry reads through on a miss).
   const endpoints = deps.nexus.endpoints;
   const named = (request.commands ?? []).map((command) => command.scheduleNexusOperationCommandAttributes?.endpoint);
-  if (named.some((name) => name && !endpoints.findByName(name))) await endpoints.refresh();
+  if (named.some((name) => name && name !== SYSTEM_ENDPOINT && !endpoints.findByName(name))) await endpoints.refresh();
   return completeWorkflowTask(deps.engine, token, request);
 }
