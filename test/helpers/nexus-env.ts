@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, bundleWorkflowCode, Runtime, DefaultLogger } from '@temporalio/worker';
 import type { RunningServer, ServerOptions } from '../../src';
-import { startTestServer } from './test-server';
+import { startTestServer, type TestServer } from './test-server';
 import { createMyServiceHandler, myServiceHandler } from '../fixtures/nexus/handler';
 import * as activities from '../fixtures/activities';
 
@@ -21,7 +21,7 @@ export function nexusBundle(): Promise<{ code: string }> {
 }
 
 export interface NexusEnv {
-  server: RunningServer;
+  server: TestServer;
   connection: Connection;
   native: NativeConnection;
   caller: Client;

@@ -27,9 +27,13 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startTestServer(options: Partial<ServerOptions> = {}): Promise<RunningServer> {
+/** A test's server; in a cluster run each member serves its own metrics, and metricsPorts lists them all. */
+export type TestServer = RunningServer & { readonly metricsPorts: readonly number[] };
+
+export async function startTestServer(options: Partial<ServerOptions> = {}): Promise<TestServer> {
   if (!isPostgresRun || options.dbFilename !== undefined || options.persistence !== undefined) {
-    return startServer(options);
+    const single = await startServer(options);
+    return { ...single, metricsPorts: [single.metricsPort] };
   }
   const database = await createTestDatabase();
   let server: RunningServer;
@@ -73,6 +77,7 @@ export async function startTestServer(options: Partial<ServerOptions> = {}): Pro
   }
   return {
     ...server,
+    metricsPorts: holder ? [server.metricsPort, holder.metricsPort] : [server.metricsPort],
     stop: async () => {
       await server.stop();
       await holder?.stop();

@@ -21,15 +21,19 @@ describe('Prometheus metrics', () => {
     await env?.stop();
   });
 
-  const scrape = async (path = '/metrics'): Promise<{ status: number; text: string }> => {
-    const response = await fetch(`http://127.0.0.1:${env.server.metricsPort}${path}`);
+  const scrapeOne = async (port: number, path = '/metrics'): Promise<{ status: number; text: string }> => {
+    const response = await fetch(`http://127.0.0.1:${port}${path}`);
     return { status: response.status, text: await response.text() };
   };
 
-  /** The value of one series, by its exact name and labels. */
-  function valueOf(text: string, series: string): number | undefined {
-    const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-    return line === undefined ? undefined : Number(line.slice(series.length + 1));
+  /** One series' value, by its exact name and labels, summed over the members (a cluster run has two). */
+  function valueOf(texts: readonly string[], series: string): number | undefined {
+    let sum: number | undefined;
+    for (const text of texts) {
+      const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+      if (line !== undefined) sum = (sum ?? 0) + Number(line.slice(series.length + 1));
+    }
+    return sum;
   }
 
   test('a Nexus call and the requests that carried it are counted and timed', async () => {
@@ -44,31 +48,30 @@ describe('Prometheus metrics', () => {
     assert.equal(result, 'counted');
     await assert.rejects(env.connection.workflowService.describeNamespace({ namespace: 'no-such-ns' }));
 
-    const { status, text } = await scrape();
-    assert.equal(status, 200);
+    const scraped = await Promise.all(env.server.metricsPorts.map((port) => scrapeOne(port)));
+    for (const { status } of scraped) assert.equal(status, 200);
+    const texts = scraped.map((s) => s.text);
+    const text = texts.join('\n');
     const nexus = `{namespace="caller-ns",endpoint="${endpoint}",service="my-service",operation="echo",method="StartOperation",outcome="successful"}`;
-    assert.equal(valueOf(text, `nexus_requests${nexus}`), 1, text);
-    assert.equal(valueOf(text, `nexus_latency_count${nexus}`), 1);
-    assert.ok((valueOf(text, `nexus_latency_sum${nexus}`) ?? -1) >= 0);
+    assert.equal(valueOf(texts, `nexus_requests${nexus}`), 1, text);
+    assert.equal(valueOf(texts, `nexus_latency_count${nexus}`), 1);
+    assert.ok((valueOf(texts, `nexus_latency_sum${nexus}`) ?? -1) >= 0);
     const start = '{operation="StartWorkflowExecution",namespace="caller-ns"}';
-    assert.ok((valueOf(text, `service_requests${start}`) ?? 0) >= 1);
+    assert.ok((valueOf(texts, `service_requests${start}`) ?? 0) >= 1);
     assert.ok(
-      (valueOf(text, `service_latency_bucket{operation="StartWorkflowExecution",namespace="caller-ns",le="+Inf"}`) ??
+      (valueOf(texts, `service_latency_bucket{operation="StartWorkflowExecution",namespace="caller-ns",le="+Inf"}`) ??
         0) >= 1,
     );
-    assert.ok((valueOf(text, 'service_requests{operation="PollNexusTaskQueue",namespace="handler-ns"}') ?? 0) >= 1);
+    assert.ok((valueOf(texts, 'service_requests{operation="PollNexusTaskQueue",namespace="handler-ns"}') ?? 0) >= 1);
+    // A request another member serves is counted by both (as the hop it took).
     const failed = '{operation="DescribeNamespace",namespace="no-such-ns"}';
-    assert.equal(valueOf(text, `service_errors${failed}`), 1);
-    assert.equal(
-      valueOf(
-        text,
-        'service_error_with_type{operation="DescribeNamespace",namespace="no-such-ns",error_type="serviceerror_NotFound"}',
-      ),
-      1,
-    );
-    assert.ok((valueOf(text, 'process_resident_memory_bytes') ?? 0) > 0);
-    assert.equal(valueOf(text, 'causeway_metrics_series_dropped_total'), 0);
-    assert.equal((await scrape('/other')).status, 404);
+    assert.ok((valueOf(texts, `service_errors${failed}`) ?? 0) >= 1);
+    const notFound =
+      'service_error_with_type{operation="DescribeNamespace",namespace="no-such-ns",error_type="serviceerror_NotFound"}';
+    assert.ok((valueOf(texts, notFound) ?? 0) >= 1);
+    assert.ok((valueOf(texts, 'process_resident_memory_bytes') ?? 0) > 0);
+    assert.equal(valueOf(texts, 'causeway_metrics_series_dropped_total'), 0);
+    assert.equal((await scrapeOne(env.server.metricsPort, '/other')).status, 404);
     // The dashboard of docs/grafana graphs only metrics that exist.
     const dashboard = JSON.parse(
       await readFile(path.join(__dirname, '..', '..', '..', 'docs', 'grafana', 'causeway-dashboard.json'), 'utf8'),
