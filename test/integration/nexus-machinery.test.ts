@@ -70,14 +70,18 @@ describe('Nexus machinery', () => {
           workflowId,
           args: [endpoint, handlerWorkflowId],
         });
-        const op = await eventually(async () => {
-          const d = await env.connection.workflowService.describeWorkflowExecution({
-            namespace: env.callerNamespace,
-            execution: { workflowId },
-          });
-          const pending = d.pendingNexusOperations?.[0];
-          return pending?.state === 3 ? pending : undefined;
-        });
+        const op = await eventually(
+          async () => {
+            const d = await env.connection.workflowService.describeWorkflowExecution({
+              namespace: env.callerNamespace,
+              execution: { workflowId },
+            });
+            const pending = d.pendingNexusOperations?.[0];
+            return pending?.state === 3 ? pending : undefined;
+            // A cluster run that has just split its shards may take a worker's poll backoff to start it.
+          },
+          { timeoutMs: 30_000 },
+        );
         assert.equal(op.endpoint, endpoint);
         assert.equal(op.operation, 'waitForSignal');
         assert.ok(op.operationToken);
