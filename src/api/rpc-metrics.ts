@@ -1,6 +1,7 @@
 // The metrics of each RPC the frontend answers, as the Temporal server names them: service_requests and
 // service_latency per operation (the method) and namespace, and for failures service_errors and
 // service_error_with_type (error_type "serviceerror_<gRPC status>").
+import { pascalFromUpperSnake } from '../common/names';
 import * as grpc from '@grpc/grpc-js';
 import type { Metrics } from '../common/metrics';
 
@@ -8,14 +9,6 @@ export interface RpcObserver {
   readonly metrics: Metrics;
   /** Milliseconds of the clock the latency is measured on. */
   readonly nowMs: () => number;
-}
-
-function pascal(upperSnake: string): string {
-  return upperSnake
-    .toLowerCase()
-    .split('_')
-    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
-    .join('');
 }
 
 /** The namespace label of a request: its namespace field, or `_unknown_` as the Temporal server writes it. */
@@ -45,6 +38,6 @@ export function recordRpc(
   const name = grpc.status[errorCode];
   metrics.count('service_error_with_type', 'Frontend requests that failed, by error type.', {
     ...labels,
-    error_type: `serviceerror_${typeof name === 'string' ? pascal(name) : String(errorCode)}`,
+    error_type: `serviceerror_${typeof name === 'string' ? pascalFromUpperSnake(name) : String(errorCode)}`,
   });
 }

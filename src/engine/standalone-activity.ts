@@ -7,6 +7,7 @@
 // the run has no workflow tasks, and when the activity ends the run closes with it (standalone-close.ts).
 import { google, temporal } from '../common/proto';
 import { ServiceError, ErrorCode, invalidArgument, notFound } from '../common/errors';
+import { pascalFromUpperSnake } from '../common/names';
 import { msFromDuration } from '../common/time';
 import type { NamespaceRecord } from '../store/store';
 import type { HistoryEngine } from './history-engine';
@@ -264,13 +265,7 @@ export function activityOf(run: Workflow): ActivityState | undefined {
 
 /** The run's status as the Temporal server names it in its errors ("Completed", "TimedOut"). */
 export function statusName(run: Workflow): string {
-  const name = WorkflowStatus[run.state.status] ?? '';
-  return name
-    .replace('WORKFLOW_EXECUTION_STATUS_', '')
-    .toLowerCase()
-    .split('_')
-    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
-    .join('');
+  return pascalFromUpperSnake((WorkflowStatus[run.state.status] ?? '').replace('WORKFLOW_EXECUTION_STATUS_', ''));
 }
 
 type CancelRequest = temporal.api.workflowservice.v1.IRequestCancelActivityExecutionRequest;

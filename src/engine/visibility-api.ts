@@ -1,4 +1,5 @@
 // ListWorkflowExecutions and CountWorkflowExecutions over the store's visibility columns.
+import { pascalFromUpperSnake } from '../common/names';
 import { temporal, long, type Long } from '../common/proto';
 import type { CountGroup, NamespaceRecord, Store } from '../store/store';
 import type { MutableState } from './mutable-state';
@@ -63,13 +64,5 @@ export function countResponse(result: { count: number; groups: CountGroup[] }): 
 function statusName(value: unknown): unknown {
   if (typeof value !== 'number') return value;
   const name = temporal.api.enums.v1.WorkflowExecutionStatus[value];
-  return typeof name === 'string' ? pascal(name.replace('WORKFLOW_EXECUTION_STATUS_', '')) : value;
-}
-
-function pascal(upperSnake: string): string {
-  return upperSnake
-    .toLowerCase()
-    .split('_')
-    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
-    .join('');
+  return typeof name === 'string' ? pascalFromUpperSnake(name.replace('WORKFLOW_EXECUTION_STATUS_', '')) : value;
 }
