@@ -50,6 +50,12 @@ export interface ShardDeps {
   ) => void;
 }
 
+/**
+ * Task ids a lease may issue before the next lease's first id (2^32). Outbox tasks and history events
+ * share this id space, as in the Temporal server; range ids stay below 2^21, so ids stay exact numbers.
+ */
+const TASK_IDS_PER_LEASE = 2 ** 32;
+
 export class Shard implements TransactionHost {
   readonly shardId: number;
   private readonly rangeId: number;
@@ -64,7 +70,8 @@ export class Shard implements TransactionHost {
   ) {
     this.shardId = lease.shardId;
     this.rangeId = lease.rangeId;
-    this.lastTaskId = lease.maxTaskId;
+    // Ids only grow across leases: each lease starts past every id an earlier lease could have issued.
+    this.lastTaskId = Math.max(lease.maxTaskId, lease.rangeId * TASK_IDS_PER_LEASE);
     this.cache = new LruCache(deps.cacheCapacity, (workflow) => workflow.isPinned);
   }
 

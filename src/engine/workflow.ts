@@ -91,6 +91,8 @@ export class Workflow {
   private push(event: HistoryEvent): HistoryEvent {
     assert(Number(event.eventId) === this.state.nextEventId, 'an appended event must take the next event id');
     this.state.nextEventId += 1;
+    // Every written event gets a task id of its shard, as the Temporal server gives each event.
+    event.taskId = long(this.allocateTaskId());
     this.recent.push(event);
     if (Number(event.eventId) === 1) this.startedEvent = event;
     const data = encodeEvent(event);

@@ -22,9 +22,19 @@ export function eventTypeNames(events: readonly HistoryEvent[]): string[] {
   return events.map((event) => EventType[event.eventType ?? 0] ?? String(event.eventType));
 }
 
-/** Event ids run 1..n without gaps or repeats, and a terminal event, if any, comes last. */
+/** Event ids run 1..n without gaps or repeats, task ids grow, and a terminal event, if any, comes last. */
 export function assertWellFormed(events: readonly HistoryEvent[]): void {
   events.forEach((event, index) => assert.equal(Number(event.eventId), index + 1, `event id at index ${index}`));
+  // Each event has a task id of its shard, and later events have larger ones (also across restarts).
+  events.forEach((event, index) => {
+    const taskId = Number(event.taskId ?? 0);
+    assert.ok(taskId > 0, `event ${index + 1} has no task id`);
+    if (index > 0)
+      assert.ok(
+        taskId > Number(events[index - 1]?.taskId),
+        `task id of event ${index + 1} is not above its predecessor's`,
+      );
+  });
   const terminal = events.findIndex((event) => TERMINAL.has(event.eventType ?? 0));
   if (terminal >= 0) assert.equal(terminal, events.length - 1, 'terminal event must be last');
 }
