@@ -1,6 +1,7 @@
 // Activities of the conformance scenarios. Their behaviour depends only on their input and attempt, so
 // every server sees the same sequence of completions and failures.
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { passGate } from './activity-gates';
 
 export function echo(text: string): Promise<string> {
   return Promise.resolve(`echo: ${text}`);
@@ -36,4 +37,10 @@ export async function heartbeatThenStall(): Promise<string> {
   context.heartbeat('first beat');
   await context.sleep(5000);
   return 'not timed out';
+}
+
+/** Returns once the runner opens the gate named by its input (conformance/activity-gates.ts). */
+export async function awaitGate(key: string): Promise<string> {
+  await passGate(key);
+  return `passed ${key}`;
 }

@@ -11,6 +11,7 @@ export function compareWithGoldens(records: readonly ScenarioRecord[], dir: stri
         scenario: record.scenario,
         lines: [`no golden file ${record.scenario}.json in ${dir}`],
         eventsCompared: 0,
+        hasOutcome: false,
       };
     }
     return diffScenario(golden, record);

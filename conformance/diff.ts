@@ -11,6 +11,8 @@ export interface ScenarioDiff {
   readonly lines: readonly string[];
   /** Number of golden events that were compared. */
   readonly eventsCompared: number;
+  /** Whether the golden holds an outcome (what the client saw) that was compared. */
+  readonly hasOutcome: boolean;
 }
 
 const MISSING = '(absent)';
@@ -32,7 +34,8 @@ export function diffScenario(expected: ScenarioRecord, actual: ScenarioRecord): 
   }
   for (const name of actualByName.keys()) lines.push(`history '${name}': recorded, but not in the golden file`);
   for (const difference of diffValues(expected.outcome, actual.outcome, 'outcome')) lines.push(difference);
-  return { scenario: expected.scenario, lines, eventsCompared };
+  const hasOutcome = expected.outcome !== undefined && expected.outcome !== null;
+  return { scenario: expected.scenario, lines, eventsCompared, hasOutcome };
 }
 
 function diffHistory(name: string, expected: RecordedHistory, actual: RecordedHistory): string[] {

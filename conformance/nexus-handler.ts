@@ -3,7 +3,15 @@
 // not import workflow code.
 import * as nexus from 'nexus-rpc';
 import * as temporalNexus from '@temporalio/nexus';
-import { conformanceService, type ChainInput, type WorkflowOperationInput } from './nexus-service';
+import {
+  conformanceService,
+  type ActivityOperationInput,
+  type ChainInput,
+  type WorkflowOperationInput,
+} from './nexus-service';
+
+/** What the signal-backed operations send with `release`. */
+const RELEASE_BY_OPERATION = 'by a Nexus operation';
 
 /** Inputs whose first attempt has failed; bounded by the scenarios of one run (one entry each). */
 const failedOnce = new Set<string>();
@@ -31,4 +39,39 @@ export const conformanceServiceHandler = nexus.serviceHandler(conformanceService
       workflowId: input.workflowId,
     }),
   ),
+  signalRelease: new temporalNexus.TemporalOperationHandler<WorkflowOperationInput, string>({
+    start: async (_ctx, client, input) => {
+      await client.getWorkflowHandle(input.workflowId).signal('release', RELEASE_BY_OPERATION);
+      return temporalNexus.TemporalOperationResult.sync('signalled');
+    },
+  }),
+  signalWithStartRelease: new temporalNexus.TemporalOperationHandler<WorkflowOperationInput, string>({
+    start: async (_ctx, client, input) => {
+      await client.signalWithStartWorkflow<() => Promise<string>, [string]>('waitForRelease', {
+        workflowId: input.workflowId,
+        args: [],
+        signal: 'release',
+        signalArgs: [RELEASE_BY_OPERATION],
+      });
+      return temporalNexus.TemporalOperationResult.sync('signal-with-started');
+    },
+  }),
+  queryState: new temporalNexus.TemporalOperationHandler<WorkflowOperationInput, string>({
+    start: async (_ctx, client, input) =>
+      temporalNexus.TemporalOperationResult.sync(
+        await client.getWorkflowHandle(input.workflowId).query<string>('state'),
+      ),
+  }),
+  approve: new temporalNexus.TemporalOperationHandler<WorkflowOperationInput, string>({
+    start: async (_ctx, client, input) =>
+      await client.getWorkflowHandle(input.workflowId).update<string, [string]>('approve', { args: ['the caller'] }),
+  }),
+  gatedActivity: new temporalNexus.TemporalOperationHandler<ActivityOperationInput, string>({
+    start: async (_ctx, client, input) =>
+      await client.startActivity('awaitGate', {
+        id: input.activityId,
+        args: [input.activityId],
+        startToCloseTimeout: '30s',
+      }),
+  }),
 });

@@ -1,113 +1,26 @@
 // The Nexus conformance scenarios: a caller workflow in NEXUS_NAMESPACES.caller runs operations on
-// endpoints that target handler workers in other namespaces. Each scenario creates its own endpoints
-// (deleted when it ends) and starts its own caller and handler workers, so nothing carries over.
+// endpoints that target handler workers in other namespaces (conformance/nexus-setup.ts sets them up).
 //
 // Nothing here may depend on timing. A completion must never race a workflow task, so operations
 // backed by a workflow wait for the runner's `release` signal, which the runner sends only once the
 // caller and the handler are idle (every scheduled workflow task completed). Retries are not in
 // history, so the retried handler error fails exactly one attempt.
-import { randomUUID } from 'node:crypto';
-import type { Client, WorkflowHandle } from '@temporalio/client';
-import type Long from 'long';
-import { conformanceServiceHandler } from './nexus-handler';
+import type { WorkflowHandle } from '@temporalio/client';
 import type { ChainInput, ConformanceOperation, WorkflowOperationInput } from './nexus-service';
-import type { NexusCallTimeouts } from './nexus-workflows';
 import {
-  Capability,
-  settle,
-  type RecordedExecution,
-  type Scenario,
-  type ScenarioContext,
-  type ScenarioResult,
-} from './scenario';
-
-/** Namespaces the server must have (`temporal server start-dev --namespace ...`). */
-export const NEXUS_NAMESPACES = { caller: 'caller-ns', handler: 'handler-ns', third: 'third-ns' } as const;
-
-const WORKFLOW_TASK_COMPLETED = 'EVENT_TYPE_WORKFLOW_TASK_COMPLETED';
-const OPERATION_STARTED = 'EVENT_TYPE_NEXUS_OPERATION_STARTED';
-const CANCEL_REQUEST_COMPLETED = 'EVENT_TYPE_NEXUS_OPERATION_CANCEL_REQUEST_COMPLETED';
-const WORKFLOW_CANCEL_REQUESTED = 'EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED';
-const LONG_TIMEOUTS: NexusCallTimeouts = { scheduleToCloseTimeout: '60s' };
-// The schedule-to-start and start-to-close scenarios keep schedule-to-close at 10 s, so that a server
-// without those timeouts (Temporal 1.29) ends them with a difference instead of overrunning the runner.
-
-interface NexusTarget {
-  readonly namespace: string;
-  /** False for an endpoint whose task queue no worker polls. */
-  readonly isPolled: boolean;
-}
-
-interface NexusSetup {
-  /** Endpoint names, in the order of the targets. */
-  readonly endpoints: readonly string[];
-  readonly callerTaskQueue: string;
-  readonly caller: Client;
-  cleanUp(): Promise<void>;
-}
-
-/** Creates an endpoint per target and starts a caller worker and a handler worker per polled target. */
-async function setUpNexus(context: ScenarioContext, targets: readonly NexusTarget[]): Promise<NexusSetup> {
-  const operator = context.client.connection.operatorService;
-  const created: Array<{ id: string; version: Long | null | undefined }> = [];
-  const endpoints: string[] = [];
-  const cleanUp = async (): Promise<void> => {
-    for (const { id, version } of created) await operator.deleteNexusEndpoint({ id, version });
-  };
-  try {
-    for (const [index, target] of targets.entries()) {
-      const name = `conformance-${randomUUID()}`;
-      const taskQueue = context.workflowId(`handler-${index}`);
-      const response = await operator.createNexusEndpoint({
-        spec: { name, target: { worker: { namespace: target.namespace, taskQueue } } },
-      });
-      created.push({ id: response.endpoint?.id ?? '', version: response.endpoint?.version });
-      endpoints.push(name);
-      if (target.isPolled) {
-        await context.startWorker({
-          namespace: target.namespace,
-          taskQueue,
-          useConformanceBundle: true,
-          nexusServices: [conformanceServiceHandler],
-        });
-      }
-    }
-    const callerTaskQueue = context.workflowId('caller');
-    await context.startWorker({
-      namespace: NEXUS_NAMESPACES.caller,
-      taskQueue: callerTaskQueue,
-      useConformanceBundle: true,
-    });
-    return { endpoints, callerTaskQueue, caller: context.clientFor(NEXUS_NAMESPACES.caller), cleanUp };
-  } catch (error) {
-    await cleanUp();
-    throw error;
-  }
-}
-
-function endpointAt(setup: NexusSetup, index: number): string {
-  const endpoint = setup.endpoints[index];
-  if (endpoint === undefined) throw new Error(`no endpoint ${index}`);
-  return endpoint;
-}
-
-function startCall(
-  setup: NexusSetup,
-  workflowId: string,
-  operation: ConformanceOperation,
-  input: unknown,
-  timeouts: NexusCallTimeouts,
-): Promise<WorkflowHandle> {
-  return setup.caller.workflow.start('nexusCall', {
-    taskQueue: setup.callerTaskQueue,
-    workflowId,
-    args: [endpointAt(setup, 0), operation, input, timeouts],
-  });
-}
-
-function callerExecution(workflowId: string): RecordedExecution {
-  return { label: 'caller', workflowId, namespace: NEXUS_NAMESPACES.caller };
-}
+  CANCEL_REQUEST_COMPLETED,
+  LONG_TIMEOUTS,
+  NEXUS_NAMESPACES,
+  OPERATION_STARTED,
+  WORKFLOW_CANCEL_REQUESTED,
+  WORKFLOW_TASK_COMPLETED,
+  callerExecution,
+  endpointAt,
+  setUpNexus,
+  startCall,
+} from './nexus-setup';
+import type { NexusCallTimeouts } from './nexus-workflows';
+import { Capability, settle, type Scenario, type ScenarioContext, type ScenarioResult } from './scenario';
 
 /** A scenario that runs one operation on a handler in NEXUS_NAMESPACES.handler and records the caller. */
 function callScenario(

@@ -7,6 +7,11 @@ export interface WorkflowOperationInput {
   readonly workflowId: string;
 }
 
+/** Input of an activity-backed operation: the id of the standalone activity the handler starts. */
+export interface ActivityOperationInput {
+  readonly activityId: string;
+}
+
 /** Input of the chain's middle operation: its own workflow id, and where and as what to call next. */
 export interface ChainInput {
   readonly workflowId: string;
@@ -29,6 +34,16 @@ export const conformanceService = nexus.service('conformance', {
   failFirstAttempt: nexus.operation<string, string>(),
   /** Async: starts `nexusChainMiddle`, which calls `waitForRelease` on the next endpoint. */
   chain: nexus.operation<ChainInput, string>(),
+  /** Sync: signals `release` to the given workflow (a signal-backed operation, with links both ways). */
+  signalRelease: nexus.operation<WorkflowOperationInput, string>(),
+  /** Sync: signal-with-starts `waitForRelease` with `release`, so the started workflow ends at once. */
+  signalWithStartRelease: nexus.operation<WorkflowOperationInput, string>(),
+  /** Sync: queries `state` of the given workflow; the result links to that workflow. */
+  queryState: nexus.operation<WorkflowOperationInput, string>(),
+  /** Async: the update `approve` of the given `approvals` workflow; completes with the update. */
+  approve: nexus.operation<WorkflowOperationInput, string>(),
+  /** Async: a standalone activity `awaitGate`, which returns once the runner opens its gate. */
+  gatedActivity: nexus.operation<ActivityOperationInput, string>(),
 });
 
 export type ConformanceOperation = keyof typeof conformanceService.operations;

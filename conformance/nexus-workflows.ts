@@ -9,6 +9,7 @@ import {
   condition,
   createNexusServiceClient,
   defineSignal,
+  defineUpdate,
   isCancellation,
   setHandler,
 } from '@temporalio/workflow';
@@ -16,6 +17,8 @@ import type { Duration } from '@temporalio/common';
 import { conformanceService, type ConformanceOperation } from './nexus-service';
 
 const releaseSignal = defineSignal<[string]>('release');
+const finishSignal = defineSignal('finish');
+const approveUpdate = defineUpdate<string, [string]>('approve');
 
 export interface NexusCallTimeouts {
   readonly scheduleToCloseTimeout?: Duration;
@@ -91,6 +94,28 @@ export async function waitForCancel(): Promise<string> {
     await CancellationScope.nonCancellable(() => condition(() => isReleased));
     throw new CancelledFailure('cancelled after release');
   }
+}
+
+/**
+ * Handler side of the update-backed operation: the update `approve` is accepted at once and completes
+ * when the runner signals `release`; the workflow itself ends only at the runner's `finish`, so the
+ * update completes in a run that is still open.
+ */
+export async function approvals(): Promise<string> {
+  let released: string | undefined;
+  let isFinished = false;
+  setHandler(releaseSignal, (value) => {
+    released = value;
+  });
+  setHandler(finishSignal, () => {
+    isFinished = true;
+  });
+  setHandler(approveUpdate, async (name) => {
+    await condition(() => released !== undefined);
+    return `approved ${name}, released ${released ?? ''}`;
+  });
+  await condition(() => isFinished);
+  return 'finished';
 }
 
 /** The middle of a chain: calls `waitForRelease` on the next endpoint and returns what it said. */

@@ -48,7 +48,14 @@ const OPAQUE_KEYS: ReadonlySet<string> = new Set([
   'stackTrace',
   'sdkVersion',
   'identity',
+  'lastWorkerIdentity',
   'requestId',
+  // Describe responses of standalone executions: timing, the server's own bookkeeping, and a token
+  // that encodes the server's internal references.
+  'executionDuration',
+  'stateTransitionCount',
+  'stateSizeBytes',
+  'longPollToken',
 ]);
 
 /** Keys whose arrays are sets (their order carries no meaning): sorted before comparison. */
@@ -177,23 +184,33 @@ interface ProtoJson {
   toJson(type: unknown, message: unknown): unknown;
 }
 
-let historyToJson: ((history: proto.temporal.api.history.v1.IHistory) => unknown) | undefined;
+const toJsonByType = new Map<string, (message: object) => Record<string, unknown>>();
 
 /**
- * The proto3 JSON form of events. protobufjs checks that the reflection type comes from its own copy,
- * so the JSON converter is loaded from the protobufjs that @temporalio/proto itself resolves.
+ * The proto3 JSON form of a message of `typeName` (e.g. `temporal.api.history.v1.History`). protobufjs
+ * checks that the reflection type comes from its own copy, so the JSON converter is loaded from the
+ * protobufjs that @temporalio/proto itself resolves.
  */
-function toProtoJson(events: readonly HistoryEvent[]): Record<string, unknown>[] {
-  if (historyToJson === undefined) {
+export function protoJson(typeName: string, message: object): Record<string, unknown> {
+  let toJson = toJsonByType.get(typeName);
+  if (toJson === undefined) {
     const protoDir = path.dirname(require.resolve('@temporalio/proto/package.json'));
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const protojson = require(require.resolve('protobufjs/ext/protojson', { paths: [protoDir] })) as ProtoJson;
-    const root = patchProtobufRoot(proto) as unknown as { lookupType(name: string): unknown };
-    const historyType = root.lookupType('temporal.api.history.v1.History');
-    historyToJson = (history) =>
-      protojson.toJson(historyType, proto.temporal.api.history.v1.History.fromObject(history));
+    const root = patchProtobufRoot(proto) as unknown as {
+      lookupType(name: string): { fromObject(value: object): unknown };
+    };
+    const type = root.lookupType(typeName);
+    toJson = (value) => protojson.toJson(type, type.fromObject(value)) as Record<string, unknown>;
+    toJsonByType.set(typeName, toJson);
   }
-  const json = historyToJson({ events: [...events] }) as { events?: Record<string, unknown>[] };
+  return toJson(message);
+}
+
+function toProtoJson(events: readonly HistoryEvent[]): Record<string, unknown>[] {
+  const json = protoJson('temporal.api.history.v1.History', { events: [...events] }) as {
+    events?: Record<string, unknown>[];
+  };
   return json.events ?? [];
 }
 

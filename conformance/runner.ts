@@ -2,8 +2,9 @@
 // One worker with every conformance workflow and activity polls one task queue for the whole run;
 // scenarios run one after another, so no scenario's timing depends on another's.
 import { randomUUID } from 'node:crypto';
+import { status as grpcStatus } from '@grpc/grpc-js';
 import * as path from 'node:path';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { Client, Connection, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import * as activities from './activities';
@@ -187,7 +188,7 @@ async function fetchRuns(
 async function waitForEvent(handle: WorkflowHandle, eventType: string, count: number): Promise<HistoryEvent[]> {
   const deadlineMs = Date.now() + WAIT_FOR_EVENT_TIMEOUT_MS;
   for (;;) {
-    const events = (await handle.fetchHistory()).events ?? [];
+    const events = await eventsSoFar(handle);
     const seen = events.filter((event) => eventTypeName(event) === eventType).length;
     if (seen >= count) return events;
     if (Date.now() > deadlineMs) {
@@ -203,7 +204,7 @@ async function waitForEvent(handle: WorkflowHandle, eventType: string, count: nu
 async function waitForIdle(handle: WorkflowHandle, eventType: string): Promise<HistoryEvent[]> {
   const deadlineMs = Date.now() + WAIT_FOR_EVENT_TIMEOUT_MS;
   for (;;) {
-    const events = (await handle.fetchHistory()).events ?? [];
+    const events = await eventsSoFar(handle);
     const types = events.map(eventTypeName);
     const isIdle =
       types.lastIndexOf('EVENT_TYPE_WORKFLOW_TASK_COMPLETED') > types.lastIndexOf('EVENT_TYPE_WORKFLOW_TASK_SCHEDULED');
@@ -214,6 +215,17 @@ async function waitForIdle(handle: WorkflowHandle, eventType: string): Promise<H
       );
     }
     await new Promise((resolve) => setTimeout(resolve, WAIT_FOR_EVENT_INTERVAL_MS));
+  }
+}
+
+/** The history so far; none while the workflow does not exist yet (e.g. a Nexus operation still starting it). */
+async function eventsSoFar(handle: WorkflowHandle): Promise<HistoryEvent[]> {
+  try {
+    return (await handle.fetchHistory()).events ?? [];
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (error instanceof WorkflowNotFoundError || code === grpcStatus.NOT_FOUND) return [];
+    throw error;
   }
 }
 

@@ -6,7 +6,9 @@
 // creates its endpoints through the operator service, starts its handler workers with
 // `context.startWorker`, and records the caller's and the handler's executions.
 import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { nexusBackedScenarios } from './nexus-backed-scenarios';
 import { nexusScenarios } from './nexus-scenarios';
+import { nexusStandaloneScenarios } from './nexus-standalone-scenarios';
 import { settle, type Scenario } from './scenario';
 
 const WORKFLOW_TASK_COMPLETED = 'EVENT_TYPE_WORKFLOW_TASK_COMPLETED';
@@ -282,4 +284,6 @@ export const scenarios: readonly Scenario[] = [
     },
   },
   ...nexusScenarios,
+  ...nexusBackedScenarios,
+  ...nexusStandaloneScenarios,
 ];

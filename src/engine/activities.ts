@@ -5,7 +5,7 @@
 import { type Failure, type Payloads, EventType, temporal, encodeBase64, decodeBase64 } from '../common/proto';
 import { durationFromMs, msFromDuration, timestampFromMs } from '../common/time';
 import type { EngineContext } from './engine-context';
-import { ActivityStatus, type ActivityState } from './mutable-state';
+import { ActivityStatus, type ActivityState, type WorkerSdk } from './mutable-state';
 import { closeStandaloneActivityRun, type StandaloneEnd } from './standalone-close';
 import type { Workflow } from './workflow';
 import { decideRetry, normalizeRetryPolicy, retryPolicyToProto, RetryState } from './retry-policy';
@@ -141,7 +141,14 @@ export function startActivityTask(
   workflow: Workflow,
   activity: ActivityState,
   scheduled: temporal.api.history.v1.IActivityTaskScheduledEventAttributes | null | undefined,
-  params: { identity: string; requestId: string; nowMs: number; namespace: string; taskToken: Uint8Array },
+  params: {
+    identity: string;
+    requestId: string;
+    nowMs: number;
+    namespace: string;
+    taskToken: Uint8Array;
+    sdk: WorkerSdk;
+  },
 ): temporal.api.workflowservice.v1.IPollActivityTaskQueueResponse {
   transition(workflow, activity, ActivityStarted, {
     nowMs: params.nowMs,
@@ -149,7 +156,11 @@ export function startActivityTask(
     requestId: params.requestId,
   });
   const standalone = workflow.state.standaloneActivity;
-  if (standalone) standalone.lastStartedTimeMs = params.nowMs;
+  if (standalone) {
+    standalone.lastStartedTimeMs = params.nowMs;
+    standalone.sdkName = params.sdk.name;
+    standalone.sdkVersion = params.sdk.version;
+  }
   return {
     taskToken: params.taskToken,
     workflowNamespace: params.namespace,

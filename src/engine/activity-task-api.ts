@@ -4,7 +4,7 @@ import { type Payloads, type Failure, temporal } from '../common/proto';
 import { invalidArgument, notFound } from '../common/errors';
 import type { HistoryEngine } from './history-engine';
 import type { Workflow } from './workflow';
-import { ActivityStatus, type ActivityState } from './mutable-state';
+import { ActivityStatus, type ActivityState, type WorkerSdk } from './mutable-state';
 import { isRunning } from './mutable-state';
 import { encodeTaskToken, type MatchTask, type RunKey, type TaskToken, runKeyOf } from './tasks';
 import {
@@ -25,7 +25,7 @@ type ActivityPollResponse = temporal.api.workflowservice.v1.IPollActivityTaskQue
 export async function recordActivityTaskStarted(
   engine: HistoryEngine,
   task: Extract<MatchTask, { kind: 'activity-task' }>,
-  poll: { identity: string; namespace: string },
+  poll: ActivityPoll,
 ): Promise<ActivityPollResponse | undefined> {
   return (
     (await engine.atRunOwner<ActivityPollResponse | null>(task.key, OwnerOp.StartActivityTask, { task, poll })) ??
@@ -33,11 +33,18 @@ export async function recordActivityTaskStarted(
   );
 }
 
+/** The poll a matched activity task answers. */
+export interface ActivityPoll {
+  readonly identity: string;
+  readonly namespace: string;
+  readonly sdk: WorkerSdk;
+}
+
 export function recordActivityTaskStartedHere(
   engine: HistoryEngine,
   args: {
     readonly task: Extract<MatchTask, { kind: 'activity-task' }>;
-    readonly poll: { identity: string; namespace: string };
+    readonly poll: ActivityPoll;
   },
 ): Promise<ActivityPollResponse | undefined> {
   const { task, poll } = args;
@@ -71,6 +78,7 @@ export function recordActivityTaskStartedHere(
       nowMs: tx.nowMs,
       namespace: poll.namespace,
       taskToken: encodeTaskToken(token),
+      sdk: poll.sdk,
     });
   });
 }

@@ -229,6 +229,15 @@ export interface StandaloneActivityState {
   heartbeatCount: number;
   lastStartedTimeMs: number;
   lastAttemptCompleteTimeMs: number;
+  /** The SDK of the worker that started the latest attempt (its client-name and client-version headers). */
+  sdkName?: string;
+  sdkVersion?: string;
+}
+
+/** Who a poll came from, by its gRPC headers `client-name` and `client-version`. */
+export interface WorkerSdk {
+  readonly name: string;
+  readonly version: string;
 }
 
 export const CallbackStatus = {

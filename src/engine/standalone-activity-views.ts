@@ -26,6 +26,7 @@ import {
 import { clientSearchAttributes, rowSearchAttributes, statusInEnum } from './standalone-common';
 import { LIST_PAGE_SIZE_DEFAULT, LIST_PAGE_SIZE_MAX, countResponse } from './visibility-api';
 import { POLL_TIMEOUT_MS } from './standalone-nexus-views';
+import { describeRun, longPollMarkOf, longPollTokenOf, stateSizeBytes } from './standalone-long-poll';
 
 const ExecutionStatus = temporal.api.enums.v1.ActivityExecutionStatus;
 const RunState = temporal.api.enums.v1.PendingActivityState;
@@ -122,6 +123,9 @@ async function infoOf(
     totalHeartbeatCount: long(standalone?.heartbeatCount ?? 0),
     ...(startDelayMs > 0 ? { startDelay: durationOf(startDelayMs) } : {}),
     executionTime: timeOf(s.startTimeMs + startDelayMs),
+    sdkName: standalone?.sdkName ?? '',
+    sdkVersion: standalone?.sdkVersion ?? '',
+    stateSizeBytes: long(stateSizeBytes(run)),
   };
 }
 
@@ -131,28 +135,43 @@ export function describeActivityExecution(
   engine: HistoryEngine,
   namespace: NamespaceRecord,
   request: DescribeRequest,
+  signal: AbortSignal,
 ): Promise<temporal.api.workflowservice.v1.IDescribeActivityExecutionResponse> {
   const activityId = validActivityId(request.activityId);
+  const mark = longPollMarkOf(
+    request.longPollToken,
+    request.runId ?? '',
+    namespace.id,
+    'run id is required when long poll token is provided',
+  );
   const runId = validActivityRunId(request.runId);
-  return engine.run({ namespaceId: namespace.id, workflowId: activityWorkflowId(activityId) }, async (tx) => {
-    const run = await activityRun(tx, namespace.id, activityId, runId);
-    const input = request.includeInput
-      ? ((await tx.event(run, ACTIVITY_SCHEDULED_EVENT_ID))?.activityTaskScheduledEventAttributes?.input ?? null)
-      : null;
-    const outcome = request.includeOutcome ? outcomeOf(run) : null;
-    // The callbacks of activity-backed Nexus operations, each waiting for the activity to close.
-    const callbacks = callbackInfos(run).map(({ trigger: _trigger, ...info }) => ({
-      trigger: { activityClosed: {} },
-      info,
-    }));
-    return {
-      runId: run.state.runId,
-      info: await infoOf(tx, run, request),
-      ...(input ? { input } : {}),
-      ...(outcome ? { outcome } : {}),
-      callbacks,
-    };
-  });
+  const target = { namespaceId: namespace.id, workflowId: activityWorkflowId(activityId) };
+  return describeRun(
+    engine,
+    target,
+    mark,
+    signal,
+    (tx) => activityRun(tx, namespace.id, activityId, runId),
+    async (tx, run) => {
+      const input = request.includeInput
+        ? ((await tx.event(run, ACTIVITY_SCHEDULED_EVENT_ID))?.activityTaskScheduledEventAttributes?.input ?? null)
+        : null;
+      const outcome = request.includeOutcome ? outcomeOf(run) : null;
+      // The callbacks of activity-backed Nexus operations, each waiting for the activity to close.
+      const callbacks = callbackInfos(run).map(({ trigger: _trigger, ...info }) => ({
+        trigger: { activityClosed: {} },
+        info,
+      }));
+      return {
+        runId: run.state.runId,
+        info: await infoOf(tx, run, request),
+        ...(input ? { input } : {}),
+        ...(outcome ? { outcome } : {}),
+        callbacks,
+        longPollToken: longPollTokenOf(run),
+      };
+    },
+  );
 }
 
 type PollRequest = temporal.api.workflowservice.v1.IPollActivityExecutionRequest;

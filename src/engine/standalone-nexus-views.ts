@@ -22,6 +22,7 @@ import {
   standaloneWorkflowId,
   validOperationId,
 } from './standalone-nexus';
+import { describeRun, longPollMarkOf, longPollTokenOf, stateSizeBytes } from './standalone-long-poll';
 import { clientSearchAttributes, rowSearchAttributes, statusInEnum, validRunId } from './standalone-common';
 import { LIST_PAGE_SIZE_DEFAULT, LIST_PAGE_SIZE_MAX, countResponse } from './visibility-api';
 
@@ -115,7 +116,6 @@ async function infoOf(tx: Transaction, run: Workflow): Promise<temporal.api.nexu
     executionDuration: durationFromMs(Math.max(0, (closeMs || tx.nowMs) - s.startTimeMs)),
     cancellationInfo: requested
       ? {
-          requestedTime: timeOf(requested.timeMs),
           state: cancellationStateOf(cancel?.status),
           attempt: cancel && cancel.status !== NexusCancelStatus.Blocked ? cancel.attempt : 0,
           lastAttemptCompleteTime: timeOf(cancel?.lastAttemptCompleteTimeMs ?? 0),
@@ -133,6 +133,7 @@ async function infoOf(tx: Transaction, run: Workflow): Promise<temporal.api.nexu
     userMetadata: scheduled?.userMetadata ?? null,
     links,
     identity: s.standalone?.identity ?? '',
+    stateSizeBytes: long(stateSizeBytes(run)),
   };
 }
 
@@ -142,21 +143,36 @@ export function describeNexusOperationExecution(
   engine: HistoryEngine,
   namespace: NamespaceRecord,
   request: DescribeRequest,
+  signal: AbortSignal,
 ): Promise<temporal.api.workflowservice.v1.IDescribeNexusOperationExecutionResponse> {
   const operationId = validOperationId(request.operationId);
+  const mark = longPollMarkOf(
+    request.longPollToken,
+    request.runId ?? '',
+    namespace.id,
+    'run_id is required when long_poll_token is provided',
+  );
   const runId = validRunId(request.runId);
-  return engine.run({ namespaceId: namespace.id, workflowId: standaloneWorkflowId(operationId) }, async (tx) => {
-    const run = await operationRun(tx, namespace.id, operationId, runId);
-    const input = request.includeInput
-      ? ((await tx.event(run, STANDALONE_SCHEDULED_EVENT_ID))?.nexusOperationScheduledEventAttributes?.input ?? null)
-      : null;
-    return {
-      runId: run.state.runId,
-      info: await infoOf(tx, run),
-      ...(input ? { input } : {}),
-      ...(request.includeOutcome ? outcomeOf(run) : {}),
-    };
-  });
+  const target = { namespaceId: namespace.id, workflowId: standaloneWorkflowId(operationId) };
+  return describeRun(
+    engine,
+    target,
+    mark,
+    signal,
+    (tx) => operationRun(tx, namespace.id, operationId, runId),
+    async (tx, run) => {
+      const input = request.includeInput
+        ? ((await tx.event(run, STANDALONE_SCHEDULED_EVENT_ID))?.nexusOperationScheduledEventAttributes?.input ?? null)
+        : null;
+      return {
+        runId: run.state.runId,
+        info: await infoOf(tx, run),
+        ...(input ? { input } : {}),
+        ...(request.includeOutcome ? outcomeOf(run) : {}),
+        longPollToken: longPollTokenOf(run),
+      };
+    },
+  );
 }
 
 type PollRequest = temporal.api.workflowservice.v1.IPollNexusOperationExecutionRequest;

@@ -56,8 +56,38 @@ export function nexusLinksToTemporal(
   for (const link of links ?? []) {
     const converted = nexusLinkToWorkflowEvent(link);
     if (converted) result.push({ workflowEvent: converted });
+    const activity = nexusLinkToActivity(link);
+    if (activity) result.push({ activity });
   }
   return result;
+}
+
+export const ACTIVITY_LINK_TYPE = 'temporal.api.common.v1.Link.Activity';
+
+/** A standalone activity's link (`temporal:///namespaces/NS/activities/ID/RUN/details`), as a Temporal link. */
+function nexusLinkToActivity(link: temporal.api.nexus.v1.ILink): temporal.api.common.v1.Link.IActivity | undefined {
+  if (link.type !== ACTIVITY_LINK_TYPE || !link.url) return undefined;
+  const parts = temporalUrlPath(link.url);
+  if (parts?.[0] !== 'namespaces' || parts[2] !== 'activities' || parts[5] !== 'details') return undefined;
+  const [, namespace, , activityId, runId] = parts;
+  if (!namespace || !activityId || !runId) return undefined;
+  return { namespace, activityId, runId };
+}
+
+/** The decoded path segments of a `temporal:` URL; undefined for anything else. */
+function temporalUrlPath(text: string): string[] | undefined {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'temporal:') return undefined;
+  try {
+    return url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    return undefined;
+  }
 }
 
 export function nexusLinkToWorkflowEvent(

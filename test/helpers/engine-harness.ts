@@ -188,7 +188,11 @@ export class EngineHarness {
 
   async startActivity(key: RunKey): Promise<temporal.api.workflowservice.v1.IPollActivityTaskQueueResponse> {
     const task = this.take('activity-task', key) as Extract<MatchTask, { kind: 'activity-task' }>;
-    const response = await recordActivityTaskStarted(this.engine, task, { identity: 'worker', namespace: 'default' });
+    const response = await recordActivityTaskStarted(this.engine, task, {
+      identity: 'worker',
+      namespace: 'default',
+      sdk: { name: 'harness', version: '0' },
+    });
     assert.ok(response, 'the activity task starts');
     return response;
   }

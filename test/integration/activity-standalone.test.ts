@@ -64,6 +64,15 @@ describe('standalone activities with the TypeScript SDK', () => {
       assert.ok(described.lastWorkerIdentity, 'the worker that completed it');
       assert.equal(await described.getResult(), 3);
       assert.equal((await described.getInput())?.[1], 3);
+      // The raw answer also names the worker's SDK (its client-name header) and carries a long poll token.
+      const raw = await env.client.workflowService.describeActivityExecution({
+        namespace: 'default',
+        activityId: flaky.activityId,
+      });
+      assert.equal(raw.info?.sdkName, 'temporal-typescript');
+      assert.ok(raw.info?.sdkVersion, 'the SDK version');
+      assert.ok(Number(raw.info?.stateSizeBytes) > 0, 'the state size');
+      assert.ok(raw.longPollToken?.length, 'a long poll token');
     });
   });
 
@@ -230,5 +239,11 @@ describe('standalone activities with the TypeScript SDK', () => {
     await invalid({ taskQueue: { name: '/_sys/q' } }, /reserved prefix/);
     await invalid({ retryPolicy: { backoffCoefficient: 0.5 } }, /BackoffCoefficient cannot be less than 1/);
     await assert.rejects(activity().getHandle(uniqueId('missing')).describe(), ActivityNotFoundError);
+    await assert.rejects(
+      service.describeActivityExecution({ namespace: 'default', activityId: 'a', longPollToken: Buffer.from('t') }),
+      (error: { code?: number; details?: string }) =>
+        error.code === grpcStatus.INVALID_ARGUMENT &&
+        error.details === 'run id is required when long poll token is provided',
+    );
   });
 });

@@ -14,6 +14,7 @@ import {
   NexusOperationFailureError,
   NexusOperationNotFoundError,
 } from '@temporalio/client';
+import { status as grpcStatus } from '@grpc/grpc-js';
 import { temporal } from '@temporalio/proto';
 import { startNexusEnv, type NexusEnv } from '../helpers/nexus-env';
 import { eventually } from '../helpers/eventually';
@@ -165,6 +166,54 @@ describe('standalone Nexus operations with the TypeScript SDK', () => {
         waitStage: temporal.api.enums.v1.NexusOperationWaitStage.NEXUS_OPERATION_WAIT_STAGE_UNSPECIFIED + 9,
       }),
       /unsupported wait_stage/,
+    );
+  });
+
+  test('describe with its long poll token waits for the operation to change; bad tokens are refused', async () => {
+    const { endpoint, handlerTaskQueue } = await env.newHandlerEndpoint();
+    const workflowId = `signal-${randomUUID()}`;
+    const operationId = `long-poll-${randomUUID()}`;
+    const describe = (request: Partial<temporal.api.workflowservice.v1.IDescribeNexusOperationExecutionRequest>) =>
+      env.connection.workflowService.describeNexusOperationExecution({
+        namespace: env.callerNamespace,
+        operationId,
+        ...request,
+      });
+    await env.withWorkers(handlerTaskQueue, async () => {
+      const held = await serviceClient(endpoint).startOperation('waitForSignal', workflowId, { id: operationId });
+      const started = await eventually(async () => {
+        const response = await describe({});
+        return response.info?.state ===
+          temporal.api.enums.v1.PendingNexusOperationState.PENDING_NEXUS_OPERATION_STATE_STARTED
+          ? response
+          : undefined;
+      });
+      assert.ok(started.longPollToken?.length, 'describe answers with a long poll token');
+      assert.ok(Number(started.info?.stateSizeBytes) > 0, 'describe reports the state size');
+      // With the token the describe waits: the operation next changes when the signalled handler
+      // workflow completes it, so an answer that did not wait would still show it running.
+      const waiting = describe({ runId: started.runId, longPollToken: started.longPollToken });
+      await env.handler.workflow.getHandle(workflowId).signal('finish');
+      const changed = await waiting;
+      assert.equal(changed.runId, started.runId);
+      assert.equal(
+        changed.info?.status,
+        temporal.api.enums.v1.NexusOperationExecutionStatus.NEXUS_OPERATION_EXECUTION_STATUS_COMPLETED,
+      );
+      assert.notDeepEqual(Buffer.from(changed.longPollToken ?? []), Buffer.from(started.longPollToken ?? []));
+      await held.result();
+    });
+    await assert.rejects(
+      describe({ longPollToken: Buffer.from('x') }),
+      (error: { code?: number; details?: string }) => {
+        assert.equal(error.code, grpcStatus.INVALID_ARGUMENT);
+        return error.details === 'run_id is required when long_poll_token is provided';
+      },
+    );
+    const { runId } = await describe({});
+    await assert.rejects(
+      describe({ runId, longPollToken: Buffer.from('not a token') }),
+      (error: { details?: string }) => error.details === 'invalid long poll token',
     );
   });
 });

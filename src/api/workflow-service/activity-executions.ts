@@ -36,8 +36,8 @@ const operatorCommand =
 export function activityExecutionHandlers(deps: ApiDeps): Record<string, RpcHandler> {
   return {
     StartActivityExecution: (r: Req<'StartActivityExecutionRequest'>) => start(deps.engine, namespaceOf(deps, r), r),
-    DescribeActivityExecution: (r: Req<'DescribeActivityExecutionRequest'>) =>
-      describe(deps.engine, namespaceOf(deps, r), r),
+    DescribeActivityExecution: (r: Req<'DescribeActivityExecutionRequest'>, c: CallContext) =>
+      describe(deps.engine, namespaceOf(deps, r), r, c.signal),
     PollActivityExecution: (r: Req<'PollActivityExecutionRequest'>, c: CallContext) =>
       poll(deps.engine, namespaceOf(deps, r), r, c.signal),
     ListActivityExecutions: (r: Req<'ListActivityExecutionsRequest'>) => list(deps.store, namespaceOf(deps, r), r),

@@ -23,8 +23,8 @@ export function nexusOperationExecutionHandlers(deps: ApiDeps): Record<string, R
   return {
     StartNexusOperationExecution: (r: Req<'StartNexusOperationExecutionRequest'>) =>
       start(deps.engine, namespaceOf(deps, r), r),
-    DescribeNexusOperationExecution: (r: Req<'DescribeNexusOperationExecutionRequest'>) =>
-      describe(deps.engine, namespaceOf(deps, r), r),
+    DescribeNexusOperationExecution: (r: Req<'DescribeNexusOperationExecutionRequest'>, c: CallContext) =>
+      describe(deps.engine, namespaceOf(deps, r), r, c.signal),
     PollNexusOperationExecution: (r: Req<'PollNexusOperationExecutionRequest'>, c: CallContext) =>
       poll(deps.engine, namespaceOf(deps, r), r, c.signal),
     ListNexusOperationExecutions: (r: Req<'ListNexusOperationExecutionsRequest'>) =>

@@ -4,6 +4,7 @@ import { recordActivityTaskStarted } from '../../engine/activity-task-api';
 import { type ApiDeps, namespaceOf, pollMatching } from '../api-deps';
 import type { CallContext } from '../grpc-service';
 import { withDeadline } from '../../common/deadline';
+import { workerSdkOf } from '../worker-sdk';
 
 export async function pollActivityTaskQueue(
   deps: ApiDeps,
@@ -26,6 +27,7 @@ export async function pollActivityTaskQueue(
         response = await recordActivityTaskStarted(deps.engine, task, {
           identity: request.identity ?? '',
           namespace: namespace.name,
+          sdk: workerSdkOf(context.metadata),
         });
       } catch (error) {
         // The attempt still waits for a worker: the task goes back to its queue.
