@@ -154,7 +154,7 @@ export class HistoryEngine {
       shardIdOf: (namespaceId, workflowId) => this.shardIdOf(namespaceId, workflowId),
       cacheCapacity,
       verifyItemTracking: this.ctx.config.verifyItemTracking,
-      wakeupOf: nextDeadline,
+      wakeupOf: (workflow) => nextDeadline(this.ctx, workflow),
       onCommitted: (_shard, committed) => this.onCommitted(shardId, committed),
       // Only this shard object: a later adoption of the same shard id has a new one.
       onOwnershipLost: (lost) => {

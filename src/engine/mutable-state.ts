@@ -324,6 +324,11 @@ export interface MutableStateCore {
   startTimeMs: number;
   executionTimeMs: number;
   closeTimeMs: number;
+  /**
+   * When a delete request (DeleteWorkflowExecution and its standalone twins) wants the closed run gone;
+   * absent or 0: at the end of its namespace's retention.
+   */
+  deleteAtMs?: number;
   nextEventId: number;
   /** previous_started_event_id: the started event of the last completed workflow task. */
   lastCompletedStartedEventId: number;

@@ -95,6 +95,11 @@ export class NamespaceRegistry {
     return record;
   }
 
+  /** The namespace with this id, or undefined (e.g. one deleted out from under its runs). */
+  findById(id: string): NamespaceRecord | undefined {
+    return this.byId.get(id);
+  }
+
   getById(id: string): NamespaceRecord {
     const record = this.byId.get(id);
     if (!record) throw namespaceNotFound(id);

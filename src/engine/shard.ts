@@ -180,8 +180,14 @@ export class Shard implements TransactionHost {
     const newTasks: OutboxTaskRow[] = [];
     const queued: QueuedTask[] = [];
     const completedTaskIds: number[] = [];
+    const deletedRuns: { key: RunKey; expectedVersion: number }[] = [];
     for (const workflow of runs) {
       const persisted = workflow.persisted;
+      if (workflow.isDeleted) {
+        if (persisted.version > 0) deletedRuns.push({ key: workflow.key, expectedVersion: persisted.version });
+        completedTaskIds.push(...workflow.completedTaskIds);
+        continue;
+      }
       // A run that was only read, and whose wake-up has not come, needs no deadline computed.
       const isUntouched =
         !workflow.isModified &&
@@ -199,16 +205,25 @@ export class Shard implements TransactionHost {
       }
       completedTaskIds.push(...workflow.completedTaskIds);
     }
-    if (executions.length > 0 || newTasks.length > 0 || completedTaskIds.length > 0) {
+    if (executions.length > 0 || newTasks.length > 0 || completedTaskIds.length > 0 || deletedRuns.length > 0) {
       await this.deps.store.commitShard({
         shardId: this.shardId,
         rangeId: this.rangeId,
         executions,
         newTasks,
         completedTaskIds,
+        deletedRuns,
       });
     }
+    const changed = [...written.keys()];
     for (const workflow of runs) {
+      if (workflow.isDeleted) {
+        // Gone from the store: its waiters wake (and find it gone), its wake-up is disarmed.
+        this.cache.delete(runKeyString(workflow.key));
+        workflow.committed({ ...workflow.persisted, wakeupAtMs: 0 });
+        changed.push(workflow);
+        continue;
+      }
       const entry = written.get(workflow);
       if (entry) {
         workflow.committed({
@@ -225,7 +240,7 @@ export class Shard implements TransactionHost {
       this.cache.set(runKeyString(workflow.key), workflow);
     }
     this.transactions += 1;
-    this.deps.onCommitted(this, { tasks: queued, runs, changed: [...written.keys()] });
+    this.deps.onCommitted(this, { tasks: queued, runs, changed });
   }
 }
 

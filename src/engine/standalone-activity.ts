@@ -12,6 +12,7 @@ import { msFromDuration } from '../common/time';
 import type { NamespaceRecord } from '../store/store';
 import type { HistoryEngine } from './history-engine';
 import type { Workflow } from './workflow';
+import { requestDeletion } from './workflow-operations';
 import type { Transaction } from './transaction';
 import type { RunKey } from './tasks';
 import { ActivityStatus, isRunning, type ActivityState, type StandaloneActivityState } from './mutable-state';
@@ -332,19 +333,43 @@ export function terminateActivityExecution(
   namespace: NamespaceRecord,
   request: TerminateRequest,
 ): Promise<void> {
-  return onActivity(engine, namespace, request, (tx, run, standalone, requestId) => {
-    terminateStandaloneRun(
-      engine.ctx,
-      tx,
-      run,
-      standalone,
-      requestId,
-      request,
-      () => statusName(run),
-      () => {
-        const activity = run.state.activities[String(ACTIVITY_SCHEDULED_EVENT_ID)];
-        standalone.closed = activity ? { ...activity } : standalone.closed;
-      },
-    );
+  return onActivity(engine, namespace, request, (tx, run, standalone, requestId) =>
+    terminateActivityRun(engine, tx, run, standalone, requestId, request),
+  );
+}
+
+/** DeleteActivityExecution: a running activity is terminated first; then its run is deleted. */
+export function deleteActivityExecution(
+  engine: HistoryEngine,
+  namespace: NamespaceRecord,
+  request: temporal.api.workflowservice.v1.IDeleteActivityExecutionRequest,
+): Promise<void> {
+  const terminate: TerminateRequest = { ...request, reason: 'Delete activity execution' };
+  return onActivity(engine, namespace, terminate, (tx, run, standalone, requestId) => {
+    if (isRunning(run.state)) terminateActivityRun(engine, tx, run, standalone, requestId, terminate);
+    requestDeletion(run, tx.nowMs);
   });
+}
+
+function terminateActivityRun(
+  engine: HistoryEngine,
+  tx: Transaction,
+  run: Workflow,
+  standalone: StandaloneActivityState,
+  requestId: string,
+  request: TerminateRequest,
+): void {
+  terminateStandaloneRun(
+    engine.ctx,
+    tx,
+    run,
+    standalone,
+    requestId,
+    request,
+    () => statusName(run),
+    () => {
+      const activity = run.state.activities[String(ACTIVITY_SCHEDULED_EVENT_ID)];
+      standalone.closed = activity ? { ...activity } : standalone.closed;
+    },
+  );
 }

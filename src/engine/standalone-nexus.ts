@@ -12,6 +12,7 @@ import { msFromDuration } from '../common/time';
 import type { NamespaceRecord } from '../store/store';
 import type { HistoryEngine } from './history-engine';
 import type { Workflow } from './workflow';
+import { requestDeletion } from './workflow-operations';
 import type { Transaction } from './transaction';
 import type { RunKey } from './tasks';
 import {
@@ -289,21 +290,45 @@ export function terminateNexusOperationExecution(
   namespace: NamespaceRecord,
   request: TerminateRequest,
 ): Promise<void> {
-  return onOperation(engine, namespace, request, (tx, run, standalone, requestId) => {
-    terminateStandaloneRun(
-      engine.ctx,
-      tx,
-      run,
-      standalone,
-      requestId,
-      request,
-      () => closedStateName(run),
-      () => {
-        const op = run.state.nexusOperations[String(STANDALONE_SCHEDULED_EVENT_ID)];
-        standalone.closed = op ? { ...op } : standalone.closed;
-      },
-    );
+  return onOperation(engine, namespace, request, (tx, run, standalone, requestId) =>
+    terminateOperationRun(engine, tx, run, standalone, requestId, request),
+  );
+}
+
+/** DeleteNexusOperationExecution: a running operation is terminated first; then its run is deleted. */
+export function deleteNexusOperationExecution(
+  engine: HistoryEngine,
+  namespace: NamespaceRecord,
+  request: temporal.api.workflowservice.v1.IDeleteNexusOperationExecutionRequest,
+): Promise<void> {
+  const terminate: TerminateRequest = { ...request, reason: 'Delete nexus operation execution' };
+  return onOperation(engine, namespace, terminate, (tx, run, standalone, requestId) => {
+    if (isRunning(run.state)) terminateOperationRun(engine, tx, run, standalone, requestId, terminate);
+    requestDeletion(run, tx.nowMs);
   });
+}
+
+function terminateOperationRun(
+  engine: HistoryEngine,
+  tx: Transaction,
+  run: Workflow,
+  standalone: StandaloneOperationState,
+  requestId: string,
+  request: TerminateRequest,
+): void {
+  terminateStandaloneRun(
+    engine.ctx,
+    tx,
+    run,
+    standalone,
+    requestId,
+    request,
+    () => closedStateName(run),
+    () => {
+      const op = run.state.nexusOperations[String(STANDALONE_SCHEDULED_EVENT_ID)];
+      standalone.closed = op ? { ...op } : standalone.closed;
+    },
+  );
 }
 
 function closedStateName(run: Workflow): string {

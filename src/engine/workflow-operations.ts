@@ -219,3 +219,9 @@ export function assertRunning(workflow: Workflow): void {
     });
   }
 }
+
+/** Asks for a closed run to be deleted now instead of at the end of its retention (deadlines.ts). */
+export function requestDeletion(run: Workflow, nowMs: number): void {
+  run.state.deleteAtMs = nowMs;
+  run.touchCore();
+}

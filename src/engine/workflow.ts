@@ -45,6 +45,7 @@ export class Workflow {
   private unpersisted: { event: HistoryEvent; data: Uint8Array }[] = [];
   private readonly changedItems = new Map<ItemField, Set<string>>();
   private makeCurrent = false;
+  private deleted = false;
   /** A core field changed that no event, item or task accounts for (see isModified). */
   private isCoreTouched = false;
   private emitted: PendingTask[] = [];
@@ -258,6 +259,15 @@ export class Workflow {
     this.isCoreTouched = true;
   }
 
+  /** Whether this transaction deletes the closed run: its rows, history and visibility go with the commit. */
+  get isDeleted(): boolean {
+    return this.deleted;
+  }
+
+  markDeleted(): void {
+    this.deleted = true;
+  }
+
   /**
    * Whether this transaction changed the run. Core fields change only with an event, an item, a task or
    * touchCore(), so a run read but not changed is not even serialized (verified in tests).
@@ -269,7 +279,8 @@ export class Workflow {
       this.changedItems.size > 0 ||
       this.emitted.length > 0 ||
       this.completed.length > 0 ||
-      this.makeCurrent
+      this.makeCurrent ||
+      this.deleted
     );
   }
 

@@ -104,6 +104,11 @@ export interface ShardCommit {
   readonly executions: readonly ExecutionWrite[];
   readonly newTasks: readonly OutboxTaskRow[];
   readonly completedTaskIds: readonly number[];
+  /**
+   * Closed runs to delete with everything they own (items, history, visibility, wake-up, and the current
+   * pointer if it is theirs); each at the version its deleter read, else a StoreConflictError.
+   */
+  readonly deletedRuns?: readonly { readonly key: ExecutionKey; readonly expectedVersion: number }[];
 }
 
 export interface ShardLease {

@@ -161,6 +161,37 @@ describe('standalone activities with the TypeScript SDK', () => {
     assert.equal((await timedOut.describe()).status, 'TIMED_OUT');
   });
 
+  test('DeleteActivityExecution terminates a running activity and deletes it', async () => {
+    const service = env.client.workflowService;
+    const running = await activity().start('greet', {
+      id: uniqueId('d'),
+      taskQueue: uniqueId('nobody'),
+      startToCloseTimeout: '1m',
+    });
+    const outcome = running.result().catch((e: unknown) => e);
+    await service.deleteActivityExecution({ namespace: 'default', activityId: running.activityId });
+    const error = await outcome;
+    assert.ok(error instanceof ActivityExecutionFailedError && error.cause instanceof TerminatedFailure, String(error));
+    assert.equal(error.cause.message, 'Delete activity execution');
+    await eventually(
+      async () => (await running.describe().catch((e: unknown) => e)) instanceof ActivityNotFoundError || undefined,
+    );
+    const { count } = await service.countActivityExecutions({
+      namespace: 'default',
+      query: `ActivityId = '${running.activityId}'`,
+    });
+    assert.equal(Number(count), 0, 'visibility forgets a deleted activity');
+    await assert.rejects(
+      service.deleteActivityExecution({ namespace: 'default', activityId: running.activityId }),
+      (e: { code?: number }) => e.code === grpcStatus.NOT_FOUND,
+    );
+    await assert.rejects(
+      service.deleteActivityExecution({ namespace: 'default', activityId: '' }),
+      (e: { code?: number; details?: string }) =>
+        e.code === grpcStatus.INVALID_ARGUMENT && e.details === 'activity ID is required',
+    );
+  });
+
   test('a start delay holds the first attempt back', async () => {
     await env.withWorker(async (taskQueue) => {
       const handle = await activity().start('greet', {

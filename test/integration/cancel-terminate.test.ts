@@ -97,6 +97,43 @@ describe('cancel, terminate, queries and updates', () => {
     assert.equal((await handle.describe()).status.name, 'TERMINATED');
   });
 
+  test('DeleteWorkflowExecution deletes a closed run and terminates a running one first', async () => {
+    const service = env.client.workflowService;
+    const deleteRun = (workflowId: string) =>
+      service.deleteWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId } });
+    const running = await env.client.workflow.start('waitForever', {
+      taskQueue: uniqueId('tq'),
+      workflowId: uniqueId(),
+    });
+    const closed = await env.client.workflow.start('waitForever', {
+      taskQueue: uniqueId('tq'),
+      workflowId: uniqueId(),
+    });
+    await closed.terminate('closed first');
+    // The running run's caller sees it end as terminated by the delete, before it is gone.
+    const outcome = running.result().catch((e: unknown) => e);
+    await deleteRun(running.workflowId);
+    await deleteRun(closed.workflowId);
+    const error = await outcome;
+    assert.ok(error instanceof WorkflowFailedError && error.cause instanceof TerminatedFailure, String(error));
+    for (const handle of [running, closed]) {
+      await eventually(
+        async () => (await handle.describe().catch((e: unknown) => e)) instanceof WorkflowNotFoundError || undefined,
+      );
+      const { executions } = await service.listWorkflowExecutions({
+        namespace: 'default',
+        query: `WorkflowId = '${handle.workflowId}'`,
+      });
+      assert.equal(executions.length, 0, 'visibility forgets a deleted run');
+    }
+    await assert.rejects(deleteRun(uniqueId('missing')), (e: { code?: number }) => e.code === GrpcStatus.NOT_FOUND);
+    await assert.rejects(
+      service.deleteWorkflowExecution({ namespace: 'default' }),
+      (e: { code?: number; details?: string }) =>
+        e.code === GrpcStatus.INVALID_ARGUMENT && e.details === 'Execution is not set on request.',
+    );
+  });
+
   test('cancel and terminate of an unknown or closed workflow are WorkflowNotFoundError', async () => {
     const unknown = env.client.workflow.getHandle(uniqueId('missing'));
     for (const call of [() => unknown.cancel(), () => unknown.terminate('x'), () => unknown.describe()]) {

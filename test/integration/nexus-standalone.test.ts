@@ -216,4 +216,41 @@ describe('standalone Nexus operations with the TypeScript SDK', () => {
       (error: { details?: string }) => error.details === 'invalid long poll token',
     );
   });
+
+  test('DeleteNexusOperationExecution deletes a closed operation and terminates a running one first', async () => {
+    const { endpoint, handlerTaskQueue } = await env.newHandlerEndpoint();
+    const service = env.connection.workflowService;
+    const deleteOperation = (operationId: string) =>
+      service.deleteNexusOperationExecution({ namespace: env.callerNamespace, operationId });
+    await env.withWorkers(handlerTaskQueue, async () => {
+      const client = serviceClient(endpoint);
+      const echoId = `echo-${randomUUID()}`;
+      await client.executeOperation('echo', { message: 'then deleted' }, { id: echoId });
+      const held = await client.startOperation('waitForSignal', `signal-${randomUUID()}`, {
+        id: `held-${randomUUID()}`,
+      });
+      const outcome = held.result().catch((e: unknown) => e);
+      await deleteOperation(echoId);
+      await deleteOperation(held.operationId);
+      const error = await outcome;
+      assert.ok(error instanceof NexusOperationFailureError, String(error));
+      assert.match(String(error.cause?.message), /Delete nexus operation execution/);
+      for (const operationId of [echoId, held.operationId]) {
+        await eventually(
+          async () =>
+            (await env.caller.nexus
+              .getHandle(operationId)
+              .describe()
+              .catch((e: unknown) => e)) instanceof NexusOperationNotFoundError || undefined,
+        );
+      }
+      const counted = await env.caller.nexus.count(`Endpoint = '${endpoint}'`);
+      assert.equal(counted.count, 0, 'visibility forgets deleted operations');
+    });
+    await assert.rejects(
+      deleteOperation(`missing-${randomUUID()}`),
+      (e: { code?: number }) => e.code === grpcStatus.NOT_FOUND,
+    );
+    await assert.rejects(deleteOperation(''), (e: { details?: string }) => e.details === 'operation_id is required');
+  });
 });

@@ -8,6 +8,7 @@ import {
   type ExecutionRecord,
   type ExecutionWrite,
   type NamespaceRecord,
+  type ShardCommit,
   type ShardLease,
   type Store,
 } from '../../src/store/store';
@@ -121,6 +122,29 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
           completedTaskIds: [],
         });
         assert.equal((await store.getExecution({ key: { namespaceId: NS, workflowId: 'w', runId: 'r' } }))?.version, 2);
+      });
+    });
+
+    test('a deleted run takes its items, history, wake-up and current pointer with it, at the version read', async () => {
+      await withStore(async (store, rangeId) => {
+        const key = { namespaceId: NS, workflowId: 'gone', runId: 'r1' };
+        const commit = (extra: Partial<ShardCommit>) =>
+          store.commitShard({ shardId: 0, rangeId, executions: [], newTasks: [], completedTaskIds: [], ...extra });
+        await commit({
+          executions: [
+            create('gone', 'r1', { upsertItems: [{ kind: 'timers', id: 't', data: '{}' }], wakeupAtMs: 5 }),
+            create('kept', 'r1'),
+          ],
+        });
+        await assert.rejects(commit({ deletedRuns: [{ key, expectedVersion: 7 }] }), StoreConflictError);
+        await commit({ deletedRuns: [{ key, expectedVersion: 1 }] });
+        assert.equal(await store.getExecution({ key }), undefined);
+        assert.deepEqual(await store.readHistory({ key, fromEventId: 1, limit: 10 }), []);
+        assert.equal(await store.getCurrentRunId(key), undefined);
+        assert.deepEqual(await store.readWakeups({ shardId: 0, untilMs: 10, limit: 10 }), []);
+        // The other workflow's run is untouched.
+        assert.ok(await store.getExecution({ key: { ...key, workflowId: 'kept' } }));
+        assert.equal(await store.getCurrentRunId({ namespaceId: NS, workflowId: 'kept' }), 'r1');
       });
     });
 

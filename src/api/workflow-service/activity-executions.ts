@@ -1,10 +1,10 @@
 // The standalone activity RPCs (engine/standalone-activity.ts): start, describe, poll, list, count,
-// cancel and terminate. Delete answers UNIMPLEMENTED (Causeway deletes no run before its retention);
-// Pause, Unpause, Reset and UpdateOptions of a standalone activity are off by default on the Temporal
+// cancel, terminate and delete. Pause, Unpause, Reset and UpdateOptions of a standalone activity are off by default on the Temporal
 // server too (history.enableStandaloneActivityOperatorCommands) and answer as it does then.
 import type { temporal } from '../../common/proto';
 import { ServiceError, ErrorCode } from '../../common/errors';
 import {
+  deleteActivityExecution as deleteRun,
   requestCancelActivityExecution as requestCancel,
   startActivityExecution as start,
   terminateActivityExecution as terminate,
@@ -48,6 +48,10 @@ export function activityExecutionHandlers(deps: ApiDeps): Record<string, RpcHand
     },
     TerminateActivityExecution: async (r: Req<'TerminateActivityExecutionRequest'>) => {
       await terminate(deps.engine, namespaceOf(deps, r), r);
+      return {};
+    },
+    DeleteActivityExecution: async (r: Req<'DeleteActivityExecutionRequest'>) => {
+      await deleteRun(deps.engine, namespaceOf(deps, r), r);
       return {};
     },
     PauseActivityExecution: operatorCommand('PauseActivityExecution'),

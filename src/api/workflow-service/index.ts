@@ -22,6 +22,7 @@ import { requestCancelWorkflowExecution } from './request-cancel-workflow-execut
 import { signalWorkflowExecution } from './signal-workflow-execution';
 import { signalWithStartWorkflowExecution } from './signal-with-start-workflow-execution';
 import { terminateWorkflowExecution } from './terminate-workflow-execution';
+import { deleteWorkflowExecution } from './delete-workflow-execution';
 import { listWorkflowExecutions } from './list-workflow-executions';
 import { countWorkflowExecutions } from './count-workflow-executions';
 import { getSearchAttributes } from './get-search-attributes';
@@ -66,6 +67,7 @@ export function workflowServiceHandlers(deps: ApiDeps): Record<string, RpcHandle
     SignalWorkflowExecution: (r) => signalWorkflowExecution(deps, r),
     SignalWithStartWorkflowExecution: (r) => signalWithStartWorkflowExecution(deps, r),
     TerminateWorkflowExecution: (r) => terminateWorkflowExecution(deps, r),
+    DeleteWorkflowExecution: (r) => deleteWorkflowExecution(deps, r),
     ListWorkflowExecutions: (r) => listWorkflowExecutions(deps, r),
     CountWorkflowExecutions: (r) => countWorkflowExecutions(deps, r),
     GetSearchAttributes: () => getSearchAttributes(deps),

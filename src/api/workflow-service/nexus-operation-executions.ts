@@ -1,8 +1,8 @@
 // The standalone Nexus operation RPCs (engine/standalone-nexus.ts): start, describe, poll, list, count,
-// cancel and terminate. DeleteNexusOperationExecution is not among them yet: Causeway deletes no run
-// before its retention (DeleteWorkflowExecution is missing too), so it answers UNIMPLEMENTED.
+// cancel, terminate and delete.
 import type { temporal } from '../../common/proto';
 import {
+  deleteNexusOperationExecution as deleteRun,
   requestCancelNexusOperationExecution as requestCancel,
   startNexusOperationExecution as start,
   terminateNexusOperationExecution as terminate,
@@ -37,6 +37,10 @@ export function nexusOperationExecutionHandlers(deps: ApiDeps): Record<string, R
     },
     TerminateNexusOperationExecution: async (r: Req<'TerminateNexusOperationExecutionRequest'>) => {
       await terminate(deps.engine, namespaceOf(deps, r), r);
+      return {};
+    },
+    DeleteNexusOperationExecution: async (r: Req<'DeleteNexusOperationExecutionRequest'>) => {
+      await deleteRun(deps.engine, namespaceOf(deps, r), r);
       return {};
     },
   };

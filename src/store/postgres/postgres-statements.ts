@@ -81,6 +81,10 @@ export const SQL = {
      ON CONFLICT (namespace_id, workflow_id, run_id) DO UPDATE SET at_ms = excluded.at_ms, shard_id = excluded.shard_id`,
   ),
   deleteWakeup: named('delete_wakeup', `DELETE FROM wakeups WHERE ${RUN}`),
+  deleteExecution: named('delete_execution', `DELETE FROM executions WHERE ${RUN} AND db_version = $4`),
+  deleteRunItems: named('delete_run_items', `DELETE FROM execution_items WHERE ${RUN}`),
+  deleteRunHistory: named('delete_run_history', `DELETE FROM history_events WHERE ${RUN}`),
+  deleteCurrentOf: named('delete_current_of', `DELETE FROM current_executions WHERE ${RUN}`),
   insertTasks: named(
     'insert_tasks',
     `INSERT INTO tasks (shard_id, task_id, kind, namespace_id, workflow_id, run_id, payload)

@@ -220,6 +220,7 @@ export class PostgresStore implements Store {
       if (params.completedTaskIds.length > 0) {
         await run(client, SQL.deleteTasks, [params.shardId, params.completedTaskIds]);
       }
+      for (const { key, expectedVersion } of params.deletedRuns ?? []) await deleteRun(client, key, expectedVersion);
     });
   }
 
@@ -414,6 +415,18 @@ async function fence(client: pg.PoolClient, shardId: number, rangeId: number): P
 }
 
 const UNIQUE_VIOLATION = '23505';
+
+/** Deletes a closed run and everything it owns; the current pointer only if it is this run's. */
+async function deleteRun(client: pg.PoolClient, key: ExecutionKey, expectedVersion: number): Promise<void> {
+  const ids = [key.namespaceId, key.workflowId, key.runId];
+  const deleted = await run(client, SQL.deleteExecution, [...ids, expectedVersion]);
+  if (deleted.rowCount !== 1)
+    throw new StoreConflictError(`execution ${key.workflowId}/${key.runId} changed concurrently`);
+  await run(client, SQL.deleteRunItems, ids);
+  await run(client, SQL.deleteRunHistory, ids);
+  await run(client, SQL.deleteWakeup, ids);
+  await run(client, SQL.deleteCurrentOf, ids);
+}
 
 async function writeExecution(client: pg.PoolClient, shardId: number, write: ExecutionWrite): Promise<void> {
   const r = write.record;

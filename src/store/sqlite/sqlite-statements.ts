@@ -79,6 +79,12 @@ const STATEMENTS = {
      ON CONFLICT (namespace_id, workflow_id, run_id) DO UPDATE SET at_ms = excluded.at_ms, shard_id = excluded.shard_id`,
   ),
   deleteWakeup: sql('DELETE FROM wakeups WHERE namespace_id = ? AND workflow_id = ? AND run_id = ?'),
+  deleteExecution: sql(
+    'DELETE FROM executions WHERE namespace_id = ? AND workflow_id = ? AND run_id = ? AND db_version = ?',
+  ),
+  deleteRunItems: sql('DELETE FROM execution_items WHERE namespace_id = ? AND workflow_id = ? AND run_id = ?'),
+  deleteRunHistory: sql('DELETE FROM history_events WHERE namespace_id = ? AND workflow_id = ? AND run_id = ?'),
+  deleteCurrentOf: sql('DELETE FROM current_executions WHERE namespace_id = ? AND workflow_id = ? AND run_id = ?'),
   readWakeups: sql(
     `SELECT namespace_id, workflow_id, run_id, at_ms FROM wakeups WHERE shard_id = ? AND at_ms <= ?
      ORDER BY at_ms LIMIT ?`,

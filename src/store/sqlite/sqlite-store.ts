@@ -205,8 +205,20 @@ export class SqliteStore implements Store {
           );
         }
         for (const taskId of params.completedTaskIds) this.statements.deleteTask.run(params.shardId, taskId);
+        for (const { key, expectedVersion } of params.deletedRuns ?? []) this.deleteRun(key, expectedVersion);
       })();
     });
+  }
+
+  private deleteRun(key: ExecutionKey, expectedVersion: number): void {
+    const s = this.statements;
+    const { namespaceId, workflowId, runId } = key;
+    if (s.deleteExecution.run(namespaceId, workflowId, runId, expectedVersion).changes !== 1)
+      throw new StoreConflictError(`execution ${workflowId}/${runId} changed concurrently`);
+    s.deleteRunItems.run(namespaceId, workflowId, runId);
+    s.deleteRunHistory.run(namespaceId, workflowId, runId);
+    s.deleteWakeup.run(namespaceId, workflowId, runId);
+    s.deleteCurrentOf.run(namespaceId, workflowId, runId);
   }
 
   completeTasks(params: { shardId: number; rangeId: number; taskIds: readonly number[] }): Promise<void> {
