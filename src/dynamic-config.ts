@@ -61,6 +61,12 @@ export function configFromDynamicConfig(values: Readonly<Record<string, unknown>
       case 'limit.historyMaxPageSize':
         engine.historyPageSizeMax = toCount(key, value);
         break;
+      case 'system.maxCallbacksPerWorkflow':
+        engine.callbacksPerWorkflowMax = toCount(key, value);
+        break;
+      case 'system.maxCallbacksPerUpdateID':
+        engine.callbacksPerUpdateMax = toCount(key, value);
+        break;
       case 'history.maximumSignalsPerExecution':
         engine.signalsPerExecutionMax = toCount(key, value);
         break;

@@ -20,6 +20,51 @@ import {
 import { handlerStartLink, outcomeOfClose, type NexusOutcome } from './run-outcome';
 import type { Transaction } from './transaction';
 import type { RunKey } from './tasks';
+import type { EngineConfig } from './engine-context';
+import { UpdateStage, type UpdateEntry } from './update-registry';
+import { ErrorCode, ServiceError } from '../common/errors';
+
+/**
+ * Refuses, before anything changes, callbacks beyond the Temporal server's limits: `adding` more on the
+ * run (none yet for a new one), and with `updateId` on that update too (`pendingOnUpdate` counts those
+ * of an update still in flight, which are registered at its acceptance).
+ */
+export function checkCallbackLimits(
+  config: EngineConfig,
+  workflow: Workflow | undefined,
+  adding: number,
+  update?: { readonly updateId: string; readonly pendingOnUpdate: number },
+): void {
+  if (adding === 0) return;
+  const callbacks = workflow ? Object.values(workflow.state.callbacks) : [];
+  const onUpdates = update
+    ? [...(workflow?.updates.values() ?? [])].reduce((sum, entry) => sum + pendingUpdateCallbacks(entry), 0)
+    : 0;
+  const total = callbacks.length + onUpdates;
+  if (adding + total > config.callbacksPerWorkflowMax) {
+    throw new ServiceError(
+      ErrorCode.FailedPrecondition,
+      `cannot attach more than ${config.callbacksPerWorkflowMax} callbacks to a workflow (${total} callbacks already attached)`,
+    );
+  }
+  if (!update) return;
+  const onThisUpdate = callbacks.filter((c) => c.updateId === update.updateId).length + update.pendingOnUpdate;
+  if (adding + onThisUpdate > config.callbacksPerUpdateMax) {
+    throw new ServiceError(
+      ErrorCode.FailedPrecondition,
+      `cannot attach more than ${config.callbacksPerUpdateMax} callbacks to update ${JSON.stringify(update.updateId)} (${onThisUpdate} callbacks already attached)`,
+    );
+  }
+}
+
+/** Callbacks of an update still in flight: its own request's and those attached to it since. */
+export function pendingUpdateCallbacks(entry: UpdateEntry): number {
+  if (entry.stage >= UpdateStage.Accepted) return 0;
+  return (
+    (entry.request.completionCallbacks ?? []).length +
+    entry.attachments.reduce((sum, attachment) => sum + attachment.callbacks.length, 0)
+  );
+}
 
 /** Callbacks of the run, or (with `update`) of one of its updates, waiting in standby. */
 export function addCompletionCallbacks(

@@ -21,6 +21,10 @@ export interface EngineConfig {
   readonly signalsPerExecutionMax: number;
   /** Events per page of history in poll responses and GetWorkflowExecutionHistory (limit.historyMaxPageSize). */
   readonly historyPageSizeMax: number;
+  /** Completion callbacks a run may hold in all (system.maxCallbacksPerWorkflow). */
+  readonly callbacksPerWorkflowMax: number;
+  /** Completion callbacks one update may hold (system.maxCallbacksPerUpdateID). */
+  readonly callbacksPerUpdateMax: number;
   /** Runs kept in memory across all shards (least recently used ones are dropped). */
   readonly runCacheMax: number;
   /** Check on every write that no mutable state item changed without being marked (tests). */
@@ -39,6 +43,8 @@ export const defaultEngineConfig: EngineConfig = {
   pendingNexusOperationsMax: 30,
   signalsPerExecutionMax: 10_000,
   historyPageSizeMax: 256,
+  callbacksPerWorkflowMax: 32,
+  callbacksPerUpdateMax: 32,
   runCacheMax: 4096,
   verifyItemTracking: false,
 };

@@ -13,6 +13,7 @@ import { scheduleWorkflowTask } from './workflow-tasks';
 import type { RunKey } from './tasks';
 import { withDeadline } from '../common/deadline';
 import { attachUpdateCallbacks, checkUpdateCallbacks, updateResponseLink } from './update-callbacks';
+import { checkCallbackLimits } from './callbacks';
 
 type UpdateResponse = temporal.api.workflowservice.v1.IUpdateWorkflowExecutionResponse;
 
@@ -91,7 +92,8 @@ export async function admitUpdate(
   const updateId = request.request?.meta?.updateId ?? '';
   if (!isRunning(workflow.state)) throw notFound('workflow execution already completed');
   const known = await statusOf(tx, workflow, updateId);
-  if (known) return attachUpdateCallbacks(workflow, updateId, known.stage, request.request, tx.nowMs);
+  if (known)
+    return attachUpdateCallbacks(engine.ctx.config, workflow, updateId, known.stage, request.request, tx.nowMs);
   if (inFlightUpdates(workflow) >= MAX_IN_FLIGHT_UPDATES) {
     throw new ServiceError(
       ErrorCode.ResourceExhausted,
@@ -105,6 +107,10 @@ export async function admitUpdate(
       },
     );
   }
+  checkCallbackLimits(engine.ctx.config, workflow, (request.request?.completionCallbacks ?? []).length, {
+    updateId,
+    pendingOnUpdate: 0,
+  });
   workflow.updates.set(updateId, {
     updateId,
     request: request.request ?? {},

@@ -8,7 +8,8 @@
 import { EventType, temporal } from '../common/proto';
 import { invalidArgument } from '../common/errors';
 import type { Workflow } from './workflow';
-import { addCompletionCallbacks } from './callbacks';
+import { addCompletionCallbacks, checkCallbackLimits, pendingUpdateCallbacks } from './callbacks';
+import type { EngineConfig } from './engine-context';
 import { UpdateStage, type UpdateEntry } from './update-registry';
 
 type UpdateRequest = temporal.api.update.v1.IRequest;
@@ -72,6 +73,7 @@ function attachToAccepted(
  * that admitted it, or of one already attached, attaches nothing).
  */
 export function attachUpdateCallbacks(
+  config: EngineConfig,
   workflow: Workflow,
   updateId: string,
   stage: number,
@@ -84,10 +86,16 @@ export function attachUpdateCallbacks(
   const entry = workflow.updates.get(updateId);
   if (entry && entry.stage < UpdateStage.Accepted) {
     if (entry.request.requestId === requestId || entry.attachments.some((a) => a.requestId === requestId)) return;
+    checkCallbackLimits(config, workflow, callbacks.length, {
+      updateId,
+      pendingOnUpdate: pendingUpdateCallbacks(entry),
+    });
     entry.attachments.push({ requestId, callbacks });
     return;
   }
-  if (stage === UpdateStage.Accepted) attachToAccepted(workflow, updateId, { requestId, callbacks }, nowMs);
+  if (stage !== UpdateStage.Accepted || isKnownRequest(workflow, updateId, requestId)) return;
+  checkCallbackLimits(config, workflow, callbacks.length, { updateId, pendingOnUpdate: 0 });
+  attachToAccepted(workflow, updateId, { requestId, callbacks }, nowMs);
 }
 
 /** The link UpdateWorkflowExecution answers with once the update is past admission, as the Temporal server's. */

@@ -10,7 +10,7 @@ import { isRunning } from './mutable-state';
 import { createRun, type RunSpec } from './workflow-start';
 import { scheduleWorkflowTask, failWorkflowTask } from './workflow-tasks';
 import { closeWorkflow } from './workflow-close';
-import { addCompletionCallbacks } from './callbacks';
+import { addCompletionCallbacks, checkCallbackLimits } from './callbacks';
 
 const ReusePolicy = temporal.api.enums.v1.WorkflowIdReusePolicy;
 const ConflictPolicy = temporal.api.enums.v1.WorkflowIdConflictPolicy;
@@ -47,7 +47,7 @@ export async function startWorkflow(
     if (isRunning(current.state)) {
       const conflict = policies.conflictPolicy || ConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL;
       if (conflict === ConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING) {
-        return attachToRun(tx, current, spec);
+        return attachToRun(ctx, tx, current, spec);
       }
       const terminateRunning =
         conflict === ConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING ||
@@ -79,13 +79,14 @@ export async function startWorkflow(
  * the request id, the completion callbacks and the links it asks to attach; the callbacks then fire when
  * the run closes, so every Nexus caller that started it completes. No workflow task is scheduled.
  */
-function attachToRun(tx: Transaction, workflow: Workflow, spec: RunSpec): StartResult {
+function attachToRun(ctx: EngineContext, tx: Transaction, workflow: Workflow, spec: RunSpec): StartResult {
   const options = spec.onConflictOptions;
   if (!options || (!options.attachRequestId && !options.attachCompletionCallbacks && !options.attachLinks)) {
     return { workflow, started: false };
   }
   const requestId = options.attachRequestId ? spec.requestId : '';
   const callbacks = options.attachCompletionCallbacks ? spec.completionCallbacks : [];
+  checkCallbackLimits(ctx.config, workflow, callbacks.length);
   const eventId = workflow.appendExternal(
     EventType.EVENT_TYPE_WORKFLOW_EXECUTION_OPTIONS_UPDATED,
     'workflowExecutionOptionsUpdatedEventAttributes',

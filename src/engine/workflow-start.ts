@@ -28,7 +28,7 @@ import { Workflow } from './workflow';
 import { scheduleWorkflowTask } from './workflow-tasks';
 import type { EngineContext } from './engine-context';
 import type { Transaction } from './transaction';
-import { addCompletionCallbacks } from './callbacks';
+import { addCompletionCallbacks, checkCallbackLimits } from './callbacks';
 
 /** temporal.api.enums.v1.ContinueAsNewInitiator */
 export const ContinueAsNewInitiator = { Workflow: 1, Retry: 2, CronSchedule: 3 } as const;
@@ -76,6 +76,7 @@ export interface RunSpec {
 }
 
 export function createRun(ctx: EngineContext, tx: Transaction, requested: RunSpec, nowMs: number): Workflow {
+  checkCallbackLimits(ctx.config, undefined, requested.completionCallbacks.length);
   const spec: RunSpec = {
     ...requested,
     searchAttributes: withSearchAttributeTypes(requested.searchAttributes, requested.namespace.searchAttributes),
