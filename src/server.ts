@@ -5,6 +5,7 @@ import { systemIds, type Ids } from './common/ids';
 import { createLogger } from './common/logger';
 import { repeatEvery, type Repeating } from './common/repeat';
 import { openStore, type OpenedStore } from './store/open-store';
+import { meteredStore } from './store/metered-store';
 import type { Store } from './store/store';
 import { NamespaceRegistry } from './engine/namespace-registry';
 import { HistoryEngine } from './engine/history-engine';
@@ -69,11 +70,14 @@ export async function startServer(
 
 async function startWith(
   options: ServerOptions,
-  { store, schema, description, isShared }: OpenedStore,
+  { store: openedStore, schema, description, isShared }: OpenedStore,
   clock: Clock,
   ids: Ids,
   logger: ReturnType<typeof createLogger>,
 ): Promise<RunningServer> {
+  const metrics = new Metrics();
+  registerProcessMetrics(metrics, clock.nowMs());
+  const store = meteredStore(openedStore, metrics, () => clock.nowMs());
   const namespaces = new NamespaceRegistry(store, clock, ids);
   await namespaces.load();
   const searchAttributes = Object.fromEntries(
@@ -126,8 +130,6 @@ async function startWith(
   const nexusHttpClient = new NexusHttpClient({
     callbackUrl: (callerNamespace) => callbackUrlFor(httpConfig.callbackUrlTemplate, httpBaseUrl, callerNamespace),
   });
-  const metrics = new Metrics();
-  registerProcessMetrics(metrics, clock.nowMs());
   new NexusOperationExecutor(
     engine,
     endpoints,

@@ -1,7 +1,8 @@
 // Goal: the Prometheus endpoint on --metrics-port. After a Nexus call from a caller workflow it shows
 // the call's nexus_requests and nexus_latency series, labelled with the caller namespace, endpoint,
 // service, operation, method and outcome. It shows the frontend's service_requests and service_latency
-// per operation and namespace, and a failed request under service_errors and service_error_with_type.
+// per operation and namespace, a failed request under service_errors and service_error_with_type, and
+// persistence_requests and persistence_latency per store operation.
 // It also shows process figures, and answers 404 off /metrics; the Grafana dashboard's queries name only
 // metrics it serves.
 // Setup: startNexusEnv (caller-ns, handler-ns), an endpoint, caller and handler workers.
@@ -69,6 +70,10 @@ describe('Prometheus metrics', () => {
     const notFound =
       'service_error_with_type{operation="DescribeNamespace",namespace="no-such-ns",error_type="serviceerror_NotFound"}';
     assert.ok((valueOf(texts, notFound) ?? 0) >= 1);
+    // Every store call is counted and timed: each transaction's commit, each history read.
+    assert.ok((valueOf(texts, 'persistence_requests{operation="CommitShard"}') ?? 0) >= 1);
+    assert.ok((valueOf(texts, 'persistence_latency_count{operation="CommitShard"}') ?? 0) >= 1);
+    assert.ok((valueOf(texts, 'persistence_requests{operation="ReadHistory"}') ?? 0) >= 1);
     assert.ok((valueOf(texts, 'process_resident_memory_bytes') ?? 0) > 0);
     assert.equal(valueOf(texts, 'causeway_metrics_series_dropped_total'), 0);
     assert.equal((await scrapeOne(env.server.metricsPort, '/other')).status, 404);
@@ -77,7 +82,7 @@ describe('Prometheus metrics', () => {
       await readFile(path.join(__dirname, '..', '..', '..', 'docs', 'grafana', 'causeway-dashboard.json'), 'utf8'),
     ) as { panels: { targets: { expr: string }[] }[] };
     const names = dashboard.panels.flatMap((p) =>
-      p.targets.flatMap((t) => t.expr.match(/\b(service|nexus)_[a-z_]+/g) ?? []),
+      p.targets.flatMap((t) => t.expr.match(/\b(service|nexus|persistence)_[a-z_]+/g) ?? []),
     );
     assert.ok(names.length >= 4);
     for (const name of names) assert.match(text, new RegExp(`# TYPE ${name.replace(/_bucket$/, '')} `), name);
