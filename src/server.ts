@@ -18,6 +18,7 @@ import type { ApiDeps } from './api/api-deps';
 import { shutdownGrpc, startGrpcServer, type Invoke } from './api/grpc-server';
 import { startMetricsServer, type MetricsServer } from './api/metrics-server';
 import { Metrics, registerProcessMetrics } from './common/metrics';
+import { registerStateMetrics } from './api/state-metrics';
 import { searchAttributeTypeName } from './api/search-attribute-types';
 import { configFromDynamicConfig } from './dynamic-config';
 import { EndpointRegistry } from './nexus/endpoint-registry';
@@ -89,6 +90,7 @@ async function startWith(
   const endpoints = new EndpointRegistry(store, namespaces, clock, ids);
   await endpoints.load();
   const breakers = new CircuitBreakers(clock, config.circuitBreaker);
+  registerStateMetrics(metrics, namespaces, matching, breakers);
   const memberId = `causeway-${process.pid}-${ids.uuid()}`;
   const engine: HistoryEngine = new HistoryEngine(
     {

@@ -44,6 +44,11 @@ export class LruCache<K, V> {
     return this.entries.values();
   }
 
+  /** Every entry, least recently used first (reading them does not make them recent). */
+  pairs(): IterableIterator<[K, V]> {
+    return this.entries.entries();
+  }
+
   private evict(): void {
     if (this.entries.size <= this.capacity) return;
     for (const [key, value] of this.entries) {

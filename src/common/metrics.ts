@@ -43,10 +43,16 @@ function formatNumber(value: number): string {
   return Number.isInteger(value) ? String(value) : value.toPrecision(12).replace(/\.?0+$/, '');
 }
 
+export interface CollectedSample {
+  readonly labels: Labels;
+  readonly value: number;
+}
+
 export class Metrics {
   private readonly families = new Map<string, Family>();
   private readonly series = new Map<string, Series>();
   private readonly gauges = new Map<string, () => number>();
+  private readonly collectors = new Map<string, () => Iterable<CollectedSample>>();
   private dropped = 0;
 
   constructor(private readonly seriesMax = SERIES_MAX) {}
@@ -71,6 +77,15 @@ export class Metrics {
   gauge(name: string, help: string, read: () => number): void {
     this.families.set(name, { type: 'gauge', help });
     this.gauges.set(name, read);
+  }
+
+  /**
+   * Series read when the metrics are rendered, from state kept elsewhere (task queues, breakers): at
+   * most seriesMax of them per family are shown.
+   */
+  collect(name: string, type: 'gauge' | 'counter', help: string, read: () => Iterable<CollectedSample>): void {
+    this.families.set(name, { type, help });
+    this.collectors.set(name, read);
   }
 
   /** How many series exist (bounded by seriesMax). */
@@ -111,6 +126,16 @@ export class Metrics {
       const read = this.gauges.get(name);
       if (read) {
         lines.push(`${name} ${formatNumber(read())}`);
+        continue;
+      }
+      const collect = this.collectors.get(name);
+      if (collect) {
+        let shown = 0;
+        for (const sample of collect()) {
+          if (shown >= this.seriesMax) break;
+          lines.push(`${name}${labelText(sample.labels)} ${formatNumber(sample.value)}`);
+          shown += 1;
+        }
         continue;
       }
       for (const series of byName.get(name) ?? []) {

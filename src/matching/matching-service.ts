@@ -74,6 +74,19 @@ export class MatchingService<T> {
     }
   }
 
+  /** Every queue with its backlog and match counts (what the task queue metrics show). */
+  *stats(): Generator<{
+    readonly namespaceId: string;
+    readonly name: string;
+    readonly kind: string;
+    readonly queue: TaskQueue<T>;
+  }> {
+    for (const [key, queue] of this.queues) {
+      const [namespaceId = '', kind = '', name = ''] = key.split('\u0000');
+      yield { namespaceId, name, kind, queue };
+    }
+  }
+
   releaseAllPollers(): void {
     for (const queue of this.queues.values()) queue.releasePollers();
   }

@@ -21,6 +21,10 @@ export class TaskQueue<T> {
   /** Identity -> time of its last poll, least recent first; at most POLLERS_MAX. */
   private readonly pollerTimes = new Map<string, number>();
 
+  /** Tasks handed to polls so far, and those of them handed to a poll that was already waiting. */
+  matchedCount = 0;
+  syncMatchedCount = 0;
+
   /** A poll of this worker identity began now. */
   recordPoller(identity: string, nowMs: number): void {
     this.pollerTimes.delete(identity);
@@ -51,6 +55,8 @@ export class TaskQueue<T> {
     while (this.pollers.length > 0) {
       const poller = this.pollers.shift() as Poller<T>;
       if (poller.signal.aborted) continue;
+      this.matchedCount += 1;
+      this.syncMatchedCount += 1;
       poller.resolve(task);
       return;
     }
@@ -62,7 +68,10 @@ export class TaskQueue<T> {
   /** Waits for a task until the signal aborts (deadline or client gone); undefined = no task. */
   poll(signal: AbortSignal): Promise<T | undefined> {
     const next = this.takeFromBacklog();
-    if (next !== undefined) return Promise.resolve(next);
+    if (next !== undefined) {
+      this.matchedCount += 1;
+      return Promise.resolve(next);
+    }
     if (signal.aborted) return Promise.resolve(undefined);
     return new Promise((resolve) => {
       const poller: Poller<T> = {

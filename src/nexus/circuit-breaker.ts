@@ -21,6 +21,8 @@ interface BreakerState {
   isTrialInFlight: boolean;
 }
 
+export type BreakerMode = 'closed' | 'open' | 'half-open';
+
 export type BreakerDecision = { readonly allowed: true } | { readonly allowed: false; readonly retryAtMs: number };
 
 export class CircuitBreakers {
@@ -90,6 +92,16 @@ export class CircuitBreakers {
   /** Neither success nor destination-down (e.g. an operation error): releases a trial without judging. */
   recordNeutral(key: string): void {
     this.recordSuccess(key);
+  }
+
+  /** Each breaker that is not plainly closed: open (cooling down), half-open (a trial in flight) or counting failures. */
+  *states(): Generator<{ readonly key: string; readonly state: BreakerMode }> {
+    const now = this.clock.nowMs();
+    for (const [key, state] of this.breakers.pairs()) {
+      if (state.isTrialInFlight) yield { key, state: 'half-open' };
+      else if (state.openUntilMs > now) yield { key, state: 'open' };
+      else if (state.consecutiveFailures > 0) yield { key, state: 'closed' };
+    }
   }
 
   isOpen(key: string): boolean {

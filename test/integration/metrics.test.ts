@@ -2,7 +2,8 @@
 // the call's nexus_requests and nexus_latency series, labelled with the caller namespace, endpoint,
 // service, operation, method and outcome. It shows the frontend's service_requests and service_latency
 // per operation and namespace, a failed request under service_errors and service_error_with_type, and
-// persistence_requests and persistence_latency per store operation.
+// persistence_requests and persistence_latency per store operation, and the task queues' backlog and
+// poll_success counts.
 // It also shows process figures, and answers 404 off /metrics; the Grafana dashboard's queries name only
 // metrics it serves.
 // Setup: startNexusEnv (caller-ns, handler-ns), an endpoint, caller and handler workers.
@@ -74,6 +75,10 @@ describe('Prometheus metrics', () => {
     assert.ok((valueOf(texts, 'persistence_requests{operation="CommitShard"}') ?? 0) >= 1);
     assert.ok((valueOf(texts, 'persistence_latency_count{operation="CommitShard"}') ?? 0) >= 1);
     assert.ok((valueOf(texts, 'persistence_requests{operation="ReadHistory"}') ?? 0) >= 1);
+    // The handler's task queue handed its Nexus task to a poll.
+    const nexusQueue = `{namespace="handler-ns",taskqueue="${handlerTaskQueue}",task_type="Nexus"}`;
+    assert.ok((valueOf(texts, `poll_success${nexusQueue}`) ?? 0) >= 1, text);
+    assert.ok(valueOf(texts, `approximate_backlog_count${nexusQueue}`) !== undefined);
     assert.ok((valueOf(texts, 'process_resident_memory_bytes') ?? 0) > 0);
     assert.equal(valueOf(texts, 'causeway_metrics_series_dropped_total'), 0);
     assert.equal((await scrapeOne(env.server.metricsPort, '/other')).status, 404);

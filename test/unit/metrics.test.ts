@@ -1,9 +1,15 @@
 // Goal: the metrics registry renders counters and histograms in the Prometheus text format (escaped
 // labels, cumulative buckets, sum and count), gauges read at render time, and keeps at most its bound of
-// series: past it, observations are counted as dropped, not recorded. Setup: none.
+// series: past it, observations are counted as dropped, not recorded. Task queue and circuit breaker
+// state is read at scrape time, also within the bound. Setup: none (a fake clock for the breakers).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LATENCY_BUCKETS_S, Metrics } from '../../src/common/metrics';
+import { FakeClock } from '../helpers/fake-clock';
+import { MatchingService } from '../../src/matching/matching-service';
+import { CircuitBreakers } from '../../src/nexus/circuit-breaker';
+import { registerStateMetrics } from '../../src/api/state-metrics';
+import type { NamespaceRecord } from '../../src/store/store';
 
 test('counters, histograms and gauges render in the text exposition format', () => {
   const metrics = new Metrics();
@@ -34,3 +40,48 @@ test('series past the bound are dropped and counted', () => {
   assert.doesNotMatch(text, /ns-3/);
   assert.match(text, /causeway_metrics_series_dropped_total 2\n/);
 });
+
+test('state read at scrape time: task queue backlog and matches, breakers not plainly closed, bounded', async () => {
+  const clock = new FakeClock();
+  const metrics = new Metrics(2);
+  const matching = new MatchingService<string>();
+  const breakers = new CircuitBreakers(clock, { failuresToTrip: 1, openMs: 60_000 });
+  registerStateMetrics(
+    metrics,
+    { findById: (id) => (id === 'ns-id' ? namespaceNamed('payments') : undefined) },
+    matching,
+    breakers,
+  );
+  // One task meets a waiting poll (a sync match); one waits in the backlog, and a later poll takes it.
+  const waiting = matching.poll('ns-id', 'orders', 'workflow', new AbortController().signal);
+  matching.offer('ns-id', 'orders', 'workflow', 'first');
+  assert.equal(await waiting, 'first');
+  matching.offer('ns-id', 'orders', 'workflow', 'second');
+  matching.offer('ns-id', 'orders', 'workflow', 'third');
+  assert.equal(await matching.poll('ns-id', 'orders', 'workflow', new AbortController().signal), 'second');
+  const queue = '{namespace="payments",taskqueue="orders",task_type="Workflow"}';
+  let text = metrics.render();
+  assert.match(text, new RegExp(`approximate_backlog_count${escape(queue)} 1\\n`));
+  assert.match(text, new RegExp(`poll_success${escape(queue)} 2\\n`));
+  assert.match(text, new RegExp(`poll_success_sync${escape(queue)} 1\\n`));
+  // A breaker with a failure counted shows 0; once tripped, 2 (open); a trial after the cool-down, 1.
+  breakers.recordFailure('ns-id\u0000ep');
+  assert.match(metrics.render(), /nexus_circuit_breaker_state\{namespace="payments",endpoint="ep"\} 0\n/);
+  breakers.recordFailure('ns-id\u0000ep');
+  assert.match(metrics.render(), /nexus_circuit_breaker_state\{namespace="payments",endpoint="ep"\} 2\n/);
+  await clock.advance(60_000);
+  assert.equal(breakers.tryAcquire('ns-id\u0000ep').allowed, true);
+  assert.match(metrics.render(), /nexus_circuit_breaker_state\{namespace="payments",endpoint="ep"\} 1\n/);
+  // At most the registry's bound of series per family is shown.
+  for (const name of ['a', 'b', 'c']) matching.offer('ns-id', name, 'activity', 'x');
+  text = metrics.render();
+  assert.equal(text.split('\n').filter((line) => line.startsWith('approximate_backlog_count{')).length, 2);
+});
+
+function escape(text: string): string {
+  return text.replace(/[{}"]/g, (c) => `\\${c}`);
+}
+
+function namespaceNamed(name: string): NamespaceRecord {
+  return { id: 'ns-id', name } as NamespaceRecord;
+}
