@@ -19,6 +19,8 @@ const SYSTEM_ATTRIBUTES: Readonly<Record<string, number>> = {
   ParentRunId: T.INDEXED_VALUE_TYPE_KEYWORD,
   TemporalChangeVersion: T.INDEXED_VALUE_TYPE_KEYWORD_LIST,
   BuildIds: T.INDEXED_VALUE_TYPE_KEYWORD_LIST,
+  // The types of a run's paused activities (engine/activity-operator.ts).
+  TemporalPauseInfo: T.INDEXED_VALUE_TYPE_KEYWORD_LIST,
 };
 
 const TYPE_BY_NAME: Readonly<Record<string, number>> = {

@@ -70,9 +70,13 @@ export function workflowAlreadyStarted(message: string, startRequestId: string, 
   });
 }
 
+/** In the Temporal server's words: the run of the id (and run id) does not exist. */
 export function workflowNotFound(workflowId: string, runId?: string): ServiceError {
-  const what = runId ? `workflow execution ${workflowId}/${runId}` : `workflow execution ${workflowId}`;
-  return notFound(`${what} not found`);
+  return notFound(
+    runId
+      ? `workflow execution not found for workflow ID "${workflowId}" and run ID "${runId}"`
+      : `workflow not found for ID: ${workflowId}`,
+  );
 }
 
 export function alreadyCompleted(): ServiceError {

@@ -5,10 +5,10 @@
 import { type Failure, type Payloads, EventType, temporal, encodeBase64, decodeBase64 } from '../common/proto';
 import { durationFromMs, msFromDuration, timestampFromMs } from '../common/time';
 import type { EngineContext } from './engine-context';
-import { ActivityStatus, type ActivityState, type WorkerSdk } from './mutable-state';
+import { ActivityStatus, type ActivityPriority, type ActivityState, type WorkerSdk } from './mutable-state';
 import { closeStandaloneActivityRun, type StandaloneEnd } from './standalone-close';
 import type { Workflow } from './workflow';
-import { decideRetry, normalizeRetryPolicy, retryPolicyToProto, RetryState } from './retry-policy';
+import { decideRetry, isRetryable, normalizeRetryPolicy, retryPolicyToProto, RetryState } from './retry-policy';
 import { scheduleWorkflowTask } from './workflow-tasks';
 import { transitionItem } from './item-transition';
 import type { Transition } from '../common/state-machine';
@@ -18,6 +18,7 @@ import {
   ActivityCanceled,
   ActivityCompleted,
   ActivityFailed,
+  ActivityPausedAttemptFailed,
   ActivityRescheduled,
   ActivityStarted,
   ActivityTimedOut,
@@ -112,6 +113,7 @@ export function scheduleActivity(
     cancelRequestedEventId: 0,
     retryAtMs: 0,
     dispatchTaskId: 0,
+    ...(a.priority ? { priority: priorityState(a.priority) } : {}),
   };
   if (startDelayMs > 0) {
     activity.status = ActivityStatus.BackingOff;
@@ -121,6 +123,15 @@ export function scheduleActivity(
     activity.dispatchTaskId = workflow.emit(activityDispatchTask(activity));
   }
   workflow.putItem('activities', String(scheduledEventId), activity);
+}
+
+/** A Priority message as the activity record keeps it (plain JSON, only the fields set). */
+export function priorityState(priority: temporal.api.common.v1.IPriority): ActivityPriority {
+  return {
+    ...(priority.priorityKey ? { priorityKey: priority.priorityKey } : {}),
+    ...(priority.fairnessKey ? { fairnessKey: priority.fairnessKey } : {}),
+    ...(priority.fairnessWeight ? { fairnessWeight: priority.fairnessWeight } : {}),
+  };
 }
 
 export function findActivityById(workflow: Workflow, activityId: string): ActivityState | undefined {
@@ -186,8 +197,17 @@ export function startActivityTask(
     startToCloseTimeout: durationFromMs(activity.startToCloseTimeoutMs),
     heartbeatTimeout: durationFromMs(activity.heartbeatTimeoutMs),
     retryPolicy: retryPolicyToProto(activity.retryPolicy),
-    ...(scheduled?.priority ? { priority: scheduled.priority } : {}),
+    ...priorityOf(activity, scheduled),
   };
+}
+
+/** The activity's priority: its own (UpdateActivityOptions may have changed it), else its scheduled event's. */
+function priorityOf(
+  activity: ActivityState,
+  scheduled: temporal.api.history.v1.IActivityTaskScheduledEventAttributes | null | undefined,
+): { priority?: temporal.api.common.v1.IPriority } {
+  const priority = activity.priority === undefined ? scheduled?.priority : activity.priority;
+  return priority ? { priority } : {};
 }
 
 export function recordHeartbeat(
@@ -324,15 +344,22 @@ export function failActivity(
     attempt: activity.attempt,
     nowMs,
     expirationMs: expirationOf(activity),
-    errorType: info?.type ?? undefined,
-    isNonRetryable: info?.nonRetryable ?? false,
+    ...failureKind(info),
   });
   noteAttemptEnd(workflow, nowMs);
+  activity.lastAttemptCompleteTimeMs = nowMs;
+  const encodedFailure = failure ? encodeBase64('temporal.api.failure.v1.Failure', failure) : null;
+  // As the server: a paused activity's retryable failure waits for an unpause, whatever the policy's
+  // attempts and expiration say.
+  if (activity.pause && !activity.cancelRequested && isRetryableFailure(activity.retryPolicy, info)) {
+    transition(workflow, activity, ActivityPausedAttemptFailed, { failure: encodedFailure, identity });
+    return;
+  }
   if (decision.retry && !activity.cancelRequested) {
     transition(workflow, activity, ActivityAttemptFailed, {
       nowMs,
       delayMs: decision.delayMs,
-      failure: failure ? encodeBase64('temporal.api.failure.v1.Failure', failure) : null,
+      failure: encodedFailure,
       identity,
     });
     return;
@@ -357,14 +384,30 @@ export function failActivity(
   finish(ctx, workflow, activity, { kind: 'failed', cause, retryState }, nowMs);
 }
 
+function failureKind(info: temporal.api.failure.v1.IApplicationFailureInfo | null | undefined): {
+  errorType: string | undefined;
+  isNonRetryable: boolean;
+} {
+  return { errorType: info?.type ?? undefined, isNonRetryable: info?.nonRetryable ?? false };
+}
+
+function isRetryableFailure(
+  policy: ActivityState['retryPolicy'],
+  info: temporal.api.failure.v1.IApplicationFailureInfo | null | undefined,
+): boolean {
+  return isRetryable(policy, failureKind(info));
+}
+
 function expirationOf(activity: ActivityState): number {
   return activity.scheduleToCloseTimeoutMs > 0 ? activity.firstScheduledTimeMs + activity.scheduleToCloseTimeoutMs : 0;
 }
 
 type ActivityTimeout = 'schedule-to-start' | 'schedule-to-close' | 'start-to-close' | 'heartbeat';
 
-/** The earliest moment this activity needs attention (timeout or retry), 0 = none. */
+/** The earliest moment this activity needs attention (timeout or retry), 0 = none (also while paused). */
 export function activityDeadline(activity: ActivityState): number {
+  // As the server: no timeout of a paused activity runs, not even schedule-to-close; an unpause re-arms them.
+  if (activity.pause) return 0;
   const candidates: number[] = [];
   if (activity.scheduleToCloseTimeoutMs > 0)
     candidates.push(activity.firstScheduledTimeMs + activity.scheduleToCloseTimeoutMs);
@@ -387,6 +430,7 @@ export function processActivityDeadline(
   activity: ActivityState,
   nowMs: number,
 ): void {
+  if (activity.pause) return;
   if (
     activity.scheduleToCloseTimeoutMs > 0 &&
     nowMs >= activity.firstScheduledTimeMs + activity.scheduleToCloseTimeoutMs

@@ -55,7 +55,9 @@ export function recordActivityTaskStartedHere(
       workflow !== undefined &&
       isRunning(workflow.state) &&
       activity?.status === ActivityStatus.Scheduled &&
-      activity.attempt === task.attempt;
+      activity.attempt === task.attempt &&
+      // A pause, reset or new options since dispatched it again (the server's stamp): this one is stale.
+      activity.dispatchTaskId === task.dispatchTaskId;
     if (!workflow || !activity || !isCurrent) {
       // A stale pointer: its dispatch row (if it is still there) is not needed any more.
       if (workflow && task.dispatchTaskId !== activity?.dispatchTaskId) workflow.completeTask(task.dispatchTaskId);
@@ -117,7 +119,10 @@ async function resolve(
       : findActivityById(workflow, target.activityId);
   if (!activity) throw notFound('activity task not found');
   if (target.kind === 'token' && activity.attempt !== target.token.a) throw notFound('activity task not found');
-  const isForced = isForceCompletion && target.kind === 'id' && activity.status === ActivityStatus.Scheduled;
+  const isForced =
+    isForceCompletion &&
+    target.kind === 'id' &&
+    (activity.status === ActivityStatus.Scheduled || activity.status === ActivityStatus.Paused);
   if (activity.status !== ActivityStatus.Started && !isForced) throw notFound('activity task not found');
   return { workflow, activity };
 }
@@ -130,7 +135,11 @@ export function heartbeatActivity(
   return engine.run(targetKey(target), async (tx) => {
     const { workflow, activity } = await resolve(tx, target);
     recordHeartbeat(workflow, activity, details, tx.nowMs);
-    return { cancelRequested: activity.cancelRequested, activityPaused: false, activityReset: false };
+    return {
+      cancelRequested: activity.cancelRequested,
+      activityPaused: activity.pause !== undefined,
+      activityReset: activity.hasPendingReset === true,
+    };
   });
 }
 
@@ -145,7 +154,7 @@ export function respondActivityCompleted(
     const { workflow, activity } = await resolve(tx, target, true);
     activity.startedBuildId = buildId;
     // The server writes a Started event for an activity completed by id before any worker took it.
-    if (activity.status === ActivityStatus.Scheduled) activity.startedIdentity = identity;
+    if (activity.status !== ActivityStatus.Started) activity.startedIdentity = identity;
     completeActivity(engine.ctx, workflow, activity, result, identity, tx.nowMs);
   });
 }

@@ -13,10 +13,9 @@ import { isRunning } from './mutable-state';
 import { recordOf } from './workflow-record';
 import { callbackInfos } from './callbacks';
 import { executionInfo } from './execution-info';
-import { retryPolicyToProto } from './retry-policy';
+import { pendingActivityInfo } from './pending-activity-info';
 import { resetPointsToProto } from './reset-points';
 
-const PendingActivityState = temporal.api.enums.v1.PendingActivityState;
 const PendingWorkflowTaskState = temporal.api.enums.v1.PendingWorkflowTaskState;
 
 /** As the Temporal server's describe: deadlines, the original start time, whether a cancel was asked. */
@@ -66,37 +65,7 @@ export function describeWorkflow(
       rootExecution: started?.rootWorkflowExecution ?? { workflowId: s.workflowId, runId: s.runId },
       autoResetPoints: resetPointsToProto(s.autoResetPoints ?? []),
     },
-    pendingActivities: Object.values(s.activities).map((a) => ({
-      activityId: a.activityId,
-      activityType: { name: a.activityType },
-      state: a.cancelRequested
-        ? PendingActivityState.PENDING_ACTIVITY_STATE_CANCEL_REQUESTED
-        : a.startedTimeMs > 0
-          ? PendingActivityState.PENDING_ACTIVITY_STATE_STARTED
-          : PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED,
-      ...(a.heartbeatDetails
-        ? { heartbeatDetails: decodeBase64('temporal.api.common.v1.Payloads', a.heartbeatDetails) }
-        : {}),
-      ...(a.lastHeartbeatTimeMs ? { lastHeartbeatTime: timestampFromMs(a.lastHeartbeatTimeMs) } : {}),
-      ...(a.startedTimeMs ? { lastStartedTime: timestampFromMs(a.startedTimeMs) } : {}),
-      attempt: a.attempt,
-      maximumAttempts: a.retryPolicy.maximumAttempts,
-      scheduledTime: timestampFromMs(a.currentAttemptScheduledTimeMs),
-      ...(a.retryAtMs ? { nextAttemptScheduleTime: timestampFromMs(a.retryAtMs) } : {}),
-      ...(a.scheduleToCloseTimeoutMs
-        ? { expirationTime: timestampFromMs(a.firstScheduledTimeMs + a.scheduleToCloseTimeoutMs) }
-        : {}),
-      ...(a.lastFailure ? { lastFailure: decodeBase64('temporal.api.failure.v1.Failure', a.lastFailure) } : {}),
-      lastWorkerIdentity: a.startedIdentity || a.lastWorkerIdentity,
-      activityOptions: {
-        taskQueue: { name: a.taskQueue },
-        scheduleToCloseTimeout: durationFromMs(a.scheduleToCloseTimeoutMs),
-        scheduleToStartTimeout: durationFromMs(a.scheduleToStartTimeoutMs),
-        startToCloseTimeout: durationFromMs(a.startToCloseTimeoutMs),
-        heartbeatTimeout: durationFromMs(a.heartbeatTimeoutMs),
-        retryPolicy: retryPolicyToProto(a.retryPolicy),
-      },
-    })),
+    pendingActivities: Object.values(s.activities).map((a) => pendingActivityInfo(a, ctx.clock.nowMs())),
     pendingChildren: Object.values(s.children).map((c) => ({
       workflowId: c.workflowId,
       runId: c.runId,

@@ -51,12 +51,30 @@ export const ActivityStatus = {
   Scheduled: 'scheduled',
   Started: 'started',
   BackingOff: 'backing-off',
+  /** Not running, and not dispatched until UnpauseActivity (or ResetActivity) lets it go on. */
+  Paused: 'paused',
   Completed: 'completed',
   Failed: 'failed',
   Canceled: 'canceled',
   TimedOut: 'timed-out',
 } as const;
 export type ActivityStatus = (typeof ActivityStatus)[keyof typeof ActivityStatus];
+
+/** Who paused an activity (PauseActivity), and when. */
+export interface ActivityPause {
+  timeMs: number;
+  identity: string;
+  reason: string;
+  /** The request id of the PauseActivity that paused it: the same request again is no error. */
+  requestId: string;
+}
+
+/** temporal.api.common.v1.Priority, as plain JSON. */
+export interface ActivityPriority {
+  priorityKey?: number;
+  fairnessKey?: string;
+  fairnessWeight?: number;
+}
 
 export interface ActivityState {
   status: ActivityStatus;
@@ -94,6 +112,22 @@ export interface ActivityState {
   retryAtMs: number;
   /** The outbox task that hands the current attempt to matching (0 once it started). */
   dispatchTaskId: number;
+  /**
+   * Set while paused: always in status `paused`, and on a `started` attempt that runs on (the worker
+   * learns it from its heartbeats; when the attempt fails, no retry follows until an unpause).
+   */
+  pause?: ActivityPause;
+  /** ResetActivity of a running attempt: its heartbeats say so (`activity_reset`) until the attempt ends. */
+  hasPendingReset?: boolean;
+  /** ResetActivity or UnpauseActivity asked for the heartbeat details to go when the next attempt starts. */
+  shouldClearHeartbeat?: boolean;
+  /** When a worker last reported a failed attempt (RespondActivityTaskFailed), 0 or absent = never. */
+  lastAttemptCompleteTimeMs?: number;
+  /**
+   * The priority the activity was scheduled with, or that UpdateActivityOptions gave it (null: none).
+   * Absent: none, or a record from before this field (its scheduled event has it).
+   */
+  priority?: ActivityPriority | null;
 }
 
 export interface TimerState {

@@ -50,6 +50,15 @@ export function retryPolicyToProto(policy: RetryPolicyState): RetryPolicy {
   };
 }
 
+/** Whether the policy retries a failure of this kind at all (attempts and expiration aside). */
+export function isRetryable(
+  policy: RetryPolicyState,
+  failure: { readonly errorType?: string | undefined; readonly isNonRetryable?: boolean },
+): boolean {
+  if (failure.isNonRetryable) return false;
+  return !(failure.errorType && policy.nonRetryableErrorTypes.includes(failure.errorType));
+}
+
 export type RetryDecision =
   { readonly retry: true; readonly delayMs: number } | { readonly retry: false; readonly retryState: RetryState };
 
@@ -66,10 +75,7 @@ export function decideRetry(params: {
   readonly isNonRetryable?: boolean;
 }): RetryDecision {
   const { policy, attempt } = params;
-  if (params.isNonRetryable) return { retry: false, retryState: RetryState.NonRetryableFailure };
-  if (params.errorType && policy.nonRetryableErrorTypes.includes(params.errorType)) {
-    return { retry: false, retryState: RetryState.NonRetryableFailure };
-  }
+  if (!isRetryable(policy, params)) return { retry: false, retryState: RetryState.NonRetryableFailure };
   if (policy.maximumAttempts > 0 && attempt >= policy.maximumAttempts) {
     return { retry: false, retryState: RetryState.MaximumAttemptsReached };
   }

@@ -75,6 +75,10 @@ const routes: Readonly<Record<string, (request: Request) => RouteKey | undefined
   DeleteWorkflowExecution: byExecution,
   UpdateWorkflowExecution: byExecution,
   PollWorkflowExecutionUpdate: (request) => run(request, request.updateRef?.workflowExecution?.workflowId),
+  UpdateActivityOptions: (request) => run(request, request.execution?.workflowId),
+  PauseActivity: (request) => run(request, request.execution?.workflowId),
+  UnpauseActivity: (request) => run(request, request.execution?.workflowId),
+  ResetActivity: (request) => run(request, request.execution?.workflowId),
   RecordActivityTaskHeartbeatById: byActivityId,
   RespondActivityTaskCompletedById: byActivityId,
   RespondActivityTaskFailedById: byActivityId,
@@ -103,6 +107,10 @@ const routes: Readonly<Record<string, (request: Request) => RouteKey | undefined
   PollActivityExecution: byActivityId,
   RequestCancelActivityExecution: byActivityId,
   TerminateActivityExecution: byActivityId,
+  PauseActivityExecution: byActivityId,
+  UnpauseActivityExecution: byActivityId,
+  ResetActivityExecution: byActivityId,
+  UpdateActivityExecutionOptions: byActivityId,
 };
 
 /** Served by whichever process receives them: they describe that process. */

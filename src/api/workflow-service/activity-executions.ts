@@ -1,8 +1,8 @@
 // The standalone activity RPCs (engine/standalone-activity.ts): start, describe, poll, list, count,
-// cancel, terminate and delete. Pause, Unpause, Reset and UpdateOptions of a standalone activity are off by default on the Temporal
-// server too (history.enableStandaloneActivityOperatorCommands) and answer as it does then.
+// cancel, terminate and delete. Pause, Unpause, Reset and UpdateOptions (activity-execution-commands.ts)
+// serve a workflow's activity, and of a standalone one answer UNIMPLEMENTED, as the server does with its
+// operator commands off.
 import type { temporal } from '../../common/proto';
-import { ServiceError, ErrorCode } from '../../common/errors';
 import {
   deleteActivityExecution as deleteRun,
   requestCancelActivityExecution as requestCancel,
@@ -17,21 +17,10 @@ import {
 } from '../../engine/standalone-activity-views';
 import { type ApiDeps, namespaceOf } from '../api-deps';
 import type { CallContext, RpcHandler } from '../grpc-service';
+import { activityExecutionCommandHandlers } from './activity-execution-commands';
 
 type V1 = typeof temporal.api.workflowservice.v1;
 type Req<K extends keyof V1> = V1[K] extends { prototype: infer M } ? M : never;
-
-/** Pause, Unpause, Reset and UpdateOptions: of a workflow's activity (workflow_id set) or a standalone one. */
-const operatorCommand =
-  (method: string) =>
-  (request: { workflowId?: string | null }): never => {
-    throw new ServiceError(
-      ErrorCode.Unimplemented,
-      request.workflowId
-        ? `${method} of a workflow's activity is not implemented by Causeway yet`
-        : 'Standalone activity operator commands are disabled',
-    );
-  };
 
 export function activityExecutionHandlers(deps: ApiDeps): Record<string, RpcHandler> {
   return {
@@ -54,9 +43,6 @@ export function activityExecutionHandlers(deps: ApiDeps): Record<string, RpcHand
       await deleteRun(deps.engine, namespaceOf(deps, r), r);
       return {};
     },
-    PauseActivityExecution: operatorCommand('PauseActivityExecution'),
-    UnpauseActivityExecution: operatorCommand('UnpauseActivityExecution'),
-    ResetActivityExecution: operatorCommand('ResetActivityExecution'),
-    UpdateActivityExecutionOptions: operatorCommand('UpdateActivityExecutionOptions'),
+    ...activityExecutionCommandHandlers(deps),
   };
 }

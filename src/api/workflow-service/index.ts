@@ -40,6 +40,10 @@ import { respondNexusTaskCompleted, respondNexusTaskFailed } from './respond-nex
 import { nexusOperationExecutionHandlers } from './nexus-operation-executions';
 import { activityExecutionHandlers } from './activity-executions';
 import { describeTaskQueue } from './describe-task-queue';
+import { updateActivityOptions } from './update-activity-options';
+import { pauseActivity } from './pause-activity';
+import { unpauseActivity } from './unpause-activity';
+import { resetActivity } from './reset-activity';
 
 export function workflowServiceHandlers(deps: ApiDeps): Record<string, RpcHandler> {
   return {
@@ -84,6 +88,10 @@ export function workflowServiceHandlers(deps: ApiDeps): Record<string, RpcHandle
     PollNexusTaskQueue: (r, c) => pollNexusTaskQueue(deps, r, c),
     RespondNexusTaskCompleted: (r) => respondNexusTaskCompleted(deps, r),
     RespondNexusTaskFailed: (r) => respondNexusTaskFailed(deps, r),
+    UpdateActivityOptions: (r) => updateActivityOptions(deps, r),
+    PauseActivity: (r) => pauseActivity(deps, r),
+    UnpauseActivity: (r) => unpauseActivity(deps, r),
+    ResetActivity: (r) => resetActivity(deps, r),
     ...nexusOperationExecutionHandlers(deps),
     ...activityExecutionHandlers(deps),
   };
