@@ -61,6 +61,9 @@ export function configFromDynamicConfig(values: Readonly<Record<string, unknown>
       case 'limit.historyMaxPageSize':
         engine.historyPageSizeMax = toCount(key, value);
         break;
+      case 'limit.blobSize.error':
+        engine.blobSizeMaxBytes = toCount(key, value);
+        break;
       case 'system.maxCallbacksPerWorkflow':
         engine.callbacksPerWorkflowMax = toCount(key, value);
         break;

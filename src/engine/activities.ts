@@ -338,20 +338,19 @@ export function failActivity(
   heartbeatDetails?: Payloads | null,
 ): void {
   if (heartbeatDetails) activity.heartbeatDetails = encodeBase64('temporal.api.common.v1.Payloads', heartbeatDetails);
-  const info = failure?.applicationFailureInfo;
   const decision = decideRetry({
     policy: activity.retryPolicy,
     attempt: activity.attempt,
     nowMs,
     expirationMs: expirationOf(activity),
-    ...failureKind(info),
+    ...failureKind(failure),
   });
   noteAttemptEnd(workflow, nowMs);
   activity.lastAttemptCompleteTimeMs = nowMs;
   const encodedFailure = failure ? encodeBase64('temporal.api.failure.v1.Failure', failure) : null;
   // As the server: a paused activity's retryable failure waits for an unpause, whatever the policy's
   // attempts and expiration say.
-  if (activity.pause && !activity.cancelRequested && isRetryableFailure(activity.retryPolicy, info)) {
+  if (activity.pause && !activity.cancelRequested && isRetryableFailure(activity.retryPolicy, failure)) {
     transition(workflow, activity, ActivityPausedAttemptFailed, { failure: encodedFailure, identity });
     return;
   }
@@ -384,18 +383,21 @@ export function failActivity(
   finish(ctx, workflow, activity, { kind: 'failed', cause, retryState }, nowMs);
 }
 
-function failureKind(info: temporal.api.failure.v1.IApplicationFailureInfo | null | undefined): {
+/** A failure as retry policies see it: its application type, and whether it said not to retry (an
+ * application failure or, as the server writes for an oversized result, a server failure). */
+function failureKind(failure: Failure | null | undefined): {
   errorType: string | undefined;
   isNonRetryable: boolean;
 } {
-  return { errorType: info?.type ?? undefined, isNonRetryable: info?.nonRetryable ?? false };
+  const info = failure?.applicationFailureInfo;
+  return {
+    errorType: info?.type ?? undefined,
+    isNonRetryable: (info?.nonRetryable ?? false) || (failure?.serverFailureInfo?.nonRetryable ?? false),
+  };
 }
 
-function isRetryableFailure(
-  policy: ActivityState['retryPolicy'],
-  info: temporal.api.failure.v1.IApplicationFailureInfo | null | undefined,
-): boolean {
-  return isRetryable(policy, failureKind(info));
+function isRetryableFailure(policy: ActivityState['retryPolicy'], failure: Failure | null | undefined): boolean {
+  return isRetryable(policy, failureKind(failure));
 }
 
 function expirationOf(activity: ActivityState): number {

@@ -17,6 +17,14 @@ import {
 } from './activities';
 import type { Transaction } from './transaction';
 import { OwnerOp } from './cluster-link';
+import {
+  COMPLETE_RESULT_TOO_LARGE,
+  FAILURE_TOO_LARGE,
+  failureSize,
+  payloadsSize,
+  serverFailure,
+  truncatedFailure,
+} from './blob-size';
 import { ACTIVITY_ID_PREFIX } from './standalone-activity';
 
 type ActivityPollResponse = temporal.api.workflowservice.v1.IPollActivityTaskQueueResponse;
@@ -150,6 +158,9 @@ export function respondActivityCompleted(
   identity: string,
   buildId = '',
 ): Promise<void> {
+  // A result past the blob size limit fails the activity instead, as the Temporal frontend records it.
+  if (payloadsSize(result) > engine.ctx.config.blobSizeMaxBytes)
+    return respondActivityFailed(engine, target, serverFailure(COMPLETE_RESULT_TOO_LARGE), identity, null, buildId);
   return engine.run(targetKey(target), async (tx) => {
     const { workflow, activity } = await resolve(tx, target, true);
     activity.startedBuildId = buildId;
@@ -167,10 +178,14 @@ export function respondActivityFailed(
   lastHeartbeatDetails: Payloads | null | undefined,
   buildId = '',
 ): Promise<void> {
+  const recorded =
+    failureSize(failure) > engine.ctx.config.blobSizeMaxBytes
+      ? { ...serverFailure(FAILURE_TOO_LARGE), cause: truncatedFailure(failure ?? {}) }
+      : failure;
   return engine.run(targetKey(target), async (tx) => {
     const { workflow, activity } = await resolve(tx, target);
     activity.startedBuildId = buildId;
-    failActivity(engine.ctx, workflow, activity, failure, identity, tx.nowMs, lastHeartbeatDetails);
+    failActivity(engine.ctx, workflow, activity, recorded, identity, tx.nowMs, lastHeartbeatDetails);
   });
 }
 

@@ -1,5 +1,6 @@
 // Client-facing operations on runs: start, signal-with-start, signal, request cancel, terminate.
 import { validTaskQueueName } from './task-queue-name';
+import { checkRequestBlobs } from './blob-size';
 import { temporal, long } from '../common/proto';
 import { invalidArgument, workflowNotFound } from '../common/errors';
 import { msFromDuration } from '../common/time';
@@ -115,6 +116,7 @@ export function startWorkflowExecution(
   request: StartRequest,
 ): Promise<temporal.api.workflowservice.v1.IStartWorkflowExecutionResponse> {
   validateStart(request);
+  checkRequestBlobs(engine.ctx.config.blobSizeMaxBytes, request.input);
   return engine.run(targetOf(namespace, request.workflowId), async (tx) => {
     const spec = runSpecFromStart(engine, namespace, request, tx.nowMs);
     const result = await startWorkflow(engine.ctx, tx, spec, {
@@ -163,6 +165,7 @@ export function signalWithStartWorkflowExecution(
   request: temporal.api.workflowservice.v1.ISignalWithStartWorkflowExecutionRequest,
 ): Promise<temporal.api.workflowservice.v1.ISignalWithStartWorkflowExecutionResponse> {
   validateSignalWithStart(request);
+  checkRequestBlobs(engine.ctx.config.blobSizeMaxBytes, request.input, request.signalInput);
   return engine.run(targetOf(namespace, request.workflowId), async (tx) => {
     const current = await tx.getCurrent(namespace.id, request.workflowId ?? '');
     const signal = {
@@ -261,6 +264,7 @@ export function signalWorkflowExecution(
   request: temporal.api.workflowservice.v1.ISignalWorkflowExecutionRequest,
 ): Promise<temporal.api.workflowservice.v1.ISignalWorkflowExecutionResponse> {
   if (!request.signalName) throw invalidArgument('SignalName is not set on request.');
+  checkRequestBlobs(engine.ctx.config.blobSizeMaxBytes, request.input);
   return engine.run(targetOf(namespace, request.workflowExecution?.workflowId), async (tx) => {
     const workflow = await findRun(tx, namespace, request.workflowExecution);
     // A retried request (same request id) is applied once, also while a workflow task runs.

@@ -6,6 +6,7 @@ import type { EngineContext } from './engine-context';
 import type { Transaction } from './transaction';
 import type { Workflow } from './workflow';
 import { isRunning } from './mutable-state';
+import { detailsSize, failureSize, payloadsSize } from './blob-size';
 import { normalizeActivityTimeouts, scheduleActivity, cancelActivity, requestActivityCancel } from './activities';
 import { closeWorkflow } from './workflow-close';
 import { TaskKind } from './outbox';
@@ -25,8 +26,70 @@ export class CommandError extends Error {
   constructor(
     readonly failedCause: number,
     message: string,
+    /** The Temporal server terminates the run after failing the task (a payload past the blob size limit). */
+    readonly terminatesWorkflow = false,
   ) {
     super(message);
+  }
+}
+
+/** Each command's payload and the server's words when it is past the blob size limit. */
+function oversizedPayload(command: Command, maxBytes: number): CommandError | undefined {
+  const tooLarge = (cause: number, size: number, message: string): CommandError | undefined =>
+    size > maxBytes ? new CommandError(cause, message, true) : undefined;
+  switch (command.commandType) {
+    case CommandType.COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK:
+      return tooLarge(
+        Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SCHEDULE_ACTIVITY_ATTRIBUTES,
+        payloadsSize(command.scheduleActivityTaskCommandAttributes?.input),
+        'ScheduleActivityTaskCommandAttributes.Input exceeds size limit.',
+      );
+    case CommandType.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION:
+      return tooLarge(
+        Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_COMPLETE_WORKFLOW_EXECUTION_ATTRIBUTES,
+        payloadsSize(command.completeWorkflowExecutionCommandAttributes?.result),
+        'CompleteWorkflowExecutionCommandAttributes.Result exceeds size limit.',
+      );
+    case CommandType.COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION:
+      return tooLarge(
+        Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_FAIL_WORKFLOW_EXECUTION_ATTRIBUTES,
+        failureSize(command.failWorkflowExecutionCommandAttributes?.failure),
+        'FailWorkflowExecutionCommandAttributes.Failure exceeds size limit.',
+      );
+    case CommandType.COMMAND_TYPE_RECORD_MARKER:
+      return tooLarge(
+        Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_RECORD_MARKER_ATTRIBUTES,
+        detailsSize(command.recordMarkerCommandAttributes?.details),
+        'RecordMarkerCommandAttributes.Details exceeds size limit.',
+      );
+    case CommandType.COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION:
+      return tooLarge(
+        Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_CONTINUE_AS_NEW_ATTRIBUTES,
+        payloadsSize(command.continueAsNewWorkflowExecutionCommandAttributes?.input),
+        'ContinueAsNewWorkflowExecutionCommandAttributes. Input exceeds size limit.',
+      );
+    case CommandType.COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION:
+      return tooLarge(
+        Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_START_CHILD_EXECUTION_ATTRIBUTES,
+        payloadsSize(command.startChildWorkflowExecutionCommandAttributes?.input),
+        'StartChildWorkflowExecutionCommandAttributes. Input exceeds size limit.',
+      );
+    case CommandType.COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION:
+      return tooLarge(
+        Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SIGNAL_WORKFLOW_EXECUTION_ATTRIBUTES,
+        payloadsSize(command.signalExternalWorkflowExecutionCommandAttributes?.input),
+        'SignalExternalWorkflowExecutionCommandAttributes.Input exceeds size limit.',
+      );
+    case CommandType.COMMAND_TYPE_SCHEDULE_NEXUS_OPERATION: {
+      const input = command.scheduleNexusOperationCommandAttributes?.input;
+      return tooLarge(
+        Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SCHEDULE_NEXUS_OPERATION_ATTRIBUTES,
+        input ? temporal.api.common.v1.Payload.encode(input).finish().length : 0,
+        'ScheduleNexusOperationCommandAttributes.Input exceeds size limit',
+      );
+    }
+    default:
+      return undefined;
   }
 }
 
@@ -142,6 +205,8 @@ export function validateCommands(
       default:
         break;
     }
+    const oversized = oversizedPayload(command, ctx.config.blobSizeMaxBytes);
+    if (oversized) throw oversized;
   });
 }
 

@@ -4,6 +4,7 @@ import type { Clock } from '../common/clock';
 import type { Ids } from '../common/ids';
 import type { NamespaceRegistry } from './namespace-registry';
 import type { NexusEndpointLookup } from './nexus-operations';
+import { BLOB_SIZE_MAX_BYTES } from './blob-size';
 
 export interface EngineConfig {
   /** How long GetWorkflowExecutionHistory(wait_new_event) waits before answering empty. */
@@ -21,6 +22,8 @@ export interface EngineConfig {
   readonly signalsPerExecutionMax: number;
   /** Events per page of history in poll responses and GetWorkflowExecutionHistory (limit.historyMaxPageSize). */
   readonly historyPageSizeMax: number;
+  /** The encoded size a payload set, failure or memo may have (limit.blobSize.error). */
+  readonly blobSizeMaxBytes: number;
   /** Completion callbacks a run may hold in all (system.maxCallbacksPerWorkflow). */
   readonly callbacksPerWorkflowMax: number;
   /** Completion callbacks one update may hold (system.maxCallbacksPerUpdateID). */
@@ -43,6 +46,7 @@ export const defaultEngineConfig: EngineConfig = {
   pendingNexusOperationsMax: 30,
   signalsPerExecutionMax: 10_000,
   historyPageSizeMax: 256,
+  blobSizeMaxBytes: BLOB_SIZE_MAX_BYTES,
   callbacksPerWorkflowMax: 32,
   callbacksPerUpdateMax: 32,
   runCacheMax: 4096,

@@ -8,10 +8,7 @@ import type { HistoryEngine } from './history-engine';
 import { invalidArgument } from '../common/errors';
 import { isRunning } from './mutable-state';
 import { findRun } from './client-api';
-import { requestDeletion, terminateWorkflow } from './workflow-operations';
-
-/** The identity the Temporal server terminates a deleted run with. */
-export const DELETE_IDENTITY = 'history-service';
+import { HISTORY_SERVICE_IDENTITY, requestDeletion, terminateWorkflow } from './workflow-operations';
 
 export async function deleteWorkflowExecution(
   engine: HistoryEngine,
@@ -26,7 +23,7 @@ export async function deleteWorkflowExecution(
       terminateWorkflow(engine.ctx, tx, workflow, {
         reason: 'Delete workflow execution',
         details: null,
-        identity: DELETE_IDENTITY,
+        identity: HISTORY_SERVICE_IDENTITY,
       });
     }
     requestDeletion(workflow, tx.nowMs);

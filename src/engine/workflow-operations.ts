@@ -192,6 +192,9 @@ export function requestCancelWorkflow(
   scheduleWorkflowTask(ctx, workflow, tx.nowMs);
 }
 
+/** The identity the Temporal server's own terminations carry (a delete, a command past a limit). */
+export const HISTORY_SERVICE_IDENTITY = 'history-service';
+
 export function terminateWorkflow(
   ctx: EngineContext,
   tx: Transaction,

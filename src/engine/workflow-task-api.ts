@@ -24,6 +24,8 @@ import { taskHistory } from './task-history';
 import { transitionRecord } from './item-transition';
 import { WorkflowTaskCompleted } from './workflow-task-machine';
 import { OwnerOp } from './cluster-link';
+import { HISTORY_SERVICE_IDENTITY, terminateWorkflow } from './workflow-operations';
+import { pascalFromUpperSnake } from '../common/names';
 
 type PollResponse = temporal.api.workflowservice.v1.IPollWorkflowTaskQueueResponse;
 
@@ -166,7 +168,17 @@ export async function completeWorkflowTask(
         cause: error.failedCause,
         identity,
         failure: { message: error.message },
+        scheduleRetry: !error.terminatesWorkflow,
       });
+      if (error.terminatesWorkflow) {
+        // As the Temporal server: its reason names the cause ("BadScheduleActivityAttributes: ...").
+        const causeName = temporal.api.enums.v1.WorkflowTaskFailedCause[error.failedCause] ?? '';
+        terminateWorkflow(ctx, tx, workflow, {
+          reason: `${pascalFromUpperSnake(causeName.replace(/^WORKFLOW_TASK_FAILED_CAUSE_/, ''))}: ${error.message}`,
+          details: null,
+          identity: HISTORY_SERVICE_IDENTITY,
+        });
+      }
       return;
     }
     const wft = s.workflowTask;

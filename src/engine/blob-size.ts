@@ -1,0 +1,55 @@
+// The Temporal server's blob size limit (limit.blobSize.error, 2 MB by default): the encoded size of a
+// payload set, a failure or a memo a request or command carries. A client request past it is
+// INVALID_ARGUMENT "Blob data size exceeds limit."; a command past it fails its workflow task and
+// terminates the run (command-handler.ts); an activity result past it fails the activity instead.
+import { temporal } from '../common/proto';
+import { invalidArgument } from '../common/errors';
+
+export const BLOB_SIZE_MAX_BYTES = 2 * 1024 * 1024;
+
+/** The Temporal server's words for a request whose payloads are too large. */
+export const BLOB_TOO_LARGE = 'Blob data size exceeds limit.';
+
+export function payloadsSize(payloads: temporal.api.common.v1.IPayloads | null | undefined): number {
+  return payloads ? temporal.api.common.v1.Payloads.encode(payloads).finish().length : 0;
+}
+
+export function failureSize(failure: temporal.api.failure.v1.IFailure | null | undefined): number {
+  return failure ? temporal.api.failure.v1.Failure.encode(failure).finish().length : 0;
+}
+
+/** Marker details: a map of payload sets, counted together. */
+export function detailsSize(details: Record<string, temporal.api.common.v1.IPayloads> | null | undefined): number {
+  return Object.values(details ?? {}).reduce((sum, payloads) => sum + payloadsSize(payloads), 0);
+}
+
+/** The Temporal server's failure reasons when an activity's result or failure is past the limit. */
+export const COMPLETE_RESULT_TOO_LARGE = 'Complete result exceeds size limit.';
+export const FAILURE_TOO_LARGE = 'Failure exceeds size limit.';
+
+/** A non-retryable server failure, as the Temporal server writes one in a worker's place. */
+export function serverFailure(message: string): temporal.api.failure.v1.IFailure {
+  return { message, serverFailureInfo: { nonRetryable: true } };
+}
+
+/** Text kept of an oversized failure (the server's limit.blobSize.warn, 512 KB, split over its texts). */
+const TRUNCATED_TEXT_MAX = 256 * 1024;
+
+/** What is kept of a failure too large to record: its texts, cut, and its type, without details or causes. */
+export function truncatedFailure(failure: temporal.api.failure.v1.IFailure): temporal.api.failure.v1.IFailure {
+  const info = failure.applicationFailureInfo;
+  return {
+    message: (failure.message ?? '').slice(0, TRUNCATED_TEXT_MAX),
+    stackTrace: (failure.stackTrace ?? '').slice(0, TRUNCATED_TEXT_MAX),
+    source: failure.source ?? '',
+    ...(info ? { applicationFailureInfo: { type: info.type ?? '', nonRetryable: info.nonRetryable ?? false } } : {}),
+  };
+}
+
+/** Refuses a client request any of whose payload sets is past the limit. */
+export function checkRequestBlobs(
+  maxBytes: number,
+  ...payloads: (temporal.api.common.v1.IPayloads | null | undefined)[]
+): void {
+  for (const set of payloads) if (payloadsSize(set) > maxBytes) throw invalidArgument(BLOB_TOO_LARGE);
+}
