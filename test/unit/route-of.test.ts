@@ -118,3 +118,18 @@ test('requests that cannot be routed, and methods that describe the process, sta
     assert.equal(routeOf(method, {}), undefined, method);
   }
 });
+
+test('every method that names a standalone operation or activity by id goes to its run', () => {
+  const service = protoRoot.lookupService('temporal.api.workflowservice.v1.WorkflowService');
+  const byId = { operationId: 'op', activityId: 'a' };
+  let checked = 0;
+  for (const method of Object.keys(service.methods)) {
+    const type = protoRoot.lookupType(`temporal.api.workflowservice.v1.${method}Request`);
+    const field = Object.keys(byId).find((name) => type.fields[name] !== undefined) as keyof typeof byId | undefined;
+    if (field === undefined) continue;
+    const route = routeOf(method, request(method, { namespace: 'ns', [field]: byId[field] }));
+    assert.equal(route?.kind, 'run', `${method} is not routed to the run of its ${field}`);
+    checked += 1;
+  }
+  assert.ok(checked >= 14, `only ${checked} methods name a standalone execution`);
+});
