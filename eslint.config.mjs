@@ -4,10 +4,11 @@ import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
+// Relative imports only: a package such as @opentelemetry/api is not the api/ layer.
 const layer = (from, forbidden) => ({
   files: [`src/${from}/**/*.ts`],
   rules: {
-    'no-restricted-imports': ['error', { patterns: forbidden.map((name) => ({ group: [`**/${name}/*`, `**/${name}`], message: `${from}/ must not depend on ${name}/ (see ARCHITECTURE.md)` })) }],
+    'no-restricted-imports': ['error', { patterns: forbidden.map((name) => ({ group: [`./**/${name}/*`, `./**/${name}`, `../**/${name}/*`, `../**/${name}`], message: `${from}/ must not depend on ${name}/ (see ARCHITECTURE.md)` })) }],
   },
 });
 

@@ -11,6 +11,7 @@ import type { ApiDeps } from './api/api-deps';
 import { shutdownGrpc, startGrpcServer } from './api/grpc-server';
 import type { Forwarding } from './api/grpc-service';
 import { Router } from './api/forwarding/router';
+import type { RpcTracer } from './api/rpc-tracing';
 import { Forwarder } from './api/forwarding/forwarder';
 import { ClusterMembership, defaultMembershipSettings } from './engine/cluster-membership';
 import { REGISTRY_SHARD, shardsOfMember, type PeerOp } from './engine/cluster-link';
@@ -65,6 +66,8 @@ export async function createClusterNode(params: {
   readonly shardLeaseMs: number;
   readonly routing: TaskRouting;
   readonly breakers: CircuitBreakers;
+  /** Spans of the requests forwarded here (tracing on only). */
+  readonly rpcTracer?: RpcTracer | undefined;
 }): Promise<ClusterNode & { start(): Promise<void> }> {
   const { deps, logger, memberId } = params;
   const { engine, namespaces } = deps;
@@ -85,6 +88,7 @@ export async function createClusterNode(params: {
       if (typeof request.namespace === 'string') await namespaces.catchUp(request.namespace);
     },
     services: [peerService(ops, logger, () => namespaces.load())],
+    observer: params.rpcTracer ? { nowMs: () => params.clock.nowMs(), tracer: params.rpcTracer } : undefined,
   });
   const membership: ClusterMembership = new ClusterMembership(
     {

@@ -19,6 +19,9 @@ import { shutdownGrpc, startGrpcServer, type Invoke } from './api/grpc-server';
 import { startMetricsServer, type MetricsServer } from './api/metrics-server';
 import { Metrics, registerProcessMetrics } from './common/metrics';
 import { registerStateMetrics } from './api/state-metrics';
+import { NO_TRACING, type Tracing } from './common/tracing';
+import { tracingFromEnv, type Environment } from './common/tracing-config';
+import { RpcTracer } from './api/rpc-tracing';
 import { searchAttributeTypeName } from './api/search-attribute-types';
 import { configFromDynamicConfig } from './dynamic-config';
 import { EndpointRegistry } from './nexus/endpoint-registry';
@@ -37,11 +40,15 @@ export type { RunningServer, ServerOptions };
 
 export const SERVER_VERSION = '1.29.0';
 
-/** What tests may replace: time, randomness and the store. */
+/** What tests may replace: time, randomness, the store, and where spans go. */
 export interface ServerOverrides {
   readonly clock?: Clock;
   readonly ids?: Ids;
   readonly store?: Store;
+  /** The OTEL_* variables tracing is configured by (default process.env); see docs/tracing.md. */
+  readonly env?: Environment;
+  /** Tracing to use instead of the one `env` asks for (the caller shuts it down). */
+  readonly tracing?: Tracing;
 }
 
 export async function startServer(
@@ -61,10 +68,15 @@ export async function startServer(
       }
     : await openStore(options);
   const { store } = opened;
+  let tracing: Tracing = NO_TRACING;
   try {
-    return await startWith(options, opened, clock, ids, logger);
+    tracing = overrides.tracing ?? (await tracingFromEnv(overrides.env ?? process.env, logger, clock));
+    // A server stop exports the last spans of the tracing it made itself.
+    const ownTracing = overrides.tracing ? NO_TRACING : tracing;
+    return await startWith(options, opened, clock, ids, logger, tracing, ownTracing);
   } catch (error) {
     await store.close();
+    if (!overrides.tracing) await tracing.shutdown();
     throw error;
   }
 }
@@ -75,6 +87,8 @@ async function startWith(
   clock: Clock,
   ids: Ids,
   logger: ReturnType<typeof createLogger>,
+  tracing: Tracing,
+  ownTracing: Tracing,
 ): Promise<RunningServer> {
   const metrics = new Metrics();
   registerProcessMetrics(metrics, clock.nowMs());
@@ -144,8 +158,10 @@ async function startWith(
       useSystemCallbackUrl: httpConfig.useSystemCallbackUrl,
     },
     metrics,
+    tracing,
   ).register();
-  new CallbackExecutor(engine, clock, httpConfig.callbacks).register();
+  new CallbackExecutor(engine, clock, httpConfig.callbacks, globalThis.fetch, tracing).register();
+  const rpcTracer = tracing.isEnabled ? new RpcTracer(tracing, dispatcher) : undefined;
   const deps: ApiDeps = {
     engine,
     namespaces,
@@ -171,6 +187,7 @@ async function startWith(
       logger,
       memberId,
       forwardTo: () => node?.registryHttpAddress(),
+      tracing,
       otherRoutes: (request, response) => httpApi.handle(request, response),
     },
     options.ip,
@@ -197,6 +214,7 @@ async function startWith(
           shardLeaseMs: options.shardLeaseMs,
           routing,
           breakers,
+          rpcTracer,
         })
       : undefined;
     node = member;
@@ -208,7 +226,7 @@ async function startWith(
       isServing: () => engine.ownedShardCount > 0 || member?.hasRegistryHolder() === true,
       forwarding: member?.forwarding,
       credentials: serverCredentials(options.tls),
-      observer: { metrics, nowMs: () => clock.nowMs() },
+      observer: { metrics, nowMs: () => clock.nowMs(), tracer: rpcTracer },
     }));
     metricsServer = await startMetricsServer(metrics, options.ip, options.metricsPort ?? 0);
     // A member is in the view before its engine takes its share of the shards.
@@ -236,6 +254,7 @@ async function startWith(
       await metricsServer?.close();
       await shutdownGrpc(grpcServer, clock);
       await store.close();
+      await ownTracing.shutdown();
     })();
     return stopping;
   };

@@ -1,8 +1,10 @@
 // Builds grpc-js service definitions from the protobuf descriptors in @temporalio/proto, and wraps
 // handlers: decode -> handler -> encode, with cancellation as an AbortSignal and errors mapped in one
-// place. A method without a handler answers UNIMPLEMENTED, naming itself.
+// place. A method without a handler answers UNIMPLEMENTED, naming itself. The observer counts and times
+// each RPC (rpc-metrics.ts) and, with tracing on, makes its span (rpc-tracing.ts).
 import * as grpc from '@grpc/grpc-js';
 import { namespaceLabel, recordRpc, type RpcObserver } from './rpc-metrics';
+import { endRpcSpan, metadataWithTraceContext } from './rpc-tracing';
 import type * as protobuf from 'protobufjs';
 import { protoRoot } from '../common/proto';
 import { toGrpcError } from './grpc-errors';
@@ -61,17 +63,29 @@ export function buildService(
       responseDeserialize: (bytes: Buffer) => responseType.decode(bytes),
     };
     const handler = handlers[method.name];
+    // A forwarded answer is bytes: a span reads the run id a start answered with from them.
+    const hasRunId = responseType.fields['runId'] !== undefined;
     implementation[method.name] = (
       call: grpc.ServerUnaryCall<object, object>,
       callback: grpc.sendUnaryData<object>,
     ) => {
       const startedMs = observer?.nowMs() ?? 0;
-      const done = (errorCode?: number): void => {
-        if (observer) recordRpc(observer, method.name, namespaceLabel(call.request), startedMs, errorCode);
+      const span = observer?.tracer?.start(serviceName, method.name, call.request, call.metadata);
+      const done = (errorCode?: number, response?: object, message?: string): void => {
+        if (observer?.metrics)
+          recordRpc(observer.metrics, observer, method.name, namespaceLabel(call.request), startedMs, errorCode);
+        if (!span) return;
+        try {
+          const answer = hasRunId && response instanceof Uint8Array ? responseType.decode(response) : response;
+          endRpcSpan(span, answer, errorCode, message);
+        } catch {
+          span.end();
+        }
       };
       if (!handler) {
-        done(grpc.status.UNIMPLEMENTED);
-        callback({ code: grpc.status.UNIMPLEMENTED, details: `${method.name} is not implemented by Causeway yet` });
+        const details = `${method.name} is not implemented by Causeway yet`;
+        done(grpc.status.UNIMPLEMENTED, undefined, details);
+        callback({ code: grpc.status.UNIMPLEMENTED, details });
         return;
       }
       const controller = new AbortController();
@@ -100,7 +114,8 @@ export function buildService(
               address: target.rpcAddress,
               path,
               request: receivedBytes.get(call.request) ?? requestType.encode(call.request).finish(),
-              metadata: call.metadata,
+              // The member that serves it makes its span a child of this one.
+              metadata: span ? metadataWithTraceContext(call.metadata, span.context()) : call.metadata,
               deadline: deadline ?? Infinity,
               signal: cancelled.signal,
             })
@@ -114,17 +129,17 @@ export function buildService(
         })
         .then(
           (response) => {
-            done();
+            done(undefined, response);
             callback(null, response);
           },
           (error: unknown) => {
             if (error instanceof ForwardError) {
-              done(error.status.code);
+              done(error.status.code, undefined, error.status.details);
               callback(error.status);
               return;
             }
             const status = toGrpcError(error);
-            done(status.code);
+            done(status.code, undefined, status.details);
             if (status.code === grpc.status.INTERNAL)
               logger.error(`${method.name} failed`, { error: String(error), stack: (error as Error)?.stack });
             callback(status);

@@ -4,11 +4,14 @@
 import { pascalFromUpperSnake } from '../common/names';
 import * as grpc from '@grpc/grpc-js';
 import type { Metrics } from '../common/metrics';
+import type { RpcTracer } from './rpc-tracing';
 
+/** What watches the RPCs of a port: metrics (the public port) and, when tracing is on, a span per RPC. */
 export interface RpcObserver {
-  readonly metrics: Metrics;
+  readonly metrics?: Metrics | undefined;
   /** Milliseconds of the clock the latency is measured on. */
   readonly nowMs: () => number;
+  readonly tracer?: RpcTracer | undefined;
 }
 
 /** The namespace label of a request: its namespace field, or `_unknown_` as the Temporal server writes it. */
@@ -18,13 +21,13 @@ export function namespaceLabel(request: unknown): string {
 }
 
 export function recordRpc(
+  metrics: Metrics,
   observer: RpcObserver,
   operation: string,
   namespace: string,
   startedMs: number,
   errorCode: number | undefined,
 ): void {
-  const { metrics } = observer;
   const labels = { operation, namespace };
   metrics.count('service_requests', 'Requests to the frontend, per operation and namespace.', labels);
   metrics.observe(

@@ -150,6 +150,8 @@ export interface CallbackAttempt {
   readonly outcome: NexusOutcome;
   /** The handler's link for the caller: the run's start, or the request that attached an update's callback. */
   readonly link: temporal.api.common.v1.ILink;
+  /** The header the run was started with (its trace context, for the delivery's span). */
+  readonly startHeader: temporal.api.common.v1.IHeader | null | undefined;
 }
 
 /** The attempt a delivery task stands for; undefined when the task is stale (already delivered, retried). */
@@ -181,6 +183,7 @@ export function readCallbackAttempt(
         callback.updateId !== undefined
           ? updateRequestLink(handlerNamespace, workflow, callback.requestId ?? '')
           : handlerStartLink(handlerNamespace, workflow.state.workflowId, workflow.state.runId),
+      startHeader: workflow.startedEvent?.workflowExecutionStartedEventAttributes?.header,
     };
   });
 }

@@ -2,8 +2,10 @@
 // handler run, delivers it (to a caller run of this server for `temporal://system`, by HTTP POST for an
 // http(s) URL), and reports the result, which moves the callback's state machine (engine/callbacks.ts)
 // and deletes the task in one transaction. A failed attempt backs off exponentially (the
-// `callback.retryPolicy` dynamic config); a non-retryable one fails the callback.
+// `callback.retryPolicy` dynamic config); a non-retryable one fails the callback. With tracing on, each
+// delivery attempt is a span (nexus-tracing.ts).
 import type { Clock } from '../common/clock';
+import { NO_TRACING, withTraceContext, type TraceContext, type Tracing } from '../common/tracing';
 import type { HistoryEngine } from '../engine/history-engine';
 import { RELEASED, TaskKind, type QueuedTask, type TaskOutcome } from '../engine/outbox';
 import {
@@ -22,6 +24,7 @@ import {
 } from '../engine/nexus-completion';
 import { handlerErrorFailure } from './handler-outcome';
 import { nextNexusRetryDelayMs } from './retry';
+import { endOutcomeSpan, startCallbackSpan } from './nexus-tracing';
 import {
   completionDelivery,
   isHttpCallbackUrl,
@@ -36,6 +39,7 @@ export class CallbackExecutor {
     private readonly clock: Clock,
     private readonly settings: CallbackSenderSettings,
     private readonly fetch: FetchFunction = globalThis.fetch,
+    private readonly tracing: Tracing = NO_TRACING,
   ) {}
 
   register(): void {
@@ -47,18 +51,52 @@ export class CallbackExecutor {
     if (task.kind !== TaskKind.Callback) throw new Error(`not a callback task: ${task.kind}`);
     const attempt = await readCallbackAttempt(this.engine, queued, task.callbackId, task.attempt);
     if (!attempt) return RELEASED;
-    const result = await this.deliver(attempt, task.attempt);
+    const result = this.tracing.isEnabled
+      ? await this.tracedDelivery(attempt, task.attempt)
+      : await this.deliver(attempt, task.attempt, undefined);
     await recordCallbackResult(this.engine, queued, task.callbackId, task.attempt, result);
     return RELEASED;
   }
 
-  private async deliver(attempt: CallbackAttempt, attemptsSoFar: number): Promise<CallbackResult> {
+  /** A delivery in a span of its own (nexus-tracing.ts); an HTTP delivery carries its context. */
+  private async tracedDelivery(attempt: CallbackAttempt, attemptsSoFar: number): Promise<CallbackResult> {
+    const url = attempt.callback.nexus?.url ?? '';
+    const span = startCallbackSpan(this.tracing, {
+      handlerNamespace: attempt.handlerNamespace,
+      workflowId: attempt.handler.workflowId,
+      runId: attempt.handler.runId,
+      attempt: attemptsSoFar,
+      target: url === SYSTEM_CALLBACK_URL ? 'system' : 'http',
+      startHeader: attempt.startHeader,
+      callbackHeader: attempt.callback.nexus?.header,
+    });
+    try {
+      const result = await this.deliver(attempt, attemptsSoFar, span.context());
+      endOutcomeSpan(span, result.kind, result.kind === 'succeeded' ? undefined : result.failure);
+      return result;
+    } catch (error) {
+      endOutcomeSpan(span, 'error', { message: String(error) });
+      throw error;
+    }
+  }
+
+  private async deliver(
+    attempt: CallbackAttempt,
+    attemptsSoFar: number,
+    traceContext: TraceContext | undefined,
+  ): Promise<CallbackResult> {
     const url = attempt.callback.nexus?.url ?? '';
     if (url === SYSTEM_CALLBACK_URL) return this.deliverToCaller(attempt);
     if (!isHttpCallbackUrl(url)) {
       return { kind: 'failed', failure: handlerErrorFailure('BAD_REQUEST', `unsupported callback URL: "${url}"`) };
     }
-    const posted = await postCompletion(completionDelivery(attempt), this.settings, this.clock, this.fetch);
+    const delivery = completionDelivery(attempt);
+    const posted = await postCompletion(
+      traceContext ? { ...delivery, headers: withTraceContext(delivery.headers, traceContext) } : delivery,
+      this.settings,
+      this.clock,
+      this.fetch,
+    );
     switch (posted.kind) {
       case 'delivered':
         return { kind: 'succeeded' };

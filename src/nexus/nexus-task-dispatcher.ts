@@ -92,6 +92,11 @@ export class NexusTaskDispatcher {
     return task.request;
   }
 
+  /** The request of a task still waiting for its answer (taken or not): its header names the trace it answers. */
+  requestOf(taskId: string): temporal.api.nexus.v1.IRequest | undefined {
+    return this.pending.get(taskId)?.request;
+  }
+
   /** Delivers a worker's answer; false when the task is unknown (expired or answered). */
   answer(namespaceId: string, taskId: string, reply: HandlerReply): boolean {
     const task = this.pending.get(taskId);

@@ -4,10 +4,12 @@
 // outcome, which the engine applies (with the task's deletion) in a transaction. Attempts are
 // at-least-once: the scheduled event's request id makes them idempotent at the handler. The circuit
 // breaker of the caller namespace + endpoint is asked outside any transaction; when it holds calls back
-// the task waits (defer) and nothing in the operation changes.
+// the task waits (defer) and nothing in the operation changes. With tracing on, each attempt is a span
+// whose context the request to the handler carries (nexus-tracing.ts).
 import { temporal, type Failure, long } from '../common/proto';
 import { timestampFromMs } from '../common/time';
 import type { Metrics } from '../common/metrics';
+import { NO_TRACING, withTraceContext, type Tracing } from '../common/tracing';
 import type { HistoryEngine } from '../engine/history-engine';
 import type { Workflow } from '../engine/workflow';
 import { isRunning, NexusCancelStatus, NexusOperationStatus, type NexusOperationState } from '../engine/mutable-state';
@@ -36,6 +38,7 @@ import {
 } from './handler-outcome';
 import { nexusLinksToTemporal, nexusOperationLinkToNexus, workflowEventLinkToNexus } from './links';
 import { nextNexusRetryDelayMs } from './retry';
+import { endOutcomeSpan, startAttemptSpan } from './nexus-tracing';
 import { systemStartOutcome } from './system-operation';
 import { SYSTEM_ENDPOINT } from '../engine/system-nexus';
 
@@ -93,6 +96,7 @@ export class NexusOperationExecutor {
     private readonly external: ExternalNexusClient | undefined,
     private readonly settings: NexusExecutorSettings,
     private readonly metrics?: Metrics,
+    private readonly tracing: Tracing = NO_TRACING,
   ) {}
 
   /** Registers the executors of the nexus-start and nexus-cancel tasks with the engine. */
@@ -121,10 +125,11 @@ export class NexusOperationExecutor {
     if (planned.endpoint === SYSTEM_ENDPOINT) {
       // Synchronous in this server: there is nothing to cancel once it has started.
       const start = planned.request.startOperation;
-      const outcome: StartOutcome | CancelOutcome =
+      const outcome = await this.traced(queued, planned, kind, attempt, async () =>
         kind === 'start' && start
           ? await systemStartOutcome(this.engine, queued.key, scheduledEventId, start)
-          : { kind: 'fail', failure: handlerErrorFailure('NOT_IMPLEMENTED', 'the operation cannot be canceled') };
+          : { kind: 'fail', failure: handlerErrorFailure('NOT_IMPLEMENTED', 'the operation cannot be canceled') },
+      );
       this.record(planned, kind, outcome, startedMs);
       await this.report(queued, scheduledEventId, attempt, kind, outcome);
       return RELEASED;
@@ -134,19 +139,56 @@ export class NexusOperationExecutor {
       ? this.refusal(endpoint, planned.callerNamespace)
       : handlerErrorFailure('NOT_FOUND', `endpoint "${planned.endpoint}" not found`);
     const key = breakerKey(queued.key.namespaceId, planned.endpoint);
-    let reply: HandlerReply;
-    if (refusal || !endpoint) {
-      reply = { kind: 'handler-error', failure: refusal ?? handlerErrorFailure('NOT_FOUND', 'endpoint not found') };
-    } else {
+    if (!refusal && endpoint) {
       const decision = this.breakers.tryAcquire(key);
       if (!decision.allowed) return { kind: 'defer', atMs: decision.retryAtMs };
-      reply = await this.call(endpoint, planned, kind);
     }
-    const outcome = kind === 'start' ? classifyStartReply(reply) : classifyCancelReply(reply);
+    const outcome = await this.traced(queued, planned, kind, attempt, async (traced) => {
+      const reply: HandlerReply =
+        refusal || !endpoint
+          ? { kind: 'handler-error', failure: refusal ?? handlerErrorFailure('NOT_FOUND', 'endpoint not found') }
+          : await this.call(endpoint, traced, kind);
+      return kind === 'start' ? classifyStartReply(reply) : classifyCancelReply(reply);
+    });
     if (!refusal) this.recordBreaker(key, outcome);
     this.record(planned, kind, outcome, startedMs);
     await this.report(queued, scheduledEventId, attempt, kind, outcome);
     return RELEASED;
+  }
+
+  /**
+   * Runs one attempt; with tracing on, in a span (nexus-tracing.ts) whose context the request to the
+   * handler carries in place of the caller's.
+   */
+  private async traced(
+    queued: QueuedTask,
+    planned: Attempt,
+    kind: Kind,
+    attempt: number,
+    run: (attempt: Attempt) => Promise<StartOutcome | CancelOutcome>,
+  ): Promise<StartOutcome | CancelOutcome> {
+    if (!this.tracing.isEnabled) return run(planned);
+    const operation = kind === 'start' ? planned.request.startOperation : planned.request.cancelOperation;
+    const span = startAttemptSpan(this.tracing, {
+      kind,
+      callerNamespace: planned.callerNamespace,
+      workflowId: queued.key.workflowId,
+      runId: queued.key.runId,
+      endpoint: planned.endpoint,
+      service: operation?.service ?? '',
+      operation: operation?.operation ?? '',
+      attempt,
+      header: planned.request.header,
+    });
+    try {
+      const header = withTraceContext(planned.request.header, span.context());
+      const outcome = await run({ ...planned, request: { ...planned.request, header } });
+      endOutcomeSpan(span, OUTCOME_LABELS[outcome.kind], 'failure' in outcome ? outcome.failure : undefined);
+      return outcome;
+    } catch (error) {
+      endOutcomeSpan(span, 'error', { message: String(error) });
+      throw error;
+    }
   }
 
   /** nexus_requests and nexus_latency of one attempt, by caller namespace, endpoint, service, operation and outcome. */

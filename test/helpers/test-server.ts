@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import * as net from 'node:net';
 import { startServer, type RunningServer, type ServerOptions } from '../../src';
+import type { ServerOverrides } from '../../src/server';
 import { createTestDatabase, ensureTestDatabase } from './postgres';
 import { eventually } from './eventually';
 
@@ -30,9 +31,12 @@ function freePort(): Promise<number> {
 /** A test's server; in a cluster run each member serves its own metrics, and metricsPorts lists them all. */
 export type TestServer = RunningServer & { readonly metricsPorts: readonly number[] };
 
-export async function startTestServer(options: Partial<ServerOptions> = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: Partial<ServerOptions> = {},
+  overrides: Pick<ServerOverrides, 'env' | 'tracing'> = {},
+): Promise<TestServer> {
   if (!isPostgresRun || options.dbFilename !== undefined || options.persistence !== undefined) {
-    const single = await startServer(options);
+    const single = await startServer(options, overrides);
     return { ...single, metricsPorts: [single.metricsPort] };
   }
   const database = await createTestDatabase();
@@ -47,15 +51,21 @@ export async function startTestServer(options: Partial<ServerOptions> = {}): Pro
         [CALLBACK_TEMPLATE]: `http://127.0.0.1:${httpPort}/namespaces/{{.NamespaceName}}/nexus/callback`,
         ...options.dynamicConfig,
       };
-      holder = await startServer({
-        ...options,
-        dynamicConfig,
-        port: 0,
-        httpPort: 0,
-        persistence: database.url,
-        internalPort: 0,
-      });
-      server = await startServer({ ...options, dynamicConfig, httpPort, persistence: database.url, internalPort: 0 });
+      holder = await startServer(
+        {
+          ...options,
+          dynamicConfig,
+          port: 0,
+          httpPort: 0,
+          persistence: database.url,
+          internalPort: 0,
+        },
+        overrides,
+      );
+      server = await startServer(
+        { ...options, dynamicConfig, httpPort, persistence: database.url, internalPort: 0 },
+        overrides,
+      );
       // The first process holds every shard until the second joins and is handed its share: the suite
       // starts once the shards are split between the two (so every test crosses between processes).
       const [first, second] = [holder, server];
@@ -68,7 +78,7 @@ export async function startTestServer(options: Partial<ServerOptions> = {}): Pro
         { timeoutMs: 30_000 },
       );
     } else {
-      server = await startServer({ ...options, persistence: database.url });
+      server = await startServer({ ...options, persistence: database.url }, overrides);
     }
   } catch (error) {
     await holder?.stop();

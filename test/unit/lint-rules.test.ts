@@ -2,6 +2,7 @@
 // layer to a higher one is refused, and so is an import cycle (import-x/no-cycle sees TypeScript imports
 // only through its TypeScript resolver; without it the rule silently checks nothing). Setup: ESLint with
 // the project's config, linting in-memory text as if it were src/common/assert.ts with one import added.
+// The layer rule looks at relative imports only: a package named like a layer is not one.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -20,4 +21,15 @@ test('a lower layer importing a higher one, in a cycle, fails lint on both count
   assert.ok(rules.has('no-restricted-imports'), 'the layer rule reported');
   const [clean] = await eslint.lintFiles([file]);
   assert.equal(clean?.errorCount, 0, 'the file itself is clean');
+});
+
+test('a package whose name ends like a layer (@opentelemetry/api) is not that layer', async () => {
+  const eslint = new ESLint({ cwd: ROOT });
+  const file = path.join(ROOT, 'src', 'common', 'assert.ts');
+  const text = `import type { Span } from '@opentelemetry/api';\nexport type S = Span;\n${fs.readFileSync(file, 'utf8')}`;
+  const [result] = await eslint.lintText(text, { filePath: file });
+  assert.deepEqual(
+    result?.messages.filter((message) => message.ruleId === 'no-restricted-imports'),
+    [],
+  );
 });

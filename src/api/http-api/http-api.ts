@@ -38,8 +38,15 @@ const HTTP_STATUS: Readonly<Record<number, number>> = {
   [grpc.status.DATA_LOSS]: 500,
 };
 
-/** Headers passed on as gRPC metadata (credentials and the SDK-style client headers). */
-const PASSED_HEADERS = ['authorization', 'temporal-namespace', 'client-name', 'client-version'];
+/** Headers passed on as gRPC metadata (credentials, the SDK-style client headers, the W3C trace context). */
+const PASSED_HEADERS = [
+  'authorization',
+  'temporal-namespace',
+  'client-name',
+  'client-version',
+  'traceparent',
+  'tracestate',
+];
 
 class HttpApiError extends Error {
   constructor(

@@ -8,6 +8,8 @@ import { applyCompletion, CALLBACK_TOKEN_HEADER, decodeCallbackToken } from '../
 import type { NexusOutcome } from '../../engine/run-outcome';
 import { NEXUS_OPERATION_TOKEN_LENGTH_MAX } from '../../engine/nexus-operations';
 import { nexusLinksToTemporal } from '../links';
+import { ATTRIBUTE_NAMESPACE, type Tracing } from '../../common/tracing';
+import { endOutcomeSpan, startHttpSpan } from '../nexus-tracing';
 import type { NexusHttpDeps } from './http-deps';
 import { badRequest, headerValues, NexusRequestError, readBody, requestHeaders } from './http-io';
 import {
@@ -73,14 +75,44 @@ export async function completeOperation(
     state === 'succeeded'
       ? { kind: 'succeeded' as const, result: resultPayload(headers, body) }
       : failureOutcome(state, headers, body);
-  const isApplied = await applyCompletion(deps.engine, token, outcome, {
-    operationToken,
-    startTimeMs: startTimeMs ?? deps.clock.nowMs(),
-    links: nexusLinksToTemporal(links),
-  });
+  const apply = (): Promise<boolean> =>
+    applyCompletion(deps.engine, token, outcome, {
+      operationToken,
+      startTimeMs: startTimeMs ?? deps.clock.nowMs(),
+      links: nexusLinksToTemporal(links),
+    });
+  const isApplied = deps.tracing?.isEnabled
+    ? await tracedCompletion(deps.tracing, headers, namespace.name, state, apply)
+    : await apply();
   if (!isApplied) throw new NexusRequestError(HandlerErrorType.NotFound, 'operation not found or already completed');
   response.writeHead(200);
   response.end();
+}
+
+/** Applies a completion in a span, a child of the `traceparent` the handler sent (nexus-tracing.ts). */
+async function tracedCompletion(
+  tracing: Tracing,
+  headers: HeaderMap,
+  callerNamespace: string,
+  state: CompletionState,
+  apply: () => Promise<boolean>,
+): Promise<boolean> {
+  const span = startHttpSpan(tracing, 'CompletionCallback', headers, {
+    [ATTRIBUTE_NAMESPACE]: callerNamespace,
+    temporalNexusOperationState: state,
+  });
+  try {
+    const isApplied = await apply();
+    endOutcomeSpan(
+      span,
+      isApplied ? 'applied' : 'not-found',
+      isApplied ? undefined : { message: 'operation not found' },
+    );
+    return isApplied;
+  } catch (error) {
+    endOutcomeSpan(span, 'error', { message: String(error) });
+    throw error;
+  }
 }
 
 function optionalTime(headers: HeaderMap, name: string, message: string): number | undefined {

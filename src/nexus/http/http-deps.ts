@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../../common/clock';
 import type { Ids } from '../../common/ids';
 import type { Logger } from '../../common/logger';
+import type { Tracing } from '../../common/tracing';
 import type { HistoryEngine } from '../../engine/history-engine';
 import type { NamespaceRegistry } from '../../engine/namespace-registry';
 import type { EndpointRegistry } from '../endpoint-registry';
@@ -20,6 +21,8 @@ export interface NexusHttpDeps {
   readonly memberId: string;
   /** The base URL of the member that serves Nexus requests, when it is another process. */
   readonly forwardTo: () => string | undefined;
+  /** Spans of the requests dispatched to workers and of completions (none when off or not given). */
+  readonly tracing?: Tracing | undefined;
   /** Other routes on this port (the Temporal HTTP API): true when it took the request. */
   readonly otherRoutes?: (request: IncomingMessage, response: ServerResponse) => boolean;
 }

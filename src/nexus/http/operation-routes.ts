@@ -7,6 +7,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { temporal, type Failure } from '../../common/proto';
 import { timestampFromMs } from '../../common/time';
 import type { HandlerReply } from '../handler-outcome';
+import { ATTRIBUTE_NAMESPACE, withTraceContext } from '../../common/tracing';
+import {
+  ATTRIBUTE_ENDPOINT,
+  ATTRIBUTE_OPERATION,
+  ATTRIBUTE_SERVICE,
+  endOutcomeSpan,
+  startHttpSpan,
+} from '../nexus-tracing';
 import type { NexusHttpDeps } from './http-deps';
 import {
   badRequest,
@@ -137,7 +145,7 @@ export async function startOperation(
       callbackHeader: prefixStripped(headers, CALLBACK_HEADER_PREFIX),
     },
   };
-  const reply = await deps.dispatcher.dispatch(target.namespaceId, target.taskQueue, nexusRequest, timeoutMs);
+  const reply = await dispatch(deps, 'StartOperation', target, service, operation, headers, nexusRequest, timeoutMs);
   writeStartReply(request, response, reply);
 }
 
@@ -158,13 +166,57 @@ export async function cancelOperation(
     ...requestBase(deps, target, headers, [], timeoutMs),
     cancelOperation: { service, operation, operationToken: token, operationId: token },
   };
-  const reply = await deps.dispatcher.dispatch(target.namespaceId, target.taskQueue, nexusRequest, timeoutMs);
+  const reply = await dispatch(deps, 'CancelOperation', target, service, operation, headers, nexusRequest, timeoutMs);
   if (reply.kind === 'response') {
     response.writeHead(202);
     response.end();
     return;
   }
   writeErrorReply(request, response, reply);
+}
+
+/**
+ * Dispatches the request to a worker; with tracing on, in a span (a child of the HTTP request's
+ * `traceparent`) whose context the request carries in place of the caller's.
+ */
+async function dispatch(
+  deps: NexusHttpDeps,
+  name: 'StartOperation' | 'CancelOperation',
+  target: DispatchTarget,
+  service: string,
+  operation: string,
+  headers: HeaderMap,
+  request: temporal.api.nexus.v1.IRequest,
+  timeoutMs: number,
+): Promise<HandlerReply> {
+  const tracing = deps.tracing;
+  if (!tracing?.isEnabled) return deps.dispatcher.dispatch(target.namespaceId, target.taskQueue, request, timeoutMs);
+  const span = startHttpSpan(tracing, name, headers, {
+    [ATTRIBUTE_NAMESPACE]: deps.namespaces.findById(target.namespaceId)?.name ?? '',
+    [ATTRIBUTE_ENDPOINT]: target.endpointName,
+    [ATTRIBUTE_SERVICE]: service,
+    [ATTRIBUTE_OPERATION]: operation,
+  });
+  try {
+    const header = withTraceContext(request.header, span.context());
+    const reply = await deps.dispatcher.dispatch(
+      target.namespaceId,
+      target.taskQueue,
+      { ...request, header },
+      timeoutMs,
+    );
+    const failure =
+      reply.kind === 'handler-error'
+        ? reply.failure
+        : reply.kind === 'timeout'
+          ? { message: 'upstream timeout' }
+          : undefined;
+    endOutcomeSpan(span, reply.kind, failure);
+    return reply;
+  } catch (error) {
+    endOutcomeSpan(span, 'error', { message: String(error) });
+    throw error;
+  }
 }
 
 const FROM_WORKER: HeaderMap = { [NexusHeader.FailureSource]: 'worker' };
