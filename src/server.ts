@@ -160,7 +160,7 @@ async function startWith(
     metrics,
     tracing,
   ).register();
-  new CallbackExecutor(engine, clock, httpConfig.callbacks, globalThis.fetch, tracing).register();
+  new CallbackExecutor(engine, clock, httpConfig.callbacks, globalThis.fetch, tracing, metrics).register();
   const rpcTracer = tracing.isEnabled ? new RpcTracer(tracing, dispatcher) : undefined;
   const deps: ApiDeps = {
     engine,

@@ -3,8 +3,10 @@
 // http(s) URL), and reports the result, which moves the callback's state machine (engine/callbacks.ts)
 // and deletes the task in one transaction. A failed attempt backs off exponentially (the
 // `callback.retryPolicy` dynamic config); a non-retryable one fails the callback. With tracing on, each
-// delivery attempt is a span (nexus-tracing.ts).
+// delivery attempt is a span (nexus-tracing.ts). Each attempt is counted and timed as the Temporal
+// server's callback_outbound_requests and callback_outbound_latency (namespace, destination, outcome).
 import type { Clock } from '../common/clock';
+import type { Metrics } from '../common/metrics';
 import { NO_TRACING, withTraceContext, type TraceContext, type Tracing } from '../common/tracing';
 import type { HistoryEngine } from '../engine/history-engine';
 import { RELEASED, TaskKind, type QueuedTask, type TaskOutcome } from '../engine/outbox';
@@ -40,6 +42,7 @@ export class CallbackExecutor {
     private readonly settings: CallbackSenderSettings,
     private readonly fetch: FetchFunction = globalThis.fetch,
     private readonly tracing: Tracing = NO_TRACING,
+    private readonly metrics?: Metrics,
   ) {}
 
   register(): void {
@@ -51,11 +54,29 @@ export class CallbackExecutor {
     if (task.kind !== TaskKind.Callback) throw new Error(`not a callback task: ${task.kind}`);
     const attempt = await readCallbackAttempt(this.engine, queued, task.callbackId, task.attempt);
     if (!attempt) return RELEASED;
+    const startedMs = this.clock.nowMs();
     const result = this.tracing.isEnabled
       ? await this.tracedDelivery(attempt, task.attempt)
       : await this.deliver(attempt, task.attempt, undefined);
+    this.record(attempt, result, startedMs);
     await recordCallbackResult(this.engine, queued, task.callbackId, task.attempt, result);
     return RELEASED;
+  }
+
+  private record(attempt: CallbackAttempt, result: CallbackResult, startedMs: number): void {
+    if (!this.metrics) return;
+    const labels = {
+      namespace: attempt.handlerNamespace,
+      destination: destinationOf(attempt.callback.nexus?.url ?? ''),
+      outcome: outcomeLabel(result),
+    };
+    this.metrics.count('callback_outbound_requests', 'Completion callback deliveries attempted.', labels);
+    this.metrics.observe(
+      'callback_outbound_latency',
+      'Latency of completion callback deliveries in seconds.',
+      labels,
+      Math.max(0, this.clock.nowMs() - startedMs) / 1000,
+    );
   }
 
   /** A delivery in a span of its own (nexus-tracing.ts); an HTTP delivery carries its context. */
@@ -127,4 +148,22 @@ export class CallbackExecutor {
     if (isApplied) return { kind: 'succeeded' };
     return { kind: 'failed', failure: handlerErrorFailure('NOT_FOUND', 'operation not found or already completed') };
   }
+}
+
+/** Where a callback goes, as a metric label: the scheme and host of an HTTP URL, or `temporal://system`. */
+function destinationOf(url: string): string {
+  if (url === SYSTEM_CALLBACK_URL) return url;
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}`;
+  } catch {
+    return 'invalid';
+  }
+}
+
+/** The Temporal server's outcome label: `success`, `handler-error:<TYPE>` or `unknown-error`. */
+function outcomeLabel(result: CallbackResult): string {
+  if (result.kind === 'succeeded') return 'success';
+  const type = result.failure.nexusHandlerFailureInfo?.type;
+  return type ? `handler-error:${type}` : 'unknown-error';
 }

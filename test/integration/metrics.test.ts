@@ -2,8 +2,8 @@
 // the call's nexus_requests and nexus_latency series, labelled with the caller namespace, endpoint,
 // service, operation, method and outcome. It shows the frontend's service_requests and service_latency
 // per operation and namespace, a failed request under service_errors and service_error_with_type, and
-// persistence_requests and persistence_latency per store operation, and the task queues' backlog and
-// poll_success counts.
+// persistence_requests and persistence_latency per store operation, the task queues' backlog and
+// poll_success counts, and a workflow-backed operation's callback_outbound_requests and latency.
 // It also shows process figures, and answers 404 off /metrics; the Grafana dashboard's queries name only
 // metrics it serves.
 // Setup: startNexusEnv (caller-ns, handler-ns), an endpoint, caller and handler workers.
@@ -48,6 +48,14 @@ describe('Prometheus metrics', () => {
       }),
     );
     assert.equal(result, 'counted');
+    // A workflow-backed operation: its handler run's completion callback is delivered to the caller.
+    await env.withWorkers(handlerTaskQueue, async (callerTaskQueue) =>
+      env.caller.workflow.execute('callerWorkflow', {
+        taskQueue: callerTaskQueue,
+        workflowId: `order-${randomUUID()}`,
+        args: [endpoint, `order-${randomUUID()}`, ['a']],
+      }),
+    );
     await assert.rejects(env.connection.workflowService.describeNamespace({ namespace: 'no-such-ns' }));
 
     const scraped = await Promise.all(env.server.metricsPorts.map((port) => scrapeOne(port)));
@@ -75,6 +83,9 @@ describe('Prometheus metrics', () => {
     assert.ok((valueOf(texts, 'persistence_requests{operation="CommitShard"}') ?? 0) >= 1);
     assert.ok((valueOf(texts, 'persistence_latency_count{operation="CommitShard"}') ?? 0) >= 1);
     assert.ok((valueOf(texts, 'persistence_requests{operation="ReadHistory"}') ?? 0) >= 1);
+    const callback = '{namespace="handler-ns",destination="temporal://system",outcome="success"}';
+    assert.ok((valueOf(texts, `callback_outbound_requests${callback}`) ?? 0) >= 1, text);
+    assert.ok((valueOf(texts, `callback_outbound_latency_count${callback}`) ?? 0) >= 1);
     // The handler's task queue handed its Nexus task to a poll.
     const nexusQueue = `{namespace="handler-ns",taskqueue="${handlerTaskQueue}",task_type="Nexus"}`;
     assert.ok((valueOf(texts, `poll_success${nexusQueue}`) ?? 0) >= 1, text);
