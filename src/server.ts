@@ -2,7 +2,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import { systemClock, type Clock } from './common/clock';
 import { systemIds, type Ids } from './common/ids';
-import { createLogger } from './common/logger';
+import { createLogger, type LogSink } from './common/logger';
 import { repeatEvery, type Repeating } from './common/repeat';
 import { openStore, type OpenedStore } from './store/open-store';
 import { meteredStore } from './store/metered-store';
@@ -49,6 +49,8 @@ export interface ServerOverrides {
   readonly env?: Environment;
   /** Tracing to use instead of the one `env` asks for (the caller shuts it down). */
   readonly tracing?: Tracing;
+  /** Where log lines go instead of standard error. */
+  readonly logSink?: LogSink;
 }
 
 export async function startServer(
@@ -56,7 +58,7 @@ export async function startServer(
   overrides: ServerOverrides = {},
 ): Promise<RunningServer> {
   const options: ServerOptions = { ...defaultServerOptions, ...partial };
-  const logger = createLogger(options.logLevel, options.logFormat);
+  const logger = createLogger(options.logLevel, options.logFormat, overrides.logSink);
   const clock = overrides.clock ?? systemClock;
   const ids = overrides.ids ?? systemIds;
   const opened: OpenedStore = overrides.store
@@ -159,6 +161,7 @@ async function startWith(
     },
     metrics,
     tracing,
+    logger,
   ).register();
   new CallbackExecutor(engine, clock, httpConfig.callbacks, globalThis.fetch, tracing, metrics).register();
   const rpcTracer = tracing.isEnabled ? new RpcTracer(tracing, dispatcher) : undefined;

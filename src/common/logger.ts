@@ -11,7 +11,14 @@ export interface Logger {
 const LEVELS = { debug: 10, info: 20, warn: 30, error: 40, never: 100 } as const;
 export type LogLevelName = keyof typeof LEVELS;
 
-export function createLogger(level: LogLevelName, format: 'json' | 'pretty'): Logger {
+/** Where log lines go: standard error, or (tests) a function given each line. */
+export type LogSink = (line: string) => void;
+
+const toStderr: LogSink = (line) => {
+  process.stderr.write(line);
+};
+
+export function createLogger(level: LogLevelName, format: 'json' | 'pretty', sink: LogSink = toStderr): Logger {
   const threshold = LEVELS[level];
   const write = (name: Exclude<LogLevelName, 'never'>, message: string, fields?: LogFields): void => {
     if (LEVELS[name] < threshold) return;
@@ -19,7 +26,7 @@ export function createLogger(level: LogLevelName, format: 'json' | 'pretty'): Lo
       format === 'json'
         ? JSON.stringify({ level: name, ts: new Date().toISOString(), msg: message, ...fields })
         : `${new Date().toISOString()} ${name.toUpperCase()} ${message}${fields ? ' ' + JSON.stringify(fields) : ''}`;
-    process.stderr.write(line + '\n');
+    sink(line + '\n');
   };
   return {
     debug: (m, f) => write('debug', m, f),

@@ -73,7 +73,7 @@ export class HistoryEngine {
     readonly ctx: EngineContext,
     readonly store: Store,
     private readonly sink: TaskSink,
-    private readonly logger: Logger,
+    readonly logger: Logger,
     private readonly options: HistoryEngineOptions,
   ) {
     registerEngineExecutors(this);

@@ -163,6 +163,14 @@ export async function completeWorkflowTask(
       validateCommands(ctx, workflow, commands, tx.nowMs);
     } catch (error) {
       if (!(error instanceof CommandError)) throw error;
+      engine.logger.info('Failing the workflow task.', {
+        namespace: ctx.namespaces.findById(s.namespaceId)?.name ?? s.namespaceId,
+        workflowId: s.workflowId,
+        runId: s.runId,
+        attempt: s.workflowTask?.attempt ?? 0,
+        cause: temporal.api.enums.v1.WorkflowTaskFailedCause[error.failedCause] ?? String(error.failedCause),
+        error: error.message,
+      });
       failWorkflowTask(ctx, workflow, {
         nowMs: tx.nowMs,
         cause: error.failedCause,

@@ -9,6 +9,7 @@
 import { temporal, type Failure, long } from '../common/proto';
 import { timestampFromMs } from '../common/time';
 import type { Metrics } from '../common/metrics';
+import type { Logger } from '../common/logger';
 import { NO_TRACING, withTraceContext, type Tracing } from '../common/tracing';
 import type { HistoryEngine } from '../engine/history-engine';
 import type { Workflow } from '../engine/workflow';
@@ -97,6 +98,7 @@ export class NexusOperationExecutor {
     private readonly settings: NexusExecutorSettings,
     private readonly metrics?: Metrics,
     private readonly tracing: Tracing = NO_TRACING,
+    private readonly logger?: Logger,
   ) {}
 
   /** Registers the executors of the nexus-start and nexus-cancel tasks with the engine. */
@@ -131,6 +133,7 @@ export class NexusOperationExecutor {
           : { kind: 'fail', failure: handlerErrorFailure('NOT_IMPLEMENTED', 'the operation cannot be canceled') },
       );
       this.record(planned, kind, outcome, startedMs);
+      this.logFailure(queued, planned, kind, attempt, outcome);
       await this.report(queued, scheduledEventId, attempt, kind, outcome);
       return RELEASED;
     }
@@ -152,6 +155,7 @@ export class NexusOperationExecutor {
     });
     if (!refusal) this.recordBreaker(key, outcome);
     this.record(planned, kind, outcome, startedMs);
+    this.logFailure(queued, planned, kind, attempt, outcome);
     await this.report(queued, scheduledEventId, attempt, kind, outcome);
     return RELEASED;
   }
@@ -210,6 +214,29 @@ export class NexusOperationExecutor {
       labels,
       Math.max(0, this.engine.ctx.clock.nowMs() - startedMs) / 1000,
     );
+  }
+
+  /** A failed attempt, in a log line with its run, endpoint, service and operation. */
+  private logFailure(
+    queued: QueuedTask,
+    planned: Attempt,
+    kind: Kind,
+    attempt: number,
+    outcome: StartOutcome | CancelOutcome,
+  ): void {
+    if (!this.logger || (outcome.kind !== 'retry' && outcome.kind !== 'fail')) return;
+    const request = kind === 'start' ? planned.request.startOperation : planned.request.cancelOperation;
+    this.logger.warn(outcome.kind === 'retry' ? 'Nexus attempt failed; it will be retried' : 'Nexus attempt failed', {
+      namespace: planned.callerNamespace,
+      workflowId: queued.key.workflowId,
+      runId: queued.key.runId,
+      endpoint: planned.endpoint,
+      service: request?.service ?? '',
+      operation: request?.operation ?? '',
+      method: kind === 'start' ? 'StartOperation' : 'CancelOperation',
+      attempt,
+      error: outcome.failure.message ?? '',
+    });
   }
 
   private attemptOf(

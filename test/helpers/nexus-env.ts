@@ -40,19 +40,25 @@ export interface NexusEnv {
   stop(): Promise<void>;
 }
 
-export async function startNexusEnv(options: Partial<ServerOptions> = {}): Promise<NexusEnv> {
+export async function startNexusEnv(
+  options: Partial<ServerOptions> = {},
+  overrides: Parameters<typeof startTestServer>[1] = {},
+): Promise<NexusEnv> {
   if (!isRuntimeInstalled) {
     Runtime.install({ logger: new DefaultLogger('WARN') });
     isRuntimeInstalled = true;
   }
   const callerNamespace = 'caller-ns';
   const handlerNamespace = 'handler-ns';
-  const server = await startTestServer({
-    port: 0,
-    logLevel: 'error',
-    namespaces: [callerNamespace, handlerNamespace, 'third-ns'],
-    ...options,
-  });
+  const server = await startTestServer(
+    {
+      port: 0,
+      logLevel: 'error',
+      namespaces: [callerNamespace, handlerNamespace, 'third-ns'],
+      ...options,
+    },
+    overrides,
+  );
   const connection = await Connection.connect({ address: server.address });
   const native = await NativeConnection.connect({ address: server.address });
   const code = await nexusBundle();

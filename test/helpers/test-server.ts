@@ -33,7 +33,7 @@ export type TestServer = RunningServer & { readonly metricsPorts: readonly numbe
 
 export async function startTestServer(
   options: Partial<ServerOptions> = {},
-  overrides: Pick<ServerOverrides, 'env' | 'tracing'> = {},
+  overrides: Pick<ServerOverrides, 'env' | 'tracing' | 'logSink'> = {},
 ): Promise<TestServer> {
   if (!isPostgresRun || options.dbFilename !== undefined || options.persistence !== undefined) {
     const single = await startServer(options, overrides);
