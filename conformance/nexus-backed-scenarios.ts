@@ -14,34 +14,13 @@ import {
   OPERATION_STARTED,
   WORKFLOW_TASK_COMPLETED,
   callerExecution,
-  setUpNexus,
+  handlerScenario,
   startCall,
-  type NexusSetup,
 } from './nexus-setup';
-import { Capability, settle, type Scenario, type ScenarioContext, type ScenarioResult } from './scenario';
+import { settle, type Scenario } from './scenario';
 
 const UPDATE_ACCEPTED = 'EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED';
 const UPDATE_COMPLETED = 'EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED';
-
-function nexusScenario(
-  name: string,
-  description: string,
-  run: (context: ScenarioContext, setup: NexusSetup) => Promise<ScenarioResult>,
-): Scenario {
-  return {
-    name,
-    description,
-    requires: [Capability.Nexus],
-    async run(context) {
-      const setup = await setUpNexus(context, [{ namespace: NEXUS_NAMESPACES.handler, isPolled: true }]);
-      try {
-        return await run(context, setup);
-      } finally {
-        await setup.cleanUp();
-      }
-    },
-  };
-}
 
 /**
  * The caller runs `operation` on a `waitForRelease` workflow that the runner started (or, for
@@ -53,7 +32,7 @@ function targetScenario(
   operation: ConformanceOperation,
   isStartedByRunner: boolean,
 ): Scenario {
-  return nexusScenario(name, description, async (context, setup) => {
+  return handlerScenario(name, description, async (context, setup) => {
     const workflowId = context.workflowId();
     const targetId = context.workflowId('target');
     const handler = context.clientFor(NEXUS_NAMESPACES.handler);
@@ -99,7 +78,7 @@ export const nexusBackedScenarios: readonly Scenario[] = [
     'queryState',
     true,
   ),
-  nexusScenario(
+  handlerScenario(
     'nexus-update-backed',
     'An async operation backed by an update: UpdateAccepted carries the callback links; the update completion completes the caller.',
     async (context, setup) => {
@@ -128,7 +107,7 @@ export const nexusBackedScenarios: readonly Scenario[] = [
       };
     },
   ),
-  nexusScenario(
+  handlerScenario(
     'nexus-activity-backed',
     'An async operation backed by a standalone activity: Started links to the activity, whose close completes the caller; describe of the activity.',
     async (context, setup) => {

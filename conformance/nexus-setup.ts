@@ -8,7 +8,13 @@ import * as activities from './activities';
 import { conformanceServiceHandler } from './nexus-handler';
 import type { ConformanceOperation } from './nexus-service';
 import type { NexusCallTimeouts } from './nexus-workflows';
-import type { RecordedExecution, ScenarioContext } from './scenario';
+import {
+  Capability,
+  type RecordedExecution,
+  type Scenario,
+  type ScenarioContext,
+  type ScenarioResult,
+} from './scenario';
 
 /** Namespaces the server must have (`temporal server start-dev --namespace ...`). */
 export const NEXUS_NAMESPACES = { caller: 'caller-ns', handler: 'handler-ns', third: 'third-ns' } as const;
@@ -107,4 +113,25 @@ export function startCall(
 
 export function callerExecution(workflowId: string): RecordedExecution {
   return { label: 'caller', workflowId, namespace: NEXUS_NAMESPACES.caller };
+}
+
+/** A Nexus scenario with one polled endpoint in NEXUS_NAMESPACES.handler, set up before and cleaned up after `run`. */
+export function handlerScenario(
+  name: string,
+  description: string,
+  run: (context: ScenarioContext, setup: NexusSetup) => Promise<ScenarioResult>,
+): Scenario {
+  return {
+    name,
+    description,
+    requires: [Capability.Nexus],
+    async run(context) {
+      const setup = await setUpNexus(context, [{ namespace: NEXUS_NAMESPACES.handler, isPolled: true }]);
+      try {
+        return await run(context, setup);
+      } finally {
+        await setup.cleanUp();
+      }
+    },
+  };
 }

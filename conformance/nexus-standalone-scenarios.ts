@@ -10,31 +10,22 @@ import {
   WORKFLOW_CANCEL_REQUESTED,
   WORKFLOW_TASK_COMPLETED,
   endpointAt,
-  setUpNexus,
+  handlerScenario,
   type NexusSetup,
 } from './nexus-setup';
-import { Capability, settle, type Scenario, type ScenarioContext, type ScenarioResult } from './scenario';
+import { settle, type Scenario, type ScenarioContext, type ScenarioResult } from './scenario';
 
 const SCHEDULE_TO_CLOSE = '60s' as const;
 
+/** A standalone scenario: the handler's endpoint set up, the caller namespace's client at hand. */
 function standaloneScenario(
   name: string,
   description: string,
   run: (context: ScenarioContext, setup: NexusSetup, caller: Client) => Promise<ScenarioResult>,
 ): Scenario {
-  return {
-    name,
-    description,
-    requires: [Capability.Nexus],
-    async run(context) {
-      const setup = await setUpNexus(context, [{ namespace: NEXUS_NAMESPACES.handler, isPolled: true }]);
-      try {
-        return await run(context, setup, context.clientFor(NEXUS_NAMESPACES.caller));
-      } finally {
-        await setup.cleanUp();
-      }
-    },
-  };
+  return handlerScenario(name, description, (context, setup) =>
+    run(context, setup, context.clientFor(NEXUS_NAMESPACES.caller)),
+  );
 }
 
 function serviceClient(setup: NexusSetup, caller: Client) {
