@@ -61,6 +61,18 @@ export function configFromDynamicConfig(values: Readonly<Record<string, unknown>
       case 'limit.historyMaxPageSize':
         engine.historyPageSizeMax = toCount(key, value);
         break;
+      case 'limit.historyCount.error':
+        engine.historyCountMax = toCount(key, value);
+        break;
+      case 'limit.historySize.error':
+        engine.historySizeMaxBytes = toCount(key, value);
+        break;
+      case 'limit.historyCount.suggestContinueAsNew':
+        engine.historyCountSuggestContinueAsNew = toCount(key, value);
+        break;
+      case 'limit.historySize.suggestContinueAsNew':
+        engine.historySizeSuggestContinueAsNewBytes = toCount(key, value);
+        break;
       case 'limit.blobSize.error':
         engine.blobSizeMaxBytes = toCount(key, value);
         break;

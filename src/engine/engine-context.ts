@@ -24,6 +24,12 @@ export interface EngineConfig {
   readonly historyPageSizeMax: number;
   /** The encoded size a payload set, failure or memo may have (limit.blobSize.error). */
   readonly blobSizeMaxBytes: number;
+  /** A run past either is terminated (limit.historyCount.error, limit.historySize.error). */
+  readonly historyCountMax: number;
+  readonly historySizeMaxBytes: number;
+  /** From either on, workflow tasks suggest continue-as-new (limit.history*.suggestContinueAsNew). */
+  readonly historyCountSuggestContinueAsNew: number;
+  readonly historySizeSuggestContinueAsNewBytes: number;
   /** Completion callbacks a run may hold in all (system.maxCallbacksPerWorkflow). */
   readonly callbacksPerWorkflowMax: number;
   /** Completion callbacks one update may hold (system.maxCallbacksPerUpdateID). */
@@ -47,6 +53,10 @@ export const defaultEngineConfig: EngineConfig = {
   signalsPerExecutionMax: 10_000,
   historyPageSizeMax: 256,
   blobSizeMaxBytes: BLOB_SIZE_MAX_BYTES,
+  historyCountMax: 50 * 1024,
+  historySizeMaxBytes: 50 * 1024 * 1024,
+  historyCountSuggestContinueAsNew: 4 * 1024,
+  historySizeSuggestContinueAsNewBytes: 4 * 1024 * 1024,
   callbacksPerWorkflowMax: 32,
   callbacksPerUpdateMax: 32,
   runCacheMax: 4096,

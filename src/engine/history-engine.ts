@@ -21,6 +21,7 @@ import type { Workflow } from './workflow';
 import type { TaskSink, RunKey, MatchTask } from './tasks';
 import { runKeyString } from './tasks';
 import { nextDeadline, processDeadlines } from './deadlines';
+import { enforceHistoryLimits } from './history-limits';
 import type { PendingQuery } from './query-registry';
 import { registerEngineExecutors } from './engine-executors';
 import { upgradeLegacyRuns } from './legacy-upgrade';
@@ -155,6 +156,7 @@ export class HistoryEngine {
       cacheCapacity,
       verifyItemTracking: this.ctx.config.verifyItemTracking,
       wakeupOf: (workflow) => nextDeadline(this.ctx, workflow),
+      beforeCommit: (tx) => enforceHistoryLimits(this.ctx, tx),
       onCommitted: (_shard, committed) => this.onCommitted(shardId, committed),
       // Only this shard object: a later adoption of the same shard id has a new one.
       onOwnershipLost: (lost) => {

@@ -30,6 +30,8 @@ const HISTORY_READ_PAGE = 1000;
 
 export interface ShardDeps {
   readonly store: Store;
+  /** Runs after a transaction's work and before its commit (the history limits). */
+  readonly beforeCommit?: (tx: Transaction) => void;
   readonly logger: Logger;
   readonly nowMs: () => number;
   readonly shardIdOf: (namespaceId: string, workflowId: string) => number;
@@ -120,6 +122,7 @@ export class Shard implements TransactionHost {
     const tx = new Transaction(this, this.deps.nowMs());
     try {
       const result = await fn(tx);
+      this.deps.beforeCommit?.(tx);
       await this.commit(tx);
       return result;
     } catch (error) {

@@ -75,12 +75,16 @@ export function recordWorkflowTaskStartedHere(
     }
     // A sticky task taken from the normal queue: its sticky worker is gone, so the new one gets full history.
     if (isStickyFallback) workflow.state.stickyTaskQueue = '';
-    const startedEventId = startWorkflowTask(workflow, {
-      identity: poll.identity,
-      requestId: engine.ctx.ids.uuid(),
-      nowMs: tx.nowMs,
-      buildId: poll.buildId ?? '',
-    });
+    const startedEventId = startWorkflowTask(
+      workflow,
+      {
+        identity: poll.identity,
+        requestId: engine.ctx.ids.uuid(),
+        nowMs: tx.nowMs,
+        buildId: poll.buildId ?? '',
+      },
+      engine.ctx.config,
+    );
     const s = workflow.state;
     const token: TaskToken = {
       k: 'wft',

@@ -5,7 +5,7 @@
 // is handed to matching by an outbox task, written with the schedule.
 import { EventType, encodeEvent, temporal } from '../common/proto';
 import { durationFromMs } from '../common/time';
-import type { EngineContext } from './engine-context';
+import type { EngineConfig, EngineContext } from './engine-context';
 import { buildEvent, type Workflow } from './workflow';
 import { isRunning, isStandalone, WorkflowTaskStatus } from './mutable-state';
 import { TaskKind } from './outbox';
@@ -70,18 +70,36 @@ export function scheduleWorkflowTask(
   };
 }
 
+/** Why the task should suggest continue-as-new: history at (or past) the size or the event count set for it. */
+function continueAsNewReasons(
+  workflow: Workflow,
+  config: Pick<EngineConfig, 'historyCountSuggestContinueAsNew' | 'historySizeSuggestContinueAsNewBytes'>,
+): number[] {
+  const Reason = temporal.api.enums.v1.SuggestContinueAsNewReason;
+  const reasons: number[] = [];
+  if (workflow.state.historySizeBytes >= config.historySizeSuggestContinueAsNewBytes)
+    reasons.push(Reason.SUGGEST_CONTINUE_AS_NEW_REASON_HISTORY_SIZE_TOO_LARGE);
+  // As the server counts: the started event's own id.
+  if (workflow.state.nextEventId >= config.historyCountSuggestContinueAsNew)
+    reasons.push(Reason.SUGGEST_CONTINUE_AS_NEW_REASON_TOO_MANY_HISTORY_EVENTS);
+  return reasons;
+}
+
 /** Records that a worker picked up the scheduled workflow task. */
 export function startWorkflowTask(
   workflow: Workflow,
   params: { identity: string; requestId: string; nowMs: number; buildId?: string },
+  config: Pick<EngineConfig, 'historyCountSuggestContinueAsNew' | 'historySizeSuggestContinueAsNewBytes'>,
 ): number {
   const task = workflow.state.workflowTask;
   if (!task) throw new Error('no workflow task to start');
+  const reasons = continueAsNewReasons(workflow, config);
   const attributes = {
     scheduledEventId: task.scheduledEventId,
     identity: params.identity,
     requestId: params.requestId,
     historySizeBytes: workflow.state.historySizeBytes,
+    ...(reasons.length > 0 ? { suggestContinueAsNew: true, suggestContinueAsNewReasons: reasons } : {}),
     ...(params.buildId ? { workerVersion: { buildId: params.buildId } } : {}),
   };
   const type = EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED;

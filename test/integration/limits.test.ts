@@ -2,8 +2,10 @@
 // a start, a signal-with-start and a signal whose input is past it are INVALID_ARGUMENT "Blob data size
 // exceeds limit."; a workflow that completes with a result past it has its workflow task failed
 // (BAD_COMPLETE_WORKFLOW_EXECUTION_ATTRIBUTES) and is terminated by the history service; an activity
-// whose result is past it fails, non-retryably, with "Complete result exceeds size limit.".
-// Setup: one in-process server whose limit is lowered to 10 kB by dynamic config; a worker per test.
+// whose result is past it fails, non-retryably, with "Complete result exceeds size limit.". Workflow
+// tasks suggest continue-as-new from limit.historyCount.suggestContinueAsNew on, and a run past
+// limit.historyCount.error is terminated with the server's reason.
+// Setup: one in-process server with those limits lowered by dynamic config; a worker per test.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { status as grpcStatus } from '@grpc/grpc-js';
@@ -15,6 +17,8 @@ import type { ActivityOutcome } from '../fixtures/workflows';
 
 const LIMIT_BYTES = 10_000;
 const LARGE = LIMIT_BYTES + 1000;
+const HISTORY_COUNT_MAX = 40;
+const SUGGEST_AT = 12;
 const EventType = temporal.api.enums.v1.EventType;
 
 /** The gRPC error, also as the cause of the SDK's own error. */
@@ -25,10 +29,16 @@ function isTooLarge(error: { code?: number; details?: string; cause?: { code?: n
   return true;
 }
 
-describe('blob size limit', () => {
+describe('blob size and history limits', () => {
   let env: TestEnv;
   before(async () => {
-    env = await startTestEnv({ dynamicConfig: { 'limit.blobSize.error': LIMIT_BYTES } });
+    env = await startTestEnv({
+      dynamicConfig: {
+        'limit.blobSize.error': LIMIT_BYTES,
+        'limit.historyCount.error': HISTORY_COUNT_MAX,
+        'limit.historyCount.suggestContinueAsNew': SUGGEST_AT,
+      },
+    });
   });
   after(async () => {
     await env?.stop();
@@ -96,6 +106,32 @@ describe('blob size limit', () => {
       const { failure } = outcome as ActivityOutcome;
       assert.equal(failure?.cause?.message, 'Complete result exceeds size limit.', JSON.stringify(outcome));
       assert.equal(failure?.retryState, 'NON_RETRYABLE_FAILURE');
+    });
+  });
+
+  test('workflow tasks suggest continue-as-new past the count set for it; past the limit the run is terminated', async () => {
+    await env.withWorker(async (taskQueue) => {
+      const handle = await env.client.workflow.start('sequentialTimers', {
+        taskQueue,
+        workflowId: uniqueId(),
+        args: [50],
+      });
+      const error = await handle.result().catch((e: unknown) => e);
+      assert.ok(error instanceof WorkflowFailedError && error.cause instanceof TerminatedFailure, String(error));
+      assert.equal(error.cause.message, 'Workflow history count exceeds limit.');
+      const events = (await handle.fetchHistory()).events ?? [];
+      assert.ok(events.length > HISTORY_COUNT_MAX && events.length < HISTORY_COUNT_MAX + 10, `${events.length} events`);
+      const started = events.filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED);
+      for (const event of started) {
+        const attributes = event.workflowTaskStartedEventAttributes;
+        const isSuggested = Number(event.eventId) >= SUGGEST_AT;
+        assert.equal(attributes?.suggestContinueAsNew ?? false, isSuggested, `event ${Number(event.eventId)}`);
+        if (isSuggested)
+          assert.deepEqual(attributes?.suggestContinueAsNewReasons, [
+            temporal.api.enums.v1.SuggestContinueAsNewReason.SUGGEST_CONTINUE_AS_NEW_REASON_TOO_MANY_HISTORY_EVENTS,
+          ]);
+      }
+      assert.equal(events.at(-1)?.workflowExecutionTerminatedEventAttributes?.identity, 'history-service');
     });
   });
 });
