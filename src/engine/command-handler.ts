@@ -115,6 +115,7 @@ export function validateCommands(
   const activityIds = new Set(Object.values(s.activities).map((a) => a.activityId));
   const timerIds = new Set(Object.keys(s.timers));
   let nexusOperations = Object.keys(s.nexusOperations).length;
+  let children = Object.keys(s.children).length;
   const cancelsInThisTask = new Set<number>();
   commands.forEach((command, index) => {
     const type = command.commandType ?? 0;
@@ -168,11 +169,13 @@ export function validateCommands(
           new CommandError(Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_START_CHILD_EXECUTION_ATTRIBUTES, m);
         if (!a?.workflowId) throw bad('Required field WorkflowId is not set.');
         if (!a.workflowType?.name) throw bad('Required field WorkflowType is not set.');
-        if (Object.keys(s.children).length >= ctx.config.pendingChildrenMax)
+        // Children started earlier in this task count too, as they do on the server.
+        if (children >= ctx.config.pendingChildrenMax)
           throw new CommandError(
             Cause.WORKFLOW_TASK_FAILED_CAUSE_PENDING_CHILD_WORKFLOWS_LIMIT_EXCEEDED,
             'the number of pending child workflows has reached the limit',
           );
+        children += 1;
         break;
       }
       case CommandType.COMMAND_TYPE_SCHEDULE_NEXUS_OPERATION: {

@@ -1,11 +1,13 @@
 // Goal: every queue, cache and map of the engine has a bound, and reaching it loses nothing: the run
 // cache forgets runs beyond its capacity (they are read again), the task processor leaves tasks beyond
 // its memory in the store and reads them later, the wake-up queue does the same for wake-ups beyond its
-// window, a shard's writer queue refuses work past its length, and a run refuses signals past the
-// per-run limit. Setup: the engine alone (EngineHarness) with small bounds and a fake clock.
+// window, a shard's writer queue refuses work past its length, and a run refuses signals, activities
+// and children past the per-run limits. Setup: the engine alone (EngineHarness) with small bounds and a fake clock.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EngineHarness, startTimer } from '../../helpers/engine-harness';
+import { EngineHarness, scheduleActivity, startChild, startTimer } from '../../helpers/engine-harness';
+import { temporal } from '../../../src/common/proto';
+import type { RunKey } from '../../../src/engine/tasks';
 import { signalWorkflowExecution } from '../../../src/engine/client-api';
 import { SHARD_QUEUE_MAX } from '../../../src/engine/shard';
 import { ErrorCode, ServiceError } from '../../../src/common/errors';
@@ -101,6 +103,28 @@ test('a run takes no more signals than history.maximumSignalsPerExecution', asyn
       signalWorkflowExecution(h.engine, h.namespace, { namespace: 'default', workflowExecution: key, signalName: 's' });
     for (let i = 0; i < 3; i++) await signal();
     await assert.rejects(signal(), /exceeded workflow execution limit for signal events/);
+  } finally {
+    await h.stop();
+  }
+});
+
+test('a run holds no more pending activities and children than their limits: the task that asks fails', async () => {
+  const h = await EngineHarness.start({ config: { pendingActivitiesMax: 2, pendingChildrenMax: 1 } });
+  const Cause = temporal.api.enums.v1.WorkflowTaskFailedCause;
+  const lastFailedCause = async (key: RunKey): Promise<number | null | undefined> =>
+    (await h.history(key)).filter((e) => e.workflowTaskFailedEventAttributes).at(-1)?.workflowTaskFailedEventAttributes
+      ?.cause;
+  try {
+    const activities = await h.startWorkflow('many-activities');
+    await h.runWorkflowTask(activities, [scheduleActivity('a1'), scheduleActivity('a2'), scheduleActivity('a3')]);
+    assert.equal(await lastFailedCause(activities), Cause.WORKFLOW_TASK_FAILED_CAUSE_PENDING_ACTIVITIES_LIMIT_EXCEEDED);
+    assert.ok(!(await h.eventTypes(activities)).includes('ACTIVITY_TASK_SCHEDULED'), 'no activity was scheduled');
+    const children = await h.startWorkflow('many-children');
+    await h.runWorkflowTask(children, [startChild('child-1'), startChild('child-2')]);
+    assert.equal(
+      await lastFailedCause(children),
+      Cause.WORKFLOW_TASK_FAILED_CAUSE_PENDING_CHILD_WORKFLOWS_LIMIT_EXCEEDED,
+    );
   } finally {
     await h.stop();
   }
