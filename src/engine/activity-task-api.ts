@@ -159,7 +159,7 @@ export function respondActivityCompleted(
   buildId = '',
 ): Promise<void> {
   // A result past the blob size limit fails the activity instead, as the Temporal frontend records it.
-  if (payloadsSize(result) > engine.ctx.config.blobSizeMaxBytes)
+  if (payloadsSize(result, engine.ctx.config.blobSizeMaxBytes) > engine.ctx.config.blobSizeMaxBytes)
     return respondActivityFailed(engine, target, serverFailure(COMPLETE_RESULT_TOO_LARGE), identity, null, buildId);
   return engine.run(targetKey(target), async (tx) => {
     const { workflow, activity } = await resolve(tx, target, true);

@@ -10,8 +10,34 @@ export const BLOB_SIZE_MAX_BYTES = 2 * 1024 * 1024;
 /** The Temporal server's words for a request whose payloads are too large. */
 export const BLOB_TOO_LARGE = 'Blob data size exceeds limit.';
 
-export function payloadsSize(payloads: temporal.api.common.v1.IPayloads | null | undefined): number {
-  return payloads ? temporal.api.common.v1.Payloads.encode(payloads).finish().length : 0;
+/** Bytes a field's tag and length take at most (a 1-byte tag and a 5-byte length varint, rounded up). */
+const FIELD_OVERHEAD_MAX = 8;
+
+/**
+ * The encoded size of a payload set, or, when that is surely below `belowBytes`, an upper bound of it
+ * (summed from its byte lengths, with no encoding: this runs for every payload a command carries).
+ */
+export function payloadsSize(
+  payloads: temporal.api.common.v1.IPayloads | null | undefined,
+  belowBytes = BLOB_SIZE_MAX_BYTES,
+): number {
+  if (!payloads) return 0;
+  const bound = payloadsSizeBound(payloads);
+  if (bound !== undefined && bound <= belowBytes) return bound;
+  return temporal.api.common.v1.Payloads.encode(payloads).finish().length;
+}
+
+/** An upper bound of the encoded size; undefined when a payload has fields the bound does not know. */
+function payloadsSizeBound(payloads: temporal.api.common.v1.IPayloads): number | undefined {
+  let bound = 0;
+  for (const payload of payloads.payloads ?? []) {
+    for (const key of Object.keys(payload)) if (key !== 'metadata' && key !== 'data') return undefined;
+    // The payload's own field in the set, and its data field.
+    bound += 2 * FIELD_OVERHEAD_MAX + (payload.data?.length ?? 0);
+    for (const [name, value] of Object.entries(payload.metadata ?? {}))
+      bound += 3 * FIELD_OVERHEAD_MAX + Buffer.byteLength(name) + value.length;
+  }
+  return bound;
 }
 
 export function failureSize(failure: temporal.api.failure.v1.IFailure | null | undefined): number {
@@ -19,8 +45,11 @@ export function failureSize(failure: temporal.api.failure.v1.IFailure | null | u
 }
 
 /** Marker details: a map of payload sets, counted together. */
-export function detailsSize(details: Record<string, temporal.api.common.v1.IPayloads> | null | undefined): number {
-  return Object.values(details ?? {}).reduce((sum, payloads) => sum + payloadsSize(payloads), 0);
+export function detailsSize(
+  details: Record<string, temporal.api.common.v1.IPayloads> | null | undefined,
+  belowBytes = BLOB_SIZE_MAX_BYTES,
+): number {
+  return Object.values(details ?? {}).reduce((sum, payloads) => sum + payloadsSize(payloads, belowBytes), 0);
 }
 
 /** The Temporal server's failure reasons when an activity's result or failure is past the limit. */
@@ -51,5 +80,5 @@ export function checkRequestBlobs(
   maxBytes: number,
   ...payloads: (temporal.api.common.v1.IPayloads | null | undefined)[]
 ): void {
-  for (const set of payloads) if (payloadsSize(set) > maxBytes) throw invalidArgument(BLOB_TOO_LARGE);
+  for (const set of payloads) if (payloadsSize(set, maxBytes) > maxBytes) throw invalidArgument(BLOB_TOO_LARGE);
 }

@@ -33,64 +33,63 @@ export class CommandError extends Error {
   }
 }
 
-/** Each command's payload and the server's words when it is past the blob size limit. */
+/** Per command type: the cause, the size of what it carries, and the server's words past the blob size limit. */
+const PAYLOAD_LIMITS: Readonly<
+  Record<
+    number,
+    { readonly cause: number; readonly size: (c: Command, max: number) => number; readonly message: string }
+  >
+> = {
+  [CommandType.COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK]: {
+    cause: Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SCHEDULE_ACTIVITY_ATTRIBUTES,
+    size: (c, max) => payloadsSize(c.scheduleActivityTaskCommandAttributes?.input, max),
+    message: 'ScheduleActivityTaskCommandAttributes.Input exceeds size limit.',
+  },
+  [CommandType.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION]: {
+    cause: Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_COMPLETE_WORKFLOW_EXECUTION_ATTRIBUTES,
+    size: (c, max) => payloadsSize(c.completeWorkflowExecutionCommandAttributes?.result, max),
+    message: 'CompleteWorkflowExecutionCommandAttributes.Result exceeds size limit.',
+  },
+  [CommandType.COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION]: {
+    cause: Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_FAIL_WORKFLOW_EXECUTION_ATTRIBUTES,
+    size: (c) => failureSize(c.failWorkflowExecutionCommandAttributes?.failure),
+    message: 'FailWorkflowExecutionCommandAttributes.Failure exceeds size limit.',
+  },
+  [CommandType.COMMAND_TYPE_RECORD_MARKER]: {
+    cause: Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_RECORD_MARKER_ATTRIBUTES,
+    size: (c, max) => detailsSize(c.recordMarkerCommandAttributes?.details, max),
+    message: 'RecordMarkerCommandAttributes.Details exceeds size limit.',
+  },
+  [CommandType.COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION]: {
+    cause: Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_CONTINUE_AS_NEW_ATTRIBUTES,
+    size: (c, max) => payloadsSize(c.continueAsNewWorkflowExecutionCommandAttributes?.input, max),
+    message: 'ContinueAsNewWorkflowExecutionCommandAttributes. Input exceeds size limit.',
+  },
+  [CommandType.COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION]: {
+    cause: Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_START_CHILD_EXECUTION_ATTRIBUTES,
+    size: (c, max) => payloadsSize(c.startChildWorkflowExecutionCommandAttributes?.input, max),
+    message: 'StartChildWorkflowExecutionCommandAttributes. Input exceeds size limit.',
+  },
+  [CommandType.COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION]: {
+    cause: Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SIGNAL_WORKFLOW_EXECUTION_ATTRIBUTES,
+    size: (c, max) => payloadsSize(c.signalExternalWorkflowExecutionCommandAttributes?.input, max),
+    message: 'SignalExternalWorkflowExecutionCommandAttributes.Input exceeds size limit.',
+  },
+  [CommandType.COMMAND_TYPE_SCHEDULE_NEXUS_OPERATION]: {
+    cause: Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SCHEDULE_NEXUS_OPERATION_ATTRIBUTES,
+    size: (c, max) => {
+      const input = c.scheduleNexusOperationCommandAttributes?.input;
+      return input ? payloadsSize({ payloads: [input] }, max) : 0;
+    },
+    message: 'ScheduleNexusOperationCommandAttributes.Input exceeds size limit',
+  },
+};
+
+/** A command whose payload is past the blob size limit: the server fails its task and terminates the run. */
 function oversizedPayload(command: Command, maxBytes: number): CommandError | undefined {
-  const tooLarge = (cause: number, size: number, message: string): CommandError | undefined =>
-    size > maxBytes ? new CommandError(cause, message, true) : undefined;
-  switch (command.commandType) {
-    case CommandType.COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK:
-      return tooLarge(
-        Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SCHEDULE_ACTIVITY_ATTRIBUTES,
-        payloadsSize(command.scheduleActivityTaskCommandAttributes?.input),
-        'ScheduleActivityTaskCommandAttributes.Input exceeds size limit.',
-      );
-    case CommandType.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION:
-      return tooLarge(
-        Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_COMPLETE_WORKFLOW_EXECUTION_ATTRIBUTES,
-        payloadsSize(command.completeWorkflowExecutionCommandAttributes?.result),
-        'CompleteWorkflowExecutionCommandAttributes.Result exceeds size limit.',
-      );
-    case CommandType.COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION:
-      return tooLarge(
-        Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_FAIL_WORKFLOW_EXECUTION_ATTRIBUTES,
-        failureSize(command.failWorkflowExecutionCommandAttributes?.failure),
-        'FailWorkflowExecutionCommandAttributes.Failure exceeds size limit.',
-      );
-    case CommandType.COMMAND_TYPE_RECORD_MARKER:
-      return tooLarge(
-        Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_RECORD_MARKER_ATTRIBUTES,
-        detailsSize(command.recordMarkerCommandAttributes?.details),
-        'RecordMarkerCommandAttributes.Details exceeds size limit.',
-      );
-    case CommandType.COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION:
-      return tooLarge(
-        Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_CONTINUE_AS_NEW_ATTRIBUTES,
-        payloadsSize(command.continueAsNewWorkflowExecutionCommandAttributes?.input),
-        'ContinueAsNewWorkflowExecutionCommandAttributes. Input exceeds size limit.',
-      );
-    case CommandType.COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION:
-      return tooLarge(
-        Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_START_CHILD_EXECUTION_ATTRIBUTES,
-        payloadsSize(command.startChildWorkflowExecutionCommandAttributes?.input),
-        'StartChildWorkflowExecutionCommandAttributes. Input exceeds size limit.',
-      );
-    case CommandType.COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION:
-      return tooLarge(
-        Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SIGNAL_WORKFLOW_EXECUTION_ATTRIBUTES,
-        payloadsSize(command.signalExternalWorkflowExecutionCommandAttributes?.input),
-        'SignalExternalWorkflowExecutionCommandAttributes.Input exceeds size limit.',
-      );
-    case CommandType.COMMAND_TYPE_SCHEDULE_NEXUS_OPERATION: {
-      const input = command.scheduleNexusOperationCommandAttributes?.input;
-      return tooLarge(
-        Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SCHEDULE_NEXUS_OPERATION_ATTRIBUTES,
-        input ? temporal.api.common.v1.Payload.encode(input).finish().length : 0,
-        'ScheduleNexusOperationCommandAttributes.Input exceeds size limit',
-      );
-    }
-    default:
-      return undefined;
-  }
+  const limit = PAYLOAD_LIMITS[command.commandType ?? 0];
+  if (!limit || limit.size(command, maxBytes) <= maxBytes) return undefined;
+  return new CommandError(limit.cause, limit.message, true);
 }
 
 const CLOSE_COMMANDS: ReadonlySet<number> = new Set([
