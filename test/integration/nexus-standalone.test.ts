@@ -4,7 +4,7 @@
 // USE_EXISTING joins the running one; list and count find operations by endpoint, service and status
 // (GROUP BY ExecutionStatus) and workflows are not among them; a cancel reaches the handler's workflow
 // and ends the operation CANCELED; a terminate closes it at once; a handler failure fails it; bad input
-// gets the Temporal server's errors; the operations' runs never appear among the namespace's workflows.
+// gets the Temporal server's errors (also a cancel of a finished operation); the operations' runs never appear among the namespace's workflows.
 // Setup: startNexusEnv (caller-ns, handler-ns), an endpoint per test, the handler worker polling.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -135,6 +135,16 @@ describe('standalone Nexus operations with the TypeScript SDK', () => {
         return /it broke/.test(String((error as NexusOperationFailureError).cause?.message));
       });
       assert.equal((await failing.describe()).status, 'FAILED');
+      // A cancel of a finished operation is FAILED_PRECONDITION, as the server answers it.
+      await assert.rejects(
+        env.connection.workflowService.requestCancelNexusOperationExecution({
+          namespace: env.callerNamespace,
+          operationId: failing.operationId,
+          requestId: randomUUID(),
+        }),
+        (error: { code?: number; details?: string }) =>
+          error.code === grpcStatus.FAILED_PRECONDITION && error.details === 'operation already completed',
+      );
     });
     await assert.rejects(
       env.caller.nexus.getHandle(`missing-${randomUUID()}`).describe(),
