@@ -55,6 +55,24 @@ export function configFromDynamicConfig(values: Readonly<Record<string, unknown>
       case 'limit.numPendingChildExecutions.error':
         engine.pendingChildrenMax = toCount(key, value);
         break;
+      case 'limit.numPendingSignals.error':
+        engine.pendingSignalsMax = toCount(key, value);
+        break;
+      case 'limit.numPendingCancelRequests.error':
+        engine.pendingCancelRequestsMax = toCount(key, value);
+        break;
+      case 'limit.memoSize.error':
+        engine.memoSizeMaxBytes = toCount(key, value);
+        break;
+      case 'frontend.searchAttributesNumberOfKeysLimit':
+        engine.searchAttributesKeysMax = toCount(key, value);
+        break;
+      case 'frontend.searchAttributesSizeOfValueLimit':
+        engine.searchAttributeValueMaxBytes = toCount(key, value);
+        break;
+      case 'frontend.searchAttributesTotalSizeLimit':
+        engine.searchAttributesTotalMaxBytes = toCount(key, value);
+        break;
       case 'history.cacheMaxSize':
         engine.runCacheMax = toCount(key, value) * START_DEV_SHARD_COUNT;
         break;

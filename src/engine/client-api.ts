@@ -1,6 +1,7 @@
 // Client-facing operations on runs: start, signal-with-start, signal, request cancel, terminate.
 import { validTaskQueueName } from './task-queue-name';
 import { checkRequestBlobs } from './blob-size';
+import { checkStartAttributes } from './attribute-limits';
 import { temporal, long } from '../common/proto';
 import { invalidArgument, workflowNotFound } from '../common/errors';
 import { msFromDuration } from '../common/time';
@@ -48,6 +49,7 @@ export function runSpecFromStart(
   nowMs: number,
 ): RunSpec {
   validateStart(request);
+  checkStartAttributes(engine.ctx.config, request.memo, request.searchAttributes);
   const executionTimeoutMs = msFromDuration(request.workflowExecutionTimeout);
   let runTimeoutMs = msFromDuration(request.workflowRunTimeout);
   if (runTimeoutMs === 0 || (executionTimeoutMs > 0 && runTimeoutMs > executionTimeoutMs))

@@ -1,12 +1,19 @@
 // Turns the commands of a completed workflow task into history events, in command order, right after
 // WorkflowTaskCompleted. Commands are validated first; a bad command fails the whole task instead.
-import { type Command, CommandType, EventType, temporal } from '../common/proto';
+import { type Command, CommandType, EventType, temporal, decodeBase64 } from '../common/proto';
 import { durationFromMs, msFromDuration } from '../common/time';
 import type { EngineContext } from './engine-context';
 import type { Transaction } from './transaction';
 import type { Workflow } from './workflow';
 import { isRunning } from './mutable-state';
 import { detailsSize, failureSize, payloadsSize } from './blob-size';
+import {
+  type AttributeLimits,
+  memoSize,
+  mergedPayloadMap,
+  searchAttributeKeysError,
+  searchAttributeSizeError,
+} from './attribute-limits';
 import { normalizeActivityTimeouts, scheduleActivity, cancelActivity, requestActivityCancel } from './activities';
 import { closeWorkflow } from './workflow-close';
 import { TaskKind } from './outbox';
@@ -103,6 +110,58 @@ export function hasCloseCommand(commands: readonly Command[]): boolean {
   return commands.some((c) => CLOSE_COMMANDS.has(c.commandType ?? 0));
 }
 
+/** The server's words when a run holds as many of something as it may. */
+function countLimitMessage(what: string, pending: number, max: number): string {
+  return `the number of ${what}, ${pending}, has reached the per-workflow limit of ${max}`;
+}
+
+/** A child's or continued run's memo and search attributes past their limits: the task fails, the run is terminated. */
+function checkNewRunAttributes(
+  limits: AttributeLimits,
+  memo: temporal.api.common.v1.IMemo | null | undefined,
+  searchAttributes: temporal.api.common.v1.ISearchAttributes | null | undefined,
+  cause: number,
+  memoMessage: string,
+): void {
+  if (memoSize(memo) > limits.memoSizeMaxBytes) throw new CommandError(cause, memoMessage, true);
+  const size = searchAttributeSizeError(limits, searchAttributes);
+  if (size) throw new CommandError(cause, size, true);
+}
+
+/** A run's memo and search attributes as the commands of one task change them, for their size limits. */
+class RunAttributes {
+  private memo: Record<string, temporal.api.common.v1.IPayload> | undefined;
+  private searchAttributes: Record<string, temporal.api.common.v1.IPayload> | undefined;
+
+  constructor(
+    private readonly encodedMemo: string | null,
+    private readonly encodedSearchAttributes: string | null,
+  ) {}
+
+  upsertMemo(
+    upserted: temporal.api.common.v1.IMemo | null | undefined,
+  ): Record<string, temporal.api.common.v1.IPayload> {
+    this.memo ??= this.encodedMemo
+      ? (decodeBase64<temporal.api.common.v1.IMemo>('temporal.api.common.v1.Memo', this.encodedMemo).fields ?? {})
+      : {};
+    this.memo = mergedPayloadMap(this.memo, upserted?.fields);
+    return this.memo;
+  }
+
+  upsertSearchAttributes(
+    upserted: temporal.api.common.v1.ISearchAttributes | null | undefined,
+  ): Record<string, temporal.api.common.v1.IPayload> {
+    this.searchAttributes ??= this.encodedSearchAttributes
+      ? (decodeBase64<temporal.api.common.v1.ISearchAttributes>(
+          'temporal.api.common.v1.SearchAttributes',
+          this.encodedSearchAttributes,
+        ).indexedFields ?? {})
+      : {};
+    this.searchAttributes = mergedPayloadMap(this.searchAttributes, upserted?.indexedFields);
+    return this.searchAttributes;
+  }
+}
+
 /** Checks every command before any is applied. Throws CommandError. */
 export function validateCommands(
   ctx: EngineContext,
@@ -115,7 +174,11 @@ export function validateCommands(
   const timerIds = new Set(Object.keys(s.timers));
   let nexusOperations = Object.keys(s.nexusOperations).length;
   let children = Object.keys(s.children).length;
+  const external = Object.values(s.externalRequests);
+  let pendingSignals = external.filter((r) => r.kind === 'signal').length;
+  let pendingCancels = external.length - pendingSignals;
   const cancelsInThisTask = new Set<number>();
+  const attributes = new RunAttributes(s.memo, s.searchAttributes);
   commands.forEach((command, index) => {
     const type = command.commandType ?? 0;
     if (CLOSE_COMMANDS.has(type) && index !== commands.length - 1) {
@@ -137,7 +200,7 @@ export function validateCommands(
         if (activityIds.size >= ctx.config.pendingActivitiesMax)
           throw new CommandError(
             Cause.WORKFLOW_TASK_FAILED_CAUSE_PENDING_ACTIVITIES_LIMIT_EXCEEDED,
-            'the number of pending activities has reached the limit',
+            countLimitMessage('pending activities', activityIds.size, ctx.config.pendingActivitiesMax),
           );
         activityIds.add(a.activityId);
         try {
@@ -172,9 +235,69 @@ export function validateCommands(
         if (children >= ctx.config.pendingChildrenMax)
           throw new CommandError(
             Cause.WORKFLOW_TASK_FAILED_CAUSE_PENDING_CHILD_WORKFLOWS_LIMIT_EXCEEDED,
-            'the number of pending child workflows has reached the limit',
+            countLimitMessage('pending child workflow executions', children, ctx.config.pendingChildrenMax),
           );
         children += 1;
+        checkNewRunAttributes(
+          ctx.config,
+          a.memo,
+          a.searchAttributes,
+          Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_START_CHILD_EXECUTION_ATTRIBUTES,
+          'StartChildWorkflowExecutionCommandAttributes.Memo exceeds size limit.',
+        );
+        break;
+      }
+      case CommandType.COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION: {
+        const a = command.continueAsNewWorkflowExecutionCommandAttributes;
+        checkNewRunAttributes(
+          ctx.config,
+          a?.memo,
+          a?.searchAttributes,
+          Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_CONTINUE_AS_NEW_ATTRIBUTES,
+          'ContinueAsNewWorkflowExecutionCommandAttributes. Memo exceeds size limit.',
+        );
+        break;
+      }
+      case CommandType.COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION: {
+        if (pendingSignals >= ctx.config.pendingSignalsMax)
+          throw new CommandError(
+            Cause.WORKFLOW_TASK_FAILED_CAUSE_PENDING_SIGNALS_LIMIT_EXCEEDED,
+            countLimitMessage('pending signals to external workflows', pendingSignals, ctx.config.pendingSignalsMax),
+          );
+        pendingSignals += 1;
+        break;
+      }
+      case CommandType.COMMAND_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION: {
+        if (pendingCancels >= ctx.config.pendingCancelRequestsMax)
+          throw new CommandError(
+            Cause.WORKFLOW_TASK_FAILED_CAUSE_PENDING_REQUEST_CANCEL_LIMIT_EXCEEDED,
+            countLimitMessage(
+              'pending requests to cancel external workflows',
+              pendingCancels,
+              ctx.config.pendingCancelRequestsMax,
+            ),
+          );
+        pendingCancels += 1;
+        break;
+      }
+      case CommandType.COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES: {
+        const upserted = command.upsertWorkflowSearchAttributesCommandAttributes?.searchAttributes;
+        const keys = searchAttributeKeysError(ctx.config, upserted);
+        if (keys) throw new CommandError(Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SEARCH_ATTRIBUTES, keys);
+        const size = searchAttributeSizeError(ctx.config, {
+          indexedFields: attributes.upsertSearchAttributes(upserted),
+        });
+        if (size) throw new CommandError(Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SEARCH_ATTRIBUTES, size, true);
+        break;
+      }
+      case CommandType.COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES: {
+        const memo = attributes.upsertMemo(command.modifyWorkflowPropertiesCommandAttributes?.upsertedMemo);
+        if (memoSize({ fields: memo }) > ctx.config.memoSizeMaxBytes)
+          throw new CommandError(
+            Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_MODIFY_WORKFLOW_PROPERTIES_ATTRIBUTES,
+            'ModifyWorkflowPropertiesCommandAttributes. Memo exceeds size limit.',
+            true,
+          );
         break;
       }
       case CommandType.COMMAND_TYPE_SCHEDULE_NEXUS_OPERATION: {
@@ -499,7 +622,7 @@ function upsertMemo(workflow: Workflow, memo: temporal.api.common.v1.IMemo): voi
   const current = workflow.visibility.memo
     ? temporal.api.common.v1.Memo.decode(workflow.visibility.memo)
     : { fields: {} };
-  const fields = { ...(current.fields ?? {}), ...(memo.fields ?? {}) };
+  const fields = mergedPayloadMap(current.fields ?? {}, memo.fields);
   const encoded = temporal.api.common.v1.Memo.encode({ fields }).finish();
   workflow.visibility.memo = encoded;
   workflow.state.memo = Buffer.from(encoded).toString('base64');

@@ -5,8 +5,9 @@ import type { Ids } from '../common/ids';
 import type { NamespaceRegistry } from './namespace-registry';
 import type { NexusEndpointLookup } from './nexus-operations';
 import { BLOB_SIZE_MAX_BYTES } from './blob-size';
+import { defaultAttributeLimits, type AttributeLimits } from './attribute-limits';
 
-export interface EngineConfig {
+export interface EngineConfig extends AttributeLimits {
   /** How long GetWorkflowExecutionHistory(wait_new_event) waits before answering empty. */
   readonly historyLongPollMs: number;
   readonly defaultWorkflowTaskTimeoutMs: number;
@@ -14,6 +15,9 @@ export interface EngineConfig {
   readonly stickyScheduleToStartDefaultMs: number;
   readonly pendingActivitiesMax: number;
   readonly pendingChildrenMax: number;
+  /** SignalExternalWorkflowExecution / RequestCancelExternalWorkflowExecution commands not yet delivered. */
+  readonly pendingSignalsMax: number;
+  readonly pendingCancelRequestsMax: number;
   readonly pendingTimersMax: number;
   readonly updateLongPollMs: number;
   readonly queryTimeoutMs: number;
@@ -46,6 +50,9 @@ export const defaultEngineConfig: EngineConfig = {
   stickyScheduleToStartDefaultMs: 10_000,
   pendingActivitiesMax: 2000,
   pendingChildrenMax: 2000,
+  pendingSignalsMax: 2000,
+  pendingCancelRequestsMax: 2000,
+  ...defaultAttributeLimits,
   pendingTimersMax: 10_000,
   updateLongPollMs: 20_000,
   queryTimeoutMs: 60_000,

@@ -10,9 +10,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { WorkflowFailedError } from '@temporalio/client';
-import { TerminatedFailure } from '@temporalio/common';
+import { TerminatedFailure, type SearchAttributes } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { startTestEnv, uniqueId, type TestEnv } from '../helpers/test-env';
+import { eventually } from '../helpers/eventually';
 import type { ActivityOutcome } from '../fixtures/workflows';
 
 const LIMIT_BYTES = 10_000;
@@ -20,8 +21,31 @@ const LARGE = LIMIT_BYTES + 1000;
 const HISTORY_COUNT_MAX = 40;
 const SUGGEST_AT = 12;
 const EventType = temporal.api.enums.v1.EventType;
+const Cause = temporal.api.enums.v1.WorkflowTaskFailedCause;
+const SA_VALUE_MAX = 100;
+const SA_TOTAL_MAX = 300;
+const SA_KEYS_MAX = 3;
 
 /** The gRPC error, also as the cause of the SDK's own error. */
+function isInvalid(message: string) {
+  return (error: { code?: number; details?: string; cause?: { code?: number; details?: string } }): boolean => {
+    const grpcError = error.code === undefined ? (error.cause ?? {}) : error;
+    assert.equal(grpcError.code, grpcStatus.INVALID_ARGUMENT, grpcError.details);
+    assert.equal(grpcError.details, message);
+    return true;
+  };
+}
+
+/** The run's first failed workflow task: its cause and message. */
+async function firstTaskFailure(handle: {
+  fetchHistory(): Promise<temporal.api.history.v1.IHistory>;
+}): Promise<{ cause: number; message: string } | undefined> {
+  const events = (await handle.fetchHistory()).events ?? [];
+  const failed = events.find((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED);
+  const attributes = failed?.workflowTaskFailedEventAttributes;
+  return attributes ? { cause: attributes.cause ?? 0, message: attributes.failure?.message ?? '' } : undefined;
+}
+
 function isTooLarge(error: { code?: number; details?: string; cause?: { code?: number; details?: string } }): boolean {
   const grpcError = error.code === undefined ? (error.cause ?? {}) : error;
   assert.equal(grpcError.code, grpcStatus.INVALID_ARGUMENT, grpcError.details);
@@ -37,7 +61,14 @@ describe('blob size and history limits', () => {
         'limit.blobSize.error': LIMIT_BYTES,
         'limit.historyCount.error': HISTORY_COUNT_MAX,
         'limit.historyCount.suggestContinueAsNew': SUGGEST_AT,
+        'limit.memoSize.error': LIMIT_BYTES,
+        'frontend.searchAttributesNumberOfKeysLimit': SA_KEYS_MAX,
+        'frontend.searchAttributesSizeOfValueLimit': SA_VALUE_MAX,
+        'frontend.searchAttributesTotalSizeLimit': SA_TOTAL_MAX,
+        'limit.numPendingSignals.error': 1,
+        'limit.numPendingCancelRequests.error': 1,
       },
+      searchAttributes: { CustomKeyword: 'Keyword', CustomText: 'Text', CustomInt: 'Int', CustomBool: 'Bool' },
     });
   });
   after(async () => {
@@ -132,6 +163,105 @@ describe('blob size and history limits', () => {
           ]);
       }
       assert.equal(events.at(-1)?.workflowExecutionTerminatedEventAttributes?.identity, 'history-service');
+    });
+  });
+
+  test('a start whose memo or search attributes are past their limits is refused', async () => {
+    const taskQueue = uniqueId('nobody');
+    const start = (options: { memo?: Record<string, unknown>; searchAttributes?: SearchAttributes }) =>
+      env.client.workflow.start('waitForever', { taskQueue, workflowId: uniqueId(), ...options });
+    await assert.rejects(start({ memo: { big: 'x'.repeat(LARGE) } }), isInvalid('Memo size exceeds limit.'));
+    await assert.rejects(
+      start({ searchAttributes: { CustomKeyword: ['k'], CustomText: ['t'], CustomInt: [1], CustomBool: [true] } }),
+      isInvalid(`number of search attributes 4 exceeds limit ${SA_KEYS_MAX}`),
+    );
+    const value = 'x'.repeat(SA_VALUE_MAX);
+    await assert.rejects(
+      start({ searchAttributes: { CustomKeyword: [value] } }),
+      // The value's data is the JSON array, two quotes and two brackets more than the text.
+      isInvalid(`search attribute CustomKeyword value size ${SA_VALUE_MAX + 4} exceeds size limit ${SA_VALUE_MAX}`),
+    );
+    const near = 'x'.repeat(SA_VALUE_MAX - 10);
+    await assert.rejects(
+      start({ searchAttributes: { CustomKeyword: [near], CustomText: [near], CustomInt: [1] } }),
+      (error: { details?: string; cause?: { details?: string } }) =>
+        /^total size of search attributes \d+ exceeds size limit 300$/.test(
+          error.cause?.details ?? error.details ?? '',
+        ),
+    );
+    const within = await start({ memo: { small: 'x' }, searchAttributes: { CustomKeyword: [near] } });
+    await within.terminate('done');
+  });
+
+  test('an upserted memo past the limit terminates the run; a memo key set to null is removed', async () => {
+    await env.withWorker(async (taskQueue) => {
+      const small = await env.client.workflow.start('upsertingMemo', { taskQueue, workflowId: uniqueId(), args: [10] });
+      await eventually(async () => {
+        const memo = (await small.describe()).memo ?? {};
+        return 'big' in memo && !('gone' in memo);
+      });
+      await small.signal('done');
+      await small.result();
+
+      const large = await env.client.workflow.start('upsertingMemo', {
+        taskQueue,
+        workflowId: uniqueId(),
+        args: [LARGE],
+      });
+      const error = await large.result().catch((e: unknown) => e);
+      assert.ok(error instanceof WorkflowFailedError && error.cause instanceof TerminatedFailure, String(error));
+      assert.equal(
+        error.cause.message,
+        'BadModifyWorkflowPropertiesAttributes: ModifyWorkflowPropertiesCommandAttributes. Memo exceeds size limit.',
+      );
+      assert.equal(
+        (await firstTaskFailure(large))?.cause,
+        Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_MODIFY_WORKFLOW_PROPERTIES_ATTRIBUTES,
+      );
+    });
+  });
+
+  test('an upserted search attribute past its size limit terminates the run', async () => {
+    await env.withWorker(async (taskQueue) => {
+      const handle = await env.client.workflow.start('upsertingLargeKeyword', {
+        taskQueue,
+        workflowId: uniqueId(),
+        args: [SA_VALUE_MAX],
+      });
+      const error = await handle.result().catch((e: unknown) => e);
+      assert.ok(error instanceof WorkflowFailedError && error.cause instanceof TerminatedFailure, String(error));
+      assert.equal(
+        error.cause.message,
+        `BadSearchAttributes: search attribute CustomKeyword value size ${SA_VALUE_MAX + 4} exceeds size limit ${SA_VALUE_MAX}`,
+      );
+    });
+  });
+
+  test('signals and cancel requests to other workflows past the pending limits fail the workflow task', async () => {
+    await env.withWorker(async (taskQueue) => {
+      const targets = [uniqueId('target'), uniqueId('target')];
+      for (const [how, cause, what] of [
+        [
+          'signal',
+          Cause.WORKFLOW_TASK_FAILED_CAUSE_PENDING_SIGNALS_LIMIT_EXCEEDED,
+          'pending signals to external workflows',
+        ],
+        [
+          'cancel',
+          Cause.WORKFLOW_TASK_FAILED_CAUSE_PENDING_REQUEST_CANCEL_LIMIT_EXCEEDED,
+          'pending requests to cancel external workflows',
+        ],
+      ] as const) {
+        const handle = await env.client.workflow.start('reachingOut', {
+          taskQueue,
+          workflowId: uniqueId(),
+          args: [how, targets],
+        });
+        const failure = await eventually(() => firstTaskFailure(handle));
+        assert.equal(failure.cause, cause);
+        assert.equal(failure.message, `the number of ${what}, 1, has reached the per-workflow limit of 1`);
+        await handle.terminate('done');
+      }
     });
   });
 });
