@@ -5,6 +5,8 @@ import type { ApiConfig } from './api/api-deps';
 import { invalidArgument } from './common/errors';
 import { defaultCircuitBreakerSettings, type CircuitBreakerSettings } from './nexus/circuit-breaker';
 import { NEXUS_RETRY_INITIAL_INTERVAL_MS } from './nexus/retry';
+import { defaultDestinationLimits, type DestinationLimits } from './nexus/destination-limiter';
+import { defaultNamespaceRateLimits, type NamespaceRateLimits } from './api/namespace-rate-limit';
 import { NEXUS_REQUEST_TIMEOUT_MS } from './nexus/operation-executor';
 import { START_DEV_SHARD_COUNT } from './server-options';
 
@@ -22,6 +24,11 @@ function toMs(key: string, value: unknown): number {
   throw invalidArgument(`dynamic config ${key}: expected a duration such as "10s", got ${JSON.stringify(value)}`);
 }
 
+function toRate(key: string, value: unknown): number {
+  if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value;
+  throw invalidArgument(`dynamic config ${key}: expected a positive number, got ${JSON.stringify(value)}`);
+}
+
 function toCount(key: string, value: unknown): number {
   if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
   throw invalidArgument(`dynamic config ${key}: expected a positive integer, got ${JSON.stringify(value)}`);
@@ -33,6 +40,8 @@ export interface ServerConfig {
   nexusRetryInitialIntervalMs: number;
   nexusRequestTimeoutMs: number;
   circuitBreaker: CircuitBreakerSettings;
+  destinationLimits: DestinationLimits;
+  namespaceRateLimits: NamespaceRateLimits;
 }
 
 export function configFromDynamicConfig(values: Readonly<Record<string, unknown>>): ServerConfig {
@@ -41,6 +50,8 @@ export function configFromDynamicConfig(values: Readonly<Record<string, unknown>
   let nexusRetryInitialIntervalMs = NEXUS_RETRY_INITIAL_INTERVAL_MS;
   let nexusRequestTimeoutMs = NEXUS_REQUEST_TIMEOUT_MS;
   const circuitBreaker = { ...defaultCircuitBreakerSettings };
+  const destinationLimits = { ...defaultDestinationLimits };
+  const namespaceRateLimits = { ...defaultNamespaceRateLimits };
   for (const [key, value] of Object.entries(values)) {
     switch (key) {
       case 'matching.longPollExpirationInterval':
@@ -112,6 +123,21 @@ export function configFromDynamicConfig(values: Readonly<Record<string, unknown>
       case 'component.nexusoperations.retryPolicy.initialInterval':
         nexusRetryInitialIntervalMs = toMs(key, value);
         break;
+      case 'frontend.namespaceRPS':
+        namespaceRateLimits.rps = toRate(key, value);
+        break;
+      case 'frontend.namespaceBurstRatio':
+        namespaceRateLimits.burstRatio = toRate(key, value);
+        break;
+      case 'history.outboundQueue.groupLimiter.concurrency':
+        destinationLimits.concurrency = toCount(key, value);
+        break;
+      case 'history.outboundQueue.groupLimiter.bufferSize':
+        destinationLimits.bufferSize = toCount(key, value);
+        break;
+      case 'history.outboundQueue.hostScheduler.maxTaskRPS':
+        destinationLimits.rps = toRate(key, value);
+        break;
       case 'causeway.nexus.circuitBreaker.failuresToTrip':
         circuitBreaker.failuresToTrip = toCount(key, value);
         break;
@@ -122,7 +148,15 @@ export function configFromDynamicConfig(values: Readonly<Record<string, unknown>
         break;
     }
   }
-  return { engine, longPollMs, nexusRetryInitialIntervalMs, nexusRequestTimeoutMs, circuitBreaker };
+  return {
+    engine,
+    longPollMs,
+    nexusRetryInitialIntervalMs,
+    nexusRequestTimeoutMs,
+    circuitBreaker,
+    destinationLimits,
+    namespaceRateLimits,
+  };
 }
 
 export type { ApiConfig };

@@ -26,6 +26,8 @@ import { searchAttributeTypeName } from './api/search-attribute-types';
 import { configFromDynamicConfig } from './dynamic-config';
 import { EndpointRegistry } from './nexus/endpoint-registry';
 import { NexusTaskDispatcher } from './nexus/nexus-task-dispatcher';
+import { DestinationLimiter } from './nexus/destination-limiter';
+import { NamespaceRateLimiter } from './api/namespace-rate-limit';
 import { CircuitBreakers } from './nexus/circuit-breaker';
 import { NexusOperationExecutor, breakerKey } from './nexus/operation-executor';
 import { CallbackExecutor } from './nexus/callback-executor';
@@ -106,6 +108,8 @@ async function startWith(
   const endpoints = new EndpointRegistry(store, namespaces, clock, ids);
   await endpoints.load();
   const breakers = new CircuitBreakers(clock, config.circuitBreaker);
+  const destinations = new DestinationLimiter(config.destinationLimits, clock);
+  const namespaceRates = new NamespaceRateLimiter(config.namespaceRateLimits, () => clock.nowMs());
   registerStateMetrics(metrics, namespaces, matching, breakers);
   const memberId = `causeway-${process.pid}-${ids.uuid()}`;
   const engine: HistoryEngine = new HistoryEngine(
@@ -153,6 +157,7 @@ async function startWith(
     endpoints,
     dispatcher,
     breakers,
+    destinations,
     nexusHttpClient,
     {
       retryInitialIntervalMs: config.nexusRetryInitialIntervalMs,
@@ -163,7 +168,15 @@ async function startWith(
     tracing,
     logger,
   ).register();
-  new CallbackExecutor(engine, clock, httpConfig.callbacks, globalThis.fetch, tracing, metrics).register();
+  new CallbackExecutor(
+    engine,
+    clock,
+    destinations,
+    httpConfig.callbacks,
+    globalThis.fetch,
+    tracing,
+    metrics,
+  ).register();
   const rpcTracer = tracing.isEnabled ? new RpcTracer(tracing, dispatcher) : undefined;
   const deps: ApiDeps = {
     engine,
@@ -230,6 +243,7 @@ async function startWith(
       forwarding: member?.forwarding,
       credentials: serverCredentials(options.tls),
       observer: { metrics, nowMs: () => clock.nowMs(), tracer: rpcTracer },
+      admit: (method, request) => namespaceRates.admit(method, request.namespace),
     }));
     metricsServer = await startMetricsServer(metrics, options.ip, options.metricsPort ?? 0);
     // A member is in the view before its engine takes its share of the shards.

@@ -24,6 +24,8 @@ export async function startGrpcServer(
     readonly prepare?: ((request: { namespace?: unknown }) => Promise<void>) | undefined;
     /** TLS (the public port with --tls-cert-file); plaintext by default. */
     readonly credentials?: grpc.ServerCredentials;
+    /** Refuses WorkflowService requests past the rate limit of their namespace (the public port). */
+    readonly admit?: ((method: string, request: { namespace?: unknown }) => void) | undefined;
     /** Metrics of the requests served (the public port). */
     readonly observer?: RpcObserver | undefined;
     /** More services on this port (the internal port's peer calls). */
@@ -52,6 +54,7 @@ export async function startGrpcServer(
       serving.forwarding,
       serving.prepare,
       name === 'grpc.health.v1.Health' ? undefined : serving.observer,
+      name === 'temporal.api.workflowservice.v1.WorkflowService' ? serving.admit : undefined,
     );
     server.addService(definition, implementation);
     for (const [method, methodDefinition] of Object.entries(definition)) {

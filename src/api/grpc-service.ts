@@ -38,6 +38,8 @@ export function buildService(
   forwarding?: Forwarding,
   prepare?: (request: { namespace?: unknown }) => Promise<void>,
   observer?: RpcObserver,
+  /** Before anything else: throws to refuse the request (the rate limit per namespace). */
+  admit?: (method: string, request: { namespace?: unknown }) => void,
 ): { definition: grpc.ServiceDefinition; implementation: grpc.UntypedServiceImplementation } {
   const service = protoRoot.lookupService(serviceName);
   const definition: Record<string, grpc.MethodDefinition<object, object>> = {};
@@ -104,6 +106,7 @@ export function buildService(
       const path = `/${serviceName}/${method.name}`;
       Promise.resolve()
         .then(async () => {
+          admit?.(method.name, call.request);
           await prepare?.(call.request);
           const target = await forwarding?.router.targetOf(method.name, call.request);
           if (!target || !forwarding) {

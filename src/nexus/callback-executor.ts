@@ -27,6 +27,7 @@ import {
 import { handlerErrorFailure } from './handler-outcome';
 import { nextNexusRetryDelayMs } from './retry';
 import { endOutcomeSpan, startCallbackSpan } from './nexus-tracing';
+import type { DestinationLimiter } from './destination-limiter';
 import {
   completionDelivery,
   isHttpCallbackUrl,
@@ -39,6 +40,7 @@ export class CallbackExecutor {
   constructor(
     private readonly engine: HistoryEngine,
     private readonly clock: Clock,
+    private readonly destinations: DestinationLimiter,
     private readonly settings: CallbackSenderSettings,
     private readonly fetch: FetchFunction = globalThis.fetch,
     private readonly tracing: Tracing = NO_TRACING,
@@ -54,10 +56,17 @@ export class CallbackExecutor {
     if (task.kind !== TaskKind.Callback) throw new Error(`not a callback task: ${task.kind}`);
     const attempt = await readCallbackAttempt(this.engine, queued, task.callbackId, task.attempt);
     if (!attempt) return RELEASED;
+    const admission = await this.destinations.acquire(
+      queued.key.namespaceId,
+      destinationOf(attempt.callback.nexus?.url ?? ''),
+    );
+    if (admission.kind === 'defer') return admission;
     const startedMs = this.clock.nowMs();
-    const result = this.tracing.isEnabled
-      ? await this.tracedDelivery(attempt, task.attempt)
-      : await this.deliver(attempt, task.attempt, undefined);
+    const result = await (
+      this.tracing.isEnabled
+        ? this.tracedDelivery(attempt, task.attempt)
+        : this.deliver(attempt, task.attempt, undefined)
+    ).finally(() => admission.release());
     this.record(attempt, result, startedMs);
     await recordCallbackResult(this.engine, queued, task.callbackId, task.attempt, result);
     return RELEASED;

@@ -26,6 +26,7 @@ import {
 } from '../engine/nexus-operations';
 import { CALLBACK_TOKEN_HEADER, SYSTEM_CALLBACK_URL, encodeCallbackToken } from '../engine/nexus-completion';
 import type { EndpointRegistry, ResolvedEndpoint } from './endpoint-registry';
+import type { DestinationLimiter } from './destination-limiter';
 import type { CircuitBreakers } from './circuit-breaker';
 import type { NexusTaskDispatcher } from './nexus-task-dispatcher';
 import {
@@ -94,6 +95,7 @@ export class NexusOperationExecutor {
     private readonly endpoints: EndpointRegistry,
     private readonly dispatcher: Pick<NexusTaskDispatcher, 'dispatch'>,
     private readonly breakers: CircuitBreakers,
+    private readonly destinations: DestinationLimiter,
     private readonly external: ExternalNexusClient | undefined,
     private readonly settings: NexusExecutorSettings,
     private readonly metrics?: Metrics,
@@ -142,9 +144,16 @@ export class NexusOperationExecutor {
       ? this.refusal(endpoint, planned.callerNamespace)
       : handlerErrorFailure('NOT_FOUND', `endpoint "${planned.endpoint}" not found`);
     const key = breakerKey(queued.key.namespaceId, planned.endpoint);
+    let slot: (() => void) | undefined;
     if (!refusal && endpoint) {
+      const admission = await this.destinations.acquire(queued.key.namespaceId, planned.endpoint);
+      if (admission.kind === 'defer') return admission;
       const decision = this.breakers.tryAcquire(key);
-      if (!decision.allowed) return { kind: 'defer', atMs: decision.retryAtMs };
+      if (!decision.allowed) {
+        admission.release();
+        return { kind: 'defer', atMs: decision.retryAtMs };
+      }
+      slot = () => admission.release();
     }
     const outcome = await this.traced(queued, planned, kind, attempt, async (traced) => {
       const reply: HandlerReply =
@@ -152,7 +161,7 @@ export class NexusOperationExecutor {
           ? { kind: 'handler-error', failure: refusal ?? handlerErrorFailure('NOT_FOUND', 'endpoint not found') }
           : await this.call(endpoint, traced, kind);
       return kind === 'start' ? classifyStartReply(reply) : classifyCancelReply(reply);
-    });
+    }).finally(slot);
     if (!refusal) this.recordBreaker(key, outcome);
     this.record(planned, kind, outcome, startedMs);
     this.logFailure(queued, planned, kind, attempt, outcome);

@@ -18,6 +18,7 @@ import { recordActivityTaskStarted } from '../../src/engine/activity-task-api';
 import { describeWorkflow } from '../../src/engine/describe';
 import { EndpointRegistry } from '../../src/nexus/endpoint-registry';
 import { CircuitBreakers } from '../../src/nexus/circuit-breaker';
+import { DestinationLimiter, defaultDestinationLimits } from '../../src/nexus/destination-limiter';
 import { NexusOperationExecutor, breakerKey } from '../../src/nexus/operation-executor';
 import type { HandlerReply } from '../../src/nexus/handler-outcome';
 import { FakeClock } from './fake-clock';
@@ -111,11 +112,15 @@ export class EngineHarness {
       silentLogger,
       { shardCount: 2, owner: 'test', ...this.options.engine },
     );
-    new NexusOperationExecutor(this.engine, this.endpoints, this.dispatcher, this.breakers, undefined, {
-      retryInitialIntervalMs: 1000,
-      requestTimeoutMs: 10_000,
-      useSystemCallbackUrl: true,
-    }).register();
+    new NexusOperationExecutor(
+      this.engine,
+      this.endpoints,
+      this.dispatcher,
+      this.breakers,
+      new DestinationLimiter(defaultDestinationLimits, this.clock),
+      undefined,
+      { retryInitialIntervalMs: 1000, requestTimeoutMs: 10_000, useSystemCallbackUrl: true },
+    ).register();
     if (this.options.cluster) this.engine.joinCluster(this.options.cluster);
     await this.engine.start();
     await this.clock.settle();

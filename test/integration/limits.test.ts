@@ -9,11 +9,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { status as grpcStatus } from '@grpc/grpc-js';
-import { WorkflowFailedError } from '@temporalio/client';
+import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { TerminatedFailure, type SearchAttributes } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+import { google, temporal } from '@temporalio/proto';
 import { startTestEnv, uniqueId, type TestEnv } from '../helpers/test-env';
 import { eventually } from '../helpers/eventually';
+import { startTestServer, type TestServer } from '../helpers/test-server';
 import type { ActivityOutcome } from '../fixtures/workflows';
 
 const LIMIT_BYTES = 10_000;
@@ -263,5 +264,56 @@ describe('blob size and history limits', () => {
         await handle.terminate('done');
       }
     });
+  });
+});
+
+describe('request rate per namespace', () => {
+  let server: TestServer;
+  let connection: Connection;
+  before(async () => {
+    server = await startTestServer({
+      port: 0,
+      logLevel: 'error',
+      namespaces: ['limited', 'unlimited'],
+      dynamicConfig: { 'frontend.namespaceRPS': 2, 'frontend.namespaceBurstRatio': 1 },
+    });
+    // No retry interceptor: the test sees each answer as the server gives it.
+    connection = await Connection.connect({ address: server.address, interceptors: [] });
+  });
+  after(async () => {
+    await connection?.close();
+    await server?.stop();
+  });
+
+  test('past frontend.namespaceRPS a namespace gets RESOURCE_EXHAUSTED, other namespaces do not', async () => {
+    const describe = (namespace: string) => connection.workflowService.describeNamespace({ namespace });
+    await describe('limited');
+    await describe('limited');
+    const error = await describe('limited').then(
+      () => assert.fail('a third request in the same second went through'),
+      (e: unknown) => e as { code?: number; details?: string; metadata?: { get(k: string): unknown[] } },
+    );
+    assert.equal(error.code, grpcStatus.RESOURCE_EXHAUSTED);
+    assert.equal(error.details, 'namespace rate limit exceeded');
+    const details = temporal.api.errordetails.v1.ResourceExhaustedFailure;
+    const status = error.metadata?.get('grpc-status-details-bin')[0] as Buffer;
+    const failure = details.decode(google.rpc.Status.decode(status).details?.[0]?.value ?? new Uint8Array());
+    assert.equal(failure.cause, temporal.api.enums.v1.ResourceExhaustedCause.RESOURCE_EXHAUSTED_CAUSE_RPS_LIMIT);
+    assert.equal(failure.scope, temporal.api.enums.v1.ResourceExhaustedScope.RESOURCE_EXHAUSTED_SCOPE_NAMESPACE);
+    // Another namespace has a bucket of its own; this one refills at 2 a second.
+    await describe('unlimited');
+    await eventually(() => describe('limited'));
+    // The SDK's client retries RESOURCE_EXHAUSTED with backoff: a burst of starts all go through.
+    const client = new Client({
+      connection: await Connection.connect({ address: server.address }),
+      namespace: 'limited',
+    });
+    const handles = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        client.workflow.start('waitForever', { taskQueue: 'nobody', workflowId: uniqueId() }),
+      ),
+    );
+    assert.equal(new Set(handles.map((h) => h.firstExecutionRunId)).size, 4);
+    await client.connection.close();
   });
 });
