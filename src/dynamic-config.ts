@@ -96,11 +96,20 @@ export function configFromDynamicConfig(values: Readonly<Record<string, unknown>
       case 'limit.historySize.error':
         engine.historySizeMaxBytes = toCount(key, value);
         break;
+      case 'limit.historyCount.warn':
+        engine.historyCountWarn = toCount(key, value);
+        break;
+      case 'limit.historySize.warn':
+        engine.historySizeWarnBytes = toCount(key, value);
+        break;
       case 'limit.historyCount.suggestContinueAsNew':
         engine.historyCountSuggestContinueAsNew = toCount(key, value);
         break;
       case 'limit.historySize.suggestContinueAsNew':
         engine.historySizeSuggestContinueAsNewBytes = toCount(key, value);
+        break;
+      case 'limit.blobSize.warn':
+        engine.blobSizeWarnBytes = toCount(key, value);
         break;
       case 'limit.blobSize.error':
         engine.blobSizeMaxBytes = toCount(key, value);

@@ -4,8 +4,10 @@
 // terminates the run (command-handler.ts); an activity result past it fails the activity instead.
 import { temporal } from '../common/proto';
 import { invalidArgument } from '../common/errors';
+import type { Logger } from '../common/logger';
 
 export const BLOB_SIZE_MAX_BYTES = 2 * 1024 * 1024;
+export const BLOB_SIZE_WARN_BYTES = 512 * 1024;
 
 /** The Temporal server's words for a request whose payloads are too large. */
 export const BLOB_TOO_LARGE = 'Blob data size exceeds limit.';
@@ -75,10 +77,34 @@ export function truncatedFailure(failure: temporal.api.failure.v1.IFailure): tem
   };
 }
 
-/** Refuses a client request any of whose payload sets is past the limit. */
+/** Where a request's payloads go, for the warning a large one gets. */
+export interface BlobTarget {
+  readonly logger: Logger;
+  readonly namespace: string;
+  readonly workflowId: string;
+  readonly operation: string;
+}
+
+/**
+ * Refuses a client request any of whose payload sets is past the limit; one past the warn limit
+ * (limit.blobSize.warn, 512 KB) is logged at warn, as the Temporal server logs it.
+ */
 export function checkRequestBlobs(
-  maxBytes: number,
+  limits: { readonly blobSizeMaxBytes: number; readonly blobSizeWarnBytes: number },
+  target: BlobTarget,
   ...payloads: (temporal.api.common.v1.IPayloads | null | undefined)[]
 ): void {
-  for (const set of payloads) if (payloadsSize(set, maxBytes) > maxBytes) throw invalidArgument(BLOB_TOO_LARGE);
+  const belowBytes = Math.min(limits.blobSizeWarnBytes, limits.blobSizeMaxBytes);
+  for (const set of payloads) {
+    const size = payloadsSize(set, belowBytes);
+    if (size <= belowBytes) continue;
+    if (size > limits.blobSizeWarnBytes)
+      target.logger.warn('Blob data size exceeds the warning limit.', {
+        namespace: target.namespace,
+        workflowId: target.workflowId,
+        blobSize: size,
+        operation: target.operation,
+      });
+    if (size > limits.blobSizeMaxBytes) throw invalidArgument(BLOB_TOO_LARGE);
+  }
 }

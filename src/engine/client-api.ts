@@ -1,6 +1,6 @@
 // Client-facing operations on runs: start, signal-with-start, signal, request cancel, terminate.
 import { validTaskQueueName } from './task-queue-name';
-import { checkRequestBlobs } from './blob-size';
+import { checkRequestBlobs, type BlobTarget } from './blob-size';
 import { checkStartAttributes } from './attribute-limits';
 import { temporal, long } from '../common/proto';
 import { invalidArgument, workflowNotFound } from '../common/errors';
@@ -104,6 +104,15 @@ function linksNotOnCallbacks(
   return links.filter((link) => !onCallbacks.has(encode(link)));
 }
 
+function blobTarget(
+  engine: HistoryEngine,
+  namespace: NamespaceRecord,
+  workflowId: string | null | undefined,
+  operation: string,
+): BlobTarget {
+  return { logger: engine.logger, namespace: namespace.name, workflowId: workflowId ?? '', operation };
+}
+
 function targetOf(
   namespace: NamespaceRecord,
   workflowId: string | null | undefined,
@@ -118,7 +127,11 @@ export function startWorkflowExecution(
   request: StartRequest,
 ): Promise<temporal.api.workflowservice.v1.IStartWorkflowExecutionResponse> {
   validateStart(request);
-  checkRequestBlobs(engine.ctx.config.blobSizeMaxBytes, request.input);
+  checkRequestBlobs(
+    engine.ctx.config,
+    blobTarget(engine, namespace, request.workflowId, 'StartWorkflowExecution'),
+    request.input,
+  );
   return engine.run(targetOf(namespace, request.workflowId), async (tx) => {
     const spec = runSpecFromStart(engine, namespace, request, tx.nowMs);
     const result = await startWorkflow(engine.ctx, tx, spec, {
@@ -167,7 +180,12 @@ export function signalWithStartWorkflowExecution(
   request: temporal.api.workflowservice.v1.ISignalWithStartWorkflowExecutionRequest,
 ): Promise<temporal.api.workflowservice.v1.ISignalWithStartWorkflowExecutionResponse> {
   validateSignalWithStart(request);
-  checkRequestBlobs(engine.ctx.config.blobSizeMaxBytes, request.input, request.signalInput);
+  checkRequestBlobs(
+    engine.ctx.config,
+    blobTarget(engine, namespace, request.workflowId, 'SignalWithStartWorkflowExecution'),
+    request.input,
+    request.signalInput,
+  );
   return engine.run(targetOf(namespace, request.workflowId), async (tx) => {
     const current = await tx.getCurrent(namespace.id, request.workflowId ?? '');
     const signal = {
@@ -266,7 +284,11 @@ export function signalWorkflowExecution(
   request: temporal.api.workflowservice.v1.ISignalWorkflowExecutionRequest,
 ): Promise<temporal.api.workflowservice.v1.ISignalWorkflowExecutionResponse> {
   if (!request.signalName) throw invalidArgument('SignalName is not set on request.');
-  checkRequestBlobs(engine.ctx.config.blobSizeMaxBytes, request.input);
+  checkRequestBlobs(
+    engine.ctx.config,
+    blobTarget(engine, namespace, request.workflowExecution?.workflowId, 'SignalWorkflowExecution'),
+    request.input,
+  );
   return engine.run(targetOf(namespace, request.workflowExecution?.workflowId), async (tx) => {
     const workflow = await findRun(tx, namespace, request.workflowExecution);
     // A retried request (same request id) is applied once, also while a workflow task runs.

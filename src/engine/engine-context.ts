@@ -4,7 +4,7 @@ import type { Clock } from '../common/clock';
 import type { Ids } from '../common/ids';
 import type { NamespaceRegistry } from './namespace-registry';
 import type { NexusEndpointLookup } from './nexus-operations';
-import { BLOB_SIZE_MAX_BYTES } from './blob-size';
+import { BLOB_SIZE_MAX_BYTES, BLOB_SIZE_WARN_BYTES } from './blob-size';
 import { defaultAttributeLimits, type AttributeLimits } from './attribute-limits';
 
 export interface EngineConfig extends AttributeLimits {
@@ -28,9 +28,14 @@ export interface EngineConfig extends AttributeLimits {
   readonly historyPageSizeMax: number;
   /** The encoded size a payload set, failure or memo may have (limit.blobSize.error). */
   readonly blobSizeMaxBytes: number;
+  /** A request's payload set past this is logged at warn (limit.blobSize.warn). */
+  readonly blobSizeWarnBytes: number;
   /** A run past either is terminated (limit.historyCount.error, limit.historySize.error). */
   readonly historyCountMax: number;
   readonly historySizeMaxBytes: number;
+  /** A run that crosses either is logged at warn (limit.historyCount.warn, limit.historySize.warn). */
+  readonly historyCountWarn: number;
+  readonly historySizeWarnBytes: number;
   /** From either on, workflow tasks suggest continue-as-new (limit.history*.suggestContinueAsNew). */
   readonly historyCountSuggestContinueAsNew: number;
   readonly historySizeSuggestContinueAsNewBytes: number;
@@ -60,8 +65,11 @@ export const defaultEngineConfig: EngineConfig = {
   signalsPerExecutionMax: 10_000,
   historyPageSizeMax: 256,
   blobSizeMaxBytes: BLOB_SIZE_MAX_BYTES,
+  blobSizeWarnBytes: BLOB_SIZE_WARN_BYTES,
   historyCountMax: 50 * 1024,
   historySizeMaxBytes: 50 * 1024 * 1024,
+  historyCountWarn: 10 * 1024,
+  historySizeWarnBytes: 10 * 1024 * 1024,
   historyCountSuggestContinueAsNew: 4 * 1024,
   historySizeSuggestContinueAsNewBytes: 4 * 1024 * 1024,
   callbacksPerWorkflowMax: 32,

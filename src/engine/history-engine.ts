@@ -156,7 +156,7 @@ export class HistoryEngine {
       cacheCapacity,
       verifyItemTracking: this.ctx.config.verifyItemTracking,
       wakeupOf: (workflow) => nextDeadline(this.ctx, workflow),
-      beforeCommit: (tx) => enforceHistoryLimits(this.ctx, tx),
+      beforeCommit: (tx) => enforceHistoryLimits(this.ctx, tx, this.logger),
       onCommitted: (_shard, committed) => this.onCommitted(shardId, committed),
       // Only this shard object: a later adoption of the same shard id has a new one.
       onOwnershipLost: (lost) => {
