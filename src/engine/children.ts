@@ -77,6 +77,7 @@ function childSpec(
     header: a.header ?? null,
     memo: a.memo ?? null,
     searchAttributes: a.searchAttributes ?? null,
+    priority: a.priority ?? null,
     executionTimeoutMs,
     runTimeoutMs: msFromDuration(a.workflowRunTimeout) || executionTimeoutMs,
     workflowTaskTimeoutMs: msFromDuration(a.workflowTaskTimeout) || ctx.config.defaultWorkflowTaskTimeoutMs,

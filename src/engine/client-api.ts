@@ -69,6 +69,8 @@ export function runSpecFromStart(
     header: request.header ?? null,
     memo: request.memo ?? null,
     searchAttributes: request.searchAttributes ?? null,
+    priority: request.priority ?? null,
+    userMetadata: request.userMetadata ?? null,
     executionTimeoutMs,
     runTimeoutMs,
     workflowTaskTimeoutMs: taskTimeoutMs,

@@ -59,11 +59,13 @@ export function describeWorkflow(
       workflowExecutionTimeout: started?.workflowExecutionTimeout ?? durationFromMs(0),
       workflowRunTimeout: started?.workflowRunTimeout ?? durationFromMs(0),
       defaultWorkflowTaskTimeout: durationFromMs(s.workflowTaskTimeoutMs),
+      ...(workflow.startedEvent?.userMetadata ? { userMetadata: workflow.startedEvent.userMetadata } : {}),
     },
     workflowExecutionInfo: {
       ...executionInfo(recordOf(workflow, ''), s),
       rootExecution: started?.rootWorkflowExecution ?? { workflowId: s.workflowId, runId: s.runId },
       autoResetPoints: resetPointsToProto(s.autoResetPoints ?? []),
+      ...(started?.priority ? { priority: started.priority } : {}),
     },
     pendingActivities: Object.values(s.activities).map((a) => pendingActivityInfo(a, ctx.clock.nowMs())),
     pendingChildren: Object.values(s.children).map((c) => ({

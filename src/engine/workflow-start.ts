@@ -44,6 +44,9 @@ export interface RunSpec {
   readonly header?: Header | null | undefined;
   readonly memo?: Memo | null | undefined;
   readonly searchAttributes?: SearchAttributes | null | undefined;
+  /** The start's priority (WorkflowExecutionStarted.priority) and summary and details (the event's user metadata). */
+  readonly priority?: temporal.api.common.v1.IPriority | null | undefined;
+  readonly userMetadata?: temporal.api.sdk.v1.IUserMetadata | null | undefined;
   readonly executionTimeoutMs: number;
   readonly runTimeoutMs: number;
   readonly workflowTaskTimeoutMs: number;
@@ -102,7 +105,12 @@ export function createRun(ctx: EngineContext, tx: Transaction, requested: RunSpe
     'workflowExecutionStartedEventAttributes',
     startedAttributes(spec),
     nowMs,
-    spec.links.length > 0 ? { links: spec.links } : undefined,
+    spec.links.length > 0 || spec.userMetadata
+      ? {
+          ...(spec.links.length > 0 ? { links: spec.links } : {}),
+          ...(spec.userMetadata ? { userMetadata: spec.userMetadata } : {}),
+        }
+      : undefined,
   );
   addCompletionCallbacks(workflow, spec.completionCallbacks, nowMs);
   workflow.markCurrent();
@@ -178,6 +186,7 @@ function startedAttributes(spec: RunSpec): temporal.api.history.v1.IWorkflowExec
     searchAttributes: spec.searchAttributes ?? null,
     workflowId: spec.workflowId,
     ...(spec.retryPolicy ? { retryPolicy: retryPolicyToProto(spec.retryPolicy) } : {}),
+    ...(spec.priority ? { priority: spec.priority } : {}),
     ...(spec.executionExpirationMs > 0
       ? { workflowExecutionExpirationTime: timestampFromMs(spec.executionExpirationMs) }
       : {}),

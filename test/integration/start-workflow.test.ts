@@ -175,6 +175,26 @@ describe('starting workflows', () => {
     assert.equal(count, 1);
   });
 
+  test('a start keeps its priority, summary and details: in describe and on WorkflowExecutionStarted', async () => {
+    const handle = await env.client.workflow.start('waitForever', {
+      taskQueue: uniqueId('tq'),
+      workflowId: uniqueId(),
+      priority: { priorityKey: 3, fairnessKey: 'tenant-a', fairnessWeight: 2 },
+      staticSummary: 'a summary',
+      staticDetails: 'some **details**',
+    });
+    const description = await handle.describe();
+    assert.equal(description.priority?.priorityKey, 3);
+    assert.equal(description.priority?.fairnessKey, 'tenant-a');
+    assert.equal(description.priority?.fairnessWeight, 2);
+    assert.equal(await description.staticSummary(), 'a summary');
+    assert.equal(await description.staticDetails(), 'some **details**');
+    const started = (await handle.fetchHistory()).events?.[0];
+    assert.equal(started?.workflowExecutionStartedEventAttributes?.priority?.priorityKey, 3);
+    assert.ok(started?.userMetadata?.summary, 'the started event carries the user metadata');
+    await handle.terminate('done');
+  });
+
   test('a start delay postpones the first workflow task', async () => {
     await env.withWorker(async (taskQueue) => {
       const startedAt = Date.now();
