@@ -17,6 +17,8 @@ const SYSTEM_ATTRIBUTES: Readonly<Record<string, number>> = {
   HistoryLength: T.INDEXED_VALUE_TYPE_INT,
   ParentWorkflowId: T.INDEXED_VALUE_TYPE_KEYWORD,
   ParentRunId: T.INDEXED_VALUE_TYPE_KEYWORD,
+  RootWorkflowId: T.INDEXED_VALUE_TYPE_KEYWORD,
+  RootRunId: T.INDEXED_VALUE_TYPE_KEYWORD,
   TemporalChangeVersion: T.INDEXED_VALUE_TYPE_KEYWORD_LIST,
   BuildIds: T.INDEXED_VALUE_TYPE_KEYWORD_LIST,
   // The types of a run's paused activities (engine/activity-operator.ts).

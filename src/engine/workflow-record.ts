@@ -51,6 +51,8 @@ export function recordOf(workflow: Workflow, coreJson: string): ExecutionRecord 
     nextEventId: s.nextEventId,
     parentWorkflowId: workflow.visibility.parentWorkflowId,
     parentRunId: workflow.visibility.parentRunId,
+    rootWorkflowId: workflow.visibility.rootWorkflowId,
+    rootRunId: workflow.visibility.rootRunId,
     memo: workflow.visibility.memo,
     searchAttributes: workflow.visibility.searchAttributes,
     state: coreJson,
@@ -130,6 +132,8 @@ export function workflowFromStored(
       searchAttributes: record.searchAttributes,
       parentWorkflowId: record.parentWorkflowId,
       parentRunId: record.parentRunId,
+      rootWorkflowId: record.rootWorkflowId,
+      rootRunId: record.rootRunId,
     },
     startedEvent,
     {

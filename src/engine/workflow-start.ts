@@ -78,6 +78,12 @@ export interface RunSpec {
   readonly prevAutoResetPoints?: readonly ResetPointState[];
 }
 
+/** The root of a new run for visibility: its parent's root (or parent) for a child, else itself. */
+function rootOf(spec: RunSpec, workflowId: string, runId: string): { rootWorkflowId: string; rootRunId: string } {
+  const root = spec.parent ? (spec.rootExecution ?? spec.parent) : { workflowId, runId };
+  return { rootWorkflowId: root.workflowId ?? workflowId, rootRunId: root.runId ?? runId };
+}
+
 export function createRun(ctx: EngineContext, tx: Transaction, requested: RunSpec, nowMs: number): Workflow {
   checkCallbackLimits(ctx.config, undefined, requested.completionCallbacks.length);
   const spec: RunSpec = {
@@ -95,6 +101,7 @@ export function createRun(ctx: EngineContext, tx: Transaction, requested: RunSpe
       searchAttributes: decodeSearchAttributes(spec.searchAttributes, spec.namespace.searchAttributes),
       parentWorkflowId: spec.parent?.workflowId ?? null,
       parentRunId: spec.parent?.runId ?? null,
+      ...rootOf(spec, state.workflowId, state.runId),
     },
     undefined,
     { version: 0, nextEventId: 1, wakeupAtMs: 0, coreJson: '' },

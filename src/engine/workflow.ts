@@ -21,6 +21,8 @@ export interface VisibilityFields {
   searchAttributes: Record<string, unknown>;
   parentWorkflowId: string | null;
   parentRunId: string | null;
+  rootWorkflowId: string | null;
+  rootRunId: string | null;
 }
 
 export interface PendingTask {

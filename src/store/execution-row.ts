@@ -15,6 +15,8 @@ export interface ExecutionRow {
   next_event_id: number;
   parent_workflow_id: string | null;
   parent_run_id: string | null;
+  root_workflow_id: string | null;
+  root_run_id: string | null;
   memo: Buffer | null;
   search_attributes: string;
   state: string;
@@ -36,6 +38,8 @@ export function rowToExecution(row: ExecutionRow): ExecutionRecord {
     nextEventId: row.next_event_id,
     parentWorkflowId: row.parent_workflow_id,
     parentRunId: row.parent_run_id,
+    rootWorkflowId: row.root_workflow_id,
+    rootRunId: row.root_run_id,
     memo: row.memo ? new Uint8Array(row.memo) : null,
     searchAttributes: JSON.parse(row.search_attributes) as Record<string, unknown>,
     state: row.state,
@@ -57,6 +61,8 @@ export function executionParams(r: ExecutionRecord): Record<string, unknown> {
     nextEventId: r.nextEventId,
     parentWorkflowId: r.parentWorkflowId,
     parentRunId: r.parentRunId,
+    rootWorkflowId: r.rootWorkflowId,
+    rootRunId: r.rootRunId,
     memo: r.memo ? Buffer.from(r.memo) : null,
     searchAttributes: JSON.stringify(r.searchAttributes),
     state: r.state,

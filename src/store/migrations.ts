@@ -122,6 +122,17 @@ export const migrations: readonly Migration[] = [
         heartbeat_ms INTEGER NOT NULL
       ) WITHOUT ROWID;`,
   },
+  {
+    version: 5,
+    name: 'root execution of each run',
+    // The RootWorkflowId and RootRunId search attributes. A run written before has no parent recorded as
+    // such only if it has none: it is its own root; an older child's root is unknown and stays NULL.
+    sql: `
+      ALTER TABLE executions ADD COLUMN root_workflow_id TEXT;
+      ALTER TABLE executions ADD COLUMN root_run_id TEXT;
+      UPDATE executions SET root_workflow_id = workflow_id, root_run_id = run_id WHERE parent_workflow_id IS NULL;
+    `,
+  },
 ];
 
 /** The schema version this build writes; a database with a newer one is refused. */

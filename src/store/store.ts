@@ -40,6 +40,9 @@ export interface ExecutionRecord {
   nextEventId: number;
   parentWorkflowId: string | null;
   parentRunId: string | null;
+  /** The run at the top of this run's chain of parents (itself without a parent); null in rows of older children. */
+  rootWorkflowId: string | null;
+  rootRunId: string | null;
   /** Encoded temporal.api.common.v1.Memo, or null. */
   memo: Uint8Array | null;
   /** Custom search attributes as JSON-friendly values (Datetime as epoch ms). */

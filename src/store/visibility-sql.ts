@@ -12,9 +12,9 @@
 //   Text `=` matches when any whitespace-separated word of the value occurs in the attribute as a substring,
 //   ignoring ASCII case: FTS would match whole tokens only, so this finds a little more, never less.
 // - STARTS_WITH and Text ignore case (LIKE on SQLite, ILIKE on PostgreSQL), as in Temporal's SQLite store.
-// - RootWorkflowId, RootRunId, HistorySizeBytes and StateTransitionCount are not recorded in `executions`,
-//   so queries on them are rejected rather than answered wrongly. (Mapping RootWorkflowId to workflow_id
-//   would be right only for executions without a parent.)
+// - HistorySizeBytes and StateTransitionCount are not recorded in `executions`, so queries on them are
+//   rejected rather than answered wrongly. RootWorkflowId and RootRunId are (since schema 5; NULL for the
+//   children written before it).
 // - ExecutionDuration is close_time - execution_time (Temporal's definition), NULL while running.
 import { assert, assertNever } from '../common/assert';
 import {
@@ -320,7 +320,7 @@ function typed(type: SearchAttributeType, ...names: string[]): [string, SearchAt
 }
 
 // Search attributes Temporal defines that `executions` does not record.
-const UNRECORDED_ATTRIBUTES = new Set(['RootWorkflowId', 'RootRunId', 'HistorySizeBytes', 'StateTransitionCount']);
+const UNRECORDED_ATTRIBUTES = new Set(['HistorySizeBytes', 'StateTransitionCount']);
 
 function resolveColumn(
   name: string,
@@ -382,6 +382,8 @@ const SYSTEM_COLUMNS: ReadonlyMap<string, Column> = new Map([
   systemColumn('ExecutionDuration', '(close_time - execution_time)', SearchAttributeType.Int, executionDurationValue),
   systemColumn('ParentWorkflowId', 'parent_workflow_id', SearchAttributeType.Keyword),
   systemColumn('ParentRunId', 'parent_run_id', SearchAttributeType.Keyword),
+  systemColumn('RootWorkflowId', 'root_workflow_id', SearchAttributeType.Keyword),
+  systemColumn('RootRunId', 'root_run_id', SearchAttributeType.Keyword),
 ]);
 
 function valueForType(value: Literal, column: Column): SqlValue {

@@ -166,6 +166,24 @@ describe('visibility', () => {
     assert.deepEqual(byStatus, { Completed: 2, Failed: 1, Terminated: 1, Running: 1 });
   });
 
+  test('RootWorkflowId and RootRunId name the top of a chain of children (the UI counts a tree by them)', async () => {
+    const parentId = uniqueId('root');
+    const runId = await env.withWorker(async (taskQueue) => {
+      const handle = await env.client.workflow.start('parent', { taskQueue, workflowId: parentId, args: ['r'] });
+      await handle.result();
+      return handle.firstExecutionRunId;
+    });
+    const root = `RootWorkflowId = '${parentId}' AND RootRunId = '${runId}'`;
+    assert.deepEqual(await ids(env, root), [parentId, `${parentId}-child`].sort());
+    const grouped = await env.client.workflow.count(`${root} GROUP BY ExecutionStatus`);
+    assert.equal(grouped.count, 2);
+    assert.deepEqual(
+      grouped.groups.map((g) => [String(g.groupValues[0]), g.count]),
+      [['Completed', 2]],
+    );
+    assert.deepEqual(await ids(env, `RootWorkflowId = '${parentId}-child'`), [], 'a child is not a root');
+  });
+
   test('custom search attributes sent untyped by the SDK are queryable', async () => {
     const tq = `TaskQueue = '${runs.taskQueue}'`;
     assert.deepEqual(await ids(env, `CustomKeyword = 'tagged' AND ${tq}`), [runs.running]);

@@ -30,6 +30,8 @@ export function record(workflowId: string, runId: string, overrides: Partial<Exe
     nextEventId: 2,
     parentWorkflowId: null,
     parentRunId: null,
+    rootWorkflowId: null,
+    rootRunId: null,
     memo: null,
     searchAttributes: {},
     state: '{"stateVersion":2}',

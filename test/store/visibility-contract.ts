@@ -103,8 +103,8 @@ const ROWS: VisibilityRow[] = [
 /** The INSERT of one row, with `?` placeholders, and its values (search attributes as JSON text). */
 export const INSERT_ROW_SQL = `INSERT INTO executions (namespace_id, workflow_id, run_id, workflow_type, task_queue,
     status, start_time, execution_time, close_time, history_length, next_event_id, parent_workflow_id,
-    parent_run_id, search_attributes, state, shard_id)
-  VALUES ('ns', ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, '{}', 0)`;
+    parent_run_id, root_workflow_id, root_run_id, search_attributes, state, shard_id)
+  VALUES ('ns', ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, '{}', 0)`;
 
 export function rowValues(row: VisibilityRow): unknown[] {
   return [
@@ -119,6 +119,8 @@ export function rowValues(row: VisibilityRow): unknown[] {
     row.historyLength ?? 1,
     row.parent ?? null,
     row.parent === undefined ? null : `run-${row.parent}`,
+    row.parent ?? row.workflowId,
+    `run-${row.parent ?? row.workflowId}`,
     JSON.stringify(row.searchAttributes ?? {}),
   ];
 }
@@ -184,6 +186,7 @@ export function visibilityContract(name: string, backend: VisibilityBackend): vo
       assert.deepEqual(await list("TaskQueue = 'shipping'"), ['wf-c']);
       assert.deepEqual(await list("ParentWorkflowId = 'wf-a' AND ParentRunId = 'run-wf-a'"), ['wf-b']);
       assert.deepEqual(await listSorted('ParentWorkflowId IS NULL'), ['wf-a', 'wf-c', 'wf-e']);
+      assert.deepEqual(await listSorted("RootWorkflowId = 'wf-a' AND RootRunId = 'run-wf-a'"), ['wf-a', 'wf-b']);
     });
 
     it('compiles STARTS_WITH to a pattern with its wildcards escaped', async () => {
@@ -317,7 +320,10 @@ export function visibilityContract(name: string, backend: VisibilityBackend): vo
     it('rejects unknown and unrecorded search attributes', async () => {
       rejects("Foo = 'x'", /invalid expression: column name 'Foo' is not a valid search attribute/);
       rejects('Foo IS NULL', /column name 'Foo' is not a valid search attribute/);
-      rejects("RootWorkflowId = 'wf-a'", /operation is not supported: search attribute RootWorkflowId is not recorded/);
+      rejects(
+        'StateTransitionCount > 1',
+        /operation is not supported: search attribute StateTransitionCount is not recorded/,
+      );
       rejects('HistorySizeBytes > 10', /HistorySizeBytes is not recorded/);
     });
 

@@ -117,6 +117,16 @@ export const postgresMigrations: readonly Migration[] = [
         heartbeat_ms DOUBLE PRECISION NOT NULL
       );`,
   },
+  {
+    version: 4,
+    name: 'root execution of each run',
+    // As SQLite's migration 5: a run without a parent is its own root; an older child's root stays NULL.
+    sql: `
+      ALTER TABLE executions ADD COLUMN root_workflow_id TEXT COLLATE "C";
+      ALTER TABLE executions ADD COLUMN root_run_id TEXT COLLATE "C";
+      UPDATE executions SET root_workflow_id = workflow_id, root_run_id = run_id WHERE parent_workflow_id IS NULL;
+    `,
+  },
 ];
 
 export const POSTGRES_SCHEMA_VERSION = postgresMigrations.length;

@@ -44,15 +44,16 @@ export const SQL = {
     'insert_execution',
     `INSERT INTO executions (namespace_id, workflow_id, run_id, workflow_type, task_queue, status, start_time,
        execution_time, close_time, history_length, next_event_id, parent_workflow_id, parent_run_id, memo,
-       search_attributes, state, shard_id, db_version)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 1)`,
+       search_attributes, state, shard_id, root_workflow_id, root_run_id, db_version)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, 1)`,
   ),
   updateExecution: named(
     'update_execution',
     `UPDATE executions SET workflow_type = $4, task_queue = $5, status = $6, start_time = $7, execution_time = $8,
        close_time = $9, history_length = $10, next_event_id = $11, parent_workflow_id = $12, parent_run_id = $13,
-       memo = $14, search_attributes = $15, state = $16, shard_id = $17, db_version = db_version + 1
-     WHERE ${RUN} AND db_version = $18`,
+       memo = $14, search_attributes = $15, state = $16, shard_id = $17, root_workflow_id = $18, root_run_id = $19,
+       db_version = db_version + 1
+     WHERE ${RUN} AND db_version = $20`,
   ),
   upsertItems: named(
     'upsert_items',

@@ -447,6 +447,8 @@ async function writeExecution(client: pg.PoolClient, shardId: number, write: Exe
     JSON.stringify(r.searchAttributes),
     r.state,
     shardId,
+    r.rootWorkflowId,
+    r.rootRunId,
   ];
   if (write.expectedVersion === undefined) {
     try {

@@ -30,16 +30,17 @@ const STATEMENTS = {
   insertExecution: sql(
     `INSERT INTO executions (namespace_id, workflow_id, run_id, workflow_type, task_queue, status,
        start_time, execution_time, close_time, history_length, next_event_id, parent_workflow_id,
-       parent_run_id, memo, search_attributes, state, shard_id, db_version)
+       parent_run_id, memo, search_attributes, state, shard_id, db_version, root_workflow_id, root_run_id)
      VALUES (@namespaceId, @workflowId, @runId, @workflowType, @taskQueue, @status, @startTime, @executionTime,
        @closeTime, @historyLength, @nextEventId, @parentWorkflowId, @parentRunId, @memo, @searchAttributes, @state,
-       @shardId, 1)`,
+       @shardId, 1, @rootWorkflowId, @rootRunId)`,
   ),
   updateExecution: sql(
     `UPDATE executions SET workflow_type = @workflowType, task_queue = @taskQueue, status = @status,
        start_time = @startTime, execution_time = @executionTime, close_time = @closeTime,
        history_length = @historyLength, next_event_id = @nextEventId, parent_workflow_id = @parentWorkflowId,
-       parent_run_id = @parentRunId, memo = @memo, search_attributes = @searchAttributes, state = @state,
+       parent_run_id = @parentRunId, root_workflow_id = @rootWorkflowId, root_run_id = @rootRunId, memo = @memo,
+       search_attributes = @searchAttributes, state = @state,
        shard_id = @shardId, db_version = db_version + 1
      WHERE namespace_id = @namespaceId AND workflow_id = @workflowId AND run_id = @runId
        AND db_version = @expectedVersion`,
