@@ -9,6 +9,7 @@ import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as net from 'node:net';
+import { isPostgresRun } from './test-server';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { eventually } from './eventually';
 
@@ -18,6 +19,8 @@ const UI_SERVER_START_TIMEOUT_MS = 15_000;
 
 /** The reason to skip, or false; throws where CAUSEWAY_REQUIRE_OFFICIAL_UI=1 and something is missing. */
 export function officialUiSkipReason(): string | false {
+  // The walk takes about a minute and a half: it runs once, in the SQLite stage of npm test.
+  if (isPostgresRun) return 'the official UI walk runs in the SQLite stage only';
   const missing = [uiServerBin, chromiumBin].filter((file) => !existsSync(file));
   if (missing.length === 0) return false;
   const reason = `${missing.join(' and ')} absent (.ci/run builds the ui-server and installs chromium)`;
