@@ -16,6 +16,8 @@ export interface HttpRoute {
   readonly responseType: protobuf.Type;
   /** `*`, a field name, or '' (no body). */
   readonly body: string;
+  /** The path template as the annotation gives it (`/api/v1/namespaces/{namespace}`). */
+  readonly template: string;
   readonly pattern: RegExp;
   /** The request field path each capture group of `pattern` fills, in order. */
   readonly variables: readonly string[];
@@ -97,6 +99,7 @@ export function httpRoutes(): readonly HttpRoute[] {
             requestType: method.resolvedRequestType as protobuf.Type,
             responseType: method.resolvedResponseType as protobuf.Type,
             body: binding.body ?? '',
+            template,
             ...compileTemplate(template),
           });
         }
