@@ -28,6 +28,19 @@ export interface CallContext {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type RpcHandler = (request: any, context: CallContext) => object | Promise<object>;
 
+/**
+ * What a request that is not a valid message of its type decodes to. grpc-js answers a deserializer that
+ * throws with a bare INTERNAL "Error deserializing request"; this lets the handler answer INTERNAL with
+ * what was wrong, in the words of the Temporal server (grpc-go): `grpc: error unmarshalling request: ...`.
+ */
+export class UndecodableRequest {
+  constructor(readonly reason: string) {}
+}
+
+export function undecodableDetails(request: UndecodableRequest, typeName: string): string {
+  return `grpc: error unmarshalling request: ${request.reason} (the bytes are not a valid ${typeName})`;
+}
+
 /** The bytes each request arrived as, while it is being served (weakly held: gone with the request). */
 const receivedBytes = new WeakMap<object, Uint8Array>();
 
@@ -52,7 +65,12 @@ export function buildService(
       responseStream: false,
       requestSerialize: (value: object) => Buffer.from(requestType.encode(value).finish()),
       requestDeserialize: (bytes: Buffer) => {
-        const request = requestType.decode(bytes);
+        let request: object;
+        try {
+          request = requestType.decode(bytes);
+        } catch (error) {
+          return new UndecodableRequest(error instanceof Error ? error.message : String(error));
+        }
         // Kept so that a forwarded request is sent on as it came, not encoded again.
         if (forwarding) receivedBytes.set(request, bytes);
         return request;
@@ -82,6 +100,12 @@ export function buildService(
           span.end();
         }
       };
+      if (call.request instanceof UndecodableRequest) {
+        const details = undecodableDetails(call.request, requestType.fullName.replace(/^\./, ''));
+        done(grpc.status.INTERNAL, undefined, details);
+        callback({ code: grpc.status.INTERNAL, details });
+        return;
+      }
       if (!handler) {
         const details = `${method.name} is not implemented by Causeway yet`;
         done(grpc.status.UNIMPLEMENTED, undefined, details);
