@@ -9,7 +9,7 @@ import type * as protobuf from 'protobufjs';
 import { google, protoRoot } from '../../common/proto';
 import { messageFromProtoJson, ProtoJsonError, toProtoJson, type JsonValue } from '../../common/proto-json';
 import type { Clock } from '../../common/clock';
-import { HTTP_API_PREFIX, matchRoute } from './http-routes';
+import { HTTP_API_PREFIX, matchRoute, PathEncodingError } from './http-routes';
 import { InvokeError, type Invoke } from '../grpc-server';
 
 /** Request bodies larger than this are refused (the gRPC port's own limit is larger; JSON is bigger than protobuf). */
@@ -69,8 +69,11 @@ export function createHttpApi(deps: {
 }): HttpApi {
   return {
     handle(request, response) {
-      const url = new URL(request.url ?? '/', 'http://causeway');
-      if (!url.pathname.startsWith(HTTP_API_PREFIX)) return false;
+      // A request target no URL parser takes (`//[`) is no HTTP API route: the Nexus routes answer 404.
+      const url = URL.canParse(request.url ?? '/', 'http://causeway')
+        ? new URL(request.url ?? '/', 'http://causeway')
+        : undefined;
+      if (!url?.pathname.startsWith(HTTP_API_PREFIX)) return false;
       serve(request, response, url, deps.invoke, deps.clock).catch((error: unknown) => {
         if (response.headersSent || response.destroyed) return;
         const status =
@@ -91,7 +94,13 @@ async function serve(
   invokeOf: () => Invoke | undefined,
   clock: Clock,
 ): Promise<void> {
-  const matched = matchRoute(request.method ?? 'GET', url.pathname);
+  let matched: ReturnType<typeof matchRoute>;
+  try {
+    matched = matchRoute(request.method ?? 'GET', url.pathname);
+  } catch (error) {
+    if (error instanceof PathEncodingError) throw new HttpApiError(grpc.status.INVALID_ARGUMENT, error.message);
+    throw error;
+  }
   if (!matched) throw new HttpApiError(grpc.status.NOT_FOUND, 'Not Found');
   const { route, values } = matched;
   const json: Record<string, unknown> = {};

@@ -111,6 +111,21 @@ export function httpRoutes(): readonly HttpRoute[] {
   return routes;
 }
 
+/** A path value that is not valid percent-encoding (`%zz`, or bytes that are not UTF-8). */
+export class PathEncodingError extends Error {
+  constructor(readonly value: string) {
+    super(`invalid URL escape in the path value "${value.slice(0, 100)}": percent-encode it as UTF-8`);
+  }
+}
+
+function decodePathValue(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    throw new PathEncodingError(value);
+  }
+}
+
 /** The route of a request and the path's values by field; undefined when none matches. */
 export function matchRoute(
   httpMethod: string,
@@ -122,7 +137,7 @@ export function matchRoute(
     if (!match) continue;
     const values: Record<string, string> = {};
     route.variables.forEach((field, index) => {
-      values[field] = decodeURIComponent(match[index + 1] ?? '');
+      values[field] = decodePathValue(match[index + 1] ?? '');
     });
     return { route, values };
   }
