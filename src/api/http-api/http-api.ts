@@ -105,7 +105,7 @@ async function serve(
   const { route, values } = matched;
   const json: Record<string, unknown> = {};
   if (route.body) {
-    const text = (await readBody(request)).toString('utf8');
+    const text = (await readBody(request, response)).toString('utf8');
     let body: unknown = {};
     try {
       body = text.trim() === '' ? {} : JSON.parse(text);
@@ -133,6 +133,15 @@ async function serve(
   } catch (error) {
     const message = error instanceof ProtoJsonError ? error.message : String(error);
     throw new HttpApiError(grpc.status.INVALID_ARGUMENT, message);
+  }
+  try {
+    // JSON can hold what protobuf cannot: a lone surrogate (`"\ud800"`) encodes to bytes no decoder takes.
+    route.requestType.decode(requestBytes);
+  } catch (error) {
+    throw new HttpApiError(
+      grpc.status.INVALID_ARGUMENT,
+      `the request is not a valid ${route.requestType.name}: ${error instanceof Error ? error.message : String(error)}; strings must be valid Unicode (no lone surrogates such as \\ud800)`,
+    );
   }
   const metadata = new grpc.Metadata();
   for (const name of PASSED_HEADERS) {
@@ -225,15 +234,24 @@ function writeJson(response: ServerResponse, status: number, body: JsonValue | o
   response.end(text);
 }
 
-function readBody(request: IncomingMessage): Promise<Buffer> {
+function readBody(request: IncomingMessage, response: ServerResponse): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > HTTP_API_BODY_MAX_BYTES) {
-        reject(new HttpApiError(grpc.status.RESOURCE_EXHAUSTED, 'request body is too large'));
-        request.destroy();
+        // Read no more, answer, then close the connection: destroying it now would lose the answer.
+        request.removeAllListeners('data');
+        request.pause();
+        response.setHeader('connection', 'close');
+        response.once('finish', () => request.destroy());
+        reject(
+          new HttpApiError(
+            grpc.status.RESOURCE_EXHAUSTED,
+            `request body is larger than ${HTTP_API_BODY_MAX_BYTES} bytes: send less (the gRPC port takes larger messages)`,
+          ),
+        );
         return;
       }
       chunks.push(chunk);
