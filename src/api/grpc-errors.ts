@@ -32,9 +32,21 @@ export const ERROR_MESSAGE_LENGTH_MAX = 1024;
 /** Error details larger than this, encoded, are left out: the code and message still say what failed. */
 export const ERROR_DETAILS_BYTES_MAX = 4096;
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * The text with each lone surrogate replaced by U+FFFD. grpc-js percent-encodes a status message with
+ * encodeURI, which throws on a lone surrogate, outside any handler: one request echoing `"\ud800"` into
+ * its error took the process down (found by the fuzzer).
+ */
+export function wellFormedText(text: string): string {
+  return text.replace(LONE_SURROGATE, '\uFFFD');
+}
+
+/** A message fit for a status: bounded, and well-formed even where the cut splits a surrogate pair. */
 export function boundedMessage(message: string): string {
-  if (message.length <= ERROR_MESSAGE_LENGTH_MAX) return message;
-  return `${message.slice(0, ERROR_MESSAGE_LENGTH_MAX)}... (${message.length} characters in all)`;
+  if (message.length <= ERROR_MESSAGE_LENGTH_MAX) return wellFormedText(message);
+  return wellFormedText(`${message.slice(0, ERROR_MESSAGE_LENGTH_MAX)}... (${message.length} characters in all)`);
 }
 
 export function toGrpcError(error: unknown): Partial<grpc.StatusObject> {
@@ -63,7 +75,7 @@ export function toGrpcError(error: unknown): Partial<grpc.StatusObject> {
   }
   // Temporal's ShardOwnershipLost: another process owns the shard now; a retry reaches it.
   if (error instanceof ShardOwnershipLostError) {
-    return { code: grpc.status.UNAVAILABLE, details: `shard ownership lost: ${error.message}` };
+    return { code: grpc.status.UNAVAILABLE, details: boundedMessage(`shard ownership lost: ${error.message}`) };
   }
   return {
     code: grpc.status.INTERNAL,

@@ -7,7 +7,7 @@ import { namespaceLabel, recordRpc, type RpcObserver } from './rpc-metrics';
 import { endRpcSpan, metadataWithTraceContext } from './rpc-tracing';
 import type * as protobuf from 'protobufjs';
 import { protoRoot } from '../common/proto';
-import { toGrpcError } from './grpc-errors';
+import { boundedMessage, toGrpcError } from './grpc-errors';
 import type { Logger } from '../common/logger';
 import type { Router } from './forwarding/router';
 import { ForwardError, type Forwarder } from './forwarding/forwarder';
@@ -158,8 +158,9 @@ export function buildService(
           },
           (error: unknown) => {
             if (error instanceof ForwardError) {
-              done(error.status.code, undefined, error.status.details);
-              callback(error.status);
+              const status = { ...error.status, details: boundedMessage(error.status.details ?? '') };
+              done(status.code, undefined, status.details);
+              callback(status);
               return;
             }
             const status = toGrpcError(error);
