@@ -2,7 +2,7 @@
 // a status, a status code outside gRPC's, and any INTERNAL or UNKNOWN answer (HTTP 500) except the few
 // that are clear by design (bytes that do not decode or inflate, an invalid timeout header). An answer whose
 // message reads like an exception ("Cannot read properties of undefined") is always a finding.
-import type { FuzzAnswer, FuzzInput } from './fuzz-input';
+import type { FuzzAnswer, FuzzInput, HttpInput } from './fuzz-input';
 
 const GRPC_CODE_MAX = 16;
 const INTERNAL = 13;
@@ -40,9 +40,15 @@ function grpcProblem(input: FuzzInput, answer: FuzzAnswer): string | undefined {
   return `${answer.code === INTERNAL ? 'INTERNAL' : 'UNKNOWN'}: ${answer.message}`;
 }
 
-function httpProblem(answer: FuzzAnswer): string | undefined {
-  if (answer.kind === 'hang') return 'no answer in time (hang)';
-  if (answer.kind === 'closed') return `connection closed without an answer: ${answer.reason}`;
+/** HTTP API routes that wait for a worker (queries, updates, polls), as on the Temporal server: up to 75 s. */
+const WAITING_ROUTE = /\/query\/|\/update\/|\/updates\/|poll|history/;
+
+function httpProblem(input: HttpInput, answer: FuzzAnswer): string | undefined {
+  if (answer.kind === 'hang') return WAITING_ROUTE.test(input.route) ? undefined : 'no answer in time (hang)';
+  // Closing while the request is still being sent (EPIPE, ECONNRESET) is how a server refuses a request
+  // it will not read (Node does, for a malformed one); closing a sent request without an answer is not.
+  if (answer.kind === 'closed')
+    return /EPIPE|ECONNRESET/.test(answer.reason) ? undefined : `connection closed without an answer: ${answer.reason}`;
   if (answer.kind !== 'response') return `not an HTTP answer: ${answer.kind}`;
   if (isExceptionText(answer.body))
     return `exception text in the answer: ${answer.status} ${answer.body.slice(0, 300)}`;
@@ -52,7 +58,7 @@ function httpProblem(answer: FuzzAnswer): string | undefined {
 
 /** Why this answer is a finding; undefined when it is a clear answer. */
 export function problemOf(input: FuzzInput, answer: FuzzAnswer): string | undefined {
-  return input.kind === 'grpc' ? grpcProblem(input, answer) : httpProblem(answer);
+  return input.kind === 'grpc' ? grpcProblem(input, answer) : httpProblem(input, answer);
 }
 
 export interface Finding {

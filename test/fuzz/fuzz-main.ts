@@ -1,4 +1,4 @@
-// `npm run fuzz [-- --seed N --inputs N --seconds S --concurrency N --port P]`: a long fuzz run (10 minutes by
+// `npm run fuzz [-- --seed N --inputs N --seconds S --concurrency N --port P --from I]`: a long fuzz run (10 minutes by
 // default) that prints its seed, every finding with its minimised repro, and a summary; exit 1 on any
 // finding.
 import { describeFinding } from './repro';
@@ -21,12 +21,14 @@ async function main(): Promise<void> {
   const seconds = flag(args, 'seconds') ?? (inputs === undefined ? SECONDS_DEFAULT : undefined);
   const concurrency = flag(args, 'concurrency');
   const port = flag(args, 'port');
+  const from = flag(args, 'from');
   const report = await runFuzz({
     seed,
     ...(inputs !== undefined ? { inputs } : {}),
     ...(seconds !== undefined ? { seconds } : {}),
     ...(concurrency !== undefined ? { concurrency } : {}),
     ...(port !== undefined ? { port } : {}),
+    ...(from !== undefined ? { from } : {}),
   });
   process.stdout.write(
     [

@@ -13,7 +13,7 @@ import { FindingLog, isExceptionText, problemOf, type Finding } from './findings
 import { minimise } from './minimise';
 import { checkData, FUZZ_TASK_QUEUE, seedData } from './seed-workflows';
 import { ANSWER_TIMEOUT_MS, type FuzzAnswer, type FuzzInput, type FuzzTargets } from './fuzz-input';
-import { describeFinding } from './repro';
+import { describeFinding, describeInput } from './repro';
 
 export interface FuzzOptions {
   readonly seed: number;
@@ -24,6 +24,8 @@ export interface FuzzOptions {
   readonly concurrency?: number;
   readonly batchSize?: number;
   readonly log?: (line: string) => void;
+  /** The index of the first input: a run from N with --inputs 1 replays input N of the seed. */
+  readonly from?: number;
   /** The server's gRPC port (HTTP on the next two); 0 picks free ports. */
   readonly port?: number;
 }
@@ -41,6 +43,8 @@ export interface FuzzReport {
 }
 
 const CONCURRENCY_DEFAULT = 8;
+/** An answer slower than this is logged (a long poll ends by its 2 s deadline). */
+const SLOW_ANSWER_MS = 4000;
 const BATCH_SIZE_DEFAULT = 200;
 /** Of every 20 inputs: 12 gRPC messages (a third mutated), 2 framing cases, 6 HTTP requests. */
 const GRPC_SHARE = 12;
@@ -58,13 +62,17 @@ export function inputAt(seed: number, index: number, targets: FuzzTargets): Fuzz
 }
 
 async function send(grpc: RawGrpcClient, server: FuzzServer, input: FuzzInput): Promise<FuzzAnswer> {
-  if (input.kind === 'grpc')
-    return grpc.call({
-      path: input.path,
-      body: input.body,
-      headers: input.headers,
-      answerTimeoutMs: ANSWER_TIMEOUT_MS,
-    });
+  if (input.kind === 'grpc') {
+    const request = { path: input.path, body: input.body, headers: input.headers, answerTimeoutMs: ANSWER_TIMEOUT_MS };
+    if (!input.label.startsWith('framing:')) return grpc.call(request);
+    // A framing case may make the server end the whole connection (GOAWAY): it gets one of its own.
+    const own = new RawGrpcClient(server.grpcAddress);
+    try {
+      return await own.call(request);
+    } finally {
+      own.close();
+    }
+  }
   return sendRawHttp(server.httpPort, { head: input.head, body: input.body, answerTimeoutMs: ANSWER_TIMEOUT_MS });
 }
 
@@ -97,7 +105,8 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   const findings = new FindingLog();
   const inputsByKind: Record<string, number> = {};
   const answers: Record<string, number> = {};
-  let sent = 0;
+  const from = options.from ?? 0;
+  let sent = from;
   let unimplemented = new Set<string>();
   try {
     const seeded = await seedData(server.grpcAddress);
@@ -114,7 +123,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       `fuzz: seed ${options.seed}, server ${server.grpcAddress} http ${server.httpPort}, ${fuzzedMethods().length} methods (${unimplemented.size} unimplemented)`,
     );
     const deadlineMs = startedMs + (options.seconds ?? Infinity) * 1000;
-    const inputsMax = options.inputs ?? Infinity;
+    const inputsMax = from + (options.inputs ?? Infinity);
     const batchSize = options.batchSize ?? BATCH_SIZE_DEFAULT;
     while (sent < inputsMax && Date.now() < deadlineMs) {
       const batchEnd = Math.min(inputsMax, sent + batchSize);
@@ -125,7 +134,10 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
           const input = inputAt(options.seed, index, targets);
           const kind = input.kind === 'grpc' ? (input.label.split(':')[0] ?? 'grpc') : 'http';
           inputsByKind[kind] = (inputsByKind[kind] ?? 0) + 1;
+          const sentMs = Date.now();
           const answer = await send(grpc, server, input);
+          if (Date.now() - sentMs > SLOW_ANSWER_MS)
+            log(`fuzz: input ${index} took ${Date.now() - sentMs} ms:\n${describeInput(input)}`);
           answers[answerKey(answer)] = (answers[answerKey(answer)] ?? 0) + 1;
           const problem = problemOf(input, answer);
           if (problem) {
@@ -156,7 +168,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   }
   const report: FuzzReport = {
     seed: options.seed,
-    inputsSent: sent,
+    inputsSent: sent - from,
     inputsByKind,
     answers,
     methodsFuzzed: fuzzedMethods().length,

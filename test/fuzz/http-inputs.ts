@@ -19,6 +19,8 @@ const NEXUS_TEMPLATES = [
   '/nexus/callback',
   '/',
   '/metrics',
+  '//[',
+  '/api/v1/%zz/{namespace}',
 ];
 
 const HUGE_BODY_BYTES = 17 * 1024 * 1024;
@@ -123,7 +125,7 @@ function headers(isNexus: boolean, random: FuzzRandom): string[] {
   const contentType = random.pick(CONTENT_TYPES);
   if (contentType) lines.push(`Content-Type: ${contentType}`);
   if (isNexus) {
-    lines.push(`Request-Timeout: ${random.pick(['1s', '500ms', '0s', '1s', 'abc', '-1s', '99999999999999s'])}`);
+    lines.push(`Request-Timeout: ${random.pick(['1s', '500ms', '0s', '1s', 'abc', '-1s', '1y'])}`);
     if (random.chance(0.3))
       lines.push(
         `Nexus-Callback-Url: ${random.pick(['http://127.0.0.1:1/cb', 'not a url', 'file:///etc/passwd', ''])}`,
