@@ -1,14 +1,15 @@
 // `npm run test:postgres`: the integration suite and the goldens again, each server on a PostgreSQL
 // database of its own (test/helpers/test-server.ts). Needs CAUSEWAY_TEST_POSTGRES; without it this says
 // so and passes, unless CAUSEWAY_REQUIRE_POSTGRES is set (as in CI). Tests of SQLite itself (start-dev's
-// --db-filename, the schema-1 upgrade, the SDK's createLocal, which runs start-dev) stay with the SQLite run,
-// and tests that choose their own database (server start, failover, cluster) run once, there.
+// --db-filename, the schema-1 upgrade, the SDK's createLocal and the fuzzer, which run start-dev) stay
+// with the SQLite run, and tests that choose their own database (server start, failover, cluster) run
+// once, there.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { dropTestDatabases, postgresAdminUrl } from './helpers/postgres';
 
-const SQLITE_ONLY = new Set(['start-dev.test.js', 'legacy-upgrade.test.js', 'create-local.test.js']);
+const SQLITE_ONLY = new Set(['start-dev.test.js', 'legacy-upgrade.test.js', 'create-local.test.js', 'fuzz.test.js']);
 // Tests that pick their own database, PostgreSQL included, and so ran already.
 const OWN_DATABASE = new Set(['server-start.test.js', 'failover.test.js', 'cluster.test.js']);
 

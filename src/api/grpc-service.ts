@@ -7,7 +7,7 @@ import { namespaceLabel, recordRpc, type RpcObserver } from './rpc-metrics';
 import { endRpcSpan, metadataWithTraceContext } from './rpc-tracing';
 import type * as protobuf from 'protobufjs';
 import { protoRoot } from '../common/proto';
-import { toGrpcError } from './grpc-errors';
+import { boundedMessage, toGrpcError } from './grpc-errors';
 import type { Logger } from '../common/logger';
 import type { Router } from './forwarding/router';
 import { ForwardError, type Forwarder } from './forwarding/forwarder';
@@ -27,6 +27,19 @@ export interface CallContext {
 // Handlers receive decoded messages and return plain objects shaped like the response message.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type RpcHandler = (request: any, context: CallContext) => object | Promise<object>;
+
+/**
+ * What a request that is not a valid message of its type decodes to. grpc-js answers a deserializer that
+ * throws with a bare INTERNAL "Error deserializing request"; this lets the handler answer INTERNAL with
+ * what was wrong, in the words of the Temporal server (grpc-go): `grpc: error unmarshalling request: ...`.
+ */
+export class UndecodableRequest {
+  constructor(readonly reason: string) {}
+}
+
+export function undecodableDetails(request: UndecodableRequest, typeName: string): string {
+  return `grpc: error unmarshalling request: ${request.reason} (the bytes are not a valid ${typeName})`;
+}
 
 /** The bytes each request arrived as, while it is being served (weakly held: gone with the request). */
 const receivedBytes = new WeakMap<object, Uint8Array>();
@@ -54,7 +67,12 @@ export function buildService(
       responseStream: false,
       requestSerialize: (value: object) => Buffer.from(requestType.encode(value).finish()),
       requestDeserialize: (bytes: Buffer) => {
-        const request = requestType.decode(bytes);
+        let request: object;
+        try {
+          request = requestType.decode(bytes);
+        } catch (error) {
+          return new UndecodableRequest(error instanceof Error ? error.message : String(error));
+        }
         // Kept so that a forwarded request is sent on as it came, not encoded again.
         if (forwarding) receivedBytes.set(request, bytes);
         return request;
@@ -84,6 +102,12 @@ export function buildService(
           span.end();
         }
       };
+      if (call.request instanceof UndecodableRequest) {
+        const details = undecodableDetails(call.request, requestType.fullName.replace(/^\./, ''));
+        done(grpc.status.INTERNAL, undefined, details);
+        callback({ code: grpc.status.INTERNAL, details });
+        return;
+      }
       if (!handler) {
         const details = `${method.name} is not implemented by Causeway yet`;
         done(grpc.status.UNIMPLEMENTED, undefined, details);
@@ -137,8 +161,9 @@ export function buildService(
           },
           (error: unknown) => {
             if (error instanceof ForwardError) {
-              done(error.status.code, undefined, error.status.details);
-              callback(error.status);
+              const status = { ...error.status, details: boundedMessage(error.status.details ?? '') };
+              done(status.code, undefined, status.details);
+              callback(status);
               return;
             }
             const status = toGrpcError(error);

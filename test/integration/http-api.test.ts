@@ -2,10 +2,11 @@
 // annotations: a workflow started over HTTP is seen by the TypeScript SDK and signalled, described,
 // listed and counted over HTTP; a Nexus endpoint created over HTTP is listed by the SDK's operator client
 // and deleted over HTTP; errors carry grpc-gateway's body (gRPC code, message, details such as
-// NamespaceNotFoundFailure) and HTTP status; bad JSON is 400 and an unknown route 404. Setup: one
+// NamespaceNotFoundFailure) and HTTP status; bad JSON is 400 and an unknown route 404, as are a bad percent-encoding in the path and a lone surrogate (400); a body past the limit is 429. Setup: one
 // server; plain fetch for HTTP, the SDK's Connection for cross-checks.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as net from 'node:net';
 import { startTestEnv, uniqueId, type TestEnv } from '../helpers/test-env';
 
 describe('the Temporal HTTP API', () => {
@@ -112,5 +113,42 @@ describe('the Temporal HTTP API', () => {
     assert.equal(badJson.status, 400);
     assert.equal(badJson.json['code'], 3);
     assert.equal((await call('GET', '/no/such/route')).status, 404);
+  });
+
+  // Found by the fuzzer (docs/fuzzing.md): both answered 500 with a JavaScript error's text.
+  test('a path with invalid percent-encoding is 400; a request target no URL parser takes is 404', async () => {
+    const escaped = await call('GET', '/namespaces/default/workflows/%zz');
+    assert.equal(escaped.status, 400);
+    assert.equal(escaped.json['code'], 3);
+    assert.match(String(escaped.json['message']), /invalid URL escape in the path value "%zz"/);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(env.server.httpPort, '127.0.0.1', () =>
+        socket.end('GET //[ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'),
+      );
+      let text = '';
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      socket.on('close', () => resolve(text));
+      socket.on('error', reject);
+    });
+    assert.match(answer, /^HTTP\/1\.1 404 /);
+  });
+
+  // Found by the fuzzer: a lone surrogate was a 500 (the gRPC decoder refused the bytes), and the answer
+  // to a body past the limit was lost (the connection was destroyed before it was written).
+  test('a lone surrogate in a string is 400; a body past the limit is answered 429, then the connection closes', async () => {
+    const surrogate = await call(
+      'POST',
+      `/namespaces/default/workflows/${uniqueId()}`,
+      '{"workflowType":{"name":"\\ud800"}}',
+    );
+    assert.equal(surrogate.status, 400);
+    assert.equal(surrogate.json['code'], 3);
+    assert.match(String(surrogate.json['message']), /lone surrogates/);
+    const huge = await fetch(`${base}/namespaces/default/workflows/${uniqueId()}`, {
+      method: 'POST',
+      body: Buffer.alloc(17 * 1024 * 1024, 0x20),
+    });
+    assert.equal(huge.status, 429);
+    assert.match(String(((await huge.json()) as Record<string, unknown>)['message']), /larger than 16777216 bytes/);
   });
 });

@@ -9,7 +9,7 @@ import type * as protobuf from 'protobufjs';
 import { google, protoRoot } from '../../common/proto';
 import { messageFromProtoJson, ProtoJsonError, toProtoJson, type JsonValue } from '../../common/proto-json';
 import type { Clock } from '../../common/clock';
-import { HTTP_API_PREFIX, matchRoute } from './http-routes';
+import { HTTP_API_PREFIX, matchRoute, PathEncodingError } from './http-routes';
 import { InvokeError, type Invoke } from '../grpc-server';
 
 /** Request bodies larger than this are refused (the gRPC port's own limit is larger; JSON is bigger than protobuf). */
@@ -69,8 +69,11 @@ export function createHttpApi(deps: {
 }): HttpApi {
   return {
     handle(request, response) {
-      const url = new URL(request.url ?? '/', 'http://causeway');
-      if (!url.pathname.startsWith(HTTP_API_PREFIX)) return false;
+      // A request target no URL parser takes (`//[`) is no HTTP API route: the Nexus routes answer 404.
+      const url = URL.canParse(request.url ?? '/', 'http://causeway')
+        ? new URL(request.url ?? '/', 'http://causeway')
+        : undefined;
+      if (!url?.pathname.startsWith(HTTP_API_PREFIX)) return false;
       serve(request, response, url, deps.invoke, deps.clock).catch((error: unknown) => {
         if (response.headersSent || response.destroyed) return;
         const status =
@@ -91,12 +94,18 @@ async function serve(
   invokeOf: () => Invoke | undefined,
   clock: Clock,
 ): Promise<void> {
-  const matched = matchRoute(request.method ?? 'GET', url.pathname);
+  let matched: ReturnType<typeof matchRoute>;
+  try {
+    matched = matchRoute(request.method ?? 'GET', url.pathname);
+  } catch (error) {
+    if (error instanceof PathEncodingError) throw new HttpApiError(grpc.status.INVALID_ARGUMENT, error.message);
+    throw error;
+  }
   if (!matched) throw new HttpApiError(grpc.status.NOT_FOUND, 'Not Found');
   const { route, values } = matched;
   const json: Record<string, unknown> = {};
   if (route.body) {
-    const text = (await readBody(request)).toString('utf8');
+    const text = (await readBody(request, response)).toString('utf8');
     let body: unknown = {};
     try {
       body = text.trim() === '' ? {} : JSON.parse(text);
@@ -124,6 +133,15 @@ async function serve(
   } catch (error) {
     const message = error instanceof ProtoJsonError ? error.message : String(error);
     throw new HttpApiError(grpc.status.INVALID_ARGUMENT, message);
+  }
+  try {
+    // JSON can hold what protobuf cannot: a lone surrogate (`"\ud800"`) encodes to bytes no decoder takes.
+    route.requestType.decode(requestBytes);
+  } catch (error) {
+    throw new HttpApiError(
+      grpc.status.INVALID_ARGUMENT,
+      `the request is not a valid ${route.requestType.name}: ${error instanceof Error ? error.message : String(error)}; strings must be valid Unicode (no lone surrogates such as \\ud800)`,
+    );
   }
   const metadata = new grpc.Metadata();
   for (const name of PASSED_HEADERS) {
@@ -216,15 +234,24 @@ function writeJson(response: ServerResponse, status: number, body: JsonValue | o
   response.end(text);
 }
 
-function readBody(request: IncomingMessage): Promise<Buffer> {
+function readBody(request: IncomingMessage, response: ServerResponse): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > HTTP_API_BODY_MAX_BYTES) {
-        reject(new HttpApiError(grpc.status.RESOURCE_EXHAUSTED, 'request body is too large'));
-        request.destroy();
+        // Read no more, answer, then close the connection: destroying it now would lose the answer.
+        request.removeAllListeners('data');
+        request.pause();
+        response.setHeader('connection', 'close');
+        response.once('finish', () => request.destroy());
+        reject(
+          new HttpApiError(
+            grpc.status.RESOURCE_EXHAUSTED,
+            `request body is larger than ${HTTP_API_BODY_MAX_BYTES} bytes: send less (the gRPC port takes larger messages)`,
+          ),
+        );
         return;
       }
       chunks.push(chunk);

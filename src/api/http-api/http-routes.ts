@@ -16,6 +16,8 @@ export interface HttpRoute {
   readonly responseType: protobuf.Type;
   /** `*`, a field name, or '' (no body). */
   readonly body: string;
+  /** The path template as the annotation gives it (`/api/v1/namespaces/{namespace}`). */
+  readonly template: string;
   readonly pattern: RegExp;
   /** The request field path each capture group of `pattern` fills, in order. */
   readonly variables: readonly string[];
@@ -97,6 +99,7 @@ export function httpRoutes(): readonly HttpRoute[] {
             requestType: method.resolvedRequestType as protobuf.Type,
             responseType: method.resolvedResponseType as protobuf.Type,
             body: binding.body ?? '',
+            template,
             ...compileTemplate(template),
           });
         }
@@ -106,6 +109,21 @@ export function httpRoutes(): readonly HttpRoute[] {
   routes.sort((a, b) => b.literals - a.literals);
   cached = routes;
   return routes;
+}
+
+/** A path value that is not valid percent-encoding (`%zz`, or bytes that are not UTF-8). */
+export class PathEncodingError extends Error {
+  constructor(readonly value: string) {
+    super(`invalid URL escape in the path value "${value.slice(0, 100)}": percent-encode it as UTF-8`);
+  }
+}
+
+function decodePathValue(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    throw new PathEncodingError(value);
+  }
 }
 
 /** The route of a request and the path's values by field; undefined when none matches. */
@@ -119,7 +137,7 @@ export function matchRoute(
     if (!match) continue;
     const values: Record<string, string> = {};
     route.variables.forEach((field, index) => {
-      values[field] = decodeURIComponent(match[index + 1] ?? '');
+      values[field] = decodePathValue(match[index + 1] ?? '');
     });
     return { route, values };
   }
