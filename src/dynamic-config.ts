@@ -7,6 +7,8 @@ import { defaultCircuitBreakerSettings, type CircuitBreakerSettings } from './ne
 import { NEXUS_RETRY_INITIAL_INTERVAL_MS } from './nexus/retry';
 import { NEXUS_REQUEST_TIMEOUT_MS } from './nexus/operation-executor';
 import { START_DEV_SHARD_COUNT } from './server-options';
+import { PRINCIPAL_RPS_DEFAULT } from './api/auth/principal-rate-limiter';
+import { AUDIT_EVENTS_MAX } from './api/auth/audit-log';
 
 export const DEFAULT_TASK_QUEUE_LONG_POLL_MS = 60_000;
 
@@ -33,6 +35,8 @@ export interface ServerConfig {
   nexusRetryInitialIntervalMs: number;
   nexusRequestTimeoutMs: number;
   circuitBreaker: CircuitBreakerSettings;
+  /** Requests per second and burst per principal (with credentials configured), and audit events kept. */
+  auth: { principalRps: number; principalBurst: number; auditEventsMax: number };
 }
 
 export function configFromDynamicConfig(values: Readonly<Record<string, unknown>>): ServerConfig {
@@ -41,6 +45,7 @@ export function configFromDynamicConfig(values: Readonly<Record<string, unknown>
   let nexusRetryInitialIntervalMs = NEXUS_RETRY_INITIAL_INTERVAL_MS;
   let nexusRequestTimeoutMs = NEXUS_REQUEST_TIMEOUT_MS;
   const circuitBreaker = { ...defaultCircuitBreakerSettings };
+  const auth = { principalRps: PRINCIPAL_RPS_DEFAULT, principalBurst: 0, auditEventsMax: AUDIT_EVENTS_MAX };
   for (const [key, value] of Object.entries(values)) {
     switch (key) {
       case 'matching.longPollExpirationInterval':
@@ -100,11 +105,22 @@ export function configFromDynamicConfig(values: Readonly<Record<string, unknown>
       case 'causeway.nexus.circuitBreaker.openDuration':
         circuitBreaker.openMs = toMs(key, value);
         break;
+      case 'causeway.auth.principalRps':
+        auth.principalRps = toCount(key, value);
+        break;
+      case 'causeway.auth.principalBurst':
+        auth.principalBurst = toCount(key, value);
+        break;
+      case 'causeway.audit.eventsMax':
+        auth.auditEventsMax = toCount(key, value);
+        break;
       default:
         break;
     }
   }
-  return { engine, longPollMs, nexusRetryInitialIntervalMs, nexusRequestTimeoutMs, circuitBreaker };
+  // A burst of one second's requests unless given.
+  if (auth.principalBurst === 0) auth.principalBurst = auth.principalRps;
+  return { engine, longPollMs, nexusRetryInitialIntervalMs, nexusRequestTimeoutMs, circuitBreaker, auth };
 }
 
 export type { ApiConfig };

@@ -122,6 +122,20 @@ export const migrations: readonly Migration[] = [
         heartbeat_ms INTEGER NOT NULL
       ) WITHOUT ROWID;`,
   },
+  {
+    version: 5,
+    name: 'audit log',
+    sql: `CREATE TABLE audit_events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        time_ms INTEGER NOT NULL,
+        principal TEXT NOT NULL,
+        action TEXT NOT NULL,
+        namespace TEXT NOT NULL,
+        target TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        detail TEXT NOT NULL
+      );`,
+  },
 ];
 
 /** The schema version this build writes; a database with a newer one is refused. */

@@ -117,6 +117,20 @@ export const postgresMigrations: readonly Migration[] = [
         heartbeat_ms DOUBLE PRECISION NOT NULL
       );`,
   },
+  {
+    version: 4,
+    name: 'audit log',
+    sql: `CREATE TABLE audit_events (
+        id BIGSERIAL PRIMARY KEY,
+        time_ms DOUBLE PRECISION NOT NULL,
+        principal TEXT NOT NULL,
+        action TEXT NOT NULL,
+        namespace TEXT NOT NULL,
+        target TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        detail TEXT NOT NULL
+      );`,
+  },
 ];
 
 export const POSTGRES_SCHEMA_VERSION = postgresMigrations.length;
