@@ -10,7 +10,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -23,7 +23,8 @@ import { myServiceHandler } from '../fixtures/nexus/handler';
 import * as activities from '../fixtures/activities';
 import { eventually } from '../helpers/eventually';
 
-const BIN_PATH = path.resolve(__dirname, '../../../bin/causeway.js');
+const REPO_ROOT = path.resolve(__dirname, '../../..');
+const BIN_PATH = path.join(REPO_ROOT, 'bin', 'causeway.js');
 const KEYS = {
   admin: 'admin-key-7f3a9c',
   reader: 'reader-key-2b8e1d',
@@ -38,7 +39,11 @@ function keyFile(extra: object[] = []): string {
     { key: KEYS.admin, principal: 'ops-admin', namespaces: { '*': 'admin' } },
     { key: KEYS.reader, principal: 'auditor', namespaces: { default: 'reader', 'caller-ns': 'reader' } },
     { key: KEYS.writer, principal: 'payments-app', namespaces: { default: 'writer', 'caller-ns': 'writer' } },
-    { key: KEYS.worker, principal: 'payments-worker', namespaces: { 'caller-ns': 'worker', 'handler-ns': 'worker' } },
+    {
+      key: KEYS.worker,
+      principal: 'payments-worker',
+      namespaces: { 'caller-ns': 'worker', 'handler-ns': 'worker', default: 'worker' },
+    },
     {
       key: `sha256:${createHash('sha256').update(KEYS.hashed).digest('hex')}`,
       principal: 'hashed-app',
@@ -412,6 +417,42 @@ describe('API keys, JWTs and roles', () => {
     assert.notEqual(asReader.code, 0);
     assert.match(asReader.stderr, /Request unauthorized\./);
   });
+
+  test(
+    'the Python SDK: api_key= is checked the same way (sdk-tests/python/auth_check.py)',
+    { timeout: 120_000 },
+    async () => {
+      const result = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
+        const child = spawn('python3', [path.join(REPO_ROOT, 'sdk-tests', 'python', 'auth_check.py')], {
+          cwd: path.join(REPO_ROOT, 'sdk-tests', 'python'),
+          env: {
+            ...process.env,
+            PYTHONDONTWRITEBYTECODE: '1',
+            CAUSEWAY_AUTH_ADDRESS: address,
+            CAUSEWAY_READER_KEY: KEYS.reader,
+            CAUSEWAY_WRITER_KEY: KEYS.writer,
+            CAUSEWAY_WORKER_KEY: KEYS.worker,
+          },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let output = '';
+        child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        const timer = setTimeout(() => child.kill('SIGKILL'), 110_000);
+        child.on('error', reject);
+        child.on('close', (code) => {
+          clearTimeout(timer);
+          resolve({ code, output });
+        });
+      });
+      assert.equal(
+        result.code,
+        0,
+        `the Python check failed (pip install -r sdk-tests/python/requirements.txt):\n${result.output}`,
+      );
+      assert.match(result.output, /python auth check passed/);
+    },
+  );
 
   test('no log line holds a key, a token or an authorization header', () => {
     assert.ok(logLines.length > 0, 'the server logged at debug level');
