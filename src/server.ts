@@ -36,6 +36,7 @@ import { defaultServerOptions, type RunningServer, type ServerOptions } from './
 import { advertisedHost, createClusterNode, hostPort, type ClusterNode } from './cluster-node';
 import { Authenticator, isAuthConfigured } from './api/auth/authenticator';
 import { createRequestGuard } from './api/auth/request-guard';
+import { nexusDispatchGuard } from './api/auth/nexus-dispatch-guard';
 import { PrincipalRateLimiter } from './api/auth/principal-rate-limiter';
 import { AuditLog } from './api/auth/audit-log';
 
@@ -205,6 +206,7 @@ async function startWith(
       forwardTo: () => node?.registryHttpAddress(),
       tracing,
       otherRoutes: (request, response) => httpApi.handle(request, response),
+      ...(authenticator ? { admitDispatch: nexusDispatchGuard(guard) } : {}),
     },
     options.ip,
     options.httpPort ?? 0,

@@ -341,6 +341,19 @@ describe('API keys, JWTs and roles', () => {
       headers: { authorization: `Bearer ${KEYS.reader}` },
     });
     assert.equal(auditAsReader.status, 403);
+    // Inbound Nexus requests need a write role in the endpoint's target namespace.
+    const admin = await client(KEYS.admin);
+    const created = await admin.connection.operatorService.createNexusEndpoint({
+      spec: {
+        name: `http-${randomUUID().slice(0, 8)}`,
+        target: { worker: { namespace: 'caller-ns', taskQueue: 'nowhere' } },
+      },
+    });
+    const nexusUrl = `http://127.0.0.1:${server.httpPort}/nexus/endpoints/${created.endpoint?.id ?? ''}/services/svc/op`;
+    const post = (headers: Record<string, string>): Promise<Response> =>
+      fetch(nexusUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}' });
+    assert.equal((await post({})).status, 401);
+    assert.equal((await post({ authorization: `Bearer ${KEYS.reader}` })).status, 403);
   });
 
   test('a key added to the file works without a restart', async () => {

@@ -22,6 +22,8 @@ export const WORKFLOW_SERVICE = 'temporal.api.workflowservice.v1.WorkflowService
 export const OPERATOR_SERVICE = 'temporal.api.operatorservice.v1.OperatorService';
 export const HEALTH_SERVICE = 'grpc.health.v1.Health';
 export const AUDIT_SERVICE = 'causeway.v1.AuditService';
+/** Not a gRPC service: the inbound Nexus HTTP requests, named as the server's API metadata names them. */
+export const NEXUS_SERVICE = 'temporal.api.nexusservice.v1.NexusService';
 
 /** Open to anyone, as the server's health check APIs: the SDKs call GetSystemInfo before anything else. */
 const OPEN: ReadonlySet<string> = new Set([`${HEALTH_SERVICE}/Check`, `${WORKFLOW_SERVICE}/GetSystemInfo`]);
@@ -82,6 +84,9 @@ export function rpcAccessOf(service: string, method: string): RpcAccess {
   switch (service) {
     case WORKFLOW_SERVICE:
       return workflowAccess(method);
+    case NEXUS_SERVICE:
+      // A Nexus request dispatched to a handler namespace's workers: a write there, as on the server.
+      return { scope: Scope.Namespace, access: Access.Write };
     case OPERATOR_SERVICE:
       // Nexus endpoints and remote clusters: cluster admin, as on the server.
       return OPERATOR[method] ?? CLUSTER_ADMIN;
