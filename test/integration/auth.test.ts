@@ -5,7 +5,8 @@
 // a caller namespace off an endpoint's allowlist gets a failed operation naming the endpoint; the HTTP
 // API enforces the same; a key added to the file works without a restart; every refusal is in the audit
 // log, read with `causeway operator audit list`; no key appears in any log line; a principal over its
-// rate is RESOURCE_EXHAUSTED and the audit log keeps only its newest events.
+// rate is RESOURCE_EXHAUSTED and the audit log keeps only its newest events. The Python and Go SDKs'
+// API key options are checked against the same server (sdk-tests/python/auth_check.py, sdk-tests/go/auth).
 // Setup: a key file and an RSA key pair written to a temporary directory; servers on SQLite in memory.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -84,6 +85,28 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
     execFile(process.execPath, [BIN_PATH, ...args], { timeout: 30_000 }, (error, stdout, stderr) =>
       resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
+  });
+}
+
+/** Runs a command without blocking the event loop (the server under test lives in this process). */
+function runChild(
+  command: string,
+  args: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
   });
 }
 
@@ -431,39 +454,48 @@ describe('API keys, JWTs and roles', () => {
     assert.match(asReader.stderr, /Request unauthorized\./);
   });
 
+  const sdkEnv = (): NodeJS.ProcessEnv => ({
+    ...process.env,
+    PYTHONDONTWRITEBYTECODE: '1',
+    CAUSEWAY_AUTH_ADDRESS: address,
+    CAUSEWAY_READER_KEY: KEYS.reader,
+    CAUSEWAY_WRITER_KEY: KEYS.writer,
+    CAUSEWAY_WORKER_KEY: KEYS.worker,
+  });
+
   test(
     'the Python SDK: api_key= is checked the same way (sdk-tests/python/auth_check.py)',
     { timeout: 120_000 },
     async () => {
-      const result = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
-        const child = spawn('python3', [path.join(REPO_ROOT, 'sdk-tests', 'python', 'auth_check.py')], {
-          cwd: path.join(REPO_ROOT, 'sdk-tests', 'python'),
-          env: {
-            ...process.env,
-            PYTHONDONTWRITEBYTECODE: '1',
-            CAUSEWAY_AUTH_ADDRESS: address,
-            CAUSEWAY_READER_KEY: KEYS.reader,
-            CAUSEWAY_WRITER_KEY: KEYS.writer,
-            CAUSEWAY_WORKER_KEY: KEYS.worker,
-          },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let output = '';
-        child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-        child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-        const timer = setTimeout(() => child.kill('SIGKILL'), 110_000);
-        child.on('error', reject);
-        child.on('close', (code) => {
-          clearTimeout(timer);
-          resolve({ code, output });
-        });
-      });
+      const result = await runChild(
+        'python3',
+        ['auth_check.py'],
+        path.join(REPO_ROOT, 'sdk-tests', 'python'),
+        sdkEnv(),
+        110_000,
+      );
       assert.equal(
         result.code,
         0,
         `the Python check failed (pip install -r sdk-tests/python/requirements.txt):\n${result.output}`,
       );
       assert.match(result.output, /python auth check passed/);
+    },
+  );
+
+  test(
+    'the Go SDK: NewAPIKeyStaticCredentials is checked the same way (sdk-tests/go/auth)',
+    { timeout: 600_000 },
+    async () => {
+      const result = await runChild(
+        'go',
+        ['test', '-count=1', '-v', './auth/'],
+        path.join(REPO_ROOT, 'sdk-tests', 'go'),
+        sdkEnv(),
+        590_000,
+      );
+      assert.equal(result.code, 0, `the Go check failed (cd sdk-tests/go && go mod download):\n${result.output}`);
+      assert.match(result.output, /--- PASS: TestAPIKeysAgainstServer/);
     },
   );
 
