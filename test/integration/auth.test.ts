@@ -508,6 +508,31 @@ describe('API keys, JWTs and roles', () => {
   });
 });
 
+describe('credential files that cannot be used', () => {
+  test('stop the start with a message naming the flag, never the key', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'causeway-auth-'));
+    try {
+      await assert.rejects(
+        startServer({ port: 0, logLevel: 'never', auth: { apiKeyFile: path.join(dir, 'missing.json') } }),
+        /cannot read --api-key-file/,
+      );
+      const bad = path.join(dir, 'bad.json');
+      fs.writeFileSync(bad, '[{"key": "secret-in-a-broken-file"');
+      await assert.rejects(
+        startServer({ port: 0, logLevel: 'never', auth: { apiKeyFile: bad } }),
+        (error: Error) => /--api-key-file: not JSON/.test(error.message) && !error.message.includes('secret-in'),
+      );
+      fs.writeFileSync(bad, 'not a key');
+      await assert.rejects(
+        startServer({ port: 0, logLevel: 'never', auth: { jwtKeyFile: bad } }),
+        /--jwt-key-file: no PEM/,
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('rate limits and the audit log bound', () => {
   test('a principal over its rate is RESOURCE_EXHAUSTED; the audit log keeps its newest events', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'causeway-auth-'));

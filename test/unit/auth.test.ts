@@ -1,10 +1,14 @@
 // Goal: the role each RPC needs (every WorkflowService and OperatorService method is classified, as the
 // Temporal server's API metadata says, with the worker role between reader and writer), the decision
 // over namespaces and the cluster, API key files (clear and sha256, errors that never quote a key), and
-// JWT verification (RS256 and ES256, kid, exp, nbf, the permissions claim). Setup: keys made in memory.
+// JWT verification (RS256 and ES256, kid, exp, nbf, the permissions claim), the bounds, and a key file
+// read again when it changes. Setup: keys made in memory, key files in a temporary directory.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { protoRoot } from '../../src/common/proto';
 import {
   Access,
@@ -15,7 +19,9 @@ import {
   type RpcAccess,
 } from '../../src/api/auth/rpc-access';
 import { isAllowed } from '../../src/api/auth/authorize';
-import { parseApiKeyFile } from '../../src/api/auth/api-keys';
+import { API_KEYS_MAX, parseApiKeyFile } from '../../src/api/auth/api-keys';
+import { Authenticator } from '../../src/api/auth/authenticator';
+import { createLogger } from '../../src/common/logger';
 import { JwtError, parseJwks, parseJwtKeyPem, verifyJwt, type JwtKey } from '../../src/api/auth/jwt';
 import { CredentialKind, type Principal } from '../../src/api/auth/principal';
 import { PrincipalRateLimiter } from '../../src/api/auth/principal-rate-limiter';
@@ -226,5 +232,43 @@ describe('the rate limit per principal', () => {
     assert.deepEqual([limiter.tryTake('a'), limiter.tryTake('a')], [true, false]);
     for (const name of ['c', 'd', 'e', 'f']) limiter.tryTake(name);
     assert.equal(limiter.size, 3);
+  });
+});
+
+describe('the credential files', () => {
+  test('a key file past API_KEYS_MAX is refused', () => {
+    const keys = Array.from({ length: API_KEYS_MAX + 1 }, (_, n) => ({ key: `k${n}`, principal: 'p', namespaces: {} }));
+    assert.throws(() => parseApiKeyFile(JSON.stringify(keys), '--api-key-file'), /more than 10000 keys/);
+    assert.equal(parseApiKeyFile(JSON.stringify(keys.slice(1)), '--api-key-file').size, API_KEYS_MAX);
+  });
+
+  test('a changed file is read again; one that does not parse leaves the previous keys in force', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'causeway-keys-'));
+    try {
+      const file = path.join(dir, 'keys.json');
+      const entry = (key: string): string => JSON.stringify([{ key, principal: key, namespaces: { a: 'reader' } }]);
+      await writeFile(file, entry('first'));
+      const lines: string[] = [];
+      const logger = createLogger('info', 'json', (line) => lines.push(line));
+      const authenticator = new Authenticator({ apiKeyFile: file }, new FakeClock(NOW_MS), logger);
+      assert.equal(authenticator.authenticate('Bearer first').principal?.name, 'first');
+      assert.match(authenticator.authenticate(undefined).failure ?? '', /no authorization header/);
+      assert.match(authenticator.authenticate('Basic first').failure ?? '', /not "Bearer <token>"/);
+      await writeFile(file, '[{"key": "half-writ');
+      authenticator.refresh();
+      assert.equal(authenticator.authenticate('bearer first').principal?.name, 'first', 'the previous keys stay');
+      assert.match(lines.join(''), /cannot be used; the previous contents stay in force/);
+      assert.ok(!lines.join('').includes('half-writ'), 'the file is not quoted');
+      await writeFile(file, entry('second-key'));
+      authenticator.refresh();
+      assert.equal(authenticator.authenticate('Bearer second-key').principal?.name, 'second-key');
+      assert.match(authenticator.authenticate('Bearer first').failure ?? '', /unknown API key/);
+      assert.throws(
+        () => new Authenticator({ apiKeyFile: path.join(dir, 'missing.json') }, new FakeClock(NOW_MS), logger),
+        /cannot read --api-key-file/,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
