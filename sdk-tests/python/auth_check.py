@@ -55,7 +55,7 @@ async def main() -> None:
     worker_client = await Client.connect(address, api_key=os.environ["CAUSEWAY_WORKER_KEY"], tls=False)
     async with Worker(worker_client, task_queue=task_queue, workflows=[GreetingWorkflow], activities=[greet]):
         handle = await writer.start_workflow(GreetingWorkflow.run, "Python", id=f"{task_queue}-w", task_queue=task_queue)
-        assert await asyncio.wait_for(handle.result(), timeout=30) == "Hello, Python!"
+        assert await asyncio.wait_for(handle.result(), timeout=60) == "Hello, Python!"
     print("python auth check passed")
 
 

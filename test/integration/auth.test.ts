@@ -4,14 +4,13 @@
 // Nexus call; a key stored as sha256 works; a JWT with permissions works and an expired one is refused;
 // a caller namespace off an endpoint's allowlist gets a failed operation naming the endpoint; the HTTP
 // API enforces the same; a key added to the file works without a restart; every refusal is in the audit
-// log, read with `causeway operator audit list`; no key appears in any log line; a principal over its
-// rate is RESOURCE_EXHAUSTED and the audit log keeps only its newest events. The Python and Go SDKs'
+// log, read with `causeway operator audit list`; no key appears in any log line. The Python and Go SDKs'
 // API key options are checked against the same server (sdk-tests/python/auth_check.py, sdk-tests/go/auth).
+// Rate limits, the audit log's bound and unusable files: auth-bounds.test.ts.
 // Setup: a key file and an RSA key pair written to a temporary directory; servers on SQLite in memory.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
-import { execFile, spawn } from 'node:child_process';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -23,92 +22,7 @@ import { nexusBundle } from '../helpers/nexus-env';
 import { myServiceHandler } from '../fixtures/nexus/handler';
 import * as activities from '../fixtures/activities';
 import { eventually } from '../helpers/eventually';
-
-const REPO_ROOT = path.resolve(__dirname, '../../..');
-const BIN_PATH = path.join(REPO_ROOT, 'bin', 'causeway.js');
-const KEYS = {
-  admin: 'admin-key-7f3a9c',
-  reader: 'reader-key-2b8e1d',
-  writer: 'writer-key-9d4c6a',
-  worker: 'worker-key-5e7b3f',
-  hashed: 'hashed-key-1c9f8e',
-  added: 'added-key-6a2d4b',
-};
-
-function keyFile(extra: object[] = []): string {
-  return JSON.stringify([
-    { key: KEYS.admin, principal: 'ops-admin', namespaces: { '*': 'admin' } },
-    { key: KEYS.reader, principal: 'auditor', namespaces: { default: 'reader', 'caller-ns': 'reader' } },
-    { key: KEYS.writer, principal: 'payments-app', namespaces: { default: 'writer', 'caller-ns': 'writer' } },
-    {
-      key: KEYS.worker,
-      principal: 'payments-worker',
-      namespaces: { 'caller-ns': 'worker', 'handler-ns': 'worker', default: 'worker' },
-    },
-    {
-      key: `sha256:${createHash('sha256').update(KEYS.hashed).digest('hex')}`,
-      principal: 'hashed-app',
-      namespaces: { default: 'writer' },
-    },
-    ...extra,
-  ]);
-}
-
-function jwt(privateKey: KeyObject, claims: object): string {
-  const part = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const signed = `${part({ alg: 'RS256', typ: 'JWT', kid: 'test-key' })}.${part(claims)}`;
-  return `${signed}.${sign('sha256', Buffer.from(signed), privateKey).toString('base64url')}`;
-}
-
-function codeOf(error: unknown): number | undefined {
-  for (let e = error as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
-    if (typeof e.code === 'number') return e.code;
-  }
-  return undefined;
-}
-
-/** Every message along the cause chain (the SDK wraps the gRPC error). */
-function messagesOf(error: unknown): string {
-  const messages: string[] = [];
-  for (let e = error as { message?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
-    messages.push(String(e.message));
-  }
-  return messages.join(' <- ');
-}
-
-function connect(address: string, apiKey?: string): Promise<Connection> {
-  return Connection.connect({ address, ...(apiKey === undefined ? {} : { apiKey, tls: false }) });
-}
-
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN_PATH, ...args], { timeout: 30_000 }, (error, stdout, stderr) =>
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
-
-/** Runs a command without blocking the event loop (the server under test lives in this process). */
-function runChild(
-  command: string,
-  args: readonly string[],
-  cwd: string,
-  env: NodeJS.ProcessEnv,
-  timeoutMs: number,
-): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
-}
+import { KEYS, REPO_ROOT, cli, codeOf, connect, jwt, keyFile, messagesOf, runChild } from '../helpers/auth-env';
 
 describe('API keys, JWTs and roles', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'causeway-auth-'));
@@ -505,98 +419,5 @@ describe('API keys, JWTs and roles', () => {
     for (const key of Object.values(KEYS)) assert.ok(!text.includes(key), `key ${key.slice(0, 6)}... is not logged`);
     assert.ok(!/bearer /i.test(text), 'no authorization header is logged');
     assert.ok(!text.includes('eyJ'), 'no JWT is logged');
-  });
-});
-
-describe('credential files that cannot be used', () => {
-  test('stop the start with a message naming the flag, never the key', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'causeway-auth-'));
-    try {
-      await assert.rejects(
-        startServer({ port: 0, logLevel: 'never', auth: { apiKeyFile: path.join(dir, 'missing.json') } }),
-        /cannot read --api-key-file/,
-      );
-      const bad = path.join(dir, 'bad.json');
-      fs.writeFileSync(bad, '[{"key": "secret-in-a-broken-file"');
-      await assert.rejects(
-        startServer({ port: 0, logLevel: 'never', auth: { apiKeyFile: bad } }),
-        (error: Error) => /--api-key-file: not JSON/.test(error.message) && !error.message.includes('secret-in'),
-      );
-      fs.writeFileSync(bad, 'not a key');
-      await assert.rejects(
-        startServer({ port: 0, logLevel: 'never', auth: { jwtKeyFile: bad } }),
-        /--jwt-key-file: no PEM/,
-      );
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
-});
-
-describe('rate limits and the audit log bound', () => {
-  test('a principal over its rate is RESOURCE_EXHAUSTED; the audit log keeps its newest events', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'causeway-auth-'));
-    const keysPath = path.join(dir, 'keys.json');
-    fs.writeFileSync(keysPath, keyFile());
-    const server = await startServer({
-      port: 0,
-      logLevel: 'error',
-      auth: { apiKeyFile: keysPath },
-      dynamicConfig: {
-        'causeway.auth.principalRps': 1,
-        'causeway.auth.principalBurst': 3,
-        'causeway.audit.eventsMax': 4,
-      },
-    });
-    // The SDK's retry interceptor would wait out RESOURCE_EXHAUSTED: none here, to see it.
-    const limited = await Connection.connect({
-      address: server.address,
-      apiKey: KEYS.reader,
-      tls: false,
-      interceptors: [],
-    });
-    const anonymous = await Connection.connect({ address: server.address, interceptors: [] });
-    try {
-      const outcomes: (number | undefined)[] = [];
-      for (let n = 0; n < 6; n += 1) {
-        outcomes.push(
-          await limited.workflowService.describeNamespace({ namespace: 'default' }).then(
-            () => 0,
-            (error: unknown) => codeOf(error),
-          ),
-        );
-      }
-      assert.ok(
-        outcomes.slice(0, 2).every((code) => code === 0),
-        `the burst is served: ${outcomes.join()}`,
-      );
-      assert.ok(outcomes.includes(grpc.status.RESOURCE_EXHAUSTED), `then refused: ${outcomes.join()}`);
-      // Ten refusals written; the bound of 4 keeps the newest four.
-      for (let n = 0; n < 10; n += 1) {
-        await anonymous.workflowService.describeNamespace({ namespace: `ns-${n}` }).catch(() => undefined);
-      }
-      const listed = await cli([
-        'operator',
-        'audit',
-        'list',
-        '--address',
-        server.address,
-        '--api-key',
-        KEYS.admin,
-        '-o',
-        'json',
-      ]);
-      assert.equal(listed.code, 0, listed.stderr);
-      const events = JSON.parse(listed.stdout) as { namespace: string }[];
-      assert.deepEqual(
-        events.map((event) => event.namespace),
-        ['ns-9', 'ns-8', 'ns-7', 'ns-6'],
-      );
-    } finally {
-      await limited.close();
-      await anonymous.close();
-      await server.stop();
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
   });
 });
