@@ -9,6 +9,8 @@ import { defaultDestinationLimits, type DestinationLimits } from './nexus/destin
 import { defaultNamespaceRateLimits, type NamespaceRateLimits } from './api/namespace-rate-limit';
 import { NEXUS_REQUEST_TIMEOUT_MS } from './nexus/operation-executor';
 import { START_DEV_SHARD_COUNT } from './server-options';
+import { PRINCIPAL_RPS_DEFAULT } from './api/auth/principal-rate-limiter';
+import { AUDIT_EVENTS_MAX } from './api/auth/audit-log';
 
 export const DEFAULT_TASK_QUEUE_LONG_POLL_MS = 60_000;
 
@@ -42,6 +44,8 @@ export interface ServerConfig {
   circuitBreaker: CircuitBreakerSettings;
   destinationLimits: DestinationLimits;
   namespaceRateLimits: NamespaceRateLimits;
+  /** Requests per second and burst per principal (with credentials configured), and audit events kept. */
+  auth: { principalRps: number; principalBurst: number; auditEventsMax: number };
 }
 
 export function configFromDynamicConfig(values: Readonly<Record<string, unknown>>): ServerConfig {
@@ -52,6 +56,7 @@ export function configFromDynamicConfig(values: Readonly<Record<string, unknown>
   const circuitBreaker = { ...defaultCircuitBreakerSettings };
   const destinationLimits = { ...defaultDestinationLimits };
   const namespaceRateLimits = { ...defaultNamespaceRateLimits };
+  const auth = { principalRps: PRINCIPAL_RPS_DEFAULT, principalBurst: 0, auditEventsMax: AUDIT_EVENTS_MAX };
   for (const [key, value] of Object.entries(values)) {
     switch (key) {
       case 'matching.longPollExpirationInterval':
@@ -153,10 +158,21 @@ export function configFromDynamicConfig(values: Readonly<Record<string, unknown>
       case 'causeway.nexus.circuitBreaker.openDuration':
         circuitBreaker.openMs = toMs(key, value);
         break;
+      case 'causeway.auth.principalRps':
+        auth.principalRps = toCount(key, value);
+        break;
+      case 'causeway.auth.principalBurst':
+        auth.principalBurst = toCount(key, value);
+        break;
+      case 'causeway.audit.eventsMax':
+        auth.auditEventsMax = toCount(key, value);
+        break;
       default:
         break;
     }
   }
+  // A burst of one second's requests unless given.
+  if (auth.principalBurst === 0) auth.principalBurst = auth.principalRps;
   return {
     engine,
     longPollMs,
@@ -165,6 +181,7 @@ export function configFromDynamicConfig(values: Readonly<Record<string, unknown>
     circuitBreaker,
     destinationLimits,
     namespaceRateLimits,
+    auth,
   };
 }
 

@@ -11,6 +11,16 @@ export interface ServerTls {
   readonly clientCaFile?: string;
 }
 
+/** Credentials the public ports accept (docs/security.md); without any, every request is served. */
+export interface ServerAuth {
+  /** JSON list of API keys with their principal and roles (--api-key-file). */
+  readonly apiKeyFile?: string | undefined;
+  /** PEM public keys or certificates that sign JWTs (--jwt-key-file). */
+  readonly jwtKeyFile?: string | undefined;
+  /** JWKS document of the keys that sign JWTs (--jwks-file). */
+  readonly jwksFile?: string | undefined;
+}
+
 export interface ServerOptions {
   /** gRPC port (default 7233). 0 picks a free port. */
   readonly port: number;
@@ -51,6 +61,8 @@ export interface ServerOptions {
   readonly verifyItemTracking: boolean;
   /** TLS on the public gRPC port (mutual TLS with a client CA); plaintext without it. */
   readonly tls?: ServerTls | undefined;
+  /** API keys and JWT keys; without them (start-dev's default) every request is served. */
+  readonly auth?: ServerAuth | undefined;
 }
 
 /** start-dev's shard count: a few, so that work on different workflows does not queue behind one writer. */

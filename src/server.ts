@@ -36,6 +36,11 @@ import { startNexusHttpServer } from './nexus/http/nexus-http-server';
 import { callbackUrlFor, nexusHttpConfigFromDynamicConfig } from './nexus/http/nexus-http-config';
 import { defaultServerOptions, type RunningServer, type ServerOptions } from './server-options';
 import { advertisedHost, createClusterNode, hostPort, type ClusterNode } from './cluster-node';
+import { Authenticator, isAuthConfigured } from './api/auth/authenticator';
+import { createRequestGuard } from './api/auth/request-guard';
+import { nexusDispatchGuard } from './api/auth/nexus-dispatch-guard';
+import { PrincipalRateLimiter } from './api/auth/principal-rate-limiter';
+import { AuditLog } from './api/auth/audit-log';
 
 export { defaultServerOptions };
 export type { RunningServer, ServerOptions };
@@ -189,6 +194,15 @@ async function startWith(
     servesTaskQueue: (namespaceId, taskQueue) =>
       !engine.clusterLink || engine.ownsShard(engine.taskQueueShardIdOf(namespaceId, taskQueue)),
   };
+  // Read before any port opens: a credential file that cannot be used stops the start.
+  const authenticator = isAuthConfigured(options.auth) ? new Authenticator(options.auth, clock, logger) : undefined;
+  const guard = createRequestGuard({
+    authenticator,
+    limiter: authenticator
+      ? new PrincipalRateLimiter(clock, config.auth.principalRps, config.auth.principalBurst)
+      : undefined,
+    audit: new AuditLog(store, clock, logger, config.auth.auditEventsMax),
+  });
   let node: ClusterNode | undefined;
   let invoke: Invoke | undefined;
   const httpApi = createHttpApi({ invoke: () => invoke, clock });
@@ -205,6 +219,7 @@ async function startWith(
       forwardTo: () => node?.registryHttpAddress(),
       tracing,
       otherRoutes: (request, response) => httpApi.handle(request, response),
+      ...(authenticator ? { admitDispatch: nexusDispatchGuard(guard) } : {}),
     },
     options.ip,
     options.httpPort ?? 0,
@@ -242,6 +257,7 @@ async function startWith(
       isServing: () => engine.ownedShardCount > 0 || member?.hasRegistryHolder() === true,
       forwarding: member?.forwarding,
       credentials: serverCredentials(options.tls),
+      guard,
       observer: { metrics, nowMs: () => clock.nowMs(), tracer: rpcTracer },
       admit: (method, request) => namespaceRates.admit(method, request.namespace),
     }));
@@ -249,6 +265,7 @@ async function startWith(
     // A member is in the view before its engine takes its share of the shards.
     await member?.start();
     await engine.start();
+    authenticator?.start();
   } catch (error) {
     await node?.stop();
     await metricsServer?.close();
@@ -263,6 +280,7 @@ async function startWith(
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       refresher?.cancel();
+      authenticator?.stop();
       await engine.stop();
       await node?.stop();
       dispatcher.abandonAll();

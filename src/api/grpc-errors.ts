@@ -20,6 +20,7 @@ const STATUS_BY_CODE: Record<ErrorCode, grpc.status> = {
   [ErrorCode.DeadlineExceeded]: grpc.status.DEADLINE_EXCEEDED,
   [ErrorCode.Canceled]: grpc.status.CANCELLED,
   [ErrorCode.PermissionDenied]: grpc.status.PERMISSION_DENIED,
+  [ErrorCode.Unauthenticated]: grpc.status.UNAUTHENTICATED,
   [ErrorCode.Internal]: grpc.status.INTERNAL,
 };
 

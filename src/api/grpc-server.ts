@@ -10,6 +10,10 @@ import { operatorServiceHandlers } from './operator-service';
 import type { Logger } from '../common/logger';
 import type { Clock } from '../common/clock';
 import { installOneShotDecompression } from './grpc-decompression';
+import type { RequestGuard } from './auth/request-guard';
+import { AUDIT_SERVICE_NAME, ENDPOINT_ACCESS_SERVICE_NAME, causewayRoot } from './causeway-service/causeway-proto';
+import { getNexusEndpointAccess } from './causeway-service/get-nexus-endpoint-access';
+import { listAuditEvents } from './causeway-service/list-audit-events';
 
 const MESSAGE_SIZE_MAX_BYTES = 128 * 1024 * 1024;
 
@@ -26,6 +30,8 @@ export async function startGrpcServer(
     readonly credentials?: grpc.ServerCredentials;
     /** Refuses WorkflowService requests past the rate limit of their namespace (the public port). */
     readonly admit?: ((method: string, request: { namespace?: unknown }) => void) | undefined;
+    /** Authentication, authorization and the audit log (the public port; with it, the AuditService). */
+    readonly guard?: RequestGuard | undefined;
     /** Metrics of the requests served (the public port). */
     readonly observer?: RpcObserver | undefined;
     /** More services on this port (the internal port's peer calls). */
@@ -41,28 +47,37 @@ export async function startGrpcServer(
     'grpc.max_send_message_length': MESSAGE_SIZE_MAX_BYTES,
   });
   const methods = new Map<string, { definition: grpc.MethodDefinition<object, object>; handler: unknown }>();
+  const register = (built: ReturnType<typeof buildService>): void => {
+    server.addService(built.definition, built.implementation);
+    for (const [method, methodDefinition] of Object.entries(built.definition)) {
+      methods.set(methodDefinition.path, {
+        definition: methodDefinition as grpc.MethodDefinition<object, object>,
+        handler: built.implementation[method],
+      });
+    }
+  };
   for (const [name, handlers] of [
     ['temporal.api.workflowservice.v1.WorkflowService', workflowServiceHandlers(deps)],
     ['temporal.api.operatorservice.v1.OperatorService', operatorServiceHandlers(deps)],
     // SERVING (1) while this process owns a shard or can forward to the one that does; else NOT_SERVING (2).
     ['grpc.health.v1.Health', { Check: () => ({ status: serving.isServing() ? 1 : 2 }) }],
   ] as const) {
-    const { definition, implementation } = buildService(
-      name,
-      handlers,
-      logger,
-      serving.forwarding,
-      serving.prepare,
-      name === 'grpc.health.v1.Health' ? undefined : serving.observer,
-      name === 'temporal.api.workflowservice.v1.WorkflowService' ? serving.admit : undefined,
-    );
-    server.addService(definition, implementation);
-    for (const [method, methodDefinition] of Object.entries(definition)) {
-      methods.set(methodDefinition.path, {
-        definition: methodDefinition as grpc.MethodDefinition<object, object>,
-        handler: implementation[method],
-      });
-    }
+    const { definition, implementation } = buildService(name, handlers, logger, {
+      forwarding: serving.forwarding,
+      prepare: serving.prepare,
+      observer: name === 'grpc.health.v1.Health' ? undefined : serving.observer,
+      guard: serving.guard,
+      admit: name === 'temporal.api.workflowservice.v1.WorkflowService' ? serving.admit : undefined,
+    });
+    register({ definition, implementation });
+  }
+  if (serving.guard) {
+    // Causeway's own services (docs/security.md), on the public port only.
+    const options = { guard: serving.guard, root: causewayRoot };
+    const audit = { ListAuditEvents: (request: object) => listAuditEvents(deps.store, request) };
+    register(buildService(AUDIT_SERVICE_NAME, audit, logger, options));
+    const access = { GetNexusEndpointAccess: (request: object) => getNexusEndpointAccess(deps, request) };
+    register(buildService(ENDPOINT_ACCESS_SERVICE_NAME, access, logger, options));
   }
   for (const { definition, implementation } of serving.services ?? []) server.addService(definition, implementation);
   const port = await new Promise<number>((resolve, reject) => {

@@ -11,6 +11,8 @@ import { boundedMessage, toGrpcError } from './grpc-errors';
 import type { Logger } from '../common/logger';
 import type { Router } from './forwarding/router';
 import { ForwardError, type Forwarder } from './forwarding/forwarder';
+import type { RequestGuard } from './auth/request-guard';
+import type { Principal } from './auth/principal';
 
 /** Requests that another process must serve go there (the public port of a cluster member). */
 export interface Forwarding {
@@ -44,17 +46,25 @@ export function undecodableDetails(request: UndecodableRequest, typeName: string
 /** The bytes each request arrived as, while it is being served (weakly held: gone with the request). */
 const receivedBytes = new WeakMap<object, Uint8Array>();
 
+export interface ServiceOptions {
+  readonly forwarding?: Forwarding | undefined;
+  readonly prepare?: ((request: { namespace?: unknown }) => Promise<void>) | undefined;
+  readonly observer?: RpcObserver | undefined;
+  /** Authentication, authorization and the audit log (the public port); none on the internal port. */
+  readonly guard?: RequestGuard | undefined;
+  /** Where the service is declared, when it is not a Temporal one (Causeway's own services). */
+  readonly root?: protobuf.Root | undefined;
+  /** After the guard: throws to refuse the request (the rate limit per namespace). */
+  readonly admit?: ((method: string, request: { namespace?: unknown }) => void) | undefined;
+}
+
 export function buildService(
   serviceName: string,
   handlers: Readonly<Record<string, RpcHandler>>,
   logger: Logger,
-  forwarding?: Forwarding,
-  prepare?: (request: { namespace?: unknown }) => Promise<void>,
-  observer?: RpcObserver,
-  /** Before anything else: throws to refuse the request (the rate limit per namespace). */
-  admit?: (method: string, request: { namespace?: unknown }) => void,
+  { forwarding, prepare, observer, guard, root, admit }: ServiceOptions = {},
 ): { definition: grpc.ServiceDefinition; implementation: grpc.UntypedServiceImplementation } {
-  const service = protoRoot.lookupService(serviceName);
+  const service = (root ?? protoRoot).lookupService(serviceName);
   const definition: Record<string, grpc.MethodDefinition<object, object>> = {};
   const implementation: grpc.UntypedServiceImplementation = {};
   for (const method of service.methodsArray) {
@@ -128,8 +138,13 @@ export function buildService(
         if (Number.isFinite(ms)) timer = setTimeout(() => controller.abort(), Math.max(0, ms - 500));
       }
       const path = `/${serviceName}/${method.name}`;
+      let principal: Principal | undefined;
+      // The audit log has the outcome of an audited request before its caller does.
+      const settle = (code: number | undefined, message?: string): Promise<void> =>
+        principal && guard ? guard.settle(method.name, call.request, principal, code, message) : Promise.resolve();
       Promise.resolve()
         .then(async () => {
+          principal = await guard?.admit(serviceName, method.name, call.request, call.metadata);
           admit?.(method.name, call.request);
           await prepare?.(call.request);
           const target = await forwarding?.router.targetOf(method.name, call.request);
@@ -155,18 +170,21 @@ export function buildService(
             });
         })
         .then(
-          (response) => {
+          async (response) => {
+            await settle(undefined);
             done(undefined, response);
             callback(null, response);
           },
-          (error: unknown) => {
+          async (error: unknown) => {
             if (error instanceof ForwardError) {
               const status = { ...error.status, details: boundedMessage(error.status.details ?? '') };
+              await settle(status.code, status.details);
               done(status.code, undefined, status.details);
               callback(status);
               return;
             }
             const status = toGrpcError(error);
+            await settle(status.code, status.details);
             done(status.code, undefined, status.details);
             if (status.code === grpc.status.INTERNAL)
               logger.error(`${method.name} failed`, { error: String(error), stack: (error as Error)?.stack });

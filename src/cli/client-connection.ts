@@ -35,6 +35,11 @@ export const clientFlags: readonly FlagDefinition[] = [
   },
   { name: 'identity', kind: FlagKind.String, description: 'Identity of the client submitting requests.' },
   {
+    name: 'api-key',
+    kind: FlagKind.String,
+    description: 'API key or JWT, sent as "authorization: Bearer <key>". Env: TEMPORAL_API_KEY.',
+  },
+  {
     name: 'grpc-meta',
     kind: FlagKind.String,
     isRepeatable: true,
@@ -66,6 +71,10 @@ export const clientFlags: readonly FlagDefinition[] = [
 
 export interface ClientContext {
   readonly namespace: string;
+  /** host:port of the server, and the headers every request carries (with the API key): for Causeway's own services. */
+  readonly address: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly timeoutMs: number | undefined;
   readonly identity: string;
   readonly output: OutputFormat;
   /**
@@ -90,12 +99,18 @@ export async function withClient<T>(flags: ParsedFlags, body: (context: ClientCo
   // Loaded on first use so `server start-dev` never pays for the client library.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Connection: ClientConnection } = require('@temporalio/client') as typeof import('@temporalio/client');
+  const apiKey = flags.string('api-key') ?? nonEmpty(process.env['TEMPORAL_API_KEY']);
   const connection = ClientConnection.lazy({
     address,
     metadata,
+    // The SDK turns TLS on with an API key; this CLI speaks plaintext only (it has no TLS flags yet).
+    ...(apiKey === undefined ? {} : { apiKey, tls: false }),
     ...(timeoutMs === undefined ? {} : { connectTimeout: timeoutMs }),
   });
   const context: ClientContext = {
+    address,
+    headers: apiKey === undefined ? metadata : { ...metadata, authorization: `Bearer ${apiKey}` },
+    timeoutMs,
     namespace: flags.string('namespace') ?? nonEmpty(process.env['TEMPORAL_NAMESPACE']) ?? DEFAULT_NAMESPACE,
     identity: flags.string('identity') ?? defaultIdentity(),
     output,

@@ -6,6 +6,7 @@ import { rpcErrorMessage, rpcStatusCode } from './client-connection';
 import { CommandError } from './command-error';
 import { parseFlags, UsageError } from './flags';
 import { namespaceCommands } from './namespace-commands';
+import { auditListCommand } from './audit-commands';
 import { nexusEndpointCommands } from './nexus-endpoint-commands';
 import { startDevCommand } from './start-dev';
 import { serverStartCommand } from './server-start';
@@ -17,13 +18,15 @@ export const commands: readonly Command[] = [
   ...workflowCommands,
   ...namespaceCommands,
   ...nexusEndpointCommands,
+  auditListCommand,
 ];
 
 const groupSummaries: Readonly<Record<string, string>> = {
   '': 'Causeway: a Temporal-compatible server, and a command line for it that follows the `temporal` CLI.',
   server: 'Run a Causeway server.',
   workflow: 'Start, list and operate on Workflow Executions.',
-  operator: 'Manage Namespaces and Nexus Endpoints.',
+  operator: 'Manage Namespaces and Nexus Endpoints, and read the audit log.',
+  'operator audit': 'Read the audit log.',
   'operator namespace': 'Create, describe, list and update Namespaces.',
   'operator nexus': 'Manage Nexus resources.',
   'operator nexus endpoint': 'Create, describe, list, update and delete Nexus Endpoints.',

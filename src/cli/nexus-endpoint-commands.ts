@@ -2,9 +2,11 @@
 // Nexus endpoint RPCs. Endpoints are named on the command line but addressed by id and version in the API,
 // so update and delete first look the endpoint up by name.
 //
-// --allow-namespace is a Causeway extension with no field in the Temporal API: create and update send the
-// list as the gRPC metadata header `causeway-allow-namespaces` (comma-separated), and the server decides
-// what to do with it. Without the flag the header is not sent.
+// --allow-caller-namespace (or its older name --allow-namespace) is a Causeway extension with no field in
+// the Temporal API: create and update send the list as the gRPC metadata header
+// `causeway-allow-namespaces` (comma-separated; `--allow-caller-namespace ''` removes the list). Without
+// the flag the header is not sent. describe and list read the lists back through Causeway's
+// NexusEndpointAccessService (docs/security.md) and show them as AllowedCallerNamespaces.
 import { readFileSync } from 'node:fs';
 import type { Connection } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
@@ -13,7 +15,14 @@ import { CommandError } from './command-error';
 import type { Command } from './command';
 import { FlagKind, UsageError, type FlagDefinition, type ParsedFlags } from './flags';
 import { formatTime, isJsonOutput, printCard, printJson, printJsonList, writeLine } from './output';
-import { toProtoJson } from '../common/proto-json';
+import { toProtoJson, type JsonValue } from '../common/proto-json';
+import { callCauseway } from './causeway-rpc';
+import {
+  GET_ENDPOINT_ACCESS_PATH,
+  GetNexusEndpointAccessRequest,
+  GetNexusEndpointAccessResponse,
+  type NexusEndpointAccessMessage,
+} from '../api/causeway-service/causeway-proto';
 import { requireFlag } from './workflow-flags';
 
 type Endpoint = temporal.api.nexus.v1.IEndpoint;
@@ -22,6 +31,7 @@ type Payload = temporal.api.common.v1.IPayload;
 
 export const ALLOW_NAMESPACES_HEADER = 'causeway-allow-namespaces';
 const ENDPOINT_PAGE_SIZE = 100;
+const ENDPOINT_ACCESS_BATCH = 100;
 const ENDPOINT_TYPE = 'temporal.api.nexus.v1.Endpoint';
 
 const nameFlag: FlagDefinition = { name: 'name', kind: FlagKind.String, description: 'Endpoint name. Required.' };
@@ -49,10 +59,16 @@ const endpointSettingFlags: readonly FlagDefinition[] = [
     description: 'External URL that receives forwarded Nexus requests, instead of a Worker target.',
   },
   {
+    name: 'allow-caller-namespace',
+    kind: FlagKind.String,
+    isRepeatable: true,
+    description: `Caller Namespace allowed to use this Endpoint; once any is given, no other may (Causeway extension, sent as the ${ALLOW_NAMESPACES_HEADER} gRPC header).`,
+  },
+  {
     name: 'allow-namespace',
     kind: FlagKind.String,
     isRepeatable: true,
-    description: `Namespace allowed to call this Endpoint (Causeway extension, sent as the ${ALLOW_NAMESPACES_HEADER} gRPC header).`,
+    description: 'Older name of --allow-caller-namespace.',
   },
 ];
 
@@ -105,8 +121,40 @@ function descriptionText(endpoint: Endpoint): string {
 
 // Sends the allow-list header only when the flag was given, so an update without it changes nothing.
 function withAllowList<T>(flags: ParsedFlags, connection: Connection, rpc: () => Promise<T>): Promise<T> {
-  if (!flags.has('allow-namespace')) return rpc();
-  return connection.withMetadata({ [ALLOW_NAMESPACES_HEADER]: flags.strings('allow-namespace').join(',') }, rpc);
+  if (!flags.has('allow-namespace') && !flags.has('allow-caller-namespace')) return rpc();
+  const list = [...flags.strings('allow-caller-namespace'), ...flags.strings('allow-namespace')];
+  return connection.withMetadata({ [ALLOW_NAMESPACES_HEADER]: list.join(',') }, rpc);
+}
+
+/** The allowlist of each endpoint, by id (undefined: every caller namespace may use it). */
+async function allowlistsOf(
+  context: ClientContext,
+  endpoints: readonly Endpoint[],
+): Promise<Map<string, readonly string[] | undefined>> {
+  const lists = new Map<string, readonly string[] | undefined>();
+  for (let start = 0; start < endpoints.length; start += ENDPOINT_ACCESS_BATCH) {
+    const ids = endpoints.slice(start, start + ENDPOINT_ACCESS_BATCH).map((endpoint) => endpoint.id ?? '');
+    const response = await callCauseway<{ endpoints: NexusEndpointAccessMessage[] }>(
+      context,
+      'unable to read the endpoint allowlists',
+      {
+        path: GET_ENDPOINT_ACCESS_PATH,
+        requestType: GetNexusEndpointAccessRequest,
+        responseType: GetNexusEndpointAccessResponse,
+      },
+      { ids },
+    );
+    for (const access of response.endpoints)
+      lists.set(access.id, access.isRestricted ? access.allowedCallerNamespaces : undefined);
+  }
+  return lists;
+}
+
+/** An endpoint as JSON, with Causeway's allowedCallerNamespaces beside the Temporal fields when it has a list. */
+function endpointJson(endpoint: Endpoint, allowlist: readonly string[] | undefined): JsonValue {
+  const json = toProtoJson(ENDPOINT_TYPE, endpoint);
+  if (allowlist === undefined || typeof json !== 'object' || json === null || Array.isArray(json)) return json;
+  return { ...json, allowedCallerNamespaces: [...allowlist] };
 }
 
 function createTarget(flags: ParsedFlags): EndpointTarget {
@@ -154,8 +202,9 @@ const describeCommand = endpointCommand(
   [nameFlag],
   async (flags, context) => {
     const endpoint = await findEndpoint(context, requireFlag(flags, 'name'));
-    if (isJsonOutput(context.output)) printJson(toProtoJson(ENDPOINT_TYPE, endpoint), context.output);
-    else printEndpointCard(endpoint);
+    const allowlist = (await allowlistsOf(context, [endpoint])).get(endpoint.id ?? '');
+    if (isJsonOutput(context.output)) printJson(endpointJson(endpoint, allowlist), context.output);
+    else printEndpointCard(endpoint, allowlist);
   },
   ['get'],
 );
@@ -170,16 +219,17 @@ const listCommand = endpointCommand('list', 'List all Nexus Endpoints.', [], asy
     endpoints.push(...(response.endpoints ?? []));
     nextPageToken = response.nextPageToken ?? new Uint8Array();
   } while (nextPageToken.length > 0);
+  const allowlists = await allowlistsOf(context, endpoints);
   if (isJsonOutput(context.output)) {
     printJsonList(
-      endpoints.map((endpoint) => toProtoJson(ENDPOINT_TYPE, endpoint)),
+      endpoints.map((endpoint) => endpointJson(endpoint, allowlists.get(endpoint.id ?? ''))),
       context.output,
     );
     return;
   }
   endpoints.forEach((endpoint, index) => {
     if (index > 0) writeLine();
-    printEndpointCard(endpoint);
+    printEndpointCard(endpoint, allowlists.get(endpoint.id ?? ''));
   });
 });
 
@@ -256,7 +306,7 @@ const deleteCommand = endpointCommand(
   },
 );
 
-function printEndpointCard(endpoint: Endpoint): void {
+function printEndpointCard(endpoint: Endpoint, allowlist: readonly string[] | undefined): void {
   const target = endpoint.spec?.target;
   printCard([
     ['ID', endpoint.id ?? ''],
@@ -267,6 +317,7 @@ function printEndpointCard(endpoint: Endpoint): void {
     ['Target.Worker.Namespace', target?.worker?.namespace ?? ''],
     ['Target.Worker.TaskQueue', target?.worker?.taskQueue ?? ''],
     ['Description', descriptionText(endpoint)],
+    ['AllowedCallerNamespaces', allowlist === undefined ? '(any)' : allowlist.join(', ')],
   ]);
 }
 

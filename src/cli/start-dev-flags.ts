@@ -123,6 +123,26 @@ export const startDevFlags: readonly FlagDefinition[] = [
     valueName: 'path',
     description: 'PEM CA certificates: clients must present a certificate they signed (mutual TLS).',
   },
+  {
+    name: 'api-key-file',
+    kind: FlagKind.String,
+    valueName: 'path',
+    description:
+      'JSON list of API keys, their principals and roles per namespace (docs/security.md): requests must then carry a key or a JWT. Reread when the file changes.',
+  },
+  {
+    name: 'jwt-key-file',
+    kind: FlagKind.String,
+    valueName: 'path',
+    description:
+      'PEM public keys (or certificates) that sign accepted JWTs (RS256, ES256). Reread when the file changes.',
+  },
+  {
+    name: 'jwks-file',
+    kind: FlagKind.String,
+    valueName: 'path',
+    description: 'JWKS file of the keys that sign accepted JWTs. Reread when the file changes.',
+  },
   ignored('ui-ip', 'The Web UI binds to --ip.'),
   ignored('ui-asset-path', 'The Web UI serves its own assets.'),
   ignored('ui-codec-endpoint', 'The Web UI has no remote codec.'),
@@ -172,6 +192,7 @@ export function sharedServerOptionsFromFlags(flags: ParsedFlags): ServerOptions 
     dynamicConfig: dynamicConfigFromFlags(flags.strings('dynamic-config-value')),
     sqlitePragmas: keyValues('sqlite-pragma', flags.strings('sqlite-pragma')),
     tls: tlsFromFlags(flags),
+    auth: authFromFlags(flags),
   };
 }
 
@@ -183,6 +204,14 @@ function tlsFromFlags(flags: ParsedFlags): ServerOptions['tls'] {
   if (certFile === undefined || keyFile === undefined)
     throw new UsageError('--tls-cert-file and --tls-key-file go together');
   return { certFile, keyFile, ...(clientCaFile === undefined ? {} : { clientCaFile }) };
+}
+
+function authFromFlags(flags: ParsedFlags): ServerOptions['auth'] {
+  const apiKeyFile = flags.string('api-key-file');
+  const jwtKeyFile = flags.string('jwt-key-file');
+  const jwksFile = flags.string('jwks-file');
+  if (apiKeyFile === undefined && jwtKeyFile === undefined && jwksFile === undefined) return undefined;
+  return { apiKeyFile, jwtKeyFile, jwksFile };
 }
 
 /** Names of the start-dev flags that `server start` takes too. */
@@ -201,6 +230,9 @@ export const SHARED_SERVER_FLAGS: readonly string[] = [
   'tls-cert-file',
   'tls-key-file',
   'tls-client-ca-file',
+  'api-key-file',
+  'jwt-key-file',
+  'jwks-file',
 ];
 
 function optionalPort(flags: ParsedFlags, name: string): number | undefined {

@@ -16,6 +16,7 @@ export const ErrorCode = {
   DeadlineExceeded: 'deadline-exceeded',
   Canceled: 'canceled',
   PermissionDenied: 'permission-denied',
+  Unauthenticated: 'unauthenticated',
   Internal: 'internal',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

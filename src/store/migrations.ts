@@ -133,6 +133,20 @@ export const migrations: readonly Migration[] = [
       UPDATE executions SET root_workflow_id = workflow_id, root_run_id = run_id WHERE parent_workflow_id IS NULL;
     `,
   },
+  {
+    version: 6,
+    name: 'audit log',
+    sql: `CREATE TABLE audit_events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        time_ms INTEGER NOT NULL,
+        principal TEXT NOT NULL,
+        action TEXT NOT NULL,
+        namespace TEXT NOT NULL,
+        target TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        detail TEXT NOT NULL
+      );`,
+  },
 ];
 
 /** The schema version this build writes; a database with a newer one is refused. */

@@ -174,6 +174,24 @@ export interface ShardOwner {
   readonly leaseExpiresMs: number;
 }
 
+/** One entry of the audit log: who did what to what, when, and how it ended. */
+export interface AuditEvent {
+  /** Increasing with each append (the page token of a listing). */
+  readonly id: number;
+  readonly timeMs: number;
+  readonly principal: string;
+  /** The RPC, e.g. TerminateWorkflowExecution. */
+  readonly action: string;
+  readonly namespace: string;
+  /** What it was aimed at: a workflow id, an endpoint name, a namespace. */
+  readonly target: string;
+  /** ok, unauthenticated, permission-denied, or the gRPC code name of a failure. */
+  readonly outcome: string;
+  readonly detail: string;
+}
+
+export type AuditEventInput = Omit<AuditEvent, 'id'>;
+
 export interface ClusterMetadata {
   /** Fixed when the database is created. */
   readonly shardCount: number;
@@ -262,6 +280,11 @@ export interface Store {
   updateNexusEndpoint(record: NexusEndpointRecord, expectedVersion: number): Promise<void>;
   deleteNexusEndpoint(id: string): Promise<boolean>;
   listNexusEndpoints(): Promise<NexusEndpointRecord[]>;
+
+  /** Appends to the audit log and forgets all but its newest `keepNewest` events (bounds the table). */
+  appendAuditEvent(params: { readonly event: AuditEventInput; readonly keepNewest: number }): Promise<void>;
+  /** The audit log newest first: events with id below `beforeId` (all when undefined), at most `limit`. */
+  listAuditEvents(params: { readonly beforeId?: number | undefined; readonly limit: number }): Promise<AuditEvent[]>;
 
   /** Runs written by schema version 1 that the engine has not upgraded yet (see engine/legacy-upgrade.ts). */
   listLegacyExecutions(params: { readonly limit: number }): Promise<ExecutionKey[]>;

@@ -472,5 +472,34 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         assert.equal(await store.deleteNexusEndpoint('e1'), false);
       });
     });
+
+    test('the audit log lists newest first, pages by id, and keeps only its newest events', async () => {
+      await withStore(async (store) => {
+        const event = (n: number) => ({
+          timeMs: 1000 + n,
+          principal: `p${n}`,
+          action: 'TerminateWorkflowExecution',
+          namespace: 'ns',
+          target: `wf-${n}`,
+          outcome: 'ok',
+          detail: '',
+        });
+        // A bound of 3 reached and passed: the two oldest go.
+        for (let n = 1; n <= 5; n += 1) await store.appendAuditEvent({ event: event(n), keepNewest: 3 });
+        const all = await store.listAuditEvents({ limit: 10 });
+        assert.deepEqual(
+          all.map((e) => e.target),
+          ['wf-5', 'wf-4', 'wf-3'],
+        );
+        assert.deepEqual({ ...all[0], id: 0 }, { ...event(5), id: 0 });
+        const page = await store.listAuditEvents({ limit: 2 });
+        assert.equal(page.length, 2);
+        const rest = await store.listAuditEvents({ beforeId: page[1]?.id, limit: 2 });
+        assert.deepEqual(
+          rest.map((e) => e.target),
+          ['wf-3'],
+        );
+      });
+    });
   });
 }

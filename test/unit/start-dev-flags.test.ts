@@ -159,3 +159,17 @@ test('bad values are usage errors that name the flag', () => {
     );
   }
 });
+
+test('the credential flags become ServerOptions.auth; without them there is none', async () => {
+  assert.equal(optionsFor([]).auth, undefined);
+  assert.deepEqual(optionsFor(['--api-key-file', 'keys.json', '--jwks-file', 'jwks.json']).auth, {
+    apiKeyFile: 'keys.json',
+    jwtKeyFile: undefined,
+    jwksFile: 'jwks.json',
+  });
+  const { serverStartOptions, serverStartFlags } = await import('../../src/cli/server-start');
+  const started = serverStartOptions(
+    parseFlags(['--persistence', 'sqlite:///tmp/x.db', '--jwt-key-file', 'jwt.pem'], serverStartFlags),
+  );
+  assert.equal(started.auth?.jwtKeyFile, 'jwt.pem');
+});

@@ -11,6 +11,8 @@ import { messageFromProtoJson, ProtoJsonError, toProtoJson, type JsonValue } fro
 import type { Clock } from '../../common/clock';
 import { HTTP_API_PREFIX, matchRoute, PathEncodingError } from './http-routes';
 import { InvokeError, type Invoke } from '../grpc-server';
+import { LIST_AUDIT_EVENTS_PATH } from '../causeway-service/causeway-proto';
+import { AUDIT_HTTP_PATH, auditJsonOf, auditRequestOf } from './audit-route';
 
 /** Request bodies larger than this are refused (the gRPC port's own limit is larger; JSON is bigger than protobuf). */
 export const HTTP_API_BODY_MAX_BYTES = 16 * 1024 * 1024;
@@ -94,6 +96,11 @@ async function serve(
   invokeOf: () => Invoke | undefined,
   clock: Clock,
 ): Promise<void> {
+  if (url.pathname === AUDIT_HTTP_PATH && request.method === 'GET') {
+    const bytes = await call(request, response, invokeOf, clock, LIST_AUDIT_EVENTS_PATH, auditRequestOf(url));
+    if (bytes) writeJson(response, 200, auditJsonOf(bytes));
+    return;
+  }
   let matched: ReturnType<typeof matchRoute>;
   try {
     matched = matchRoute(request.method ?? 'GET', url.pathname);
@@ -143,6 +150,21 @@ async function serve(
       `the request is not a valid ${route.requestType.name}: ${error instanceof Error ? error.message : String(error)}; strings must be valid Unicode (no lone surrogates such as \\ud800)`,
     );
   }
+  const bytes = await call(request, response, invokeOf, clock, route.grpcPath, requestBytes);
+  if (!bytes) return;
+  const decoded = route.responseType.decode(bytes);
+  writeJson(response, 200, toProtoJson(route.responseType.fullName.replace(/^\./, ''), decoded));
+}
+
+/** Makes the call in process; undefined when it failed and the error has been answered. */
+async function call(
+  request: IncomingMessage,
+  response: ServerResponse,
+  invokeOf: () => Invoke | undefined,
+  clock: Clock,
+  grpcPath: string,
+  requestBytes: Uint8Array,
+): Promise<Buffer | undefined> {
   const metadata = new grpc.Metadata();
   for (const name of PASSED_HEADERS) {
     const value = request.headers[name];
@@ -154,10 +176,9 @@ async function serve(
   });
   const invoke = invokeOf();
   if (!invoke) throw new HttpApiError(grpc.status.UNAVAILABLE, 'the gRPC port is not serving yet');
-  let bytes: Buffer;
   try {
-    bytes = await invoke({
-      path: route.grpcPath,
+    return await invoke({
+      path: grpcPath,
       request: requestBytes,
       metadata,
       deadlineMs: clock.nowMs() + CALL_TIMEOUT_MS,
@@ -167,10 +188,8 @@ async function serve(
     if (!(error instanceof InvokeError)) throw error;
     const code = error.status.code ?? grpc.status.UNKNOWN;
     writeJson(response, HTTP_STATUS[code] ?? 500, errorBody(error.status));
-    return;
+    return undefined;
   }
-  const decoded = route.responseType.decode(bytes);
-  writeJson(response, 200, toProtoJson(route.responseType.fullName.replace(/^\./, ''), decoded));
 }
 
 /** Sets a dotted field path (`execution.workflow_id`) of the request JSON, typed as its field. */

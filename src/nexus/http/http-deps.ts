@@ -23,6 +23,12 @@ export interface NexusHttpDeps {
   readonly forwardTo: () => string | undefined;
   /** Spans of the requests dispatched to workers and of completions (none when off or not given). */
   readonly tracing?: Tracing | undefined;
+  /**
+   * Checks the credential of an inbound Nexus request aimed at a namespace (server.ts wires the API's
+   * request guard; absent: every request is served). Throws a ServiceError: UNAUTHENTICATED,
+   * PERMISSION_DENIED or RESOURCE_EXHAUSTED.
+   */
+  readonly admitDispatch?: (authorization: string | undefined, namespace: string) => Promise<void>;
   /** Other routes on this port (the Temporal HTTP API): true when it took the request. */
   readonly otherRoutes?: (request: IncomingMessage, response: ServerResponse) => boolean;
 }

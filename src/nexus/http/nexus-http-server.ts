@@ -10,6 +10,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { repeatEvery } from '../../common/repeat';
+import { ErrorCode, ServiceError } from '../../common/errors';
 import type { AddressInfo } from 'node:net';
 import type { NexusHttpDeps } from './http-deps';
 import { badRequest, NexusRequestError, requestHeaders, writeFailure, writeRequestError } from './http-io';
@@ -93,6 +94,7 @@ async function serveOperation(
   const operation = decodeSegment(rawOperation);
   if (service.length > SERVICE_NAME_LENGTH_MAX || operation.length > SERVICE_NAME_LENGTH_MAX)
     throw badRequest('service or operation name is too long');
+  await admit(deps, route.target(), request);
   if (third === undefined) return startOperation(deps, route.target(), service, operation, request, response);
   // The legacy form /{service}/{operation}/{token}/cancel is still accepted, as by the Temporal server.
   if (fourth === 'cancel')
@@ -104,6 +106,27 @@ async function serveOperation(
     '';
   if (!token) throw badRequest('missing operation token');
   return cancelOperation(deps, route.target(), service, operation, token, request, response);
+}
+
+/** The API's credential check of a dispatch, its refusal as the Nexus handler error of the same meaning. */
+async function admit(deps: NexusHttpDeps, target: DispatchTarget, request: http.IncomingMessage): Promise<void> {
+  if (!deps.admitDispatch) return;
+  const authorization = request.headers.authorization;
+  try {
+    await deps.admitDispatch(authorization, deps.namespaces.findById(target.namespaceId)?.name ?? '');
+  } catch (error) {
+    if (!(error instanceof ServiceError)) throw error;
+    switch (error.code) {
+      case ErrorCode.Unauthenticated:
+        throw new NexusRequestError(HandlerErrorType.Unauthenticated, error.message, false);
+      case ErrorCode.PermissionDenied:
+        throw new NexusRequestError(HandlerErrorType.Unauthorized, error.message, false);
+      case ErrorCode.ResourceExhausted:
+        throw new NexusRequestError(HandlerErrorType.ResourceExhausted, error.message, true);
+      default:
+        throw error;
+    }
+  }
 }
 
 async function serve(deps: NexusHttpDeps, request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {

@@ -127,6 +127,20 @@ export const postgresMigrations: readonly Migration[] = [
       UPDATE executions SET root_workflow_id = workflow_id, root_run_id = run_id WHERE parent_workflow_id IS NULL;
     `,
   },
+  {
+    version: 5,
+    name: 'audit log',
+    sql: `CREATE TABLE audit_events (
+        id BIGSERIAL PRIMARY KEY,
+        time_ms DOUBLE PRECISION NOT NULL,
+        principal TEXT NOT NULL,
+        action TEXT NOT NULL,
+        namespace TEXT NOT NULL,
+        target TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        detail TEXT NOT NULL
+      );`,
+  },
 ];
 
 export const POSTGRES_SCHEMA_VERSION = postgresMigrations.length;

@@ -1,5 +1,7 @@
 // The SQL of the PostgreSQL adapter, in one place. Each is a named prepared statement (parsed once per
 // connection). Batches travel as arrays and unnest() in one round trip.
+import { AUDIT_COLUMNS } from '../audit-rows';
+
 export interface NamedStatement {
   readonly name: string;
   readonly text: string;
@@ -133,6 +135,16 @@ export const SQL = {
   ),
   deleteEndpoint: named('delete_endpoint', 'DELETE FROM nexus_endpoints WHERE id = $1'),
   allEndpoints: named('all_endpoints', 'SELECT record FROM nexus_endpoints ORDER BY name'),
+  insertAuditEvent: named(
+    'insert_audit_event',
+    `INSERT INTO audit_events (time_ms, principal, action, namespace, target, outcome, detail)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+  ),
+  forgetAuditEvents: named('forget_audit_events', 'DELETE FROM audit_events WHERE id <= $1'),
+  listAuditEvents: named(
+    'list_audit_events',
+    `SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE id < $1 ORDER BY id DESC LIMIT $2`,
+  ),
   legacyExecutions: named(
     'legacy_executions',
     'SELECT namespace_id, workflow_id, run_id FROM executions WHERE shard_id = -1 LIMIT $1',

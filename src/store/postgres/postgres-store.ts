@@ -25,6 +25,8 @@ import {
   type WakeupRow,
   ShardOwnershipLostError,
   type ClusterMember,
+  type AuditEvent,
+  type AuditEventInput,
   type ShardOwner,
   StoreConflictError,
 } from '../store';
@@ -37,6 +39,7 @@ import { ServiceError } from '../../common/errors';
 import { postgresDialect, numberPlaceholders } from './postgres-dialect';
 import { postgresMigrations, POSTGRES_SCHEMA_VERSION } from './postgres-schema';
 import { SQL, type NamedStatement } from './postgres-statements';
+import { auditEventOfRow, type AuditRow } from '../audit-rows';
 import { memberOfRow, shardOwnerOfRow, type MemberRow, type ShardOwnerRow } from '../membership-rows';
 
 export interface PostgresStoreOptions {
@@ -378,6 +381,30 @@ export class PostgresStore implements Store {
   async listNexusEndpoints(): Promise<NexusEndpointRecord[]> {
     const result = await run(this.pool, SQL.allEndpoints, []);
     return (result.rows as { record: string }[]).map((row) => JSON.parse(row.record) as NexusEndpointRecord);
+  }
+
+  async appendAuditEvent(params: { event: AuditEventInput; keepNewest: number }): Promise<void> {
+    const { event } = params;
+    const inserted = await run(this.pool, SQL.insertAuditEvent, [
+      event.timeMs,
+      event.principal,
+      event.action,
+      event.namespace,
+      event.target,
+      event.outcome,
+      event.detail,
+    ]);
+    const id = Number((inserted.rows[0] as { id: string }).id);
+    // Ids come from one sequence, so the newest rows are the highest ids whichever process wrote them.
+    if (id > params.keepNewest) await run(this.pool, SQL.forgetAuditEvents, [id - params.keepNewest]);
+  }
+
+  async listAuditEvents(params: { beforeId?: number | undefined; limit: number }): Promise<AuditEvent[]> {
+    const result = await run(this.pool, SQL.listAuditEvents, [
+      params.beforeId ?? Number.MAX_SAFE_INTEGER,
+      params.limit,
+    ]);
+    return (result.rows as AuditRow[]).map(auditEventOfRow);
   }
 
   async listLegacyExecutions(params: { limit: number }): Promise<ExecutionKey[]> {

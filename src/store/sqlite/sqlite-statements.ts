@@ -1,5 +1,6 @@
 // The prepared statements of the SQLite adapter, in one place.
 import type Database from 'better-sqlite3';
+import { AUDIT_COLUMNS } from '../audit-rows';
 
 const STATEMENTS = {
   insertNamespace: sql('INSERT INTO namespaces (id, name, record) VALUES (?, ?, ?)'),
@@ -104,6 +105,12 @@ const STATEMENTS = {
   updateEndpoint: sql('UPDATE nexus_endpoints SET name = ?, version = ?, record = ? WHERE id = ? AND version = ?'),
   deleteEndpoint: sql('DELETE FROM nexus_endpoints WHERE id = ?'),
   allEndpoints: sql('SELECT record FROM nexus_endpoints ORDER BY name'),
+  insertAuditEvent: sql(
+    `INSERT INTO audit_events (time_ms, principal, action, namespace, target, outcome, detail)
+     VALUES (@timeMs, @principal, @action, @namespace, @target, @outcome, @detail)`,
+  ),
+  forgetAuditEvents: sql('DELETE FROM audit_events WHERE id <= ?'),
+  listAuditEvents: sql(`SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE id < ? ORDER BY id DESC LIMIT ?`),
 } as const;
 
 function sql(text: string): string {

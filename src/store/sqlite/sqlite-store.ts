@@ -25,6 +25,8 @@ import {
   ShardOwnershipLostError,
   type ClusterMember,
   type ShardOwner,
+  type AuditEvent,
+  type AuditEventInput,
   StoreConflictError,
 } from '../store';
 import { parseVisibilityQuery } from '../visibility-query';
@@ -35,6 +37,7 @@ import { invalidArgument } from '../../common/errors';
 import { decideSchema, reportOf, type SchemaAction, type SchemaReport } from '../schema-policy';
 import { type ExecutionRow, executionParams, rowToExecution } from '../execution-row';
 import { prepareStatements, type Statements } from './sqlite-statements';
+import { auditEventOfRow, type AuditRow } from '../audit-rows';
 import { memberOfRow, shardOwnerOfRow, type MemberRow, type ShardOwnerRow } from '../membership-rows';
 
 export interface SqliteStoreOptions {
@@ -445,6 +448,23 @@ export class SqliteStore implements Store {
       const rows = this.statements.allEndpoints.all() as { record: string }[];
       return rows.map((row) => JSON.parse(row.record) as NexusEndpointRecord);
     });
+  }
+
+  appendAuditEvent(params: { event: AuditEventInput; keepNewest: number }): Promise<void> {
+    return settle(() => {
+      this.db.transaction(() => {
+        const id = Number(this.statements.insertAuditEvent.run(params.event).lastInsertRowid);
+        if (id > params.keepNewest) this.statements.forgetAuditEvents.run(id - params.keepNewest);
+      })();
+    });
+  }
+
+  listAuditEvents(params: { beforeId?: number | undefined; limit: number }): Promise<AuditEvent[]> {
+    return settle(() =>
+      (this.statements.listAuditEvents.all(params.beforeId ?? Number.MAX_SAFE_INTEGER, params.limit) as AuditRow[]).map(
+        auditEventOfRow,
+      ),
+    );
   }
 
   listLegacyExecutions(params: { limit: number }): Promise<ExecutionKey[]> {
