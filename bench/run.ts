@@ -8,7 +8,8 @@
 // they run on (default causeway); `BENCH_SKIP=open` or `latency` leaves a part out. With
 // `BENCH_POSTGRES=postgres://USER:PASSWORD@HOST:PORT/postgres` the same build runs on PostgreSQL too
 // (`causeway-pg`, bench/postgres.ts), and as a cluster of three processes on it (`causeway-pg-3`:
-// clients on the second, workers on the third, the shards split between the three).
+// clients on the second, workers on the third, the shards split between the three). `causeway-mtls-key` is
+// the same start-dev with mutual TLS and an API key on every call (BENCH_SECURE=0 leaves it out).
 // Prints the tables and writes bench-results/bench.json. It is a measurement, not a test.
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -131,8 +132,8 @@ async function measureLatency(target: Target, port: number, code: { code: string
     },
     { maxConcurrentActivityTaskExecutions: 100 },
   );
-  const connection = await Connection.connect({ address: server.address });
-  const native = await NativeConnection.connect({ address: server.workerAddress });
+  const connection = await Connection.connect({ address: server.address, ...server.credentials });
+  const native = await NativeConnection.connect({ address: server.workerAddress, ...server.credentials });
   const pids = server.children.map((child) => child.pid);
   const nexus = await measureNexus(connection, native, nexusCode, pids);
   const rss = Math.max(...pids.map((pid) => memoryMb(pid, 'VmHWM')));

@@ -11,6 +11,8 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import * as activities from './activities';
 import { benchDatabaseUrl, isSpreadOver } from './postgres';
+import { randomUUID } from 'node:crypto';
+import { makeCertificates } from '../test/helpers/tls-certs';
 
 export const ROOT = path.join(__dirname, '..', '..');
 const START_DEV_FLAGS = [
@@ -27,10 +29,20 @@ const START_DEV_FLAGS = [
 
 const CLUSTER_SETTLE_MAX_MS = 30_000;
 
+/** How clients reach a target: TLS (mutual) and an API key, or plaintext. */
+export interface ClientCredentials {
+  readonly tls?: {
+    readonly serverRootCACertificate: Buffer;
+    readonly clientCertPair: { readonly crt: Buffer; readonly key: Buffer };
+  };
+  readonly apiKey?: string;
+}
+
 export interface Target {
   readonly name: string;
   readonly command: string;
   readonly args: readonly string[];
+  readonly credentials?: ClientCredentials;
   /** Processes of a cluster on one database (default 1). */
   readonly processes?: number;
   /** Whether a cluster has settled (its processes hold their shares of the shards). */
@@ -46,6 +58,7 @@ export interface ServerProcess {
   /** Where workers connect (in a cluster, another process that forwards). */
   readonly workerAddress: string;
   readonly readyMs: number;
+  readonly credentials: ClientCredentials;
 }
 
 /** Ports of the i-th process of a target: gRPC, then its internal port. */
@@ -84,9 +97,41 @@ export function targets(): Target[] {
       isSettled: () => isSpreadOver(postgres, 3),
     });
   }
+  // The same build with mutual TLS and an API key on every call (docs/security.md), beside plaintext.
+  if (process.env['BENCH_SECURE'] !== '0') list.push(secureTarget());
   const temporal = process.env['TEMPORAL_CLI'];
   if (temporal) list.push({ name: 'temporal', command: temporal, args: START_DEV_FLAGS });
   return list;
+}
+
+function secureTarget(): Target {
+  const certs = makeCertificates('bench');
+  const apiKey = `bench-${randomUUID()}`;
+  const keyFile = path.join(certs.dir, 'api-keys.json');
+  fs.writeFileSync(keyFile, JSON.stringify([{ key: apiKey, principal: 'bench', namespaces: { '*': 'admin' } }]));
+  return {
+    name: 'causeway-mtls-key',
+    command: process.execPath,
+    args: [
+      path.join(ROOT, 'bin', 'causeway.js'),
+      ...START_DEV_FLAGS,
+      '--tls-cert-file',
+      certs.serverCertFile,
+      '--tls-key-file',
+      certs.serverKeyFile,
+      '--tls-client-ca-file',
+      certs.caFile,
+      '--api-key-file',
+      keyFile,
+    ],
+    credentials: {
+      apiKey,
+      tls: {
+        serverRootCACertificate: certs.read(certs.caFile),
+        clientCertPair: { crt: certs.read(certs.clientCertFile), key: certs.read(certs.clientKeyFile) },
+      },
+    },
+  };
 }
 
 export async function startDev(
@@ -124,6 +169,7 @@ export async function startDev(
     address: address(1),
     workerAddress: address(2),
     readyMs: performance.now() - started,
+    credentials: target.credentials ?? {},
   };
 }
 
@@ -136,7 +182,7 @@ async function ready(target: Target, child: ChildProcess, port: number): Promise
   }
   for (;;) {
     try {
-      const connection = await Connection.connect({ address, connectTimeout: 200 });
+      const connection = await Connection.connect({ address, connectTimeout: 200, ...target.credentials });
       await connection.workflowService.getSystemInfo({});
       await connection.close();
       return;
@@ -213,15 +259,17 @@ export async function inParallel(
 
 /** Runs `fn` while a worker (the bench workflows and activities) polls `taskQueue` of `default`. */
 export async function withWorker<T>(
-  server: string | { readonly address: string; readonly workerAddress: string },
+  server:
+    string | { readonly address: string; readonly workerAddress: string; readonly credentials?: ClientCredentials },
   taskQueue: string,
   code: { code: string },
   fn: (client: Client) => Promise<T>,
   options: Partial<WorkerOptions> = {},
 ): Promise<T> {
-  const { address, workerAddress } = typeof server === 'string' ? { address: server, workerAddress: server } : server;
-  const connection = await Connection.connect({ address });
-  const native = await NativeConnection.connect({ address: workerAddress });
+  const { address, workerAddress, credentials } =
+    typeof server === 'string' ? { address: server, workerAddress: server, credentials: {} } : server;
+  const connection = await Connection.connect({ address, ...credentials });
+  const native = await NativeConnection.connect({ address: workerAddress, ...credentials });
   try {
     const worker = await Worker.create({
       connection: native,

@@ -6,8 +6,7 @@
 // (frontend.namespaceRPS.visibility, ...namespaceReplicationInducingAPIs), not applied here. Namespaces are
 // kept in a bounded map (an idle one forgotten starts again with a full bucket).
 import { ErrorCode, ServiceError } from '../common/errors';
-import { LruCache } from '../common/lru-cache';
-import { TokenBucket } from '../common/token-bucket';
+import { KeyedTokenBuckets } from '../common/token-bucket';
 import { temporal } from '../common/proto';
 
 export interface NamespaceRateLimits {
@@ -51,14 +50,14 @@ const OWN_LIMIT_METHODS: ReadonlySet<string> = new Set([
 export const NAMESPACE_RATE_LIMIT_EXCEEDED = 'namespace rate limit exceeded';
 
 export class NamespaceRateLimiter {
-  private readonly buckets: LruCache<string, TokenBucket>;
+  private readonly buckets: KeyedTokenBuckets;
 
   constructor(
-    private readonly limits: NamespaceRateLimits,
+    limits: NamespaceRateLimits,
     private readonly nowMs: () => number,
     namespacesMax = NAMESPACES_MAX,
   ) {
-    this.buckets = new LruCache(namespacesMax);
+    this.buckets = new KeyedTokenBuckets(limits.rps, Math.max(1, limits.rps * limits.burstRatio), namespacesMax);
   }
 
   get namespaceCount(): number {
@@ -68,13 +67,7 @@ export class NamespaceRateLimiter {
   /** Throws RESOURCE_EXHAUSTED when `method` of WorkflowService in `namespace` is past the limit. */
   admit(method: string, namespace: unknown): void {
     if (typeof namespace !== 'string' || namespace === '' || OWN_LIMIT_METHODS.has(method)) return;
-    const nowMs = this.nowMs();
-    let bucket = this.buckets.get(namespace);
-    if (!bucket) {
-      bucket = new TokenBucket(this.limits.rps, Math.max(1, this.limits.rps * this.limits.burstRatio), nowMs);
-      this.buckets.set(namespace, bucket);
-    }
-    if (bucket.tryTake(nowMs)) return;
+    if (this.buckets.tryTake(namespace, this.nowMs())) return;
     throw new ServiceError(ErrorCode.ResourceExhausted, NAMESPACE_RATE_LIMIT_EXCEEDED, {
       typeName: 'temporal.api.errordetails.v1.ResourceExhaustedFailure',
       value: {

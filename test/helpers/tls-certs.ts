@@ -42,6 +42,8 @@ export function makeCertificates(
     `/CN=${name}-ca`,
   ]);
   fs.writeFileSync(file('server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+  // X.509 v3 for the client too (an extension makes it so): rustls, under the Python SDK, takes no v1 certificate.
+  fs.writeFileSync(file('client.ext'), 'extendedKeyUsage=clientAuth\n');
   for (const role of ['server', 'client']) {
     openssl(dir, [
       'req',
@@ -69,7 +71,8 @@ export function makeCertificates(
       file(`${role}.pem`),
       '-days',
       '2',
-      ...(role === 'server' ? ['-extfile', file('server.ext')] : []),
+      '-extfile',
+      file(`${role}.ext`),
     ]);
   }
   return {
