@@ -144,6 +144,13 @@ describe('the Temporal HTTP API', () => {
     assert.equal(surrogate.status, 400);
     assert.equal(surrogate.json['code'], 3);
     assert.match(String(surrogate.json['message']), /lone surrogates/);
+    // A null among a map's scalar values names the field, not the decoder's exception.
+    const nullBytes = await call('POST', `/namespaces/default/workflows/${uniqueId()}`, {
+      workflowType: { name: 'w' },
+      input: { payloads: [{ metadata: { encoding: null }, data: '' }] },
+    });
+    assert.equal(nullBytes.status, 400);
+    assert.match(String(nullBytes.json['message']), /Payload\.metadata: invalid value for bytes type: null/);
     const huge = await fetch(`${base}/namespaces/default/workflows/${uniqueId()}`, {
       method: 'POST',
       body: Buffer.alloc(17 * 1024 * 1024, 0x20),
