@@ -45,8 +45,13 @@ export function wellFormedText(text: string): string {
 }
 
 /** A message fit for a status: bounded, and well-formed even where the cut splits a surrogate pair. */
+/** The tail boundedMessage leaves after the first ERROR_MESSAGE_LENGTH_MAX characters. */
+const BOUNDED = /^\.\.\. \(\d+ characters in all\)$/;
+
 export function boundedMessage(message: string): string {
-  if (message.length <= ERROR_MESSAGE_LENGTH_MAX) return wellFormedText(message);
+  // A message bounded already (another member's answer, forwarded) is passed on as it is.
+  if (message.length <= ERROR_MESSAGE_LENGTH_MAX || BOUNDED.test(message.slice(ERROR_MESSAGE_LENGTH_MAX)))
+    return wellFormedText(message);
   return wellFormedText(`${message.slice(0, ERROR_MESSAGE_LENGTH_MAX)}... (${message.length} characters in all)`);
 }
 

@@ -114,7 +114,7 @@ function fromJson(type: protobuf.Type, json: unknown, depth: number): unknown {
     field.resolve();
     const resolved = field.resolvedType;
     if (resolved === null || !('fieldsArray' in resolved)) {
-      const items = field.map ? Object.values(value as object) : field.repeated && Array.isArray(value) ? value : [];
+      const items = field.map ? Object.values(value) : field.repeated && Array.isArray(value) ? value : [];
       if (items.includes(null))
         throw new ProtoJsonError(`${type.name}.${field.name}: invalid value for ${field.type} type: null`);
       result[field.name] = value;

@@ -13,7 +13,7 @@ import { eventually } from './eventually';
 
 const persistence = process.env.CAUSEWAY_TEST_PERSISTENCE;
 export const isPostgresRun = persistence === 'postgres' || persistence === 'postgres-cluster';
-const isClusterRun = persistence === 'postgres-cluster';
+export const isClusterRun = persistence === 'postgres-cluster';
 
 const CALLBACK_TEMPLATE = 'component.nexusoperations.callback.endpoint.template';
 

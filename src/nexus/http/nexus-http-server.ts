@@ -132,6 +132,8 @@ async function admit(deps: NexusHttpDeps, target: DispatchTarget, request: http.
 async function serve(deps: NexusHttpDeps, request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
   // The Temporal HTTP API goes through this process's gRPC port, which routes it in a cluster.
   if (deps.otherRoutes?.(request, response)) return;
+  // A request target no URL parser takes is no route, here or at the member it would go to.
+  if (!URL.canParse(request.url ?? '/', 'http://causeway')) throw NOT_FOUND();
   const leader = isForwarded(request) ? undefined : deps.forwardTo();
   if (leader !== undefined) {
     try {
