@@ -84,7 +84,8 @@ export function runChild(
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('error', reject);
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
+      if (signal) output += `\n(ended by ${signal})`;
       clearTimeout(timer);
       resolve({ code, output });
     });
