@@ -2,6 +2,7 @@
 // member runs it twice: on the public port with forwarding (requests of shards another member owns go
 // there) and on the internal port without (what other members forward, served here).
 import * as grpc from '@grpc/grpc-js';
+import type { PeerCertificate } from 'node:tls';
 import type { ApiDeps } from './api-deps';
 import { buildService, type Forwarding } from './grpc-service';
 import type { RpcObserver } from './rpc-metrics';
@@ -95,6 +96,8 @@ export type Invoke = (params: {
   readonly metadata: grpc.Metadata;
   readonly deadlineMs: number;
   readonly signal: AbortSignal;
+  /** The caller's client certificate, verified by the TLS handshake of the request that carries the call. */
+  readonly peerCertificate?: PeerCertificate | undefined;
 }) => Promise<Buffer>;
 
 /** The error an in-process call rejects with: the gRPC status the port would have answered. */
@@ -128,6 +131,7 @@ function invokerOf(
         request,
         metadata: params.metadata,
         getDeadline: () => params.deadlineMs,
+        getAuthContext: () => (params.peerCertificate ? { sslPeerCertificate: params.peerCertificate } : {}),
         on(event: string, listener: () => void) {
           if (event === 'cancelled') cancelled.push(listener);
           return call;

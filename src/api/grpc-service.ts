@@ -144,7 +144,13 @@ export function buildService(
         principal && guard ? guard.settle(method.name, call.request, principal, code, message) : Promise.resolve();
       Promise.resolve()
         .then(async () => {
-          principal = await guard?.admit(serviceName, method.name, call.request, call.metadata);
+          principal = await guard?.admit(
+            serviceName,
+            method.name,
+            call.request,
+            call.metadata,
+            call.getAuthContext().sslPeerCertificate,
+          );
           admit?.(method.name, call.request);
           await prepare?.(call.request);
           const target = await forwarding?.router.targetOf(method.name, call.request);

@@ -14,7 +14,7 @@ export function callCauseway<T>(
   call: { readonly path: string; readonly requestType: protobuf.Type; readonly responseType: protobuf.Type },
   request: object,
 ): Promise<T> {
-  const client = new grpc.Client(context.address, grpc.credentials.createInsecure());
+  const client = new grpc.Client(context.address, context.transport.credentials, context.transport.channelArgs);
   const metadata = new grpc.Metadata();
   for (const [name, value] of Object.entries(context.headers)) metadata.set(name, value);
   const deadline = Date.now() + (context.timeoutMs ?? CAUSEWAY_CALL_TIMEOUT_MS);

@@ -6,6 +6,7 @@ import { FlagKind, UsageError, splitKeyValue, type FlagDefinition, type ParsedFl
 import { parseDuration } from './durations';
 import { parseOutputFormat, type OutputFormat } from './output';
 import { CommandError } from './command-error';
+import { clientTransport, tlsFlags, type ClientTransport } from './client-tls';
 
 export const DEFAULT_ADDRESS = '127.0.0.1:7233';
 export const DEFAULT_NAMESPACE = 'default';
@@ -37,8 +38,10 @@ export const clientFlags: readonly FlagDefinition[] = [
   {
     name: 'api-key',
     kind: FlagKind.String,
-    description: 'API key or JWT, sent as "authorization: Bearer <key>". Env: TEMPORAL_API_KEY.',
+    description:
+      'API key or JWT, sent as "authorization: Bearer <key>"; turns TLS on unless --tls=false. Env: TEMPORAL_API_KEY.',
   },
+  ...tlsFlags,
   {
     name: 'grpc-meta',
     kind: FlagKind.String,
@@ -74,6 +77,8 @@ export interface ClientContext {
   /** host:port of the server, and the headers every request carries (with the API key): for Causeway's own services. */
   readonly address: string;
   readonly headers: Readonly<Record<string, string>>;
+  /** The channel's credentials (TLS or plaintext) and arguments, from the TLS flags. */
+  readonly transport: ClientTransport;
   readonly timeoutMs: number | undefined;
   readonly identity: string;
   readonly output: OutputFormat;
@@ -100,16 +105,20 @@ export async function withClient<T>(flags: ParsedFlags, body: (context: ClientCo
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Connection: ClientConnection } = require('@temporalio/client') as typeof import('@temporalio/client');
   const apiKey = flags.string('api-key') ?? nonEmpty(process.env['TEMPORAL_API_KEY']);
+  const transport = clientTransport(flags, apiKey !== undefined);
+  const headers = apiKey === undefined ? metadata : { ...metadata, authorization: `Bearer ${apiKey}` };
+  // The key goes as a header (not the SDK's apiKey option, which cannot be combined with credentials).
   const connection = ClientConnection.lazy({
     address,
-    metadata,
-    // The SDK turns TLS on with an API key; this CLI speaks plaintext only (it has no TLS flags yet).
-    ...(apiKey === undefined ? {} : { apiKey, tls: false }),
+    metadata: headers,
+    credentials: transport.credentials,
+    channelArgs: transport.channelArgs,
     ...(timeoutMs === undefined ? {} : { connectTimeout: timeoutMs }),
   });
   const context: ClientContext = {
     address,
-    headers: apiKey === undefined ? metadata : { ...metadata, authorization: `Bearer ${apiKey}` },
+    headers,
+    transport,
     timeoutMs,
     namespace: flags.string('namespace') ?? nonEmpty(process.env['TEMPORAL_NAMESPACE']) ?? DEFAULT_NAMESPACE,
     identity: flags.string('identity') ?? defaultIdentity(),

@@ -14,6 +14,8 @@ export interface TestCertificates {
   readonly clientCertFile: string;
   readonly clientKeyFile: string;
   read(file: string): Buffer;
+  /** Another client certificate the same CA signs, with the subject given (e.g. "/CN=a/O=b"). */
+  client(subject: string): { readonly certFile: string; readonly keyFile: string };
 }
 
 function openssl(dir: string, args: string[]): void {
@@ -44,37 +46,39 @@ export function makeCertificates(
   fs.writeFileSync(file('server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
   // X.509 v3 for the client too (an extension makes it so): rustls, under the Python SDK, takes no v1 certificate.
   fs.writeFileSync(file('client.ext'), 'extendedKeyUsage=clientAuth\n');
-  for (const role of ['server', 'client']) {
+  const sign = (stem: string, subject: string, extfile: string): void => {
     openssl(dir, [
       'req',
       '-newkey',
       'rsa:2048',
       '-nodes',
       '-keyout',
-      file(`${role}.key`),
+      file(`${stem}.key`),
       '-out',
-      file(`${role}.csr`),
+      file(`${stem}.csr`),
       '-subj',
-      `/CN=${name}-${role}`,
+      subject,
     ]);
     openssl(dir, [
       'x509',
       '-req',
       '-in',
-      file(`${role}.csr`),
+      file(`${stem}.csr`),
       '-CA',
       file('ca.pem'),
       '-CAkey',
       file('ca.key'),
       '-CAcreateserial',
       '-out',
-      file(`${role}.pem`),
+      file(`${stem}.pem`),
       '-days',
       '2',
       '-extfile',
-      file(`${role}.ext`),
+      extfile,
     ]);
-  }
+  };
+  for (const role of ['server', 'client']) sign(role, `/CN=${name}-${role}`, file(`${role}.ext`));
+  let clients = 0;
   return {
     dir,
     caFile: file('ca.pem'),
@@ -83,5 +87,11 @@ export function makeCertificates(
     clientCertFile: file('client.pem'),
     clientKeyFile: file('client.key'),
     read: (target) => fs.readFileSync(target),
+    client(subject) {
+      clients += 1;
+      const stem = `client-${clients}`;
+      sign(stem, subject, file('client.ext'));
+      return { certFile: file(`${stem}.pem`), keyFile: file(`${stem}.key`) };
+    },
   };
 }

@@ -84,6 +84,7 @@ describe('rate limits and the audit log bound', () => {
         'list',
         '--address',
         server.address,
+        '--tls=false',
         '--api-key',
         KEYS.admin,
         '-o',

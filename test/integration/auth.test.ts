@@ -157,6 +157,7 @@ describe('API keys, JWTs and roles', () => {
       'create',
       '--address',
       address,
+      '--tls=false',
       '--api-key',
       KEYS.admin,
       '--name',
@@ -177,6 +178,7 @@ describe('API keys, JWTs and roles', () => {
       'get',
       '--address',
       address,
+      '--tls=false',
       '--api-key',
       KEYS.admin,
       '--name',
@@ -190,6 +192,7 @@ describe('API keys, JWTs and roles', () => {
       'list',
       '--address',
       address,
+      '--tls=false',
       '--api-key',
       KEYS.admin,
       '-o',
@@ -319,6 +322,7 @@ describe('API keys, JWTs and roles', () => {
       'list',
       '--address',
       address,
+      '--tls=false',
       '--api-key',
       KEYS.admin,
       '--limit',
@@ -363,7 +367,16 @@ describe('API keys, JWTs and roles', () => {
     assert.ok(has({ principal: 'payments-app', action: 'TerminateWorkflowExecution', outcome: 'ok' }));
     assert.ok(has({ principal: 'hashed-app', action: 'TerminateWorkflowExecution', outcome: 'ok' }));
     assert.ok(events.every((event) => !Number.isNaN(Date.parse(event.time))));
-    const asReader = await cli(['operator', 'audit', 'list', '--address', address, '--api-key', KEYS.reader]);
+    const asReader = await cli([
+      'operator',
+      'audit',
+      'list',
+      '--address',
+      address,
+      '--tls=false',
+      '--api-key',
+      KEYS.reader,
+    ]);
     assert.notEqual(asReader.code, 0);
     assert.match(asReader.stderr, /Request unauthorized\./);
   });

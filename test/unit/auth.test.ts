@@ -272,3 +272,46 @@ describe('the credential files', () => {
     }
   });
 });
+
+describe('certificate entries of the key file', () => {
+  const entry = (certificate: unknown) =>
+    JSON.stringify([{ certificate, principal: 'w', namespaces: { default: 'worker' } }]);
+  const certificate = (cn: string, o: string, san: string[] = []) => ({
+    commonNames: [cn],
+    organizations: [o],
+    organizationalUnits: [],
+    alternativeNames: san,
+  });
+
+  test('a filter matches when every field it gives matches; the first matching entry wins', () => {
+    const table = parseApiKeyFile(
+      JSON.stringify([
+        { certificate: { commonName: 'a', organization: 'O' }, principal: 'first', namespaces: { default: 'writer' } },
+        { certificate: { organization: 'O' }, principal: 'second', namespaces: { default: 'reader' } },
+        { certificate: { subjectAlternativeName: 'spiffe://x/w' }, principal: 'third', namespaces: {} },
+      ]),
+      '--api-key-file',
+    );
+    assert.equal(table.principalOfCertificate(certificate('a', 'O'))?.name, 'first');
+    assert.equal(table.principalOfCertificate(certificate('a', 'O'))?.kind, CredentialKind.Certificate);
+    assert.equal(table.principalOfCertificate(certificate('b', 'O'))?.name, 'second');
+    assert.equal(table.principalOfCertificate(certificate('b', 'P', ['spiffe://x/w']))?.name, 'third');
+    assert.equal(table.principalOfCertificate(certificate('b', 'P'))?.name, undefined);
+    assert.equal(table.principalOf('a'), undefined, 'a certificate entry is no key');
+  });
+
+  test('bad certificate entries are refused with what is wrong', () => {
+    for (const [text, message] of [
+      [entry('CN=a'), /"certificate" must be an object/],
+      [entry({}), /must name at least one of/],
+      [entry({ cn: 'a' }), /unknown certificate field "cn"/],
+      [entry({ commonName: '' }), /certificate field "commonName" must be a non-empty string/],
+      [
+        JSON.stringify([{ key: 'k', certificate: { commonName: 'a' }, principal: 'w', namespaces: {} }]),
+        /either "key" or "certificate", not both/,
+      ],
+    ] as const) {
+      assert.throws(() => parseApiKeyFile(text, '--api-key-file'), message);
+    }
+  });
+});

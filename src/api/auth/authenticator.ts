@@ -9,6 +9,7 @@ import type { Logger } from '../../common/logger';
 import { repeatEvery, type Repeating } from '../../common/repeat';
 import { parseApiKeyFile, type ApiKeyTable } from './api-keys';
 import { AuthConfigError } from './auth-config-error';
+import type { ClientCertificate } from './client-certificates';
 import { JwtError, looksLikeJwt, parseJwks, parseJwtKeyPem, verifyJwt, type JwtKey } from './jwt';
 import type { Principal } from './principal';
 
@@ -103,8 +104,17 @@ export class Authenticator {
     }
   }
 
-  authenticate(authorization: string | undefined): Authentication {
-    if (authorization === undefined || authorization === '') return { failure: 'no authorization header' };
+  /**
+   * The principal of a request: its bearer token's when it sends one, else (with mutual TLS) that of the
+   * first certificate entry its verified client certificate matches.
+   */
+  authenticate(authorization: string | undefined, certificate?: ClientCertificate): Authentication {
+    if (authorization === undefined || authorization === '') {
+      if (!certificate) return { failure: 'no authorization header' };
+      const byCertificate = this.apiKeys?.value.principalOfCertificate(certificate);
+      if (byCertificate) return { principal: byCertificate };
+      return { failure: 'no authorization header, and the client certificate matches no certificate entry' };
+    }
     if (authorization.length > AUTHORIZATION_LENGTH_MAX) return { failure: 'authorization header too long' };
     const space = authorization.indexOf(' ');
     if (space < 0 || authorization.slice(0, space).toLowerCase() !== 'bearer')

@@ -3,7 +3,7 @@
 // `temporal-system` scope in a JWT, as on the Temporal server).
 import type { Role } from './roles';
 
-export const CredentialKind = { ApiKey: 'api-key', Jwt: 'jwt', None: 'none' } as const;
+export const CredentialKind = { ApiKey: 'api-key', Jwt: 'jwt', Certificate: 'certificate', None: 'none' } as const;
 export type CredentialKind = (typeof CredentialKind)[keyof typeof CredentialKind];
 
 export interface Principal {

@@ -6,9 +6,11 @@
 // and so is every refused credential and role. The internal port of a cluster has no guard: its callers
 // are the members, which guarded the request where it came in.
 import type * as grpc from '@grpc/grpc-js';
+import type { PeerCertificate } from 'node:tls';
 import { ErrorCode, ServiceError } from '../../common/errors';
 import { AUDITED_RPCS, auditTargetOf, type AuditLog } from './audit-log';
 import type { Authenticator } from './authenticator';
+import { clientCertificateOf } from './client-certificates';
 import { isAllowed } from './authorize';
 import { ANONYMOUS, CredentialKind, type Principal } from './principal';
 import type { PrincipalRateLimiter } from './principal-rate-limiter';
@@ -29,7 +31,14 @@ const UNIDENTIFIED: Principal = {
 
 export interface RequestGuard {
   /** The principal the request is served for; throws the refusal. */
-  admit(service: string, method: string, request: unknown, metadata: grpc.Metadata): Promise<Principal>;
+  /** `peer`: the caller's client certificate, when the TLS handshake verified one. */
+  admit(
+    service: string,
+    method: string,
+    request: unknown,
+    metadata: grpc.Metadata,
+    peer?: PeerCertificate,
+  ): Promise<Principal>;
   /** After an admitted request: records it if it is audited (`code` undefined: it succeeded). */
   settle(
     method: string,
@@ -71,12 +80,15 @@ export function createRequestGuard(deps: {
     return typeof namespace === 'string' ? namespace : '';
   };
   return {
-    async admit(service, method, request, metadata) {
+    async admit(service, method, request, metadata, peer) {
       if (!authenticator) return ANONYMOUS;
       const rpc = rpcAccessOf(service, method);
       if (rpc.access === Access.Open) return UNIDENTIFIED;
       const header = metadata.get('authorization')[0];
-      const authentication = authenticator.authenticate(typeof header === 'string' ? header : undefined);
+      const authentication = authenticator.authenticate(
+        typeof header === 'string' ? header : undefined,
+        clientCertificateOf(peer),
+      );
       const namespace = namespaceOf(request);
       const target = auditTargetOf(method, request);
       if (!authentication.principal) {

@@ -9,6 +9,7 @@ import type * as protobuf from 'protobufjs';
 import { google, protoRoot } from '../../common/proto';
 import { messageFromProtoJson, ProtoJsonError, toProtoJson, type JsonValue } from '../../common/proto-json';
 import type { Clock } from '../../common/clock';
+import { verifiedPeerCertificate } from '../../common/tls-peer';
 import { HTTP_API_PREFIX, matchRoute, PathEncodingError } from './http-routes';
 import { InvokeError, type Invoke } from '../grpc-server';
 import { LIST_AUDIT_EVENTS_PATH } from '../causeway-service/causeway-proto';
@@ -183,6 +184,7 @@ async function call(
       metadata,
       deadlineMs: clock.nowMs() + CALL_TIMEOUT_MS,
       signal: abort.signal,
+      peerCertificate: verifiedPeerCertificate(request),
     });
   } catch (error) {
     if (!(error instanceof InvokeError)) throw error;

@@ -1,5 +1,6 @@
 // What the Nexus HTTP handler works with; server.ts builds it.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { PeerCertificate } from 'node:tls';
 import type { Clock } from '../../common/clock';
 import type { Ids } from '../../common/ids';
 import type { Logger } from '../../common/logger';
@@ -28,7 +29,11 @@ export interface NexusHttpDeps {
    * request guard; absent: every request is served). Throws a ServiceError: UNAUTHENTICATED,
    * PERMISSION_DENIED or RESOURCE_EXHAUSTED.
    */
-  readonly admitDispatch?: (authorization: string | undefined, namespace: string) => Promise<void>;
+  readonly admitDispatch?: (
+    authorization: string | undefined,
+    namespace: string,
+    peer: PeerCertificate | undefined,
+  ) => Promise<void>;
   /** Other routes on this port (the Temporal HTTP API): true when it took the request. */
   readonly otherRoutes?: (request: IncomingMessage, response: ServerResponse) => boolean;
 }

@@ -8,6 +8,7 @@
 // A request that is not POST gets 400, an unknown path 404; every failure is a handler error with a
 // Failure JSON body, and no request can take the process down.
 import * as http from 'node:http';
+import { verifiedPeerCertificate } from '../../common/tls-peer';
 import * as https from 'node:https';
 import { repeatEvery } from '../../common/repeat';
 import { ErrorCode, ServiceError } from '../../common/errors';
@@ -113,7 +114,11 @@ async function admit(deps: NexusHttpDeps, target: DispatchTarget, request: http.
   if (!deps.admitDispatch) return;
   const authorization = request.headers.authorization;
   try {
-    await deps.admitDispatch(authorization, deps.namespaces.findById(target.namespaceId)?.name ?? '');
+    await deps.admitDispatch(
+      authorization,
+      deps.namespaces.findById(target.namespaceId)?.name ?? '',
+      verifiedPeerCertificate(request),
+    );
   } catch (error) {
     if (!(error instanceof ServiceError)) throw error;
     switch (error.code) {
