@@ -1,9 +1,9 @@
 // The API keys of --api-key-file: a JSON list of {"key", "principal", "namespaces": {name: role}}, where
 // the name "*" means every namespace (and the cluster-wide RPCs), and a key is either the secret itself or
 // "sha256:<64 hex digits>" of it. An entry may name client certificates instead of a key
-// ({"certificate": {filter}, ...}, client-certificates.ts). Every key is held as its SHA-256 digest; a presented key is hashed once
-// and compared with every entry in constant time, so neither the file's order nor a near miss shows in
-// the answer's timing.
+// ({"certificate": {filter}, ...}, client-certificates.ts). Every key is held as its SHA-256 digest; a
+// presented key is hashed once and compared with every key entry in constant time, so neither the file's
+// order nor a near miss shows in the answer's timing.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { AuthConfigError } from './auth-config-error';
 import {
