@@ -316,20 +316,9 @@ describe('API keys, JWTs and roles', () => {
   });
 
   test('every refusal and every administrative action is in the audit log (operator audit list)', async () => {
-    const listed = await cli([
-      'operator',
-      'audit',
-      'list',
-      '--address',
-      address,
-      '--tls=false',
-      '--api-key',
-      KEYS.admin,
-      '--limit',
-      '1000',
-      '-o',
-      'json',
-    ]);
+    const auditList = (key: string, ...more: string[]) =>
+      cli(['operator', 'audit', 'list', '--address', address, '--tls=false', '--api-key', key, ...more]);
+    const listed = await auditList(KEYS.admin, '--limit', '1000', '-o', 'json');
     assert.equal(listed.code, 0, listed.stderr);
     const events = JSON.parse(listed.stdout) as {
       principal: string;
@@ -367,16 +356,7 @@ describe('API keys, JWTs and roles', () => {
     assert.ok(has({ principal: 'payments-app', action: 'TerminateWorkflowExecution', outcome: 'ok' }));
     assert.ok(has({ principal: 'hashed-app', action: 'TerminateWorkflowExecution', outcome: 'ok' }));
     assert.ok(events.every((event) => !Number.isNaN(Date.parse(event.time))));
-    const asReader = await cli([
-      'operator',
-      'audit',
-      'list',
-      '--address',
-      address,
-      '--tls=false',
-      '--api-key',
-      KEYS.reader,
-    ]);
+    const asReader = await auditList(KEYS.reader);
     assert.notEqual(asReader.code, 0);
     assert.match(asReader.stderr, /Request unauthorized\./);
   });
