@@ -10,6 +10,7 @@ import type { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import { eventually } from './eventually';
 import { onDatabase } from './postgres';
+import { freePortBlock } from './free-ports';
 
 const BIN = path.join(__dirname, '..', '..', '..', 'bin', 'causeway.js');
 
@@ -38,7 +39,7 @@ export async function startClusterNode(
   leaseMs: number,
   extraArgs: readonly string[] = [],
 ): Promise<ClusterNode> {
-  const port = 23000 + Math.floor(Math.random() * 20000);
+  const port = await freePortBlock([0, 1, 10]); // public, internal (port + 1), HTTP
   const httpPort = port + 10;
   const child = spawn(
     process.execPath,

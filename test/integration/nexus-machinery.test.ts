@@ -15,6 +15,7 @@ import { startNexusEnv, endpointName } from '../helpers/nexus-env';
 import { eventually } from '../helpers/eventually';
 import { spawnServer } from '../helpers/server-process';
 import { myServiceHandler } from '../fixtures/nexus/handler';
+import { freePortBlock } from '../helpers/free-ports';
 
 describe('Nexus machinery', () => {
   test('the circuit breaker opens after consecutive retryable failures and closes after a good trial', async () => {
@@ -100,7 +101,7 @@ describe('Nexus machinery', () => {
 
   test('a pending async operation survives a SIGKILL of the server and completes after restart', async () => {
     const dbFilename = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'causeway-nexus-')), 'causeway.db');
-    const port = 20000 + Math.floor(Math.random() * 20000);
+    const port = await freePortBlock();
     const code = await bundleWorkflowCode({
       workflowsPath: path.join(__dirname, '..', 'fixtures', 'nexus', 'workflows.js'),
       logger: new DefaultLogger('WARN'),

@@ -19,6 +19,7 @@ import { POSTGRES_SCHEMA_VERSION } from '../../src/store/postgres/postgres-schem
 import { eventually } from '../helpers/eventually';
 import { onDatabase, postgresAdminUrl, skipWithoutPostgres } from '../helpers/postgres';
 import { freshDatabase } from '../helpers/fresh-database';
+import { freePortBlock } from '../helpers/free-ports';
 
 const BIN = path.join(__dirname, '..', '..', '..', 'bin', 'causeway.js');
 const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'causeway-server-start-'));
@@ -38,9 +39,8 @@ interface Started {
   readonly output: () => string;
 }
 
-function freePort(): number {
-  return 22000 + Math.floor(Math.random() * 20000);
-}
+/** A free public port whose internal port (+ 1) is free too. */
+const freePort = (): Promise<number> => freePortBlock([0, 1]);
 
 function spawnStart(args: readonly string[]): Started {
   const child = spawn(process.execPath, [BIN, 'server', 'start', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -86,7 +86,7 @@ async function withClient<T>(port: number, fn: (client: Client) => Promise<T>): 
 }
 
 async function createsThenFindsCurrent(persistence: string, schemaVersion: number): Promise<void> {
-  const port = freePort();
+  const port = await freePort();
   const first = await start(['--persistence', persistence, '--port', String(port)]);
   assert.match(first.output(), new RegExp(`Schema: +created \\(version ${schemaVersion}\\)`));
   assert.doesNotMatch(first.output(), /causeway:causeway@/, 'the banner shows no password');
@@ -110,7 +110,7 @@ test('a newer SQLite schema is refused; an older one only with --migrate, and un
   const db = new Database(newer);
   db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
   db.close();
-  const refused = await failedStart(['--persistence', `sqlite://${newer}`, '--port', String(freePort())]);
+  const refused = await failedStart(['--persistence', `sqlite://${newer}`, '--port', String(await freePort())]);
   assert.equal(refused.code, 1);
   assert.match(refused.output, /newer than this Causeway's/);
 
@@ -120,20 +120,20 @@ test('a newer SQLite schema is refused; an older one only with --migrate, and un
   v1.pragma('user_version = 1');
   v1.close();
   const before = fs.readFileSync(older);
-  const withoutMigrate = await failedStart(['--persistence', `sqlite://${older}`, '--port', String(freePort())]);
+  const withoutMigrate = await failedStart(['--persistence', `sqlite://${older}`, '--port', String(await freePort())]);
   assert.equal(withoutMigrate.code, 1);
   assert.match(
     withoutMigrate.output,
     /schema version 1 and this Causeway uses \d+: back it up, then start once with --migrate/,
   );
   assert.deepEqual(fs.readFileSync(older), before, 'a refused database is left as it was');
-  const migrated = await start(['--persistence', `sqlite://${older}`, '--port', String(freePort()), '--migrate']);
+  const migrated = await start(['--persistence', `sqlite://${older}`, '--port', String(await freePort()), '--migrate']);
   assert.match(migrated.output(), new RegExp(`Schema: +migrated from 1 to ${SCHEMA_VERSION}`));
   await stop(migrated);
 });
 
 test('flags come from --config FILE, and the command line wins over it', async () => {
-  const filePort = freePort();
+  const filePort = await freePortBlock([0, 1, 2]); // the file's port, the flag's (+ 1) and its internal one (+ 2)
   const flagPort = filePort + 1;
   const config = path.join(directory, 'causeway.yaml');
   fs.writeFileSync(
@@ -166,7 +166,7 @@ test('flags come from --config FILE, and the command line wins over it', async (
 });
 
 test('a missing or unsupported --persistence is a usage error', async () => {
-  const missing = await failedStart(['--port', String(freePort())]);
+  const missing = await failedStart(['--port', String(await freePort())]);
   assert.equal(missing.code, 1);
   assert.match(missing.output, /--persistence is required/);
   const unsupported = await failedStart(['--persistence', 'mysql://db/causeway']);
@@ -207,10 +207,10 @@ test(
       client.query("SELECT count(*) AS n FROM pg_tables WHERE schemaname = 'public'"),
     );
     assert.deepEqual(tables.rows, [{ n: 0 }], 'nothing was written');
-    const created = await start(['--persistence', database.url, '--port', String(freePort())]);
+    const created = await start(['--persistence', database.url, '--port', String(await freePort())]);
     await stop(created);
     await onDatabase(database.url, (client) => client.query('UPDATE causeway_schema SET version = version + 1'));
-    const newer = await failedStart(['--persistence', database.url, '--port', String(freePort())]);
+    const newer = await failedStart(['--persistence', database.url, '--port', String(await freePort())]);
     assert.equal(newer.code, 1);
     assert.match(
       newer.output,

@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { eventually } from '../helpers/eventually';
+import { freePortBlock } from '../helpers/free-ports';
 
 const BIN = path.join(__dirname, '..', '..', '..', 'bin', 'causeway.js');
 const run = promisify(execFile);
@@ -39,7 +40,7 @@ async function stop(child: ReturnType<typeof spawn>, signal: NodeJS.Signals): Pr
 
 test('start-dev stops cleanly on SIGTERM and SIGINT, keeps its database, and serves the CLI', async () => {
   const dbFilename = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'causeway-start-dev-')), 'causeway.db');
-  const port = 21000 + Math.floor(Math.random() * 20000);
+  const port = await freePortBlock();
   const address = `127.0.0.1:${port}`;
   const cli = (...args: string[]) => run(process.execPath, [BIN, ...args, '--address', address]);
 
@@ -102,7 +103,7 @@ test('start-dev stops cleanly on SIGTERM and SIGINT, keeps its database, and ser
 
 test('SIGTERM stops start-dev while a client waits on a workflow result (a history long poll)', async () => {
   const dbFilename = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'causeway-start-dev-')), 'causeway.db');
-  const port = 21000 + Math.floor(Math.random() * 20000);
+  const port = await freePortBlock();
   const server = await startDev(port, dbFilename);
   const connection = await Connection.connect({ address: `127.0.0.1:${port}` });
   try {
