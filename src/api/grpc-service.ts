@@ -11,8 +11,7 @@ import { boundedMessage, toGrpcError } from './grpc-errors';
 import type { Logger } from '../common/logger';
 import type { Router } from './forwarding/router';
 import { ForwardError, type Forwarder } from './forwarding/forwarder';
-import type { RequestGuard } from './auth/request-guard';
-import type { Principal } from './auth/principal';
+import type { AuditTicket, RequestGuard } from './auth/request-guard';
 
 /** Requests that another process must serve go there (the public port of a cluster member). */
 export interface Forwarding {
@@ -138,19 +137,22 @@ export function buildService(
         if (Number.isFinite(ms)) timer = setTimeout(() => controller.abort(), Math.max(0, ms - 500));
       }
       const path = `/${serviceName}/${method.name}`;
-      let principal: Principal | undefined;
+      let ticket: AuditTicket | undefined;
       // The audit log has the outcome of an audited request before its caller does.
       const settle = (code: number | undefined, message?: string): Promise<void> =>
-        principal && guard ? guard.settle(method.name, call.request, principal, code, message) : Promise.resolve();
+        ticket && guard ? guard.settle(ticket, code, message) : Promise.resolve();
       Promise.resolve()
         .then(async () => {
-          principal = await guard?.admit(
-            serviceName,
-            method.name,
-            call.request,
-            call.metadata,
-            call.getAuthContext().sslPeerCertificate,
-          );
+          if (guard) {
+            const principal = await guard.admit(
+              serviceName,
+              method.name,
+              call.request,
+              call.metadata,
+              call.getAuthContext().sslPeerCertificate,
+            );
+            ticket = await guard.begin(method.name, call.request, principal);
+          }
           admit?.(method.name, call.request);
           await prepare?.(call.request);
           const target = await forwarding?.router.targetOf(method.name, call.request);

@@ -281,8 +281,13 @@ export interface Store {
   deleteNexusEndpoint(id: string): Promise<boolean>;
   listNexusEndpoints(): Promise<NexusEndpointRecord[]>;
 
-  /** Appends to the audit log and forgets all but its newest `keepNewest` events (bounds the table). */
-  appendAuditEvent(params: { readonly event: AuditEventInput; readonly keepNewest: number }): Promise<void>;
+  /**
+   * Appends to the audit log and forgets all but its newest `keepNewest` events (bounds the table);
+   * resolves to the new event's id.
+   */
+  appendAuditEvent(params: { readonly event: AuditEventInput; readonly keepNewest: number }): Promise<number>;
+  /** Sets how an event written ahead of its request ended (no change if it has been forgotten). */
+  settleAuditEvent(params: { readonly id: number; readonly outcome: string; readonly detail: string }): Promise<void>;
   /** The audit log newest first: events with id below `beforeId` (all when undefined), at most `limit`. */
   listAuditEvents(params: { readonly beforeId?: number | undefined; readonly limit: number }): Promise<AuditEvent[]>;
 

@@ -501,5 +501,33 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         );
       });
     });
+
+    test('an audit event written ahead is settled by id; a forgotten one is left alone', async () => {
+      await withStore(async (store) => {
+        const event = (n: number) => ({
+          timeMs: n,
+          principal: 'p',
+          action: 'DeleteNamespace',
+          namespace: 'ns',
+          target: `t${n}`,
+          outcome: 'pending',
+          detail: '',
+        });
+        const first = await store.appendAuditEvent({ event: event(1), keepNewest: 2 });
+        const second = await store.appendAuditEvent({ event: event(2), keepNewest: 2 });
+        assert.ok(second > first, 'ids grow');
+        await store.settleAuditEvent({ id: second, outcome: 'not-found', detail: 'no such namespace' });
+        await store.appendAuditEvent({ event: event(3), keepNewest: 2 });
+        await store.settleAuditEvent({ id: first, outcome: 'ok', detail: '' }); // forgotten at the bound
+        const all = await store.listAuditEvents({ limit: 10 });
+        assert.deepEqual(
+          all.map((e) => [e.target, e.outcome, e.detail]),
+          [
+            ['t3', 'pending', ''],
+            ['t2', 'not-found', 'no such namespace'],
+          ],
+        );
+      });
+    });
   });
 }

@@ -1,7 +1,10 @@
 // Writes the audit log: every change to namespaces, search attributes and Nexus endpoints, every
-// terminate, delete and reset, and every request refused for its credential or its role. The event is
-// in the store before the answer is sent. A write that fails is logged and the request still answered:
-// the change it records has been made already.
+// terminate, delete and reset, and every request refused for its credential or its role. An audited
+// request's event is written before the request is served, with outcome "pending", and settled with its
+// outcome before the answer is sent; if that first write fails the request is refused, so no change is
+// made that the log does not name, even when the process dies between the change and the settling (the
+// event then stays "pending": attempted, outcome unknown). A refusal's event, and the settling, that fail
+// to be written are logged: the refusal or the change has happened already.
 import type { Clock } from '../../common/clock';
 import type { Logger } from '../../common/logger';
 import type { AuditEventInput, Store } from '../../store/store';
@@ -35,6 +38,9 @@ export const AUDITED_RPCS: ReadonlySet<string> = new Set([
   'StartBatchOperation',
 ]);
 
+/** The outcome of an event whose request is being served (or whose server died while serving it). */
+export const AUDIT_PENDING = 'pending';
+
 export class AuditLog {
   constructor(
     private readonly store: Store,
@@ -43,18 +49,37 @@ export class AuditLog {
     private readonly keepNewest: number = AUDIT_EVENTS_MAX,
   ) {}
 
+  /** Records a finished event (a refusal); a failed write is logged. */
   async record(event: Omit<AuditEventInput, 'timeMs'>): Promise<void> {
-    const bounded = Object.fromEntries(
-      Object.entries(event).map(([name, value]) => [name, String(value).slice(0, FIELD_LENGTH_MAX)]),
-    ) as Omit<AuditEventInput, 'timeMs'>;
     try {
-      await this.store.appendAuditEvent({
-        event: { ...bounded, timeMs: this.clock.nowMs() },
-        keepNewest: this.keepNewest,
-      });
+      await this.append(event);
     } catch (error) {
       this.logger.warn('writing the audit log failed', { action: event.action, error: String(error) });
     }
+  }
+
+  /** Writes the event of a request about to be served, outcome "pending"; throws if it cannot. */
+  async begin(event: Omit<AuditEventInput, 'timeMs' | 'outcome' | 'detail'>): Promise<number> {
+    return this.append({ ...event, outcome: AUDIT_PENDING, detail: '' });
+  }
+
+  /** Sets the outcome of an event `begin` wrote; a failed write is logged. */
+  async settle(id: number, action: string, outcome: string, detail: string): Promise<void> {
+    try {
+      await this.store.settleAuditEvent({ id, outcome, detail: detail.slice(0, FIELD_LENGTH_MAX) });
+    } catch (error) {
+      this.logger.warn('settling an audit event failed', { action, id, error: String(error) });
+    }
+  }
+
+  private append(event: Omit<AuditEventInput, 'timeMs'>): Promise<number> {
+    const bounded = Object.fromEntries(
+      Object.entries(event).map(([name, value]) => [name, String(value).slice(0, FIELD_LENGTH_MAX)]),
+    ) as Omit<AuditEventInput, 'timeMs'>;
+    return this.store.appendAuditEvent({
+      event: { ...bounded, timeMs: this.clock.nowMs() },
+      keepNewest: this.keepNewest,
+    });
   }
 }
 

@@ -39,15 +39,21 @@ export interface RequestGuard {
     metadata: grpc.Metadata,
     peer?: PeerCertificate,
   ): Promise<Principal>;
-  /** After an admitted request: records it if it is audited (`code` undefined: it succeeded). */
-  settle(
-    method: string,
-    request: unknown,
-    principal: Principal,
-    code: number | undefined,
-    message?: string,
-  ): Promise<void>;
+  /**
+   * Before an admitted request is served: writes its audit event ahead, if it is audited (the ticket to
+   * settle it with). Throws UNAVAILABLE if the event cannot be written: the request is then not served.
+   */
+  begin(method: string, request: unknown, principal: Principal): Promise<AuditTicket | undefined>;
+  /** After the request: its outcome into the event `begin` wrote (`code` undefined: it succeeded). */
+  settle(ticket: AuditTicket, code: number | undefined, message?: string): Promise<void>;
 }
+
+export interface AuditTicket {
+  readonly id: number;
+  readonly action: string;
+}
+
+export const AUDIT_UNAVAILABLE = 'the audit log could not be written, so the request was not served';
 
 const GRPC_CODE_NAMES = [
   'ok',
@@ -126,16 +132,23 @@ export function createRequestGuard(deps: {
       }
       return principal;
     },
-    async settle(method, request, principal, code, message) {
-      if (!AUDITED_RPCS.has(method)) return;
-      await audit.record({
-        principal: principal.name,
-        action: method,
-        namespace: namespaceOf(request),
-        target: auditTargetOf(method, request),
-        outcome: GRPC_CODE_NAMES[code ?? 0] ?? String(code),
-        detail: code === undefined ? '' : (message ?? ''),
-      });
+    async begin(method, request, principal) {
+      if (!AUDITED_RPCS.has(method)) return undefined;
+      try {
+        const id = await audit.begin({
+          principal: principal.name,
+          action: method,
+          namespace: namespaceOf(request),
+          target: auditTargetOf(method, request),
+        });
+        return { id, action: method };
+      } catch (error) {
+        throw new ServiceError(ErrorCode.Unavailable, `${AUDIT_UNAVAILABLE}: ${String(error)}`);
+      }
+    },
+    async settle(ticket, code, message) {
+      const outcome = GRPC_CODE_NAMES[code ?? 0] ?? String(code);
+      await audit.settle(ticket.id, ticket.action, outcome, code === undefined ? '' : (message ?? ''));
     },
   };
 }

@@ -140,6 +140,7 @@ export const SQL = {
     `INSERT INTO audit_events (time_ms, principal, action, namespace, target, outcome, detail)
      VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
   ),
+  settleAuditEvent: named('settle_audit_event', 'UPDATE audit_events SET outcome = $1, detail = $2 WHERE id = $3'),
   forgetAuditEvents: named('forget_audit_events', 'DELETE FROM audit_events WHERE id <= $1'),
   listAuditEvents: named(
     'list_audit_events',

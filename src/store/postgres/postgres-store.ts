@@ -383,7 +383,7 @@ export class PostgresStore implements Store {
     return (result.rows as { record: string }[]).map((row) => JSON.parse(row.record) as NexusEndpointRecord);
   }
 
-  async appendAuditEvent(params: { event: AuditEventInput; keepNewest: number }): Promise<void> {
+  async appendAuditEvent(params: { event: AuditEventInput; keepNewest: number }): Promise<number> {
     const { event } = params;
     const inserted = await run(this.pool, SQL.insertAuditEvent, [
       event.timeMs,
@@ -397,6 +397,11 @@ export class PostgresStore implements Store {
     const id = Number((inserted.rows[0] as { id: string }).id);
     // Ids come from one sequence, so the newest rows are the highest ids whichever process wrote them.
     if (id > params.keepNewest) await run(this.pool, SQL.forgetAuditEvents, [id - params.keepNewest]);
+    return id;
+  }
+
+  async settleAuditEvent(params: { id: number; outcome: string; detail: string }): Promise<void> {
+    await run(this.pool, SQL.settleAuditEvent, [params.outcome, params.detail, params.id]);
   }
 
   async listAuditEvents(params: { beforeId?: number | undefined; limit: number }): Promise<AuditEvent[]> {

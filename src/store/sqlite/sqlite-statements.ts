@@ -109,6 +109,7 @@ const STATEMENTS = {
     `INSERT INTO audit_events (time_ms, principal, action, namespace, target, outcome, detail)
      VALUES (@timeMs, @principal, @action, @namespace, @target, @outcome, @detail)`,
   ),
+  settleAuditEvent: sql('UPDATE audit_events SET outcome = ?, detail = ? WHERE id = ?'),
   forgetAuditEvents: sql('DELETE FROM audit_events WHERE id <= ?'),
   listAuditEvents: sql(`SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE id < ? ORDER BY id DESC LIMIT ?`),
 } as const;

@@ -450,12 +450,19 @@ export class SqliteStore implements Store {
     });
   }
 
-  appendAuditEvent(params: { event: AuditEventInput; keepNewest: number }): Promise<void> {
-    return settle(() => {
+  appendAuditEvent(params: { event: AuditEventInput; keepNewest: number }): Promise<number> {
+    return settle(() =>
       this.db.transaction(() => {
         const id = Number(this.statements.insertAuditEvent.run(params.event).lastInsertRowid);
         if (id > params.keepNewest) this.statements.forgetAuditEvents.run(id - params.keepNewest);
-      })();
+        return id;
+      })(),
+    );
+  }
+
+  settleAuditEvent(params: { id: number; outcome: string; detail: string }): Promise<void> {
+    return settle(() => {
+      this.statements.settleAuditEvent.run(params.outcome, params.detail, params.id);
     });
   }
 
