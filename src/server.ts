@@ -41,6 +41,7 @@ import { createRequestGuard } from './api/auth/request-guard';
 import { nexusDispatchGuard } from './api/auth/nexus-dispatch-guard';
 import { PrincipalRateLimiter } from './api/auth/principal-rate-limiter';
 import { AuditLog } from './api/auth/audit-log';
+import { checkRequestNamespace } from './api/namespace-check';
 
 export { defaultServerOptions };
 export type { RunningServer, ServerOptions };
@@ -260,6 +261,7 @@ async function startWith(
       guard,
       observer: { metrics, nowMs: () => clock.nowMs(), tracer: rpcTracer },
       admit: (method, request) => namespaceRates.admit(method, request.namespace),
+      prepare: (request, method) => checkRequestNamespace(namespaces, method, request, isShared),
     }));
     metricsServer = await startMetricsServer(metrics, options.ip, options.metricsPort ?? 0);
     // A member is in the view before its engine takes its share of the shards.

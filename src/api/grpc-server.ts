@@ -25,8 +25,11 @@ export async function startGrpcServer(
   serving: {
     readonly isServing: () => boolean;
     readonly forwarding?: Forwarding | undefined;
-    /** Before a request is served (the internal port: read a namespace another member just registered). */
-    readonly prepare?: ((request: { namespace?: unknown }) => Promise<void>) | undefined;
+    /**
+     * Before a request of the Temporal services is served: the public port checks the namespace it names,
+     * the internal port reads a namespace another member just registered.
+     */
+    readonly prepare?: ((request: { namespace?: unknown }, method: string) => Promise<void>) | undefined;
     /** TLS (the public port with --tls-cert-file); plaintext by default. */
     readonly credentials?: grpc.ServerCredentials;
     /** Refuses WorkflowService requests past the rate limit of their namespace (the public port). */

@@ -47,7 +47,8 @@ const receivedBytes = new WeakMap<object, Uint8Array>();
 
 export interface ServiceOptions {
   readonly forwarding?: Forwarding | undefined;
-  readonly prepare?: ((request: { namespace?: unknown }) => Promise<void>) | undefined;
+  /** Before a request is served, after the guard: throws to refuse it (an unknown namespace). */
+  readonly prepare?: ((request: { namespace?: unknown }, method: string) => Promise<void>) | undefined;
   readonly observer?: RpcObserver | undefined;
   /** Authentication, authorization and the audit log (the public port); none on the internal port. */
   readonly guard?: RequestGuard | undefined;
@@ -154,7 +155,7 @@ export function buildService(
             ticket = await guard.begin(method.name, call.request, principal);
           }
           admit?.(method.name, call.request);
-          await prepare?.(call.request);
+          await prepare?.(call.request, method.name);
           const target = await forwarding?.router.targetOf(method.name, call.request);
           if (!target || !forwarding) {
             return handler(call.request, { signal: controller.signal, metadata: call.metadata });
