@@ -31,6 +31,11 @@ function toRate(key: string, value: unknown): number {
   throw invalidArgument(`dynamic config ${key}: expected a positive number, got ${JSON.stringify(value)}`);
 }
 
+function toBoolean(key: string, value: unknown): boolean {
+  if (typeof value === 'boolean') return value;
+  throw invalidArgument(`dynamic config ${key}: expected true or false, got ${JSON.stringify(value)}`);
+}
+
 function toCount(key: string, value: unknown): number {
   if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
   throw invalidArgument(`dynamic config ${key}: expected a positive integer, got ${JSON.stringify(value)}`);
@@ -163,6 +168,12 @@ export function configFromDynamicConfig(values: Readonly<Record<string, unknown>
         break;
       case 'causeway.auth.principalBurst':
         auth.principalBurst = toCount(key, value);
+        break;
+      case 'system.enableActivityEagerExecution':
+        engine.activityEagerExecution = toBoolean(key, value);
+        break;
+      case 'system.enableEagerWorkflowStart':
+        engine.eagerWorkflowStart = toBoolean(key, value);
         break;
       case 'causeway.audit.eventsMax':
         auth.auditEventsMax = toCount(key, value);

@@ -60,6 +60,8 @@ export function scheduleActivity(
   nowMs: number,
   startDelayMs = 0,
   userMetadata?: temporal.api.sdk.v1.IUserMetadata | null,
+  /** Eager: the completing worker takes the task in its response, so none goes to matching. */
+  eager = false,
 ): void {
   const s = workflow.state;
   const runTimeoutMs = s.runExpirationMs > 0 ? Math.max(0, s.runExpirationMs - nowMs) : 0;
@@ -119,7 +121,7 @@ export function scheduleActivity(
     activity.status = ActivityStatus.BackingOff;
     activity.retryAtMs = nowMs + startDelayMs;
     activity.firstScheduledTimeMs = activity.retryAtMs;
-  } else {
+  } else if (!eager) {
     activity.dispatchTaskId = workflow.emit(activityDispatchTask(activity));
   }
   workflow.putItem('activities', String(scheduledEventId), activity);

@@ -11,6 +11,7 @@ import type { Transaction } from './transaction';
 import type { Workflow } from './workflow';
 import { normalizeRetryPolicy } from './retry-policy';
 import type { RunSpec } from './workflow-start';
+import { acceptsEagerStart, startFirstTaskEagerly } from './eager-workflow-start';
 import {
   requestCancelWorkflow,
   signalWorkflow,
@@ -135,14 +136,20 @@ export function startWorkflowExecution(
     request.input,
   );
   return engine.run(targetOf(namespace, request.workflowId), async (tx) => {
-    const spec = runSpecFromStart(engine, namespace, request, tx.nowMs);
+    const requested = runSpecFromStart(engine, namespace, request, tx.nowMs);
+    const eager = acceptsEagerStart(engine, request, requested.startDelayMs);
+    const spec = eager ? { ...requested, eagerExecutionAccepted: true } : requested;
     const result = await startWorkflow(engine.ctx, tx, spec, {
       reusePolicy: request.workflowIdReusePolicy ?? 0,
       conflictPolicy: request.workflowIdConflictPolicy ?? 0,
     });
+    const created = result.workflow.state.runId === spec.runId;
+    const eagerWorkflowTask =
+      eager && created ? await startFirstTaskEagerly(engine, tx, result.workflow, request.identity ?? '') : undefined;
     return {
       runId: result.workflow.state.runId,
       started: result.started,
+      ...(eagerWorkflowTask ? { eagerWorkflowTask } : {}),
       link:
         result.attachedRequestId !== undefined
           ? requestIdLink(

@@ -342,6 +342,8 @@ export interface CommandContext {
   readonly completedEventId: number;
   readonly identity: string;
   readonly messages: MessageIndex;
+  /** Ids of the activities to start eagerly, in the response of the completing worker. */
+  readonly eagerActivities: string[];
 }
 
 export function applyCommands(c: CommandContext, commands: readonly Command[]): void {
@@ -356,8 +358,13 @@ function applyCommand(c: CommandContext, command: Command): void {
   const s = workflow.state;
   const now = tx.nowMs;
   switch (command.commandType) {
-    case CommandType.COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK:
-      return scheduleActivity(workflow, command.scheduleActivityTaskCommandAttributes ?? {}, completedEventId, now);
+    case CommandType.COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK: {
+      const attributes = command.scheduleActivityTaskCommandAttributes ?? {};
+      const eager = attributes.requestEagerExecution === true && ctx.config.activityEagerExecution;
+      scheduleActivity(workflow, attributes, completedEventId, now, 0, undefined, eager);
+      if (eager) c.eagerActivities.push(attributes.activityId ?? '');
+      return;
+    }
     case CommandType.COMMAND_TYPE_REQUEST_CANCEL_ACTIVITY_TASK: {
       const id = Number(command.requestCancelActivityTaskCommandAttributes?.scheduledEventId ?? 0);
       const activity = s.activities[String(id)];

@@ -45,6 +45,10 @@ export interface EngineConfig extends AttributeLimits {
   readonly callbacksPerUpdateMax: number;
   /** Runs kept in memory across all shards (least recently used ones are dropped). */
   readonly runCacheMax: number;
+  /** An activity a workflow task asks to run eagerly starts in that task's response (system.enableActivityEagerExecution). */
+  readonly activityEagerExecution: boolean;
+  /** A start that asks for it gets its first workflow task in the response (system.enableEagerWorkflowStart). */
+  readonly eagerWorkflowStart: boolean;
   /** Check on every write that no mutable state item changed without being marked (tests). */
   readonly verifyItemTracking: boolean;
 }
@@ -75,6 +79,8 @@ export const defaultEngineConfig: EngineConfig = {
   callbacksPerWorkflowMax: 32,
   callbacksPerUpdateMax: 32,
   runCacheMax: 4096,
+  activityEagerExecution: true,
+  eagerWorkflowStart: true,
   verifyItemTracking: false,
 };
 

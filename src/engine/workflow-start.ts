@@ -76,6 +76,8 @@ export interface RunSpec {
   readonly isFirstWorkflowTaskDeferred?: boolean;
   /** Auto-reset points inherited from the previous run of the chain. */
   readonly prevAutoResetPoints?: readonly ResetPointState[];
+  /** The start asked for its first workflow task in the response, and gets it (eager workflow start). */
+  readonly eagerExecutionAccepted?: boolean;
 }
 
 /** The root of a new run for visibility: its parent's root (or parent) for a child, else itself. */
@@ -202,6 +204,7 @@ function startedAttributes(spec: RunSpec): temporal.api.history.v1.IWorkflowExec
       ? { firstWorkflowTaskBackoff: durationFromMs(spec.startDelayMs) }
       : {}),
     ...(spec.continuedExecutionRunId ? { continuedExecutionRunId: spec.continuedExecutionRunId } : {}),
+    ...(spec.eagerExecutionAccepted ? { eagerExecutionAccepted: true } : {}),
     ...(spec.initiator ? { initiator: spec.initiator } : {}),
     ...(spec.continuedFailure ? { continuedFailure: spec.continuedFailure } : {}),
     ...(spec.lastCompletionResult ? { lastCompletionResult: spec.lastCompletionResult } : {}),

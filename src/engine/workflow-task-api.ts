@@ -2,30 +2,29 @@
 // failing it. Each is one engine transaction.
 import { recordBuildId } from './search-attributes';
 import { temporal, long } from '../common/proto';
-import { timestampFromMs } from '../common/time';
 import { notFound } from '../common/errors';
 import type { HistoryEngine } from './history-engine';
 import type { Workflow } from './workflow';
 import type { Transaction } from './transaction';
 import { isRunning, WorkflowTaskStatus } from './mutable-state';
-import { encodeTaskToken, type MatchTask, type TaskToken, runKeyOf } from './tasks';
+import { type MatchTask, type TaskToken, runKeyOf } from './tasks';
 import { failWorkflowTask, scheduleWorkflowTask, startWorkflowTask } from './workflow-tasks';
 import { applyCommands, CommandError, hasCloseCommand, validateCommands, type CommandContext } from './command-handler';
 import {
   handleRemainingMessages,
   indexMessages,
   requeueUnansweredUpdates,
-  updateRequestMessages,
 } from './update-messages';
-import { answerQueries, attachBufferedQueries, dispatchBufferedQueries } from './query-api';
+import { answerQueries, dispatchBufferedQueries } from './query-api';
 import { EventType } from '../common/proto';
 import { recordResetPoint } from './reset-points';
-import { taskHistory } from './task-history';
 import { transitionRecord } from './item-transition';
 import { WorkflowTaskCompleted } from './workflow-task-machine';
 import { OwnerOp } from './cluster-link';
 import { HISTORY_SERVICE_IDENTITY, terminateWorkflow } from './workflow-operations';
 import { pascalFromUpperSnake } from '../common/names';
+import { startEagerActivities } from './eager-activities';
+import { workflowTaskResponse } from './workflow-task-response';
 
 type PollResponse = temporal.api.workflowservice.v1.IPollWorkflowTaskQueueResponse;
 
@@ -85,43 +84,11 @@ export function recordWorkflowTaskStartedHere(
       },
       engine.ctx.config,
     );
-    const s = workflow.state;
-    const token: TaskToken = {
-      k: 'wft',
-      ns: s.namespaceId,
-      w: s.workflowId,
-      r: s.runId,
-      s: wft.scheduledEventId,
-      st: startedEventId,
-      a: wft.attempt,
-    };
-    const speculative = workflow.speculativeTaskEvents;
-    const history = await taskHistory(tx, workflow, {
-      fromEventId: wft.isSticky && !isStickyFallback ? s.lastCompletedStartedEventId + 1 : 1,
-      toEventId: s.nextEventId - 1,
-      pageSize: engine.ctx.config.historyPageSizeMax,
-      tail: speculative,
+    return workflowTaskResponse(engine, tx, workflow, {
+      startedEventId,
+      fullHistory: !wft.isSticky || isStickyFallback,
+      pollTaskQueue: poll.taskQueue,
     });
-    const response: PollResponse = {
-      taskToken: encodeTaskToken(token),
-      workflowExecution: { workflowId: s.workflowId, runId: s.runId },
-      workflowType: { name: s.workflowType },
-      previousStartedEventId: long(s.lastCompletedStartedEventId),
-      startedEventId: long(startedEventId),
-      attempt: wft.attempt,
-      backlogCountHint: long(engine.backlogCount(s.namespaceId, poll.taskQueue, 'workflow')),
-      history: { events: history.events },
-      nextPageToken: history.nextPageToken,
-      workflowExecutionTaskQueue: {
-        name: s.taskQueue,
-        kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL,
-      },
-      scheduledTime: timestampFromMs(wft.scheduledTimeMs),
-      startedTime: timestampFromMs(tx.nowMs),
-      queries: attachBufferedQueries(workflow),
-      messages: updateRequestMessages(workflow, startedEventId),
-    };
-    return response;
   });
 }
 
@@ -141,6 +108,7 @@ export async function completeWorkflowTask(
 ): Promise<temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedResponse> {
   const ctx = engine.ctx;
   let resetHistoryEventId = 0;
+  let activityTasks: temporal.api.workflowservice.v1.IPollActivityTaskQueueResponse[] = [];
   await engine.run(runKeyOf(token), async (tx) => {
     const workflow = currentTask(await tx.get(runKeyOf(token)), token);
     answerQueries(workflow, request.queryResults ?? {});
@@ -234,10 +202,12 @@ export async function completeWorkflowTask(
       completedEventId: Number(completed.eventId),
       identity,
       messages: indexMessages(request.messages ?? []),
+      eagerActivities: [],
     };
     applyCommands(c, commands);
     handleRemainingMessages(c);
     if (!isRunning(s)) return;
+    activityTasks = await startEagerActivities(ctx, tx, workflow, c.eagerActivities, identity);
     const hadBuffered = workflow.hasBufferedEvents;
     workflow.flushBuffer();
     const hasPendingUpdates = requeueUnansweredUpdates(workflow);
@@ -248,7 +218,10 @@ export async function completeWorkflowTask(
     }
     if (!s.workflowTask) dispatchBufferedQueries(engine, workflow);
   });
-  return resetHistoryEventId > 0 ? { resetHistoryEventId: long(resetHistoryEventId) } : {};
+  return {
+    ...(resetHistoryEventId > 0 ? { resetHistoryEventId: long(resetHistoryEventId) } : {}),
+    ...(activityTasks.length > 0 ? { activityTasks } : {}),
+  };
 }
 
 export function failWorkflowTaskFromWorker(
@@ -306,6 +279,7 @@ function discardSpeculativeTask(
     completedEventId: 0,
     identity: request.identity ?? '',
     messages: indexMessages(request.messages ?? []),
+    eagerActivities: [],
   });
   if (requeueUnansweredUpdates(workflow)) scheduleWorkflowTask(engine.ctx, workflow, tx.nowMs, 1, true);
   else dispatchBufferedQueries(engine, workflow);

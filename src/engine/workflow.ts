@@ -234,6 +234,12 @@ export class Workflow {
     return taskId;
   }
 
+  /** Takes back a task this transaction emitted (an eagerly started workflow task needs no dispatch). */
+  withdraw(taskId: number): void {
+    const index = this.emitted.findIndex((pending) => pending.taskId === taskId);
+    if (index >= 0) this.emitted.splice(index, 1);
+  }
+
   /** Deletes a task row with this transaction (a dispatch task whose workflow or activity task moved on). */
   completeTask(taskId: number): void {
     if (taskId > 0) this.completed.push(taskId);

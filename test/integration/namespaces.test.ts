@@ -190,7 +190,7 @@ describe('namespaces', () => {
     assert.equal(capabilities?.encodedFailureAttributes, true);
     assert.equal(capabilities?.upsertMemo, true);
     assert.equal(capabilities?.countGroupByExecutionStatus, true);
-    assert.equal(capabilities?.eagerWorkflowStart, false);
+    assert.equal(capabilities?.eagerWorkflowStart, true);
     // True as in the Temporal server: SDK workers then stamp their build id, which histories record (docs/compatibility.md).
     assert.equal(capabilities?.buildIdBasedVersioning, true);
 
@@ -201,6 +201,34 @@ describe('namespaces', () => {
     assert.ok(Number(cluster.historyShardCount) >= 1);
     const described = await service.describeNamespace({ namespace: 'default' });
     assert.equal(described.replicationConfig?.activeClusterName, cluster.clusterName);
+  });
+
+  test('an unknown namespace is reported before anything else wrong with the request', async () => {
+    const client = new Client({ connection: env.connection, namespace: 'non-existent' });
+    // The TypeScript SDK's own test-client-errors cases: start and list in a namespace that is not there.
+    await assert.rejects(client.workflow.start('test', { workflowId: 'test', taskQueue: 'test' }), {
+      name: 'NamespaceNotFoundError',
+      message: "Namespace not found: 'non-existent'",
+    });
+    await assert.rejects(client.workflow.list()[Symbol.asyncIterator]().next(), NamespaceNotFoundError);
+    // No workflow id, no task queue, an id past every limit: the namespace still comes first.
+    const service = env.connection.workflowService;
+    const unknown = 'non-existent';
+    for (const call of [
+      service.startWorkflowExecution({ namespace: unknown, workflowId: '', requestId: 'r' }),
+      service.signalWorkflowExecution({ namespace: unknown, workflowExecution: { workflowId: 'x'.repeat(3000) } }),
+      service.pollWorkflowTaskQueue({ namespace: unknown, taskQueue: { name: '' } }),
+      service.countWorkflowExecutions({ namespace: unknown, query: 'not a query (' }),
+      service.describeTaskQueue({ namespace: unknown, taskQueue: { name: '' } }),
+    ]) {
+      const failure = await grpcFailure(call);
+      assert.equal(failure.code, GrpcStatus.NOT_FOUND);
+      assert.equal(failure.details, 'Namespace non-existent is not found.');
+      assert.ok(detailTypes(failure).some((type) => type.endsWith('NamespaceNotFoundFailure')));
+    }
+    const unnamed = await grpcFailure(service.startWorkflowExecution({ namespace: '', workflowId: 'w' }));
+    assert.equal(unnamed.code, GrpcStatus.INVALID_ARGUMENT);
+    assert.equal(unnamed.details, 'Namespace not set on request.');
   });
 
   test('a worker in a second namespace runs a workflow there', async () => {

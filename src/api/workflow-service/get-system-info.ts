@@ -15,7 +15,7 @@ export function getSystemInfo(deps: ApiDeps): temporal.api.workflowservice.v1.IG
       // which histories record as `workerVersion` (without it they send the deprecated binary checksum).
       buildIdBasedVersioning: true,
       upsertMemo: true,
-      eagerWorkflowStart: false,
+      eagerWorkflowStart: true,
       sdkMetadata: true,
       countGroupByExecutionStatus: true,
       nexus: true,

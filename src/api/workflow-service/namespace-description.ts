@@ -15,7 +15,7 @@ export function namespaceDescription(
       ownerEmail: record.ownerEmail,
       data: record.data,
       id: record.id,
-      capabilities: { eagerWorkflowStart: false, syncUpdate: true, asyncUpdate: true },
+      capabilities: { eagerWorkflowStart: true, syncUpdate: true, asyncUpdate: true },
       supportsSchedules: false,
     },
     config: {
