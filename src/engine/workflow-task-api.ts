@@ -10,11 +10,7 @@ import { isRunning, WorkflowTaskStatus } from './mutable-state';
 import { type MatchTask, type TaskToken, runKeyOf } from './tasks';
 import { failWorkflowTask, scheduleWorkflowTask, startWorkflowTask } from './workflow-tasks';
 import { applyCommands, CommandError, hasCloseCommand, validateCommands, type CommandContext } from './command-handler';
-import {
-  handleRemainingMessages,
-  indexMessages,
-  requeueUnansweredUpdates,
-} from './update-messages';
+import { handleRemainingMessages, indexMessages, requeueUnansweredUpdates } from './update-messages';
 import { answerQueries, dispatchBufferedQueries } from './query-api';
 import { EventType } from '../common/proto';
 import { recordResetPoint } from './reset-points';
