@@ -5,10 +5,15 @@
 // worker per test; time is real (the shortest spec is one second), waits poll with eventually().
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
 import { startTestEnv, uniqueId, type TestEnv } from '../helpers/test-env';
 import { eventually } from '../helpers/eventually';
 import { long, type temporal } from '../../src/common/proto';
+
+const CLI_PATH = process.env['TEMPORAL_CLI'] ?? '/tmp/temporal-1.9.1';
+const CLI_TIMEOUT_MS = 30_000;
 
 // Once a year: nothing fires by itself while a test runs.
 const YEARLY = { cronExpressions: ['0 0 1 1 *'] };
@@ -243,4 +248,85 @@ describe('schedules', () => {
       await handle.delete();
     });
   });
+
+  test(
+    'the temporal CLI creates, describes, lists, toggles, triggers, backfills and deletes a schedule',
+    { skip: existsSync(CLI_PATH) ? false : `the temporal CLI is not at ${CLI_PATH} (set TEMPORAL_CLI to its path)` },
+    async () => {
+      const cli = (args: readonly string[]) =>
+        new Promise<{ code: number; output: string }>((resolve) => {
+          execFile(
+            CLI_PATH,
+            ['schedule', ...args, '--address', env.server.address, '--namespace', 'default'],
+            { timeout: CLI_TIMEOUT_MS },
+            (error, stdout, stderr) =>
+              resolve({
+                code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1,
+                output: stdout + stderr,
+              }),
+          );
+        });
+      const ok = async (args: readonly string[]): Promise<string> => {
+        const result = await cli(args);
+        assert.equal(result.code, 0, `${args.join(' ')}: ${result.output}`);
+        return result.output;
+      };
+      await env.withWorker(async (taskQueue) => {
+        const scheduleId = uniqueId('cli');
+        const ids = ['--schedule-id', scheduleId];
+        await ok([
+          'create',
+          ...ids,
+          '--cron',
+          '0 0 1 1 *',
+          '--workflow-id',
+          scheduleId,
+          '--task-queue',
+          taskQueue,
+          '--type',
+          'greeting',
+          '--input',
+          '"cli"',
+          '--overlap-policy',
+          'AllowAll',
+          '--paused',
+        ]);
+        const described = JSON.parse(await ok(['describe', ...ids, '--output', 'json'])) as {
+          schedule?: { state?: { paused?: boolean } };
+        };
+        assert.equal(described.schedule?.state?.paused, true);
+        assert.match(await ok(['list']), new RegExp(scheduleId));
+        await ok(['toggle', ...ids, '--unpause', '--reason', 'from the cli']);
+        const handle = env.client.schedule.getHandle(scheduleId);
+        const unpaused = await handle.describe();
+        assert.equal(unpaused.state.paused, false);
+        assert.equal(unpaused.state.note, 'from the cli');
+        assert.equal(unpaused.policies.overlap, ScheduleOverlapPolicy.ALLOW_ALL);
+        await ok(['toggle', ...ids, '--pause', '--reason', 'hold']);
+        assert.equal((await handle.describe()).state.paused, true);
+        await ok(['trigger', ...ids]);
+        await ok([
+          'backfill',
+          ...ids,
+          '--start-time',
+          '2024-01-01T00:00:00Z',
+          '--end-time',
+          '2025-01-01T00:00:00Z',
+          '--overlap-policy',
+          'AllowAll',
+        ]);
+        const taken = await eventually(async () => {
+          const d = await handle.describe();
+          return d.info.numActionsTaken === 3 ? d : undefined;
+        });
+        const workflowIds = taken.info.recentActions.map((a) => a.action.workflow.workflowId);
+        assert.ok(workflowIds.includes(`${scheduleId}-2024-01-01T00:00:00Z`), workflowIds.join());
+        assert.ok(workflowIds.includes(`${scheduleId}-2025-01-01T00:00:00Z`), workflowIds.join());
+        await ok(['delete', ...ids]);
+        const missing = await cli(['describe', ...ids]);
+        assert.notEqual(missing.code, 0);
+        assert.match(missing.output, /schedule not found/);
+      });
+    },
+  );
 });
