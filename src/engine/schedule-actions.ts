@@ -8,7 +8,6 @@
 import { temporal, long } from '../common/proto';
 import { LruCache } from '../common/lru-cache';
 import { msFromDuration, timestampFromMs } from '../common/time';
-import { ServiceError } from '../common/errors';
 import type { HistoryEngine } from './history-engine';
 import type { Workflow } from './workflow';
 import { RELEASED, TaskKind, type QueuedTask, type TaskOutcome } from './outbox';
@@ -25,7 +24,7 @@ import {
   type ScheduleAction,
   type ScheduleRunState,
 } from './schedule-state';
-import { requestCancelWorkflowExecution, startWorkflowExecution, terminateWorkflowExecution } from './client-api';
+import { SCHEDULER_IDENTITY, callScheduleWorkflow } from './schedule-workflow-calls';
 
 const Overlap = temporal.api.enums.v1.ScheduleOverlapPolicy;
 const Status = temporal.api.enums.v1.WorkflowExecutionStatus;
@@ -151,7 +150,6 @@ export async function executeScheduleAction(engine: HistoryEngine, queued: Queue
     };
   });
   if (!snapshot) return RELEASED;
-  const namespace = engine.ctx.namespaces.getById(snapshot.namespaceId);
   const decision: Decision = { started: [], doneIds: [], skipped: 0, closed: [], failedWorkflowId: '' };
   const stillRunning: ScheduleAction[] = [];
   for (const action of snapshot.running) {
@@ -185,12 +183,12 @@ export async function executeScheduleAction(engine: HistoryEngine, queued: Queue
         continue;
       }
       if (policy === Overlap.SCHEDULE_OVERLAP_POLICY_CANCEL_OTHER) {
-        for (const action of stillRunning) await cancelRun(engine, namespace.name, action, false);
+        for (const action of stillRunning) await cancelRun(engine, snapshot.namespaceId, action, false);
         break;
       }
       if (policy === Overlap.SCHEDULE_OVERLAP_POLICY_TERMINATE_OTHER) {
         for (const action of stillRunning.splice(0)) {
-          await cancelRun(engine, namespace.name, action, true);
+          await cancelRun(engine, snapshot.namespaceId, action, true);
           action.status = Status.WORKFLOW_EXECUTION_STATUS_TERMINATED;
           decision.closed.push(action);
         }
@@ -253,27 +251,23 @@ function isFailure(status: number): boolean {
 }
 
 async function statusOf(engine: HistoryEngine, namespaceId: string, action: ScheduleAction): Promise<number> {
-  return engine.run({ namespaceId, workflowId: action.workflowId }, async (tx) => {
-    const run = await tx.get({ namespaceId, workflowId: action.workflowId, runId: action.runId });
-    return run ? run.state.status : Status.WORKFLOW_EXECUTION_STATUS_COMPLETED;
+  const result = await callScheduleWorkflow(engine, {
+    kind: 'status',
+    namespaceId,
+    workflowId: action.workflowId,
+    runId: action.runId,
   });
+  return 'status' in result ? result.status : action.status;
 }
 
-async function cancelRun(engine: HistoryEngine, namespaceName: string, action: ScheduleAction, terminate: boolean) {
-  const namespace = engine.ctx.namespaces.findByName(namespaceName);
-  if (!namespace) return;
-  const workflowExecution = { workflowId: action.workflowId, runId: action.runId };
-  try {
-    if (terminate)
-      await terminateWorkflowExecution(engine, namespace, {
-        workflowExecution,
-        reason: 'terminated by schedule overlap policy',
-        identity: 'temporal-scheduler',
-      });
-    else await requestCancelWorkflowExecution(engine, namespace, { workflowExecution, identity: 'temporal-scheduler' });
-  } catch (error) {
-    if (!(error instanceof ServiceError)) throw error; // it closed meanwhile
-  }
+async function cancelRun(engine: HistoryEngine, namespaceId: string, action: ScheduleAction, terminate: boolean) {
+  // A run that closed meanwhile answers an error, which changes nothing.
+  await callScheduleWorkflow(engine, {
+    kind: terminate ? 'terminate' : 'cancel',
+    namespaceId,
+    workflowId: action.workflowId,
+    runId: action.runId,
+  });
 }
 
 function datetimePayload(ms: number): temporal.api.common.v1.IPayload {
@@ -290,6 +284,41 @@ function keywordOf(value: string): temporal.api.common.v1.IPayload {
   };
 }
 
+/** The start request of one action: the schedule's workflow with the action's id and search attributes. */
+function startRequest(
+  namespace: string,
+  scheduleId: string,
+  info: temporal.api.workflow.v1.INewWorkflowExecutionInfo,
+  workflowId: string,
+  start: BufferedStart,
+): temporal.api.workflowservice.v1.IStartWorkflowExecutionRequest {
+  return {
+    namespace,
+    workflowId,
+    workflowType: info.workflowType ?? null,
+    taskQueue: info.taskQueue ?? null,
+    input: info.input ?? null,
+    workflowExecutionTimeout: info.workflowExecutionTimeout ?? null,
+    workflowRunTimeout: info.workflowRunTimeout ?? null,
+    workflowTaskTimeout: info.workflowTaskTimeout ?? null,
+    retryPolicy: info.retryPolicy ?? null,
+    memo: info.memo ?? null,
+    header: info.header ?? null,
+    userMetadata: info.userMetadata ?? null,
+    priority: info.priority ?? null,
+    identity: SCHEDULER_IDENTITY,
+    // A retried task starts nothing new: the start dedups on this id.
+    requestId: `sched-${scheduleId}-${start.nominalMs}-${start.id}`,
+    searchAttributes: {
+      indexedFields: {
+        ...info.searchAttributes?.indexedFields,
+        TemporalScheduledStartTime: datetimePayload(start.nominalMs),
+        TemporalScheduledById: keywordOf(scheduleId),
+      },
+    },
+  };
+}
+
 /** Starts one action's workflow; null when it could not start (e.g. its id is taken by another run). */
 async function startAction(
   engine: HistoryEngine,
@@ -300,49 +329,27 @@ async function startAction(
   const namespace = engine.ctx.namespaces.findById(snapshot.namespaceId);
   if (!info || !namespace) return null;
   const workflowId = actionWorkflowId(info.workflowId ?? '', start.nominalMs);
-  try {
-    const response = await startWorkflowExecution(engine, namespace, {
-      namespace: namespace.name,
+  const result = await callScheduleWorkflow(engine, {
+    kind: 'start',
+    namespaceId: snapshot.namespaceId,
+    workflowId,
+    request: startRequest(namespace.name, snapshot.scheduleId, info, workflowId, start),
+  });
+  if (!('runId' in result)) {
+    engine.logger.warn('a schedule could not start its workflow', {
+      scheduleId: snapshot.scheduleId,
       workflowId,
-      workflowType: info.workflowType ?? null,
-      taskQueue: info.taskQueue ?? null,
-      input: info.input ?? null,
-      workflowExecutionTimeout: info.workflowExecutionTimeout ?? null,
-      workflowRunTimeout: info.workflowRunTimeout ?? null,
-      workflowTaskTimeout: info.workflowTaskTimeout ?? null,
-      retryPolicy: info.retryPolicy ?? null,
-      memo: info.memo ?? null,
-      header: info.header ?? null,
-      userMetadata: info.userMetadata ?? null,
-      priority: info.priority ?? null,
-      identity: 'temporal-scheduler',
-      requestId: `sched-${snapshot.scheduleId}-${start.nominalMs}-${start.id}`,
-      searchAttributes: {
-        indexedFields: {
-          ...info.searchAttributes?.indexedFields,
-          TemporalScheduledStartTime: datetimePayload(start.nominalMs),
-          TemporalScheduledById: keywordOf(snapshot.scheduleId),
-        },
-      },
+      error: 'error' in result ? result.error : '',
     });
-    return {
-      scheduleTimeMs: start.nominalMs,
-      actualTimeMs: start.actualMs,
-      workflowId,
-      runId: response.runId ?? '',
-      status: Status.WORKFLOW_EXECUTION_STATUS_RUNNING,
-    };
-  } catch (error) {
-    if (error instanceof ServiceError) {
-      engine.logger.warn('a schedule could not start its workflow', {
-        scheduleId: snapshot.scheduleId,
-        workflowId,
-        error: error.message,
-      });
-      return null;
-    }
-    throw error;
+    return null;
   }
+  return {
+    scheduleTimeMs: start.nominalMs,
+    actualTimeMs: start.actualMs,
+    workflowId,
+    runId: result.runId,
+    status: Status.WORKFLOW_EXECUTION_STATUS_RUNNING,
+  };
 }
 
 /** Described actions: what the server's ScheduleActionResult carries. */
