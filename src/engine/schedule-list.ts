@@ -7,7 +7,7 @@ import type { MutableState } from './mutable-state';
 import { rowSearchAttributes } from './standalone-common';
 import { SCHEDULE_DIVISION, SCHEDULE_ID_PREFIX, scheduleIdOf } from './schedule-state';
 import { scheduleListInfo } from './schedules';
-import { LIST_PAGE_SIZE_DEFAULT, LIST_PAGE_SIZE_MAX } from './visibility-api';
+import { LIST_PAGE_SIZE_DEFAULT, LIST_PAGE_SIZE_MAX, countResponse } from './visibility-api';
 
 const SCHEDULES_SCOPE: VisibilityScope = {
   division: SCHEDULE_DIVISION,
@@ -47,4 +47,18 @@ export async function listSchedules(
     });
   }
   return { schedules, nextPageToken: result.nextPageToken ?? null };
+}
+
+export async function countSchedules(
+  store: Store,
+  namespace: NamespaceRecord,
+  request: temporal.api.workflowservice.v1.ICountSchedulesRequest,
+): Promise<temporal.api.workflowservice.v1.ICountSchedulesResponse> {
+  const result = await store.countExecutions({
+    namespaceId: namespace.id,
+    query: request.query ? `(${request.query}) AND ${RUNNING}` : RUNNING,
+    searchAttributeTypes: namespace.searchAttributes,
+    scope: SCHEDULES_SCOPE,
+  });
+  return countResponse(result);
 }

@@ -58,6 +58,11 @@ describe('schedules', () => {
     assert.equal(listed.state.paused, true);
     assert.deepEqual(listed.memo, { owner: 'team-a' });
     assert.equal(listed.action?.workflowType, 'greeting');
+    const counted = await env.connection.workflowService.countSchedules({
+      namespace: 'default',
+      query: `ScheduleId = '${scheduleId}'`,
+    });
+    assert.equal(Number(counted.count), 1);
 
     await handle.unpause('back on');
     const unpaused = await handle.describe();

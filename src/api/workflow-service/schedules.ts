@@ -1,4 +1,4 @@
-// The schedule RPCs (engine/schedules.ts): create, describe, list, update, patch, delete and the
+// The schedule RPCs (engine/schedules.ts): create, describe, list, count, update, patch, delete and the
 // matching times of a schedule's spec.
 import type { temporal } from '../../common/proto';
 import {
@@ -9,7 +9,7 @@ import {
   patchSchedule,
   updateSchedule,
 } from '../../engine/schedules';
-import { listSchedules } from '../../engine/schedule-list';
+import { countSchedules, listSchedules } from '../../engine/schedule-list';
 import { type ApiDeps, namespaceOf } from '../api-deps';
 import type { RpcHandler } from '../grpc-service';
 
@@ -22,6 +22,7 @@ export function scheduleHandlers(deps: ApiDeps): Record<string, RpcHandler> {
     DescribeSchedule: (r: Req<'DescribeScheduleRequest'>) => describeSchedule(deps.engine, namespaceOf(deps, r), r),
     ListSchedules: (r: Req<'ListSchedulesRequest'>) =>
       listSchedules(deps.store, namespaceOf(deps, r), r, deps.engine.ctx.clock.nowMs()),
+    CountSchedules: (r: Req<'CountSchedulesRequest'>) => countSchedules(deps.store, namespaceOf(deps, r), r),
     UpdateSchedule: async (r: Req<'UpdateScheduleRequest'>) => {
       await updateSchedule(deps.engine, namespaceOf(deps, r), r);
       return {};
