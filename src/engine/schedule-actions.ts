@@ -17,6 +17,7 @@ import {
   CATCHUP_WINDOW_DEFAULT_MS,
   CATCHUP_WINDOW_MIN_MS,
   RECENT_ACTIONS_MAX,
+  RUNNING_TRACKED_MAX,
   SCHEDULE_REFRESH_MS,
   decodeSchedule,
   encodeSchedule,
@@ -224,7 +225,10 @@ function recordDecision(
   const done = new Set(decision.doneIds);
   state.buffer = state.buffer.filter((start) => !done.has(start.id));
   const closed = new Map(decision.closed.map((action) => [action.runId, action.status]));
-  state.running = state.running.filter((action) => !closed.has(action.runId)).concat(decision.started);
+  state.running = state.running
+    .filter((action) => !closed.has(action.runId))
+    .concat(decision.started)
+    .slice(-RUNNING_TRACKED_MAX);
   for (const action of state.recentActions) action.status = closed.get(action.runId) ?? action.status;
   state.recentActions = state.recentActions.concat(decision.started).slice(-RECENT_ACTIONS_MAX);
   state.actionCount += decision.started.length;

@@ -11,6 +11,8 @@ export const SCHEDULE_DIVISION = 'schedule';
 export const RECENT_ACTIONS_MAX = 10;
 /** A bound on starts waiting in a schedule's buffer (the server's default buffer limit). */
 export const BUFFER_MAX = 1000;
+/** A bound on the started workflows a schedule follows (ALLOW_ALL may start many); the oldest go first. */
+export const RUNNING_TRACKED_MAX = 1000;
 /** How often a schedule with running workflows or waiting starts looks at them again. */
 export const SCHEDULE_REFRESH_MS = 1000;
 /** The server's default catch-up window: a year. */
