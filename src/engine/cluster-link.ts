@@ -54,4 +54,5 @@ export const OwnerOp = {
   StartActivityTask: 'history.startActivityTask',
   StartQueryTask: 'history.startQueryTask',
   SystemSignalWithStart: 'history.systemSignalWithStart',
+  ScheduleWorkflowCall: 'history.scheduleWorkflowCall',
 } as const;

@@ -14,6 +14,7 @@ import { failWorkflowTask, scheduleWorkflowTask } from './workflow-tasks';
 import { closeWorkflow } from './workflow-close';
 import { nexusOperationDeadline, processNexusOperationDeadline } from './nexus-operations';
 import { callbackDeadline, processCallbackDeadline } from './callbacks';
+import { processScheduleDeadline, scheduleDeadline } from './schedule-actions';
 
 export function nextDeadline(ctx: EngineContext, workflow: Workflow): number {
   const s = workflow.state;
@@ -27,6 +28,7 @@ export function nextDeadline(ctx: EngineContext, workflow: Workflow): number {
       candidates.push(task.scheduledTimeMs + s.stickyScheduleToStartTimeoutMs);
     }
     candidates.push(s.firstWorkflowTaskAtMs, s.runExpirationMs, s.executionExpirationMs);
+    if (s.schedule) candidates.push(scheduleDeadline(s.schedule));
     for (const timer of Object.values(s.timers)) candidates.push(timer.fireAtMs);
     for (const activity of Object.values(s.activities)) candidates.push(activityDeadline(activity));
     for (const op of Object.values(s.nexusOperations)) candidates.push(nexusOperationDeadline(op));
@@ -52,6 +54,7 @@ export function processDeadlines(ctx: EngineContext, tx: Transaction, workflow: 
     closeWorkflow(ctx, tx, workflow, { kind: 'timed-out' });
     return;
   }
+  if (s.schedule) processScheduleDeadline(workflow, now);
   const task = s.workflowTask;
   if (task && task.startedEventId > 0 && now >= task.startedTimeMs + task.startToCloseTimeoutMs) {
     failWorkflowTask(ctx, workflow, { nowMs: now, cause: 0, timedOut: 'start-to-close' });

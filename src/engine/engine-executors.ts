@@ -5,6 +5,7 @@ import type { HistoryEngine } from './history-engine';
 import { RELEASED, TaskKind, type OutboxTask, type QueuedTask, type TaskOutcome } from './outbox';
 import { executeNotifyParent, executeParentClosePolicy, executeStartChild } from './children';
 import { executeExternalRequest } from './external-requests';
+import { executeScheduleAction } from './schedule-actions';
 
 export function registerEngineExecutors(engine: HistoryEngine): void {
   const execute = (queued: QueuedTask): Promise<TaskOutcome> => executeEngineTask(engine, queued, queued.task);
@@ -16,6 +17,7 @@ export function registerEngineExecutors(engine: HistoryEngine): void {
     TaskKind.ParentClosePolicy,
     TaskKind.SignalExternal,
     TaskKind.CancelExternal,
+    TaskKind.ScheduleAction,
   ]) {
     engine.executors[kind] = execute;
   }
@@ -61,6 +63,8 @@ function executeEngineTask(engine: HistoryEngine, queued: QueuedTask, task: Outb
     case TaskKind.SignalExternal:
     case TaskKind.CancelExternal:
       return executeExternalRequest(engine, queued, task.initiatedEventId);
+    case TaskKind.ScheduleAction:
+      return executeScheduleAction(engine, queued);
     default:
       return Promise.reject(new Error(`the engine does not execute ${task.kind} tasks`));
   }

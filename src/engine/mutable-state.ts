@@ -3,6 +3,7 @@
 // entry of the item maps (ITEM_FIELDS) is a row of its own, written only when it changes, so a commit
 // writes what it changed and not the whole state. A restart needs nothing but these rows and the
 // run's tasks in the outbox.
+import type { ScheduleRunState } from './schedule-state';
 
 /** The version of this layout, kept in every persisted core; older layouts are upgraded on load. */
 export const MUTABLE_STATE_VERSION = 2;
@@ -390,6 +391,8 @@ export interface MutableStateCore {
   standalone?: StandaloneOperationState;
   /** Set when the run is a standalone activity's (engine/standalone-activity.ts): it has no workflow tasks. */
   standaloneActivity?: StandaloneActivityState;
+  /** Set when the run is a schedule's (engine/schedules.ts): it has no workflow tasks. */
+  schedule?: ScheduleRunState;
   /** Encoded Memo / SearchAttributes (base64), null when empty. */
   memo: string | null;
   searchAttributes: string | null;
@@ -417,7 +420,7 @@ export function emptyItems(): MutableStateItems {
 
 /** A standalone Nexus operation's or activity's run: it has no workflow to run. */
 export function isStandalone(state: MutableStateCore): boolean {
-  return state.standalone !== undefined || state.standaloneActivity !== undefined;
+  return state.standalone !== undefined || state.standaloneActivity !== undefined || state.schedule !== undefined;
 }
 
 export function isRunning(state: MutableStateCore): boolean {

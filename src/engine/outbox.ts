@@ -17,6 +17,8 @@ export const TaskKind = {
   NexusStart: 'nexus-start',
   NexusCancel: 'nexus-cancel',
   Callback: 'callback',
+  /** A schedule takes the actions in its buffer (engine/schedule-actions.ts). */
+  ScheduleAction: 'schedule-action',
 } as const;
 export type TaskKind = (typeof TaskKind)[keyof typeof TaskKind];
 
@@ -51,7 +53,8 @@ export type OutboxTask =
   | { readonly kind: typeof TaskKind.CancelExternal; readonly initiatedEventId: number }
   | { readonly kind: typeof TaskKind.NexusStart; readonly scheduledEventId: number; readonly attempt: number }
   | { readonly kind: typeof TaskKind.NexusCancel; readonly scheduledEventId: number; readonly attempt: number }
-  | { readonly kind: typeof TaskKind.Callback; readonly callbackId: string; readonly attempt: number };
+  | { readonly kind: typeof TaskKind.Callback; readonly callbackId: string; readonly attempt: number }
+  | { readonly kind: typeof TaskKind.ScheduleAction };
 
 /** A task with its row identity: the run it belongs to and its id in the shard. */
 export interface QueuedTask {

@@ -12,6 +12,7 @@ import { recordWorkflowTaskStartedHere } from './workflow-task-api';
 import { recordActivityTaskStartedHere } from './activity-task-api';
 import { recordQueryTaskStartedHere } from './query-api';
 import { systemSignalWithStartHere } from './system-nexus';
+import { scheduleWorkflowCallHere } from './schedule-workflow-calls';
 
 export function registerOwnerCalls(engine: HistoryEngine): void {
   Object.assign(engine.ops, {
@@ -29,5 +30,7 @@ export function registerOwnerCalls(engine: HistoryEngine): void {
       recordQueryTaskStartedHere(engine, args),
     [OwnerOp.SystemSignalWithStart]: (args: Parameters<typeof systemSignalWithStartHere>[1]) =>
       systemSignalWithStartHere(engine, args),
+    [OwnerOp.ScheduleWorkflowCall]: (args: Parameters<typeof scheduleWorkflowCallHere>[1]) =>
+      scheduleWorkflowCallHere(engine, args),
   });
 }

@@ -126,10 +126,11 @@ export class EngineHarness {
     await this.clock.settle();
   }
 
-  /** A new engine on the same store and clock: what a process restart leaves. */
-  async restart(): Promise<void> {
+  /** A new engine on the same store and clock: what a process restart leaves; `downMs` passes between. */
+  async restart(downMs = 0): Promise<void> {
     await this.engine.stop();
     this.offered.length = 0;
+    if (downMs > 0) await this.clock.advance(downMs);
     await this.boot();
   }
 

@@ -7,6 +7,7 @@
 import { decodeTaskToken, type TaskToken } from '../../engine/tasks';
 import { standaloneWorkflowId } from '../../engine/standalone-nexus';
 import { activityWorkflowId } from '../../engine/standalone-activity';
+import { scheduleWorkflowId } from '../../engine/schedule-state';
 
 export type RouteKey =
   /** The shard of a workflow id; `namespace` is a name, or the id if `isNamespaceId`. */
@@ -59,6 +60,12 @@ const byActivityId = (request: Request): RouteKey | undefined =>
       ? run(request, activityWorkflowId(request.activityId))
       : undefined;
 
+/** A schedule: the shard of its run's workflow id. */
+const byScheduleId = (request: Request): RouteKey | undefined =>
+  typeof request.scheduleId === 'string' && request.scheduleId !== ''
+    ? run(request, scheduleWorkflowId(request.scheduleId))
+    : undefined;
+
 const routes: Readonly<Record<string, (request: Request) => RouteKey | undefined>> = {
   StartWorkflowExecution: byWorkflowId,
   SignalWithStartWorkflowExecution: byWorkflowId,
@@ -104,6 +111,12 @@ const routes: Readonly<Record<string, (request: Request) => RouteKey | undefined
   TerminateNexusOperationExecution: byOperationId,
   DeleteNexusOperationExecution: byOperationId,
   StartActivityExecution: byActivityId,
+  CreateSchedule: byScheduleId,
+  DescribeSchedule: byScheduleId,
+  UpdateSchedule: byScheduleId,
+  PatchSchedule: byScheduleId,
+  DeleteSchedule: byScheduleId,
+  ListScheduleMatchingTimes: byScheduleId,
   DescribeActivityExecution: byActivityId,
   PollActivityExecution: byActivityId,
   RequestCancelActivityExecution: byActivityId,

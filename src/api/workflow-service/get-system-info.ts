@@ -9,7 +9,7 @@ export function getSystemInfo(deps: ApiDeps): temporal.api.workflowservice.v1.IG
       signalAndQueryHeader: true,
       internalErrorDifferentiation: true,
       activityFailureIncludeHeartbeat: true,
-      supportsSchedules: false,
+      supportsSchedules: true,
       encodedFailureAttributes: true,
       // On, as in the Temporal server: SDK workers then stamp their build id on polls and completions,
       // which histories record as `workerVersion` (without it they send the deprecated binary checksum).

@@ -39,6 +39,7 @@ import { pollNexusTaskQueue } from './poll-nexus-task-queue';
 import { respondNexusTaskCompleted, respondNexusTaskFailed } from './respond-nexus-task';
 import { nexusOperationExecutionHandlers } from './nexus-operation-executions';
 import { activityExecutionHandlers } from './activity-executions';
+import { scheduleHandlers } from './schedules';
 import { describeTaskQueue } from './describe-task-queue';
 import { updateActivityOptions } from './update-activity-options';
 import { pauseActivity } from './pause-activity';
@@ -94,5 +95,6 @@ export function workflowServiceHandlers(deps: ApiDeps): Record<string, RpcHandle
     ResetActivity: (r) => resetActivity(deps, r),
     ...nexusOperationExecutionHandlers(deps),
     ...activityExecutionHandlers(deps),
+    ...scheduleHandlers(deps),
   };
 }

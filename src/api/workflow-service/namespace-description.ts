@@ -16,7 +16,7 @@ export function namespaceDescription(
       data: record.data,
       id: record.id,
       capabilities: { eagerWorkflowStart: true, syncUpdate: true, asyncUpdate: true },
-      supportsSchedules: false,
+      supportsSchedules: true,
     },
     config: {
       workflowExecutionRetentionTtl: durationFromMs(record.retentionMs),
