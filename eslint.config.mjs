@@ -1,5 +1,5 @@
 // Lint rules: type-aware TypeScript checks, and the one-way module dependencies of ARCHITECTURE.md
-// (common <- store <- engine <- {matching, nexus} <- api <- server).
+// (common <- store <- engine <- {matching, nexus} <- api <- ui <- server).
 import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
@@ -8,7 +8,15 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
 const layer = (from, forbidden) => ({
   files: [`src/${from}/**/*.ts`],
   rules: {
-    'no-restricted-imports': ['error', { patterns: forbidden.map((name) => ({ group: [`./**/${name}/*`, `./**/${name}`, `../**/${name}/*`, `../**/${name}`], message: `${from}/ must not depend on ${name}/ (see ARCHITECTURE.md)` })) }],
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: forbidden.map((name) => ({
+          group: [`./**/${name}/*`, `./**/${name}`, `../**/${name}/*`, `../**/${name}`],
+          message: `${from}/ must not depend on ${name}/ (see ARCHITECTURE.md)`,
+        })),
+      },
+    ],
   },
 });
 
@@ -40,10 +48,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-enum-comparison': 'off',
     },
   },
-  layer('common', ['store', 'engine', 'matching', 'nexus', 'api', 'cli']),
-  layer('store', ['engine', 'matching', 'nexus', 'api', 'cli']),
-  layer('engine', ['matching', 'nexus', 'api', 'cli']),
-  layer('matching', ['nexus', 'api', 'cli']),
-  layer('nexus', ['api', 'cli']),
-  layer('api', ['cli']),
+  layer('common', ['store', 'engine', 'matching', 'nexus', 'api', 'ui', 'cli']),
+  layer('store', ['engine', 'matching', 'nexus', 'api', 'ui', 'cli']),
+  layer('engine', ['matching', 'nexus', 'api', 'ui', 'cli']),
+  layer('matching', ['nexus', 'api', 'ui', 'cli']),
+  layer('nexus', ['api', 'ui', 'cli']),
+  layer('api', ['ui', 'cli']),
+  layer('ui', ['cli']),
 );

@@ -28,7 +28,7 @@ export interface ServerOptions {
   readonly ip: string;
   /** Port of the HTTP API (Nexus HTTP); undefined = a free port picked at start. */
   readonly httpPort?: number | undefined;
-  /** Port of the web UI (default port + 1000). */
+  /** Port of the web UI (default port + 1000, or a free port when port is 0); unused when headless. */
   readonly uiPort?: number | undefined;
   /** Port of the Prometheus endpoint (/metrics); undefined = a free port picked at start. */
   readonly metricsPort?: number | undefined;
@@ -91,6 +91,8 @@ export interface RunningServer {
   readonly httpPort: number;
   /** Port of the Prometheus endpoint (/metrics). */
   readonly metricsPort: number;
+  /** Port of the web UI; undefined when headless. */
+  readonly uiPort?: number | undefined;
   /** Port of the internal gRPC server (cluster members on a shared database only). */
   readonly internalPort?: number | undefined;
   /** What opening the database did to its schema. */

@@ -42,6 +42,7 @@ import { nexusDispatchGuard } from './api/auth/nexus-dispatch-guard';
 import { PrincipalRateLimiter } from './api/auth/principal-rate-limiter';
 import { AuditLog } from './api/auth/audit-log';
 import { checkRequestNamespace } from './api/namespace-check';
+import { startUiServer, type UiServer } from './ui/ui-server';
 
 export { defaultServerOptions };
 export type { RunningServer, ServerOptions };
@@ -230,6 +231,7 @@ async function startWith(
   let grpcServer: grpc.Server;
   let port: number;
   let metricsServer: MetricsServer | undefined;
+  let uiServer: UiServer | undefined;
   try {
     // On a shared database this process is a cluster member: it forwards what another member serves.
     const member = isShared
@@ -264,12 +266,21 @@ async function startWith(
       prepare: (request, method) => checkRequestNamespace(namespaces, method, request, isShared),
     }));
     metricsServer = await startMetricsServer(metrics, options.ip, options.metricsPort ?? 0);
+    // The web UI on --ui-port (default --port + 1000; a free port when --port is 0), off with --headless.
+    if (!options.headless)
+      uiServer = await startUiServer(
+        { httpApi, clock, logger },
+        options.ip,
+        options.uiPort ?? (options.port === 0 ? 0 : options.port + 1000),
+        httpTls(options.tls),
+      );
     // A member is in the view before its engine takes its share of the shards.
     await member?.start();
     await engine.start();
     authenticator?.start();
   } catch (error) {
     await node?.stop();
+    await uiServer?.close();
     await metricsServer?.close();
     await httpServer.close();
     throw error;
@@ -287,6 +298,7 @@ async function startWith(
       await node?.stop();
       dispatcher.abandonAll();
       matching.releaseAllPollers();
+      await uiServer?.close();
       await httpServer.close();
       await metricsServer?.close();
       await shutdownGrpc(grpcServer, clock);
@@ -301,6 +313,7 @@ async function startWith(
     internalPort: node?.internalPort,
     httpPort: httpServer.port,
     metricsPort: metricsServer?.port ?? 0,
+    uiPort: uiServer?.port,
     schema,
     persistence: description,
     shards: () => ({ total: engine.shardCount, owned: engine.ownedShardCount }),

@@ -15,14 +15,14 @@ export const startDevCommand: Command = {
 
 /** The lines printed once the server is listening. */
 export function startBanner(options: ServerOptions, server: RunningServer): string {
-  const uiPort = options.uiPort ?? server.port + 1000;
+  const scheme = options.tls ? 'https' : 'http';
   return [
     'Causeway development server (Temporal-compatible)',
     '',
     `Server:      ${server.address}`,
     `HTTP:        ${server.httpPort > 0 ? `${options.ip}:${server.httpPort}` : 'off'}`,
     `Metrics:     http://${options.ip}:${server.metricsPort}/metrics`,
-    `UI:          ${options.headless ? 'headless' : `none yet (port ${uiPort} reserved for it)`}`,
+    `UI:          ${server.uiPort === undefined ? 'headless' : `${scheme}://${options.ip.includes(':') ? `[${options.ip}]` : options.ip}:${server.uiPort}`}`,
     namespacesLine(options),
     `Database:    ${options.dbFilename ?? 'in memory'}`,
     '',

@@ -12,8 +12,10 @@ import type { Clock } from '../../common/clock';
 import { verifiedPeerCertificate } from '../../common/tls-peer';
 import { HTTP_API_PREFIX, matchRoute, PathEncodingError } from './http-routes';
 import { InvokeError, type Invoke } from '../grpc-server';
-import { LIST_AUDIT_EVENTS_PATH } from '../causeway-service/causeway-proto';
+import { GET_ENDPOINT_ACCESS_PATH, LIST_AUDIT_EVENTS_PATH } from '../causeway-service/causeway-proto';
+import { ALLOW_NAMESPACES_HEADER } from '../operator-service/nexus-endpoints';
 import { AUDIT_HTTP_PATH, auditJsonOf, auditRequestOf } from './audit-route';
+import { ENDPOINT_ACCESS_HTTP_PATH, endpointAccessJsonOf, endpointAccessRequestOf } from './endpoint-access-route';
 
 /** Request bodies larger than this are refused (the gRPC port's own limit is larger; JSON is bigger than protobuf). */
 export const HTTP_API_BODY_MAX_BYTES = 16 * 1024 * 1024;
@@ -49,6 +51,8 @@ const PASSED_HEADERS = [
   'client-version',
   'traceparent',
   'tracestate',
+  // Causeway's endpoint allowlist on endpoint create and update (docs/security.md).
+  ALLOW_NAMESPACES_HEADER,
 ];
 
 class HttpApiError extends Error {
@@ -100,6 +104,12 @@ async function serve(
   if (url.pathname === AUDIT_HTTP_PATH && request.method === 'GET') {
     const bytes = await call(request, response, invokeOf, clock, LIST_AUDIT_EVENTS_PATH, auditRequestOf(url));
     if (bytes) writeJson(response, 200, auditJsonOf(bytes));
+    return;
+  }
+  if (url.pathname === ENDPOINT_ACCESS_HTTP_PATH && request.method === 'GET') {
+    const requestBytes = endpointAccessRequestOf(url);
+    const bytes = await call(request, response, invokeOf, clock, GET_ENDPOINT_ACCESS_PATH, requestBytes);
+    if (bytes) writeJson(response, 200, endpointAccessJsonOf(bytes));
     return;
   }
   let matched: ReturnType<typeof matchRoute>;
