@@ -68,6 +68,7 @@ async function main(): Promise<void> {
     ...store,
     namespaces,
     logLevel: 'error',
+    headless: true, // a restart reuses the port; its UI port (+ 1000) need not be free too
     shardLeaseMs: TEST_SHARD_LEASE_MS,
   });
   await eventually(() => server.shards().owned === server.shards().total, { timeoutMs: 4 * TEST_SHARD_LEASE_MS });
