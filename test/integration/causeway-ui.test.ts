@@ -219,5 +219,16 @@ describe("Causeway's web UI", { skip }, () => {
     );
     await watched.settled();
     assert.deepEqual(watched.problems, []);
+
+    // The changes just made are in the audit log, newest first.
+    await visit('/audit', 'Audit log', 'DeleteNexusEndpoint');
+    const rows = await page.getByTestId('audit').locator('tbody tr').allInnerTexts();
+    const actions = rows.map((row) => row.split('\t')[2]);
+    const deleted = actions.indexOf('DeleteNexusEndpoint');
+    assert.ok(deleted >= 0 && deleted < actions.indexOf('UpdateNexusEndpoint'), actions.join(', '));
+    assert.ok(actions.indexOf('UpdateNexusEndpoint') < actions.indexOf('CreateNexusEndpoint'), actions.join(', '));
+    const cells = (rows[deleted] ?? '').split('\t');
+    assert.equal(cells[1], 'anonymous');
+    assert.equal(cells[5], 'ok');
   });
 });

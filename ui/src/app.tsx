@@ -8,6 +8,7 @@ import { NexusCreate, NexusEdit } from './pages/nexus-form';
 import { Workflows } from './pages/workflows';
 import { WorkflowDetail } from './pages/workflow-detail';
 import { TaskQueue } from './pages/task-queue';
+import { Audit } from './pages/audit';
 
 const decode = (value: string | undefined): string => decodeURIComponent(value ?? '');
 
@@ -16,6 +17,7 @@ function route(path: string, query: URLSearchParams): ComponentChildren {
   if (path === '/' || path === '/namespaces' || path === '/namespaces/') return <Namespaces />;
   if (path === '/nexus' || path === '/nexus/') return <NexusList />;
   if (path === '/nexus/create') return <NexusCreate />;
+  if (path === '/audit' || path === '/audit/') return <Audit />;
   if ((match = /^\/nexus\/([^/]+)\/edit$/.exec(path))) return <NexusEdit id={decode(match[1])} />;
   if ((match = /^\/nexus\/([^/]+)$/.exec(path))) return <NexusDetail id={decode(match[1])} />;
   if ((match = /^\/namespaces\/([^/]+)\/workflows\/?$/.exec(path)))
@@ -37,7 +39,7 @@ function route(path: string, query: URLSearchParams): ComponentChildren {
 
 export function App() {
   const { path, query } = useLocation();
-  const section = path.startsWith('/nexus') ? 'nexus' : 'namespaces';
+  const section = path.startsWith('/nexus') ? 'nexus' : path.startsWith('/audit') ? 'audit' : 'namespaces';
   return (
     <>
       <header class="top">
@@ -50,6 +52,9 @@ export function App() {
           </Link>
           <Link href="/namespaces" class={section === 'namespaces' ? 'active' : ''}>
             Namespaces
+          </Link>
+          <Link href="/audit" class={section === 'audit' ? 'active' : ''}>
+            Audit
           </Link>
         </nav>
       </header>
