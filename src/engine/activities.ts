@@ -10,6 +10,7 @@ import { closeStandaloneActivityRun, type StandaloneEnd } from './standalone-clo
 import type { Workflow } from './workflow';
 import { decideRetry, isRetryable, normalizeRetryPolicy, retryPolicyToProto, RetryState } from './retry-policy';
 import { scheduleWorkflowTask } from './workflow-tasks';
+import { encodeTaskToken } from './tasks';
 import { transitionItem } from './item-transition';
 import type { Transition } from '../common/state-machine';
 import type { Followups } from './outbox';
@@ -147,6 +148,20 @@ function transition<E>(
   event: E,
 ): void {
   transitionItem(workflow, 'activities', String(activity.scheduledEventId), activity, t, event);
+}
+
+/** The task token of the activity's current attempt. */
+export function activityTaskToken(workflow: Workflow, activity: ActivityState): Uint8Array {
+  const s = workflow.state;
+  return encodeTaskToken({
+    k: 'act',
+    ns: s.namespaceId,
+    w: s.workflowId,
+    r: s.runId,
+    s: activity.scheduledEventId,
+    a: activity.attempt,
+    id: activity.activityId,
+  });
 }
 
 /** Builds the poll response for an activity task and marks the attempt started. */

@@ -6,7 +6,7 @@ import type { HistoryEngine } from './history-engine';
 import type { Workflow } from './workflow';
 import { ActivityStatus, type ActivityState, type WorkerSdk } from './mutable-state';
 import { isRunning } from './mutable-state';
-import { encodeTaskToken, type MatchTask, type RunKey, type TaskToken, runKeyOf } from './tasks';
+import { type MatchTask, type RunKey, type TaskToken, runKeyOf } from './tasks';
 import {
   cancelActivity,
   completeActivity,
@@ -14,6 +14,7 @@ import {
   findActivityById,
   recordHeartbeat,
   startActivityTask,
+  activityTaskToken,
 } from './activities';
 import type { Transaction } from './transaction';
 import { OwnerOp } from './cluster-link';
@@ -71,23 +72,13 @@ export function recordActivityTaskStartedHere(
       if (workflow && task.dispatchTaskId !== activity?.dispatchTaskId) workflow.completeTask(task.dispatchTaskId);
       return undefined;
     }
-    const s = workflow.state;
-    const token: TaskToken = {
-      k: 'act',
-      ns: s.namespaceId,
-      w: s.workflowId,
-      r: s.runId,
-      s: activity.scheduledEventId,
-      a: activity.attempt,
-      id: activity.activityId,
-    };
     const scheduled = (await tx.event(workflow, activity.scheduledEventId))?.activityTaskScheduledEventAttributes;
     return startActivityTask(workflow, activity, scheduled, {
       identity: poll.identity,
       requestId: engine.ctx.ids.uuid(),
       nowMs: tx.nowMs,
       namespace: poll.namespace,
-      taskToken: encodeTaskToken(token),
+      taskToken: activityTaskToken(workflow, activity),
       sdk: poll.sdk,
     });
   });

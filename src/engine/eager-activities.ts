@@ -5,10 +5,9 @@
 // that completed the task. If that worker never runs it, the attempt's start-to-close timeout retries it
 // through matching like any other. The server's system.enableActivityEagerExecution turns it off.
 import type { temporal } from '../common/proto';
-import { startActivityTask, findActivityById } from './activities';
+import { activityTaskToken, startActivityTask, findActivityById } from './activities';
 import type { EngineContext } from './engine-context';
 import { ActivityStatus, isRunning } from './mutable-state';
-import { encodeTaskToken, type TaskToken } from './tasks';
 import type { Transaction } from './transaction';
 import type { Workflow } from './workflow';
 
@@ -30,15 +29,6 @@ export async function startEagerActivities(
     // Cancelled by a later command of the same task, it is gone (or no longer merely scheduled).
     const activity = findActivityById(workflow, activityId);
     if (!activity || activity.status !== ActivityStatus.Scheduled || activity.dispatchTaskId !== 0) continue;
-    const token: TaskToken = {
-      k: 'act',
-      ns: s.namespaceId,
-      w: s.workflowId,
-      r: s.runId,
-      s: activity.scheduledEventId,
-      a: activity.attempt,
-      id: activity.activityId,
-    };
     const scheduled = (await tx.event(workflow, activity.scheduledEventId))?.activityTaskScheduledEventAttributes;
     tasks.push(
       startActivityTask(workflow, activity, scheduled, {
@@ -46,7 +36,7 @@ export async function startEagerActivities(
         requestId: ctx.ids.uuid(),
         nowMs: tx.nowMs,
         namespace,
-        taskToken: encodeTaskToken(token),
+        taskToken: activityTaskToken(workflow, activity),
         sdk: { name: '', version: '' },
       }),
     );

@@ -2,18 +2,14 @@
 // the Temporal HTTP API at /api/v1, served in process by the same handlers as --http-port (createHttpApi),
 // so the UI sees exactly what `curl` of the HTTP API sees. TLS as the HTTP port when --tls-cert-file is set.
 import * as http from 'node:http';
-import * as https from 'node:https';
-import type { AddressInfo } from 'node:net';
 import type { Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
-import { repeatEvery } from '../common/repeat';
 import type { HttpApi } from '../api/http-api/http-api';
-import type { HttpTls } from '../nexus/http/nexus-http-server';
+import { listenHttp, type HttpTls } from '../common/http-listener';
 import { DEFAULT_UI_ASSET_DIR, loadStaticAssets, type StaticAsset } from './static-assets';
 
 /** Connections the UI port holds at once (a browser opens a few). */
 export const UI_CONNECTIONS_MAX = 256;
-const TLS_REFRESH_MS = 5000;
 
 /** No inline script or style, nothing from another origin: the app is the built files and the API. */
 export const UI_CONTENT_SECURITY_POLICY = [
@@ -50,54 +46,28 @@ export interface UiServerDeps {
   readonly assetDir?: string;
 }
 
-export function startUiServer(deps: UiServerDeps, host: string, port: number, secure?: HttpTls): Promise<UiServer> {
+export async function startUiServer(
+  deps: UiServerDeps,
+  host: string,
+  port: number,
+  secure?: HttpTls,
+): Promise<UiServer> {
   const assets = loadStaticAssets(deps.assetDir ?? DEFAULT_UI_ASSET_DIR);
   const listener = (request: http.IncomingMessage, response: http.ServerResponse): void => {
     if (deps.httpApi.handle(request, response)) return;
     serveStatic(assets, request, response);
   };
-  let current = secure?.read();
-  const server = secure
-    ? https.createServer(
-        { ...current, requestCert: secure.requireClientCert, rejectUnauthorized: secure.requireClientCert },
-        listener,
-      )
-    : http.createServer(listener);
-  const reload = secure
-    ? repeatEvery(
-        deps.clock,
-        TLS_REFRESH_MS,
-        () => {
-          const next = secure.read();
-          if (current && next.cert.equals(current.cert) && next.key.equals(current.key)) return Promise.resolve();
-          current = next;
-          (server as https.Server).setSecureContext(next);
-          return Promise.resolve();
-        },
-        (error) => deps.logger.warn('UI port: reading the TLS files again failed', { error: String(error) }),
-      )
-    : undefined;
-  server.maxConnections = UI_CONNECTIONS_MAX;
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      server.on('error', (error) => deps.logger.error('UI server error', { error: String(error) }));
-      let closing: Promise<void> | undefined;
-      resolve({
-        port: (server.address() as AddressInfo).port,
-        isSecure: secure !== undefined,
-        close: () => {
-          reload?.cancel();
-          closing ??= new Promise<void>((done) => {
-            server.close(() => done());
-            server.closeAllConnections();
-          });
-          return closing;
-        },
-      });
-    });
+  const listening = await listenHttp({
+    name: 'UI',
+    clock: deps.clock,
+    logger: deps.logger,
+    host,
+    port,
+    tls: secure,
+    connectionsMax: UI_CONNECTIONS_MAX,
+    listener,
   });
+  return { port: listening.port, isSecure: secure !== undefined, close: () => listening.close() };
 }
 
 function serveStatic(

@@ -9,10 +9,8 @@
 // Failure JSON body, and no request can take the process down.
 import * as http from 'node:http';
 import { verifiedPeerCertificate } from '../../common/tls-peer';
-import * as https from 'node:https';
-import { repeatEvery } from '../../common/repeat';
+import { listenHttp, type HttpTls } from '../../common/http-listener';
 import { ErrorCode, ServiceError } from '../../common/errors';
-import type { AddressInfo } from 'node:net';
 import type { NexusHttpDeps } from './http-deps';
 import { badRequest, NexusRequestError, requestHeaders, writeFailure, writeRequestError } from './http-io';
 import { HandlerErrorType, statusOfHandlerError } from './handler-error-status';
@@ -178,76 +176,27 @@ function handle(deps: NexusHttpDeps, request: http.IncomingMessage, response: ht
   });
 }
 
-/** TLS for the HTTP port: the files as they are now, read again every HTTP_TLS_REFRESH_MS. */
-export interface HttpTls {
-  read(): { readonly cert: Buffer; readonly key: Buffer; readonly ca?: Buffer | undefined };
-  /** Mutual TLS: a client must present a certificate the CAs signed. */
-  readonly requireClientCert: boolean;
-}
+export type { HttpTls };
 
-export const HTTP_TLS_REFRESH_MS = 5000;
-
-export function startNexusHttpServer(
+export async function startNexusHttpServer(
   deps: NexusHttpDeps,
   host: string,
   port: number,
   secure?: HttpTls,
 ): Promise<NexusHttpServer> {
-  const listener = (request: http.IncomingMessage, response: http.ServerResponse): void =>
-    handle(deps, request, response);
-  let current = secure?.read();
-  const server = secure
-    ? https.createServer(
-        { ...current, requestCert: secure.requireClientCert, rejectUnauthorized: secure.requireClientCert },
-        listener,
-      )
-    : http.createServer(listener);
-  // A renewed certificate is served without a restart (new connections get it).
-  const reload = secure
-    ? repeatEvery(
-        deps.clock,
-        HTTP_TLS_REFRESH_MS,
-        () => {
-          const next = secure.read();
-          if (current && next.cert.equals(current.cert) && next.key.equals(current.key) && sameCa(next.ca, current.ca))
-            return Promise.resolve();
-          current = next;
-          (server as https.Server).setSecureContext(next);
-          return Promise.resolve();
-        },
-        (error) =>
-          deps.logger.warn('reading the TLS files again failed; the old certificate is served', {
-            error: String(error),
-          }),
-      )
-    : undefined;
-  server.maxConnections = HTTP_CONNECTIONS_MAX;
-  server.on('clientError', (_error, socket) => {
+  const listening = await listenHttp({
+    name: 'nexus http',
+    clock: deps.clock,
+    logger: deps.logger,
+    host,
+    port,
+    tls: secure,
+    connectionsMax: HTTP_CONNECTIONS_MAX,
+    listener: (request, response) => handle(deps, request, response),
+  });
+  listening.server.on('clientError', (_error, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
     else socket.destroy();
   });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      server.on('error', (error) => deps.logger.error('nexus http server error', { error: String(error) }));
-      const bound = (server.address() as AddressInfo).port;
-      let closing: Promise<void> | undefined;
-      resolve({
-        port: bound,
-        close: () => {
-          reload?.cancel();
-          closing ??= new Promise<void>((done) => {
-            server.close(() => done());
-            server.closeAllConnections();
-          });
-          return closing;
-        },
-      });
-    });
-  });
-}
-
-function sameCa(a: Buffer | undefined, b: Buffer | undefined): boolean {
-  return a === undefined || b === undefined ? a === b : a.equals(b);
+  return { port: listening.port, close: () => listening.close() };
 }
