@@ -91,6 +91,16 @@ describe("Causeway's web UI", { skip }, () => {
     for (const text of texts) await watched.page.getByText(text, { exact: false }).first().waitFor({ timeout: 15_000 });
     await watched.settled();
     assert.deepEqual(watched.problems, [], `problems on ${route}`);
+    // `npm run ui:screenshots`: each page as docs/ui.md shows it.
+    const shots = process.env.CAUSEWAY_UI_SCREENSHOTS;
+    if (shots) {
+      const name = route
+        .replace(/\?.*$/, '')
+        .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, 'run')
+        .replace(/[^a-z0-9]+/gi, '-')
+        .replace(/^-|-$/g, '');
+      await watched.page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: false });
+    }
   }
 
   test('the port serves the app with a strict CSP, immutable hashed assets and client routes', async () => {
